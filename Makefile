@@ -1,0 +1,65 @@
+# xiaobao — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+export PORT
+
+.PHONY: run test install install-test lint check pytest pytest-sqlite pytest-postgres bench messages clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.lock $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.lock
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## Serve xiaobao on SQLite with demo data: gunicorn and the task worker, one Ctrl-C stops both.
+run: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py demo_load
+	@echo ""
+	@echo "xiaobao is starting on http://127.0.0.1:$(PORT)/  (health: http://127.0.0.1:$(PORT)/healthz)"
+	@echo "Press Ctrl-C once to stop the web server and the worker."
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho --no-colour -f Procfile start
+
+## Install what the tests need and run the whole suite: lint, types, architecture, pytest on SQLite and PostgreSQL.
+test: install-test lint pytest
+
+lint: install-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src
+	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run -v1
+	XIAOBAO_ENV=production SECRET_KEY=check-deploy-$$(openssl rand -hex 32 2>/dev/null || echo 0123456789abcdef0123456789abcdef0123456789abcdef) \
+	  XIAOBAO_ENCRYPTION_KEYS=k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA \
+	  XIAOBAO_BLIND_INDEX_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA \
+	  ALLOWED_HOSTS=xiaobao.example DATABASE_URL=sqlite:///var/check-deploy.sqlite3 \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+pytest: pytest-sqlite pytest-postgres
+
+pytest-sqlite: install-test
+	DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest -n 2
+
+pytest-postgres: install-test
+	scripts/with-postgres.sh $(BIN)/pytest -n 2
+
+bench: install-test
+	$(BIN)/python bench/deadlines.py
+
+## Compile translation catalogues (the .mo files are committed so `make run` needs no gettext).
+messages: install
+	cd src/xiaobao && ../../$(BIN)/django-admin makemessages -l zh_Hans -l zh_Hant -l en --no-obsolete
+	cd src/xiaobao && ../../$(BIN)/django-admin compilemessages
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The append-only, hash-chained audit log: the timeline of every case (DESIGN.md)."""

@@ -1,0 +1,178 @@
+"""xiaobao settings: one module, driven by the environment.
+
+``XIAOBAO_ENV`` is ``development`` (default: SQLite under ``var/``, secrets
+generated under ``var/`` on first start) or ``production`` (every secret must
+come from the environment, and start-up stops naming any that is missing).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from xiaobao.config.environment import (
+    ConfigurationError,
+    database_from_url,
+    development_secrets,
+    env_flag,
+    env_list,
+    parse_keyring,
+    require,
+)
+
+ENV = os.environ
+PROJECT_DIR = Path(__file__).resolve().parents[3]
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+VAR_DIR = Path(ENV.get("XIAOBAO_VAR_DIR", PROJECT_DIR / "var"))
+
+XIAOBAO_ENV = ENV.get("XIAOBAO_ENV", "development").strip().lower()
+if XIAOBAO_ENV not in {"development", "production"}:
+    raise ConfigurationError(f"XIAOBAO_ENV must be development or production, got {XIAOBAO_ENV!r}.")
+PRODUCTION = XIAOBAO_ENV == "production"
+
+if PRODUCTION:
+    SECRET_KEY = require(ENV, "SECRET_KEY", "Django's signing key")
+    _ENCRYPTION_KEYS_RAW = require(ENV, "XIAOBAO_ENCRYPTION_KEYS", "keys that encrypt personal data")
+    _BLIND_INDEX_KEY_RAW = require(ENV, "XIAOBAO_BLIND_INDEX_KEY", "key of the lookup index of personal data")
+    ALLOWED_HOSTS = env_list(ENV, "ALLOWED_HOSTS", [])
+    if not ALLOWED_HOSTS:
+        raise ConfigurationError("ALLOWED_HOSTS is not set: it is required in production (the site's host names).")
+    _DATABASE_URL = require(ENV, "DATABASE_URL", "the PostgreSQL server")
+else:
+    _generated = development_secrets(VAR_DIR)
+    SECRET_KEY = ENV.get("SECRET_KEY") or _generated["SECRET_KEY"]
+    _ENCRYPTION_KEYS_RAW = ENV.get("XIAOBAO_ENCRYPTION_KEYS") or _generated["XIAOBAO_ENCRYPTION_KEYS"]
+    _BLIND_INDEX_KEY_RAW = ENV.get("XIAOBAO_BLIND_INDEX_KEY") or _generated["XIAOBAO_BLIND_INDEX_KEY"]
+    ALLOWED_HOSTS = env_list(ENV, "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+    _DATABASE_URL = ENV.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'xiaobao.sqlite3'}"
+
+# Personal-data encryption (SEC-1, PI-4): the first key encrypts, all decrypt.
+XIAOBAO_ENCRYPTION_KEYS = parse_keyring(_ENCRYPTION_KEYS_RAW, variable="XIAOBAO_ENCRYPTION_KEYS")
+XIAOBAO_BLIND_INDEX_KEY = parse_keyring(f"bi:{_BLIND_INDEX_KEY_RAW}", variable="XIAOBAO_BLIND_INDEX_KEY")["bi"]
+
+DEBUG = env_flag(ENV, "DEBUG", default=not PRODUCTION)
+
+DATABASES = {"default": database_from_url(_DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "xiaobao.audit",
+    "xiaobao.privacy",
+    "xiaobao.identity",
+    "xiaobao.notifications",
+    "xiaobao.ops",
+    "xiaobao.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "xiaobao.ops.middleware.RequestIdMiddleware",
+    "xiaobao.ops.middleware.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "xiaobao.config.urls"
+WSGI_APPLICATION = "xiaobao.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Languages: Simplified Chinese by default, Traditional Chinese and English.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [
+    ("zh-hans", _("Simplified Chinese")),
+    ("zh-hant", _("Traditional Chinese")),
+    ("en", _("English")),
+]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = Path(ENV.get("XIAOBAO_MEDIA_ROOT", VAR_DIR / "media"))
+
+# Background work: django-tasks with the database backend, so a task is
+# enqueued in the same transaction as the change it reports.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Notifications. Email goes through Django's email backend; SMS through a
+# gateway interface. The recording gateway keeps what it would have sent.
+EMAIL_BACKEND = ENV.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = ENV.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(ENV.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", "xiaobao@localhost")
+XIAOBAO_SMS_GATEWAY = ENV.get("XIAOBAO_SMS_GATEWAY", "xiaobao.notifications.gateways.RecordingSmsGateway")
+XIAOBAO_NOTIFICATION_MAX_ATTEMPTS = int(ENV.get("XIAOBAO_NOTIFICATION_MAX_ATTEMPTS", "8"))
+XIAOBAO_NOTIFICATION_BACKOFF_SECONDS = int(ENV.get("XIAOBAO_NOTIFICATION_BACKOFF_SECONDS", "30"))
+XIAOBAO_WORKER_STALE_SECONDS = int(ENV.get("XIAOBAO_WORKER_STALE_SECONDS", "30"))
+
+# Security headers. HTTPS settings are on in production; the development
+# server speaks plain HTTP on loopback.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_flag(ENV, "SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(ENV.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    CSRF_TRUSTED_ORIGINS = env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": ENV.get("LOG_LEVEL", "INFO")},
+}

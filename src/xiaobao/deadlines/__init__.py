@@ -1,0 +1,1 @@
+"""Pure: the statutory rules of RULES.md and the arithmetic of their clocks."""

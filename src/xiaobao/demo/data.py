@@ -1,0 +1,230 @@
+"""Demo data for ``make run``: two insurers, branches, staff in every role, partners,
+consumers (an elderly and a visually impaired one among them), a mediation organisation.
+
+Everything is made through the same actions the product uses, as the system actor.
+Idempotent: a second run finds the first insurer and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from stdnum.cn import ric
+
+from xiaobao.identity import actions
+from xiaobao.identity.actions import ConsumerDetails
+from xiaobao.identity.domain.branches import BranchLevel
+from xiaobao.identity.models import Insurer, Partner
+from xiaobao.kernel.actors import SYSTEM, Role
+
+DEMO_PASSWORD = "xiaobao-demo-2026"  # noqa: S105  (printed at start; demo only)
+
+
+def resident_id(region: str, born: date, sequence: str) -> str:
+    """A resident ID with a correct check digit (fictional people)."""
+    body = f"{region}{born:%Y%m%d}{sequence}"
+    return body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder check digit
+
+
+@dataclass
+class Login:
+    username: str
+    who: str
+
+
+@dataclass
+class DemoResult:
+    created: bool
+    logins: list[Login] = field(default_factory=list)
+
+
+INSURERS = [
+    {
+        "code": "anhe-life",
+        "prefix": "anhe",
+        "name": "安和人寿保险股份有限公司（演示）",
+        "complaint_phone": "400-000-9501",
+        "complaint_address": "辽宁省沈阳市和平区南京北街 1 号 安和人寿辽宁分公司 客户服务中心",
+        "complaint_email": "complaints@anhe-life.example",
+        "website": "https://anhe-life.example",
+        "cities": [("SY", "沈阳中心支公司"), ("DL", "大连中心支公司")],
+    },
+    {
+        "code": "beichen-pc",
+        "prefix": "beichen",
+        "name": "北辰财产保险股份有限公司（演示）",
+        "complaint_phone": "400-000-9502",
+        "complaint_address": "辽宁省大连市中山区人民路 2 号 北辰财险辽宁分公司 投诉受理窗口",
+        "complaint_email": "tousu@beichen-pc.example",
+        "website": "https://beichen-pc.example",
+        "cities": [("DL", "大连中心支公司"), ("AS", "鞍山中心支公司")],
+    },
+]
+
+STAFF_ROLES = [
+    ("handler", "投诉处理员", [Role.HANDLER]),
+    ("handler2", "理赔调查员", [Role.HANDLER]),
+    ("supervisor", "投诉处理主管", [Role.SUPERVISOR]),
+    ("manager", "分公司高级管理人员", [Role.SENIOR_MANAGER]),
+    ("compliance", "消保合规官", [Role.COMPLIANCE_OFFICER]),
+    ("auditor", "内部审计", [Role.AUDITOR]),
+    ("admin", "系统管理员", [Role.ADMINISTRATOR]),
+]
+
+
+def load() -> DemoResult:
+    if Insurer.objects.filter(code=INSURERS[0]["code"]).exists():
+        return DemoResult(created=False, logins=_logins())
+    with transaction.atomic():
+        for spec in INSURERS:
+            _load_insurer(spec)
+        _load_mediation()
+        _load_consumers()
+    return DemoResult(created=True, logins=_logins())
+
+
+def _load_insurer(spec: dict) -> None:  # type: ignore[type-arg]
+    insurer = actions.insurer_create(
+        actor=SYSTEM,
+        code=spec["code"],
+        name=spec["name"],
+        complaint_phone=spec["complaint_phone"],
+        complaint_address=spec["complaint_address"],
+        complaint_email=spec["complaint_email"],
+        website=spec["website"],
+    )
+    head = actions.branch_create(
+        actor=SYSTEM, insurer_id=insurer.pk, code="HO", name="总公司", level=BranchLevel.HEAD_OFFICE
+    )
+    province = actions.branch_create(
+        actor=SYSTEM,
+        insurer_id=insurer.pk,
+        code="LN",
+        name="辽宁分公司",
+        level=BranchLevel.PROVINCIAL,
+        parent_id=head.pk,
+    )
+    first_city = None
+    for code, name in spec["cities"]:
+        city = actions.branch_create(
+            actor=SYSTEM,
+            insurer_id=insurer.pk,
+            code=f"LN-{code}",
+            name=name,
+            level=BranchLevel.CITY,
+            parent_id=province.pk,
+        )
+        actions.branch_create(
+            actor=SYSTEM,
+            insurer_id=insurer.pk,
+            code=f"LN-{code}-01",
+            name=f"{name[:2]}营业网点",
+            level=BranchLevel.OUTLET,
+            parent_id=city.pk,
+        )
+        first_city = first_city or city
+    assert first_city is not None
+    for suffix, display, roles in STAFF_ROLES:
+        branch = province if Role.SENIOR_MANAGER in roles or Role.COMPLIANCE_OFFICER in roles else first_city
+        actions.staff_create(
+            actor=SYSTEM,
+            insurer_id=insurer.pk,
+            branch_id=branch.pk,
+            username=f"{spec['prefix']}.{suffix}",
+            display_name=display,
+            password=DEMO_PASSWORD,
+            roles=roles,
+        )
+    actions.partner_create(
+        actor=SYSTEM,
+        insurer_id=insurer.pk,
+        kind=Partner.AGENT,
+        code="AG-001",
+        name="辽沈保险代理有限公司（演示）",
+        contact_email="service@agent.example",
+    )
+    actions.partner_create(
+        actor=SYSTEM,
+        insurer_id=insurer.pk,
+        kind=Partner.OUTSOURCER,
+        code="OS-001",
+        name="北方客服外包服务有限公司（演示）",
+        contact_email="ops@outsourcer.example",
+    )
+
+
+def _load_mediation() -> None:
+    organisation = actions.mediation_organisation_create(
+        actor=SYSTEM,
+        code="ln-mediation",
+        name="辽宁省保险纠纷调解中心（演示）",
+        phone="024-0000-0000",
+        address="辽宁省沈阳市沈河区市府大路 3 号",
+        email="mediation@ln-mediation.example",
+    )
+    actions.mediator_create(
+        actor=SYSTEM,
+        organisation_id=organisation.pk,
+        username="mediator",
+        display_name="调解员 周",
+        password=DEMO_PASSWORD,
+    )
+
+
+def _load_consumers() -> None:
+    insurers = list(Insurer.objects.order_by("pk"))
+    people = [
+        (
+            "elder",
+            ConsumerDetails(
+                name="王淑芬",
+                resident_id=resident_id("210102", date(1948, 3, 9), "042"),
+                phone="13800138001",
+                preferred_channel="sms",
+            ),
+        ),
+        (
+            "blind",
+            ConsumerDetails(
+                name="李明",
+                resident_id=resident_id("210202", date(1979, 11, 23), "015"),
+                phone="13800138002",
+                email="liming@example.com",
+                preferred_channel="email",
+                visually_impaired=True,
+                disabled=True,
+            ),
+        ),
+        (
+            "newcomer",
+            ConsumerDetails(
+                name="Ahmet Yilmaz",
+                resident_id=resident_id("210302", date(1996, 6, 1), "077"),
+                phone="13800138003",
+                preferred_language="en",
+                new_urban_resident=True,
+            ),
+        ),
+    ]
+    for username, details in people:
+        user = get_user_model().objects.create_user(username=f"consumer.{username}", password=DEMO_PASSWORD)
+        consumer = actions.consumer_register(actor=SYSTEM, details=details, insurer_id=insurers[0].pk, user_id=user.pk)
+        if username == "blind":
+            actions.consumer_relate(actor=SYSTEM, consumer=consumer, insurer_id=insurers[1].pk)
+
+
+def _logins() -> list[Login]:
+    logins = []
+    for spec in INSURERS:
+        for suffix, display, _roles in STAFF_ROLES:
+            logins.append(Login(f"{spec['prefix']}.{suffix}", f"{spec['name']} · {display}"))
+    logins += [
+        Login("consumer.elder", "王淑芬, 78, elderly consumer"),
+        Login("consumer.blind", "李明, visually impaired consumer"),
+        Login("consumer.newcomer", "Ahmet Yilmaz, new urban resident (English)"),
+        Login("mediator", "辽宁省保险纠纷调解中心 mediator"),
+    ]
+    return logins

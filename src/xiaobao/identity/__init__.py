@@ -1,0 +1,1 @@
+"""Insurers (tenants), branches, staff and roles, consumers, partners, mediation organisations."""

@@ -1,0 +1,325 @@
+"""The only code that writes identity rows. One function per business action, each atomic and audited."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from xiaobao.audit.recorder import record
+from xiaobao.identity import access, events
+from xiaobao.identity.actors import PARTNER_KEY_SCHEME, hash_partner_secret
+from xiaobao.identity.domain.branches import BranchLevel, check_parent
+from xiaobao.identity.domain.permissions import Permission
+from xiaobao.identity.models import (
+    Branch,
+    Consumer,
+    ConsumerRelationship,
+    Insurer,
+    MediationOrganisation,
+    Mediator,
+    Partner,
+    PartnerKey,
+    Staff,
+    StaffRole,
+)
+from xiaobao.kernel.actors import Actor, ActorKind, Role
+from xiaobao.kernel.errors import InvalidInput, PermissionDenied
+from xiaobao.privacy.domain.identifiers import (
+    birth_date_from_resident_id,
+    mask_phone,
+    mask_resident_id,
+    normalise_phone,
+    normalise_resident_id,
+)
+from xiaobao.privacy.keys import blind_indexer
+
+
+def _require_system(actor: Actor) -> None:
+    if actor.kind is not ActorKind.SYSTEM:
+        raise PermissionDenied()
+
+
+@transaction.atomic
+def insurer_create(*, actor: Actor, code: str, name: str, **contacts: str) -> Insurer:
+    """Platform operation: a new tenant."""
+    _require_system(actor)
+    insurer = Insurer.objects.create(code=code, name=name, **contacts)
+    record(
+        event_type=events.INSURER_CREATED,
+        actor=actor,
+        subject=insurer,
+        insurer_id=insurer.pk,
+        new={"code": code, "name": name},
+    )
+    return insurer
+
+
+@transaction.atomic
+def branch_create(
+    *, actor: Actor, insurer_id: int, code: str, name: str, level: BranchLevel, parent_id: int | None = None
+) -> Branch:
+    """A branch sits one level below its parent, in the same insurer."""
+    if actor.kind is not ActorKind.SYSTEM:
+        access.require(actor, Permission.MANAGE_STAFF)
+        if insurer_id != actor.insurer_id:
+            raise PermissionDenied()
+    parent = access.one(Branch.objects.all(), parent_id) if parent_id is not None else None
+    check_parent(
+        level=level,
+        parent_level=BranchLevel(parent.level) if parent else None,
+        same_insurer=parent is None or parent.insurer_id == insurer_id,
+    )
+    branch = Branch.objects.create(insurer_id=insurer_id, code=code, name=name, level=level, parent=parent)
+    record(
+        event_type=events.BRANCH_CREATED,
+        actor=actor,
+        subject=branch,
+        insurer_id=insurer_id,
+        new={"code": code, "name": name, "level": int(level), "parent": parent_id},
+    )
+    return branch
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    actor: Actor,
+    insurer_id: int,
+    branch_id: int,
+    username: str,
+    display_name: str,
+    password: str,
+    roles: Iterable[Role],
+) -> Staff:
+    if actor.kind is not ActorKind.SYSTEM:
+        access.require(actor, Permission.MANAGE_STAFF)
+        if insurer_id != actor.insurer_id:
+            raise PermissionDenied()
+    branch = access.one(Branch.objects.filter(insurer_id=insurer_id), branch_id)
+    user = get_user_model().objects.create_user(username=username, password=password)
+    staff = Staff.objects.create(user=user, insurer_id=insurer_id, branch=branch, display_name=display_name)
+    granted = sorted({Role(role) for role in roles})
+    StaffRole.objects.bulk_create([StaffRole(staff=staff, role=role.value) for role in granted])
+    record(
+        event_type=events.STAFF_CREATED,
+        actor=actor,
+        subject=staff,
+        insurer_id=insurer_id,
+        new={"username": username, "branch": branch.pk, "roles": [role.value for role in granted]},
+    )
+    return staff
+
+
+@transaction.atomic
+def staff_grant_role(*, actor: Actor, staff_id: int, role: Role) -> None:
+    staff = access.staff_member_for(actor, staff_id, Permission.MANAGE_STAFF, for_update=True)
+    _, created = StaffRole.objects.get_or_create(staff=staff, role=role.value)
+    if created:
+        record(
+            event_type=events.STAFF_ROLE_GRANTED,
+            actor=actor,
+            subject=staff,
+            insurer_id=staff.insurer_id,
+            new={"role": role.value},
+        )
+
+
+@transaction.atomic
+def staff_revoke_role(*, actor: Actor, staff_id: int, role: Role) -> None:
+    staff = access.staff_member_for(actor, staff_id, Permission.MANAGE_STAFF, for_update=True)
+    deleted, _ = StaffRole.objects.filter(staff=staff, role=role.value).delete()
+    if deleted:
+        record(
+            event_type=events.STAFF_ROLE_REVOKED,
+            actor=actor,
+            subject=staff,
+            insurer_id=staff.insurer_id,
+            old={"role": role.value},
+        )
+
+
+@dataclass(frozen=True)
+class ConsumerDetails:
+    """What identifies a consumer; only the fields the step needs are filled (PI-1)."""
+
+    name: str
+    resident_id: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    preferred_language: str = "zh-hans"
+    preferred_channel: str = "sms"
+    visually_impaired: bool = False
+    disabled: bool = False
+    new_urban_resident: bool = False
+
+
+@transaction.atomic
+def consumer_register(
+    *, actor: Actor, details: ConsumerDetails, insurer_id: int | None = None, user_id: int | None = None
+) -> Consumer:
+    """Register a consumer, or return the one already known by this resident ID (one person, one record).
+
+    Invalid ID numbers and phones are refused with a message the person can act on (SEC-1).
+    When staff register, the consumer is related to their insurer so its staff may see them.
+    """
+    if actor.kind is ActorKind.STAFF:
+        access.require(actor, Permission.VIEW_CONSUMER)
+        insurer_id = actor.insurer_id
+    elif actor.kind is not ActorKind.SYSTEM:
+        raise PermissionDenied()
+    if not details.name.strip():
+        raise InvalidInput("Please enter the consumer's name.")
+    resident_id = normalise_resident_id(details.resident_id) if details.resident_id else None
+    phone = normalise_phone(details.phone) if details.phone else None
+    email = details.email.strip().lower() if details.email else None
+    indexer = blind_indexer()
+    resident_id_index = indexer.index("resident_id", resident_id) if resident_id else None
+
+    existing = None
+    if resident_id_index is not None:
+        existing = Consumer.objects.select_for_update().filter(resident_id_index=resident_id_index).first()
+    if existing is not None:
+        consumer = existing
+    else:
+        consumer = Consumer.objects.create(
+            user_id=user_id,
+            name=details.name.strip(),
+            resident_id=resident_id,
+            resident_id_index=resident_id_index,
+            phone=phone,
+            phone_index=indexer.index("phone", phone) if phone else None,
+            email=email,
+            email_index=indexer.index("email", email) if email else None,
+            birth_year=birth_date_from_resident_id(resident_id).year if resident_id else None,
+            preferred_language=details.preferred_language,
+            preferred_channel=details.preferred_channel,
+            visually_impaired=details.visually_impaired,
+            disabled=details.disabled,
+            new_urban_resident=details.new_urban_resident,
+        )
+        record(
+            event_type=events.CONSUMER_REGISTERED,
+            actor=actor,
+            subject=consumer,
+            insurer_id=insurer_id,
+            new={
+                "resident_id": mask_resident_id(resident_id) if resident_id else None,
+                "phone": mask_phone(phone) if phone else None,
+            },
+        )
+    if insurer_id is not None:
+        consumer_relate(actor=actor, consumer=consumer, insurer_id=insurer_id)
+    return consumer
+
+
+def consumer_relate(*, actor: Actor, consumer: Consumer, insurer_id: int) -> None:
+    """Record that the consumer deals with an insurer (called inside another action's transaction)."""
+    _, created = ConsumerRelationship.objects.get_or_create(consumer=consumer, insurer_id=insurer_id)
+    if created:
+        record(
+            event_type=events.CONSUMER_RELATED,
+            actor=actor,
+            subject=consumer,
+            insurer_id=insurer_id,
+            new={"insurer": insurer_id},
+        )
+
+
+def consumer_by_resident_id(resident_id: str) -> Consumer | None:
+    """Exact lookup through the blind index (for identity verification; callers check access)."""
+    normalised = normalise_resident_id(resident_id)
+    return Consumer.objects.filter(resident_id_index=blind_indexer().index("resident_id", normalised)).first()
+
+
+@transaction.atomic
+def partner_create(
+    *, actor: Actor, insurer_id: int, kind: str, code: str, name: str, contact_email: str = ""
+) -> Partner:
+    if actor.kind is not ActorKind.SYSTEM:
+        access.require(actor, Permission.MANAGE_PARTNERS)
+        if insurer_id != actor.insurer_id:
+            raise PermissionDenied()
+    if kind not in {Partner.AGENT, Partner.OUTSOURCER}:
+        raise InvalidInput("A partner is an agent or an outsourcer.")
+    partner = Partner.objects.create(
+        insurer_id=insurer_id, kind=kind, code=code, name=name, contact_email=contact_email
+    )
+    record(
+        event_type=events.PARTNER_CREATED,
+        actor=actor,
+        subject=partner,
+        insurer_id=insurer_id,
+        new={"kind": kind, "code": code, "name": name},
+    )
+    return partner
+
+
+@transaction.atomic
+def mediation_organisation_create(*, actor: Actor, code: str, name: str, **contacts: str) -> MediationOrganisation:
+    """Platform operation: mediation organisations belong to no insurer."""
+    _require_system(actor)
+    organisation = MediationOrganisation.objects.create(code=code, name=name, **contacts)
+    record(
+        event_type=events.MEDIATION_ORGANISATION_CREATED,
+        actor=actor,
+        subject=organisation,
+        insurer_id=None,
+        new={"code": code, "name": name},
+    )
+    return organisation
+
+
+@transaction.atomic
+def mediator_create(*, actor: Actor, organisation_id: int, username: str, display_name: str, password: str) -> Mediator:
+    _require_system(actor)
+    organisation = access.one(MediationOrganisation.objects.all(), organisation_id)
+    user = get_user_model().objects.create_user(username=username, password=password)
+    mediator = Mediator.objects.create(user=user, organisation=organisation, display_name=display_name)
+    record(
+        event_type=events.MEDIATOR_CREATED,
+        actor=actor,
+        subject=organisation,
+        insurer_id=None,
+        new={"username": username},
+    )
+    return mediator
+
+
+@transaction.atomic
+def partner_key_issue(*, actor: Actor, partner_id: int, label: str = "") -> tuple[PartnerKey, str]:
+    """A new API key; the full key is returned once and never stored."""
+    partner = access.partner_for(actor, partner_id, Permission.MANAGE_PARTNERS, for_update=True)
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    key = PartnerKey.objects.create(
+        partner=partner, prefix=prefix, secret_hash=hash_partner_secret(secret), label=label
+    )
+    record(
+        event_type=events.PARTNER_KEY_ISSUED,
+        actor=actor,
+        subject=partner,
+        insurer_id=partner.insurer_id,
+        new={"key": prefix, "label": label},
+    )
+    return key, f"{PARTNER_KEY_SCHEME}_{prefix}_{secret}"
+
+
+@transaction.atomic
+def partner_key_revoke(*, actor: Actor, key_id: int) -> PartnerKey:
+    key = access.partner_key_for(actor, key_id, for_update=True)
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+        record(
+            event_type=events.PARTNER_KEY_REVOKED,
+            actor=actor,
+            subject=key.partner,
+            insurer_id=key.partner.insurer_id,
+            new={"key": key.prefix},
+        )
+    return key

@@ -1,0 +1,79 @@
+"""Turning an authenticated principal (session user or partner API key) into an ``Actor``."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import timedelta
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from xiaobao.identity.models import Consumer, Mediator, PartnerKey, Staff
+from xiaobao.kernel.actors import ANONYMOUS, Actor, ActorKind, Role
+
+PARTNER_KEY_SCHEME = "xbp"
+
+
+def actor_for_user(user: Any) -> Actor:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    staff = Staff.objects.filter(user=user, active=True).prefetch_related("role_grants").first()
+    if staff is not None:
+        return Actor(
+            kind=ActorKind.STAFF,
+            user_id=user.pk,
+            label=staff.display_name,
+            insurer_id=staff.insurer_id,
+            branch_id=staff.branch_id,
+            staff_id=staff.pk,
+            roles=frozenset(Role(grant.role) for grant in staff.role_grants.all()),
+        )
+    consumer_id = Consumer.objects.filter(user=user).values_list("pk", flat=True).first()
+    if consumer_id is not None:
+        return Actor(kind=ActorKind.CONSUMER, user_id=user.pk, consumer_id=consumer_id)
+    mediator = Mediator.objects.filter(user=user).first()
+    if mediator is not None:
+        return Actor(
+            kind=ActorKind.MEDIATOR,
+            user_id=user.pk,
+            label=mediator.display_name,
+            mediation_organisation_id=mediator.organisation_id,
+        )
+    return ANONYMOUS
+
+
+def actor_for_request(request: HttpRequest) -> Actor:
+    """The request's actor, computed once per request."""
+    cached: Actor | None = getattr(request, "_xiaobao_actor", None)
+    if cached is None:
+        cached = actor_for_user(getattr(request, "user", None))
+        request._xiaobao_actor = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def hash_partner_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def actor_for_partner_key(raw_key: str) -> Actor | None:
+    """``xbp_<prefix>_<secret>`` → the partner's actor; None for unknown, wrong or revoked keys."""
+    scheme, _, rest = raw_key.strip().partition("_")
+    prefix, _, secret = rest.partition("_")
+    if scheme != PARTNER_KEY_SCHEME or not prefix or not secret:
+        return None
+    key = PartnerKey.objects.select_related("partner").filter(prefix=prefix).first()
+    if key is None or key.revoked_at is not None or not key.partner.active:
+        return None
+    if not hmac.compare_digest(key.secret_hash, hash_partner_secret(secret)):
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=5):
+        PartnerKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return Actor(
+        kind=ActorKind.PARTNER,
+        label=key.partner.name,
+        insurer_id=key.partner.insurer_id,
+        partner_id=key.partner_id,
+    )

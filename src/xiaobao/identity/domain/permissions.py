@@ -1,0 +1,52 @@
+"""Which role may do what. The single table the access policy consults.
+
+A permission is a dotted name, ``<area>.<verb>``. Apps add their own rows here
+as they arrive, so the whole policy can be read in one place.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from xiaobao.kernel.actors import Actor, ActorKind, Role
+
+
+class Permission(StrEnum):
+    VIEW_ORGANISATION = "identity.view_organisation"
+    MANAGE_STAFF = "identity.manage_staff"
+    VIEW_STAFF = "identity.view_staff"
+    VIEW_CONSUMER = "identity.view_consumer"
+    MANAGE_PARTNERS = "identity.manage_partners"
+    VIEW_PARTNERS = "identity.view_partners"
+    REVEAL_PERSONAL_DATA = "privacy.reveal"
+    VIEW_PERSONAL_DATA_LOG = "privacy.view_access_log"
+    VIEW_AUDIT = "audit.view"
+    VERIFY_AUDIT = "audit.verify"
+    VIEW_NOTIFICATIONS = "notifications.view"
+
+
+_EVERY_STAFF_ROLE = frozenset(Role)
+
+ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
+    Permission.VIEW_ORGANISATION: _EVERY_STAFF_ROLE,
+    Permission.VIEW_STAFF: frozenset({Role.SUPERVISOR, Role.SENIOR_MANAGER, Role.ADMINISTRATOR, Role.AUDITOR}),
+    Permission.MANAGE_STAFF: frozenset({Role.ADMINISTRATOR}),
+    Permission.VIEW_CONSUMER: frozenset({Role.HANDLER, Role.SUPERVISOR, Role.SENIOR_MANAGER, Role.COMPLIANCE_OFFICER}),
+    Permission.VIEW_PARTNERS: frozenset(
+        {Role.HANDLER, Role.SUPERVISOR, Role.SENIOR_MANAGER, Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR}
+    ),
+    Permission.MANAGE_PARTNERS: frozenset({Role.ADMINISTRATOR, Role.COMPLIANCE_OFFICER}),
+    # Revealing a full ID number or phone is for those who must call or verify.
+    Permission.REVEAL_PERSONAL_DATA: frozenset({Role.HANDLER, Role.SUPERVISOR, Role.COMPLIANCE_OFFICER}),
+    Permission.VIEW_PERSONAL_DATA_LOG: frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR}),
+    Permission.VIEW_AUDIT: frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.SENIOR_MANAGER}),
+    Permission.VERIFY_AUDIT: frozenset({Role.AUDITOR, Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR}),
+    Permission.VIEW_NOTIFICATIONS: frozenset({Role.HANDLER, Role.SUPERVISOR, Role.COMPLIANCE_OFFICER}),
+}
+
+
+def staff_may(actor: Actor, permission: Permission) -> bool:
+    """True when the actor is insurer staff holding a role that grants the permission."""
+    if actor.kind is not ActorKind.STAFF or actor.insurer_id is None:
+        return False
+    return bool(actor.roles & ROLE_PERMISSIONS[permission])

@@ -1,0 +1,176 @@
+"""Who is who in xiaobao. Every tenant-owned row carries its ``insurer``.
+
+Read these only through ``identity.access``; write them only through ``identity.actions``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xiaobao.identity.domain.branches import BranchLevel
+from xiaobao.kernel.actors import Role
+from xiaobao.privacy.fields import EncryptedTextField
+
+
+class Insurer(models.Model):
+    """A tenant: one insurance company. Its contact details are public (CMP-P1, CHN-2)."""
+
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    complaint_phone = models.CharField(_("complaint phone"), max_length=32, blank=True)
+    complaint_address = models.CharField(_("complaint address"), max_length=300, blank=True)
+    complaint_email = models.EmailField(_("complaint email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Branch(models.Model):
+    """An office of an insurer: head office → provincial → city → outlet."""
+
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="branches")
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    level = models.PositiveSmallIntegerField(
+        _("level"),
+        choices=[
+            (BranchLevel.HEAD_OFFICE.value, _("head office")),
+            (BranchLevel.PROVINCIAL.value, _("provincial branch")),
+            (BranchLevel.CITY.value, _("city branch")),
+            (BranchLevel.OUTLET.value, _("outlet")),
+        ],
+    )
+    code = models.CharField(max_length=32)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["insurer", "code"], name="branch_code_per_insurer")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+ROLE_CHOICES = [
+    (Role.HANDLER.value, _("complaint handler / claims adjuster")),
+    (Role.SUPERVISOR.value, _("supervisor")),
+    (Role.SENIOR_MANAGER.value, _("senior manager")),
+    (Role.COMPLIANCE_OFFICER.value, _("compliance officer")),
+    (Role.AUDITOR.value, _("auditor")),
+    (Role.ADMINISTRATOR.value, _("administrator")),
+]
+
+
+class Staff(models.Model):
+    """A person working for one insurer, at one branch, with roles."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff")
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="staff")
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="staff")
+    display_name = models.CharField(_("name"), max_length=100)
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class StaffRole(models.Model):
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=32, choices=ROLE_CHOICES)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["staff", "role"], name="staff_role_once")]
+
+
+class Consumer(models.Model):
+    """A person: policyholder, insured or beneficiary. Not owned by an insurer; may deal with several.
+
+    Personal data is encrypted (SEC-1, PI-4); ``*_index`` columns are HMAC blind
+    indexes for exact lookup. Only what a step needs is collected (PI-1).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="consumer"
+    )
+    name = EncryptedTextField(_("name"))
+    resident_id = EncryptedTextField(_("resident ID number"), null=True, blank=True)
+    resident_id_index = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    phone = EncryptedTextField(_("phone"), null=True, blank=True)
+    phone_index = models.CharField(max_length=64, null=True, blank=True, db_index=True)  # noqa: DJ001
+    email = EncryptedTextField(_("email"), null=True, blank=True)
+    email_index = models.CharField(max_length=64, null=True, blank=True, db_index=True)  # noqa: DJ001
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    preferred_language = models.CharField(max_length=8, default="zh-hans")
+    preferred_channel = models.CharField(
+        max_length=8, default="sms", choices=[("sms", "SMS"), ("email", _("email")), ("in_app", _("in the app"))]
+    )
+    visually_impaired = models.BooleanField(default=False)
+    disabled = models.BooleanField(default=False)
+    new_urban_resident = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"consumer {self.pk}"
+
+
+class ConsumerRelationship(models.Model):
+    """The consumer deals with this insurer (a policy, a claim, a complaint): its staff may see them."""
+
+    consumer = models.ForeignKey(Consumer, on_delete=models.PROTECT, related_name="relationships")
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="consumer_relationships")
+    since = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["consumer", "insurer"], name="consumer_relationship_once")]
+
+
+class Partner(models.Model):
+    """An agent or outsourcer of one insurer (CHN-3, CMP-P2)."""
+
+    AGENT = "agent"
+    OUTSOURCER = "outsourcer"
+
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="partners")
+    kind = models.CharField(max_length=16, choices=[(AGENT, _("agent")), (OUTSOURCER, _("outsourcer"))])
+    code = models.CharField(max_length=32)
+    name = models.CharField(_("name"), max_length=200)
+    contact_email = models.EmailField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["insurer", "code"], name="partner_code_per_insurer")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnerKey(models.Model):
+    """An API key of a partner. Only its SHA-256 is stored; revocation is immediate."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="keys")
+    prefix = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    label = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+
+class MediationOrganisation(models.Model):
+    """An industry mediation organisation (DSP-1). Belongs to no insurer; its directory is public."""
+
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(max_length=32, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    email = models.EmailField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mediator(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mediator")
+    organisation = models.ForeignKey(MediationOrganisation, on_delete=models.PROTECT, related_name="mediators")
+    display_name = models.CharField(max_length=100)

@@ -1,0 +1,126 @@
+"""Queue a notice inside the transaction of the change it reports; deliver it at most once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from xiaobao.audit.recorder import record
+from xiaobao.kernel.actors import SYSTEM, Actor
+from xiaobao.notifications import events
+from xiaobao.notifications.gateways import DeliveryError, Receipt, send_email, sms_gateway
+from xiaobao.notifications.models import Channel, Notification, Status
+
+
+def notification_queue(
+    *,
+    actor: Actor,
+    channel: Channel | str,
+    to_address: str,
+    body: str,
+    purpose: str,
+    subject: str = "",
+    language: str = "zh-hans",
+    insurer_id: int | None = None,
+    consumer_id: int | None = None,
+    about: models.Model | None = None,
+) -> Notification:
+    """Put a notice in the outbox and enqueue its delivery, in the caller's transaction.
+
+    If the caller's change rolls back, the notice and its task roll back with it:
+    no notice for a change that did not happen, no change without its notice.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("notification_queue() must run inside the transaction of the change it reports")
+    notification = Notification.objects.create(
+        insurer_id=insurer_id,
+        consumer_id=consumer_id,
+        channel=Channel(channel),
+        to_address=to_address,
+        subject=subject,
+        body=body,
+        language=language,
+        purpose=purpose,
+        about_type=about._meta.label_lower if about is not None else "",
+        about_id=str(about.pk) if about is not None else "",
+    )
+    record(
+        event_type=events.NOTIFICATION_QUEUED,
+        actor=actor,
+        subject=notification,
+        insurer_id=insurer_id,
+        new={"channel": notification.channel, "purpose": purpose},
+    )
+    from xiaobao.notifications.tasks import deliver_notification
+
+    deliver_notification.enqueue(str(notification.pk))
+    return notification
+
+
+def backoff(attempt: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min … capped at one hour."""
+    base = settings.XIAOBAO_NOTIFICATION_BACKOFF_SECONDS
+    return timedelta(seconds=min(base * 2 ** max(attempt - 1, 0), 3600))
+
+
+def notification_deliver(notification_id: str) -> str:
+    """Deliver one notice. Safe to call twice: a sent notice is never sent again.
+
+    The row is locked for the attempt so two workers cannot both send it, and
+    the channel gets the notice id as idempotency key.
+    """
+    retry_at = None
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if notification is None or notification.status != Status.PENDING:
+            return "skipped"
+        notification.attempts += 1
+        try:
+            receipt = _send(notification)
+        except DeliveryError as error:
+            notification.last_error = str(error)[:1000]
+            if notification.attempts >= settings.XIAOBAO_NOTIFICATION_MAX_ATTEMPTS:
+                notification.status = Status.FAILED
+                record(
+                    event_type=events.NOTIFICATION_FAILED,
+                    actor=SYSTEM,
+                    subject=notification,
+                    insurer_id=notification.insurer_id,
+                    new={"attempts": notification.attempts},
+                )
+            else:
+                retry_at = timezone.now() + backoff(notification.attempts)
+            notification.save(update_fields=["attempts", "last_error", "status"])
+        else:
+            notification.status = Status.SENT
+            notification.sent_at = timezone.now()
+            notification.proof = {"channel": receipt.channel, "reference": receipt.reference}
+            notification.save(update_fields=["attempts", "status", "sent_at", "proof"])
+            record(
+                event_type=events.NOTIFICATION_SENT,
+                actor=SYSTEM,
+                subject=notification,
+                insurer_id=notification.insurer_id,
+                new={"proof": notification.proof},
+            )
+            return "sent"
+        if retry_at is not None:
+            from xiaobao.notifications.tasks import deliver_notification
+
+            deliver_notification.using(run_after=retry_at).enqueue(str(notification.pk))
+            return "retry"
+    return "failed"
+
+
+def _send(notification: Notification) -> Receipt:
+    key = str(notification.pk)
+    if notification.channel == Channel.SMS:
+        return sms_gateway().send(to=notification.to_address, body=notification.body, idempotency_key=key)
+    if notification.channel == Channel.EMAIL:
+        return send_email(
+            to=notification.to_address, subject=notification.subject, body=notification.body, idempotency_key=key
+        )
+    return Receipt(channel="in_app", reference=key)

@@ -1,0 +1,1 @@
+"""Running xiaobao: request ids, security headers, health, the background worker."""

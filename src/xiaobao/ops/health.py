@@ -1,0 +1,45 @@
+"""What /healthz reports: the database and the background worker."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.utils import timezone
+
+from xiaobao.ops.models import WorkerHeartbeat
+
+
+def health() -> tuple[dict[str, Any], bool]:
+    """(report, database_ok). ``status`` is ok only when the database answers and a worker is alive."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        return {"status": "down", "database": {"status": "down", "error": error.__class__.__name__}}, False
+
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    stale_after = timedelta(seconds=settings.XIAOBAO_WORKER_STALE_SECONDS)
+    latest = WorkerHeartbeat.objects.order_by("-last_seen").first()
+    alive = WorkerHeartbeat.objects.filter(last_seen__gte=now - stale_after).count()
+    ready_tasks = DBTaskResult.objects.ready().count()
+    if latest is None:
+        worker = {"status": "absent", "alive": 0, "queued": ready_tasks}
+    else:
+        worker = {
+            "status": "ok" if alive else "stale",
+            "alive": alive,
+            "last_seen_seconds_ago": round((now - latest.last_seen).total_seconds(), 1),
+            "queued": ready_tasks,
+        }
+    report = {
+        "status": "ok" if alive else "degraded",
+        "database": {"status": "ok", "vendor": connection.vendor},
+        "worker": worker,
+    }
+    return report, True
