@@ -29,6 +29,9 @@ def resident_id(region: str, born: date, sequence: str) -> str:
     return body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder check digit
 
 
+ELDER_RESIDENT_ID = resident_id("210102", date(1948, 3, 9), "042")
+
+
 @dataclass
 class Login:
     username: str

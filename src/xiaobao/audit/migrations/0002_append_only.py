@@ -1,7 +1,7 @@
-"""Audit rows are never updated or deleted: the database itself refuses it.
+"""Audit rows are never updated or deleted: on PostgreSQL the database itself refuses it.
 
-PostgreSQL (required): a trigger raising on UPDATE and DELETE. SQLite gets
-the same guarantee through its own triggers.
+TRUNCATE is left to privileges (it needs the table owner); a truncated log
+still fails ``audit_verify``, whose chain heads then point at missing events.
 """
 
 from django.db import migrations
@@ -17,42 +17,24 @@ CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_auditevent
     FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();
 CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_auditevent
     FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();
-CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_auditevent
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only();
 """
 POSTGRES_BACKWARD = """
 DROP TRIGGER IF EXISTS audit_event_no_update ON audit_auditevent;
 DROP TRIGGER IF EXISTS audit_event_no_delete ON audit_auditevent;
-DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent;
 DROP FUNCTION IF EXISTS audit_event_append_only();
 """
-SQLITE_FORWARD = [
-    "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_auditevent "
-    "BEGIN SELECT RAISE(ABORT, 'audit_auditevent is append-only: UPDATE refused'); END;",
-    "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_auditevent "
-    "BEGIN SELECT RAISE(ABORT, 'audit_auditevent is append-only: DELETE refused'); END;",
-]
-SQLITE_BACKWARD = ["DROP TRIGGER IF EXISTS audit_event_no_update;", "DROP TRIGGER IF EXISTS audit_event_no_delete;"]
 
 
-def forward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_FORWARD)
-    elif vendor == "sqlite":
-        for statement in SQLITE_FORWARD:
-            schema_editor.execute(statement)
+def run_on_postgres(sql):
+    def operation(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            # A plain cursor: the function body's % is PL/pgSQL, not a query placeholder.
+            with schema_editor.connection.cursor() as cursor:
+                cursor.execute(sql)
 
-
-def backward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_BACKWARD)
-    elif vendor == "sqlite":
-        for statement in SQLITE_BACKWARD:
-            schema_editor.execute(statement)
+    return operation
 
 
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [migrations.RunPython(run_on_postgres(POSTGRES_FORWARD), run_on_postgres(POSTGRES_BACKWARD))]

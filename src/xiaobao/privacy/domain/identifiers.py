@@ -39,7 +39,7 @@ def normalise_resident_id(raw: str) -> str:
     in the 1980s, so that test refuses the real ID of nearly everyone born
     before then — the elderly consumers INC-1 exists for.
     """
-    number = ric.compact(raw.strip())
+    number = "".join(raw.split()).replace("-", "").upper()
     if len(number) != 18 or not number[:-1].isdigit() or number[-1] != ric.calc_check_digit(number):
         raise InvalidResidentId()
     try:
