@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,25 @@ class World:
 def _fast_password_hashing(settings: Any) -> None:
     """Staff are made by the dozen in tests; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings: Any) -> None:
+    """Pages render without running collectstatic first (the manifest storage needs its manifest)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache() -> Iterator[None]:
+    """The process-wide calendar cache must not carry a rolled-back year into the next test."""
+    from xiaobao.calendars.selectors import business_calendar
+
+    business_calendar.cache_clear()
+    yield
+    business_calendar.cache_clear()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -38,7 +39,7 @@ def test_events_of_one_subject_form_a_chain(insurer: Insurer) -> None:
     events = _chain_of_five(insurer)
 
     assert [e.sequence for e in events] == [1, 2, 3, 4, 5]
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:], strict=False))
+    assert all(later.prev_hash == earlier.hash for earlier, later in itertools.pairwise(events))
     assert verify().ok
 
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "xiaobao.audit",
     "xiaobao.privacy",
     "xiaobao.identity",
+    "xiaobao.calendars",
     "xiaobao.notifications",
     "xiaobao.ops",
     "xiaobao.demo",
@@ -133,6 +134,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(ENV.get("XIAOBAO_MEDIA_ROOT", VAR_DIR / "media"))
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from here once collectstatic ran
 
 # Background work: django-tasks with the database backend, so a task is
 # enqueued in the same transaction as the change it reports.

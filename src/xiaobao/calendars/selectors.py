@@ -1,0 +1,28 @@
+"""The application's business calendar, built from the table."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from functools import lru_cache
+
+from xiaobao.calendars.models import CalendarDay, CalendarYear
+from xiaobao.kernel.calendar import BusinessCalendar, YearSchedule
+
+
+@lru_cache(maxsize=1)
+def business_calendar() -> BusinessCalendar:
+    """Cached per process; loading a year clears it (other processes: restart or wait for a new worker)."""
+    holidays: dict[int, dict[date, str]] = defaultdict(dict)
+    adjusted: dict[int, set[date]] = defaultdict(set)
+    for day in CalendarDay.objects.all():
+        if day.kind == CalendarDay.HOLIDAY:
+            holidays[day.date.year][day.date] = day.name
+        else:
+            adjusted[day.date.year].add(day.date)
+    return BusinessCalendar(
+        YearSchedule(
+            year=y.year, holidays=holidays[y.year], adjusted_working_days=frozenset(adjusted[y.year]), source=y.source
+        )
+        for y in CalendarYear.objects.all()
+    )
