@@ -15,6 +15,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 $(VENV)/.installed-test: requirements-test.lock $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.lock
+	command -v xgettext >/dev/null || scripts/apt-install.sh gettext
 	touch $@
 
 install: $(VENV)/.installed

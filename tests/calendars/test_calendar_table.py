@@ -68,11 +68,11 @@ def test_a_new_year_loaded_from_a_file_is_used_at_once_and_audited(
 @pytest.mark.parametrize(
     ("schedule", "message"),
     [
-        (schedule_for(2029, adjusted="02-10"), "Load years in order"),
-        (schedule_for(2026, adjusted="02-14"), "already loaded"),
-        ({**SCHEDULE_2027, "adjusted_working_days": ["2027-02-10"]}, "must be weekend days"),
-        ({**SCHEDULE_2027, "holidays": {"2028-01-01": "x"}}, "not a valid schedule file"),
-        ({"year": 2027}, "not a valid schedule file"),
+        (schedule_for(2029, adjusted="02-10"), "请按年份顺序载入"),
+        (schedule_for(2026, adjusted="02-14"), "年已载入"),
+        ({**SCHEDULE_2027, "adjusted_working_days": ["2027-02-10"]}, "调休上班日必须是周末"),
+        ({**SCHEDULE_2027, "holidays": {"2028-01-01": "x"}}, "不是有效的节假日安排文件"),
+        ({"year": 2027}, "不是有效的节假日安排文件"),
     ],
 )
 def test_a_bad_schedule_is_refused_and_nothing_is_written(tmp_path: Path, schedule: dict, message: str) -> None:
@@ -116,7 +116,8 @@ def test_the_admin_page_shows_a_refusal_and_keeps_the_form(client: Client) -> No
     response = client.post("/admin/calendars/calendaryear/load/", {"schedule": upload, "replace": "on"})
 
     assert response.status_code == 200
-    assert "Load years in order" in response.content.decode()
+    assert "请按年份顺序载入：日历目前包含 2004–2026 年。" in response.content.decode()
+    assert 'name="replace" id="id_replace" checked' in response.content.decode()  # what was chosen stays chosen
     assert not CalendarYear.objects.filter(year=2030).exists()
 
 

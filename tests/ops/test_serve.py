@@ -111,9 +111,13 @@ def test_make_run_serves_healthz_ok_and_stops_on_one_interrupt(tmp_path: Path) -
         server.wait(timeout=20)
         assert _healthz(port) is None
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        if server.poll() is None:  # the test failed midway: stop gently, then firmly
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
     output = server.stdout.read().decode() if server.stdout else ""
     assert "web.1" in output
     assert "worker.1" in output

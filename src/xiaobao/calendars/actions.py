@@ -10,6 +10,7 @@ from xiaobao.calendars.models import CalendarDay, CalendarYear
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.calendar import YearSchedule
 from xiaobao.kernel.errors import InvalidInput, PermissionDenied
+from xiaobao.kernel.i18n import _
 
 
 @transaction.atomic
@@ -19,13 +20,17 @@ def calendar_year_load(*, actor: Actor, schedule: YearSchedule, replace: bool = 
         raise PermissionDenied()  # platform operators, through the command or the admin site
     weekday_adjusted = sorted(d for d in schedule.adjusted_working_days if d.weekday() < 5)
     if weekday_adjusted:
-        raise InvalidInput(f"Adjusted working days must be weekend days; {weekday_adjusted[0]} is a weekday.")
+        raise InvalidInput(
+            _("Adjusted working days must be weekend days; %(day)s is a weekday."), day=weekday_adjusted[0].isoformat()
+        )
     years = set(CalendarYear.objects.values_list("year", flat=True))
     existing = CalendarYear.objects.select_for_update().filter(year=schedule.year).first()
     if existing is not None and not replace:
-        raise InvalidInput(f"{schedule.year} is already loaded; load it again with replace to change it.")
+        raise InvalidInput(_("%(year)s is already loaded; load it again with replace to change it."), year=schedule.year)
     if years and existing is None and schedule.year not in {min(years) - 1, max(years) + 1}:
-        raise InvalidInput(f"Load years in order: the calendar holds {min(years)}–{max(years)}.")
+        raise InvalidInput(
+            _("Load years in order: the calendar holds %(first)s–%(last)s."), first=min(years), last=max(years)
+        )
     old = {}
     if existing is not None:
         old = {"days": existing.days.count(), "source": existing.source}

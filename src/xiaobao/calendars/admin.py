@@ -20,6 +20,7 @@ from xiaobao.calendars.models import CalendarDay, CalendarYear
 from xiaobao.calendars.schedule_files import read_schedule
 from xiaobao.kernel.actors import SYSTEM
 from xiaobao.kernel.errors import DomainError
+from xiaobao.ops.i18n import message_of
 
 
 class CalendarDayInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -66,7 +67,7 @@ class CalendarYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                     schedule = read_schedule(path_)
                     calendar_year_load(actor=SYSTEM, schedule=schedule, replace=form.cleaned_data["replace"])
                 except DomainError as error:
-                    form.add_error("schedule", str(error))
+                    form.add_error("schedule", message_of(error))
                 else:
                     messages.success(request, _("The %(year)s schedule is loaded.") % {"year": schedule.year})
                     return HttpResponseRedirect(reverse("admin:calendars_calendaryear_changelist"))

@@ -29,6 +29,7 @@ from xiaobao.identity.models import (
 )
 from xiaobao.kernel.actors import Actor, ActorKind, Role
 from xiaobao.kernel.errors import InvalidInput, PermissionDenied
+from xiaobao.kernel.i18n import _
 from xiaobao.privacy.domain.identifiers import (
     birth_date_from_resident_id,
     mask_phone,
@@ -173,7 +174,7 @@ def consumer_register(
     elif actor.kind is not ActorKind.SYSTEM:
         raise PermissionDenied()
     if not details.name.strip():
-        raise InvalidInput("Please enter the consumer's name.")
+        raise InvalidInput(_("Please enter the consumer's name."))
     resident_id = normalise_resident_id(details.resident_id) if details.resident_id else None
     phone = normalise_phone(details.phone) if details.phone else None
     email = details.email.strip().lower() if details.email else None
@@ -245,7 +246,7 @@ def partner_create(
         if insurer_id != actor.insurer_id:
             raise PermissionDenied()
     if kind not in {Partner.AGENT, Partner.OUTSOURCER}:
-        raise InvalidInput("A partner is an agent or an outsourcer.")
+        raise InvalidInput(_("A partner is an agent or an outsourcer."))
     partner = Partner.objects.create(
         insurer_id=insurer_id, kind=kind, code=code, name=name, contact_email=contact_email
     )

@@ -10,6 +10,7 @@ from xiaobao.identity import access
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import InvalidInput, PermissionDenied
+from xiaobao.kernel.i18n import _
 from xiaobao.privacy import events
 from xiaobao.privacy.models import PersonalDataAccess
 
@@ -20,12 +21,12 @@ REVEALABLE_FIELDS = ("name", "resident_id", "phone", "email")
 def personal_data_reveal(*, actor: Actor, consumer_id: int, field: str, reason: str) -> str:
     """Return one full value of a consumer's personal data, leaving a record of who saw it and why."""
     if field not in REVEALABLE_FIELDS:
-        raise InvalidInput("This field cannot be revealed.")
+        raise InvalidInput(_("This field cannot be revealed."))
     if actor.kind is not ActorKind.STAFF:
         raise PermissionDenied()
     consumer = access.consumer_for(actor, consumer_id, Permission.REVEAL_PERSONAL_DATA)
     if len(reason.strip()) < 5:
-        raise InvalidInput("Say why you need to see the full value (at least 5 characters).")
+        raise InvalidInput(_("Say why you need to see the full value (at least 5 characters)."))
     assert actor.insurer_id is not None
     assert actor.staff_id is not None
     PersonalDataAccess.objects.create(

@@ -16,6 +16,7 @@ from xiaobao.calendars.models import CalendarYear
 from xiaobao.calendars.schedule_files import read_schedule
 from xiaobao.kernel.actors import SYSTEM
 from xiaobao.kernel.errors import DomainError
+from xiaobao.ops.i18n import message_of
 from xiaobao.kernel.state_council import published_years, year_schedule
 
 
@@ -43,6 +44,6 @@ class Command(BaseCommand):
                     f"{len(schedule.adjusted_working_days)} adjusted working days ({schedule.source})"
                 )
         except DomainError as error:
-            raise CommandError(str(error), returncode=2) from error
+            raise CommandError(message_of(error), returncode=2) from error
         if not schedules:
             self.stdout.write("every published year is already loaded")
