@@ -26,7 +26,9 @@ def calendar_year_load(*, actor: Actor, schedule: YearSchedule, replace: bool = 
     years = set(CalendarYear.objects.values_list("year", flat=True))
     existing = CalendarYear.objects.select_for_update().filter(year=schedule.year).first()
     if existing is not None and not replace:
-        raise InvalidInput(_("%(year)s is already loaded; load it again with replace to change it."), year=schedule.year)
+        raise InvalidInput(
+            _("%(year)s is already loaded; load it again with replace to change it."), year=schedule.year
+        )
     if years and existing is None and schedule.year not in {min(years) - 1, max(years) + 1}:
         raise InvalidInput(
             _("Load years in order: the calendar holds %(first)s–%(last)s."), first=min(years), last=max(years)

@@ -24,4 +24,6 @@ def read_schedule(path: Path) -> YearSchedule:
         adjusted = frozenset(date.fromisoformat(d) for d in data.get("adjusted_working_days", []))
         return YearSchedule(year=year, holidays=holidays, adjusted_working_days=adjusted, source=str(data["source"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise InvalidInput(_("%(file)s is not a valid schedule file: %(error)s."), file=path.name, error=str(error)) from error
+        raise InvalidInput(
+            _("%(file)s is not a valid schedule file: %(error)s."), file=path.name, error=str(error)
+        ) from error

@@ -1,0 +1,85 @@
+"""The API shell: partner keys and sessions authenticate; refusals are JSON with a stable code; no tenant crossing."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.conftest import World
+from tests.support.matrix import Cast
+from xiaobao.identity import actions
+from xiaobao.kernel.actors import SYSTEM, Role
+
+pytestmark = pytest.mark.django_db
+
+
+def _session(client: Client, world: World, *roles: Role, theirs: bool = False) -> Client:
+    staff, _ = (world.theirs if theirs else world.ours).staff(*roles)
+    client.force_login(staff.user)
+    return client
+
+
+def test_openapi_is_published(client: Client) -> None:
+    schema = client.get("/api/openapi.json").json()
+    assert schema["info"]["title"] == "xiaobao API"
+    assert "/api/v1/branches/{branch_id}" in schema["paths"]
+
+
+def test_a_partner_key_authenticates_and_a_revoked_one_does_not(client: Client, world: World) -> None:
+    partner = world.ours.partner()
+    key, raw = actions.partner_key_issue(actor=SYSTEM, partner_id=partner.pk)
+
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+    actions.partner_key_revoke(actor=SYSTEM, key_id=key.pk)
+    after = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+
+    assert me.status_code == 200
+    assert me.json() == {
+        "kind": "partner",
+        "insurer_id": world.ours.insurer.pk,
+        "branch_id": None,
+        "partner_id": partner.pk,
+        "roles": [],
+    }
+    assert after.status_code == 401
+    assert after.json()["code"] == "unauthenticated"
+
+
+def test_anonymous_callers_get_401_json(client: Client) -> None:
+    response = client.get("/api/v1/me")
+    assert (response.status_code, response.json()["code"]) == (401, "unauthenticated")
+
+
+def test_a_branch_of_ones_own_insurer_is_returned(client: Client, world: World) -> None:
+    response = _session(client, world, Role.HANDLER).get(f"/api/v1/branches/{world.ours.city.pk}")
+    assert response.status_code == 200
+    assert response.json()["code"] == "SY"
+
+
+@pytest.mark.parametrize("who", ["other_insurer_staff", "staff_without_role", "consumer"])
+def test_crossing_tenants_or_lacking_the_role_looks_like_not_found(client: Client, world: World, who: str) -> None:
+    cast = Cast.build(world, Role.HANDLER)
+    actor = getattr(cast, who)
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(pk=actor.user_id))
+
+    forbidden = client.get(f"/api/v1/branches/{world.ours.city.pk}")
+    missing = client.get("/api/v1/branches/999999")
+
+    assert forbidden.status_code == missing.status_code == 404
+    assert forbidden.json() == missing.json()
+    assert forbidden.json()["code"] == "not_found"
+
+
+def test_a_malformed_id_is_a_422_with_a_stable_code(client: Client, world: World) -> None:
+    response = _session(client, world, Role.HANDLER).get("/api/v1/branches/not-a-number")
+    assert (response.status_code, response.json()["code"]) == (422, "invalid_input")
+
+
+def test_refusals_speak_the_callers_language(client: Client, world: World) -> None:
+    session = _session(client, world, Role.HANDLER, theirs=True)
+    chinese = session.get(f"/api/v1/branches/{world.ours.city.pk}").json()["message"]
+    english = session.get(f"/api/v1/branches/{world.ours.city.pk}", headers={"Accept-Language": "en"}).json()["message"]
+    assert chinese == "未找到该编号对应的记录，或您无权查看。"
+    assert english == "Nothing was found with that reference, or you may not see it."
