@@ -16,8 +16,8 @@ from xiaobao.calendars.models import CalendarYear
 from xiaobao.calendars.schedule_files import read_schedule
 from xiaobao.kernel.actors import SYSTEM
 from xiaobao.kernel.errors import DomainError
-from xiaobao.ops.i18n import message_of
 from xiaobao.kernel.state_council import published_years, year_schedule
+from xiaobao.ops.i18n import message_of
 
 
 class Command(BaseCommand):
