@@ -168,3 +168,29 @@ def test_a_reveal_without_a_reason_is_refused_and_not_logged(world: World) -> No
     with pytest.raises(InvalidInput):
         personal_data_reveal(actor=handler, consumer_id=consumer.pk, field="phone", reason=" ")
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_creating_branches_and_partners_follows_the_matrix(world: World) -> None:
+    cast = Cast.build(world, Role.ADMINISTRATOR)
+    insurer_id = world.ours.insurer.pk
+    codes = iter(range(1000))
+
+    assert_matrix(
+        cast,
+        lambda a: actions.branch_create(
+            actor=a,
+            insurer_id=insurer_id,
+            code=f"B{next(codes)}",
+            name="x",
+            level=BranchLevel.OUTLET,
+            parent_id=world.ours.city.pk,
+        ),
+        {"staff_with_role"},
+    )
+    assert_matrix(
+        cast,
+        lambda a: actions.partner_create(
+            actor=a, insurer_id=insurer_id, kind="agent", code=f"P{next(codes)}", name="x"
+        ),
+        {"staff_with_role"},
+    )

@@ -39,6 +39,14 @@ def require(actor: Actor, permission: Permission) -> None:
         raise PermissionDenied()
 
 
+def require_for_insurer(actor: Actor, permission: Permission, insurer_id: int) -> None:
+    """The system, or staff of *that* insurer whose roles grant the permission."""
+    if actor.kind is ActorKind.SYSTEM:
+        return
+    if not staff_may(actor, permission) or actor.insurer_id != insurer_id:
+        raise PermissionDenied()
+
+
 def tenant_scoped(
     queryset: QuerySet[M], actor: Actor, permission: Permission, *, insurer_field: str = "insurer_id"
 ) -> QuerySet[M]:

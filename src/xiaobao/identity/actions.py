@@ -65,10 +65,7 @@ def branch_create(
     *, actor: Actor, insurer_id: int, code: str, name: str, level: BranchLevel, parent_id: int | None = None
 ) -> Branch:
     """A branch sits one level below its parent, in the same insurer."""
-    if actor.kind is not ActorKind.SYSTEM:
-        access.require(actor, Permission.MANAGE_STAFF)
-        if insurer_id != actor.insurer_id:
-            raise PermissionDenied()
+    access.require_for_insurer(actor, Permission.MANAGE_STAFF, insurer_id)
     parent = access.one(Branch.objects.all(), parent_id) if parent_id is not None else None
     check_parent(
         level=level,
@@ -97,10 +94,7 @@ def staff_create(
     password: str,
     roles: Iterable[Role],
 ) -> Staff:
-    if actor.kind is not ActorKind.SYSTEM:
-        access.require(actor, Permission.MANAGE_STAFF)
-        if insurer_id != actor.insurer_id:
-            raise PermissionDenied()
+    access.require_for_insurer(actor, Permission.MANAGE_STAFF, insurer_id)
     branch = access.one(Branch.objects.filter(insurer_id=insurer_id), branch_id)
     user = get_user_model().objects.create_user(username=username, password=password)
     staff = Staff.objects.create(user=user, insurer_id=insurer_id, branch=branch, display_name=display_name)
@@ -241,10 +235,7 @@ def consumer_by_resident_id(resident_id: str) -> Consumer | None:
 def partner_create(
     *, actor: Actor, insurer_id: int, kind: str, code: str, name: str, contact_email: str = ""
 ) -> Partner:
-    if actor.kind is not ActorKind.SYSTEM:
-        access.require(actor, Permission.MANAGE_PARTNERS)
-        if insurer_id != actor.insurer_id:
-            raise PermissionDenied()
+    access.require_for_insurer(actor, Permission.MANAGE_PARTNERS, insurer_id)
     if kind not in {Partner.AGENT, Partner.OUTSOURCER}:
         raise InvalidInput(_("A partner is an agent or an outsourcer."))
     partner = Partner.objects.create(
