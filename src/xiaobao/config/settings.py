@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "xiaobao.privacy",
     "xiaobao.identity",
     "xiaobao.calendars",
+    "xiaobao.complaints",
     "xiaobao.notifications",
     "xiaobao.ops",
     "xiaobao.demo",

@@ -23,6 +23,9 @@ class Insurer(models.Model):
     complaint_address = models.CharField(_("complaint address"), max_length=300, blank=True)
     complaint_email = models.EmailField(_("complaint email"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    recuse_involved_branch = models.BooleanField(
+        _("staff of the branch a complaint is about may not investigate it"), default=True
+    )
 
     def __str__(self) -> str:
         return self.name

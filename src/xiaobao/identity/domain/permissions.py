@@ -23,6 +23,13 @@ class Permission(StrEnum):
     VIEW_AUDIT = "audit.view"
     VERIFY_AUDIT = "audit.verify"
     VIEW_NOTIFICATIONS = "notifications.view"
+    VIEW_COMPLAINTS = "complaints.view"
+    REGISTER_COMPLAINTS = "complaints.register"
+    TRIAGE_COMPLAINTS = "complaints.triage"
+    ASSIGN_COMPLAINTS = "complaints.assign"
+    HANDLE_COMPLAINTS = "complaints.handle"
+    APPROVE_EXTENSIONS = "complaints.approve_extension"
+    DECIDE_REVIEWS = "complaints.decide_review"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -42,6 +49,16 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_AUDIT: frozenset({Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.SENIOR_MANAGER}),
     Permission.VERIFY_AUDIT: frozenset({Role.AUDITOR, Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR}),
     Permission.VIEW_NOTIFICATIONS: frozenset({Role.HANDLER, Role.SUPERVISOR, Role.COMPLIANCE_OFFICER}),
+    Permission.VIEW_COMPLAINTS: frozenset(
+        {Role.HANDLER, Role.SUPERVISOR, Role.SENIOR_MANAGER, Role.COMPLIANCE_OFFICER, Role.AUDITOR}
+    ),
+    Permission.REGISTER_COMPLAINTS: frozenset({Role.HANDLER, Role.SUPERVISOR}),
+    Permission.TRIAGE_COMPLAINTS: frozenset({Role.HANDLER, Role.SUPERVISOR}),
+    Permission.ASSIGN_COMPLAINTS: frozenset({Role.SUPERVISOR}),
+    # A handler handles only the complaints assigned to them (complaints.access); a supervisor any.
+    Permission.HANDLE_COMPLAINTS: frozenset({Role.HANDLER, Role.SUPERVISOR}),
+    Permission.APPROVE_EXTENSIONS: frozenset({Role.SUPERVISOR, Role.SENIOR_MANAGER}),
+    Permission.DECIDE_REVIEWS: frozenset({Role.SUPERVISOR, Role.SENIOR_MANAGER}),
 }
 
 

@@ -1,0 +1,1 @@
+"""Consumer complaints (MISSION.md CMP-1..3, CHN-3; RULES.md CMP-*)."""

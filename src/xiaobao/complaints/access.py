@@ -1,0 +1,83 @@
+"""The one gate to complaints: tenant, role and recusal (CMP-R1), in one place.
+
+- staff see their insurer's complaints, except those in which they have a
+  direct interest (named in it, sold the policy, declared a conflict);
+- a handler *handles* only complaints assigned to them; a supervisor any;
+- a consumer sees their own complaints; a partner sees only what was
+  forwarded to it (``forwards_for``).
+Not found and not allowed give the same answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from xiaobao.complaints.models import Complaint, Extension, PartnerForward
+from xiaobao.identity.access import one, tenant_scoped
+from xiaobao.identity.domain.permissions import Permission, staff_may
+from xiaobao.kernel.actors import Actor, ActorKind, Role
+
+
+def _interested(actor: Actor) -> Q:
+    staff_id = actor.staff_id or 0
+    return (
+        Q(involved_staff=staff_id)
+        | Q(policy_seller_id=staff_id)
+        | Q(conflicts__staff_id=staff_id, conflicts__kind="declared")
+    )
+
+
+def complaints_for(actor: Actor, permission: Permission = Permission.VIEW_COMPLAINTS) -> QuerySet[Complaint]:
+    complaints = Complaint.objects.all()
+    if actor.kind is ActorKind.SYSTEM:
+        return complaints
+    if actor.kind is ActorKind.CONSUMER and permission is Permission.VIEW_COMPLAINTS:
+        return complaints.filter(complainant_id=actor.consumer_id or 0)
+    if not staff_may(actor, permission):
+        return complaints.none()
+    scoped = tenant_scoped(complaints, actor, permission)
+    interested = Complaint.objects.filter(_interested(actor)).values("pk")
+    scoped = scoped.exclude(pk__in=interested)
+    if permission is Permission.HANDLE_COMPLAINTS and not actor.has_role(Role.SUPERVISOR):
+        scoped = scoped.filter(handler_id=actor.staff_id)
+    return scoped
+
+
+def complaint_for(
+    actor: Actor, complaint_id: Any, permission: Permission = Permission.VIEW_COMPLAINTS, *, for_update: bool = False
+) -> Complaint:
+    return one(complaints_for(actor, permission), complaint_id, for_update=for_update)
+
+
+def complaint_of_complainant(actor: Actor, complaint_id: Any, *, for_update: bool = False) -> Complaint:
+    """For the complainant's own steps (withdraw, ask for review)."""
+    if actor.kind is not ActorKind.CONSUMER:
+        return one(Complaint.objects.none(), complaint_id)
+    return one(Complaint.objects.filter(complainant_id=actor.consumer_id or 0), complaint_id, for_update=for_update)
+
+
+def extensions_for(actor: Actor, permission: Permission = Permission.APPROVE_EXTENSIONS) -> QuerySet[Extension]:
+    extensions = tenant_scoped(Extension.objects.all(), actor, permission, insurer_field="insurer_id_copy")
+    if actor.kind is ActorKind.STAFF:
+        extensions = extensions.exclude(requested_by_id=actor.staff_id)  # nobody approves their own request
+        interested = Complaint.objects.filter(_interested(actor)).values("pk")
+        extensions = extensions.exclude(complaint_id__in=interested)
+    return extensions
+
+
+def extension_for(actor: Actor, extension_id: Any, *, for_update: bool = False) -> Extension:
+    return one(extensions_for(actor), extension_id, for_update=for_update)
+
+
+def forwards_for(actor: Actor) -> QuerySet[PartnerForward]:
+    if actor.kind is ActorKind.PARTNER:
+        return PartnerForward.objects.filter(partner_id=actor.partner_id or 0)
+    return tenant_scoped(
+        PartnerForward.objects.all(), actor, Permission.VIEW_COMPLAINTS, insurer_field="insurer_id_copy"
+    )
+
+
+def forward_for(actor: Actor, forward_id: Any, *, for_update: bool = False) -> PartnerForward:
+    return one(forwards_for(actor), forward_id, for_update=for_update)

@@ -1,0 +1,1 @@
+"""Pure rules of the complaint lifecycle: states, transitions, recusal, clocks, decisions."""

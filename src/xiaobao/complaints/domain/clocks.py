@@ -1,0 +1,85 @@
+"""Which statutory clock a complaint runs on (CMP-T1..T3) and what an extension needs.
+
+- simple: CMP-T1, 15 days;
+- complex: CMP-T2, 30 days, once a supervisor approves;
+- particularly complex: CMP-T3, 30 more, once a senior manager or the
+  higher-level office approves **and** the complainant has been told the
+  extension and its reason (proof recorded, CMP-N3).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from xiaobao.kernel.actors import Role
+from xiaobao.kernel.errors import DomainError, PermissionDenied
+from xiaobao.kernel.i18n import _
+
+
+class Complexity(StrEnum):
+    SIMPLE = "simple"
+    COMPLEX = "complex"
+    PARTICULARLY_COMPLEX = "particularly_complex"
+
+
+RULE_OF = {
+    Complexity.SIMPLE: "CMP-T1",
+    Complexity.COMPLEX: "CMP-T2",
+    Complexity.PARTICULARLY_COMPLEX: "CMP-T3",
+}
+
+
+class ExtensionRefused(DomainError):
+    code = "extension_refused"
+
+
+class ExtensionNeedsApproval(ExtensionRefused):
+    code = "extension_needs_approval"
+    default_message = _("The extension has not been approved, so it cannot take effect.")
+
+
+class ComplainantNotYetTold(ExtensionRefused):
+    code = "complainant_not_yet_told"
+    default_message = _(
+        "The complainant has not yet been told of the extension and its reason (no proof of the notice): "
+        "it cannot take effect before that (CMP-T3)."
+    )
+
+
+class ExtensionOutOfOrder(ExtensionRefused):
+    code = "extension_out_of_order"
+    default_message = _("A complaint is first extended to 30 days (complex) before the further 30 days.")
+
+
+class ExtensionNeedsSeniorApproval(PermissionDenied):
+    code = "extension_needs_senior_approval"
+    default_message = _(
+        "The further 30 days (CMP-T3) are approved only by a senior manager or by the higher-level office."
+    )
+
+
+def next_complexity(current: Complexity, requested: Complexity) -> Complexity:
+    order = list(Complexity)
+    if order.index(requested) != order.index(current) + 1:
+        raise ExtensionOutOfOrder()
+    return requested
+
+
+def check_approver(requested: Complexity, *, roles: frozenset[Role], approver_branch_is_higher_level: bool) -> None:
+    """CMP-T2 needs a supervisor (or above); CMP-T3 a senior manager or a supervisor of a higher-level office."""
+    if requested is Complexity.COMPLEX:
+        if not roles & {Role.SUPERVISOR, Role.SENIOR_MANAGER}:
+            raise PermissionDenied()
+        return
+    if Role.SENIOR_MANAGER in roles:
+        return
+    if Role.SUPERVISOR in roles and approver_branch_is_higher_level:
+        return
+    raise ExtensionNeedsSeniorApproval()
+
+
+def check_may_take_effect(requested: Complexity, *, approved: bool, complainant_told: bool) -> None:
+    if not approved:
+        raise ExtensionNeedsApproval()
+    if requested is Complexity.PARTICULARLY_COMPLEX and not complainant_told:
+        raise ComplainantNotYetTold()

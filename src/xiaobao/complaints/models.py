@@ -1,0 +1,191 @@
+"""The complaint record and what hangs from it: deadlines, pauses, extensions, conflicts, partner forwards.
+
+Read through ``complaints.access``; write through ``complaints.actions``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
+from xiaobao.complaints.domain.clocks import Complexity
+from xiaobao.complaints.domain.decisions import Outcome
+from xiaobao.complaints.domain.lifecycle import State
+from xiaobao.privacy.fields import EncryptedTextField
+
+
+def _choices(enum: type) -> list[tuple[str, str]]:
+    return [(member.value, member.value) for member in enum]  # type: ignore[attr-defined]
+
+
+class Complaint(models.Model):
+    """A consumer complaint (CMP-1..3, CMP-A1). Free text is personal data and stored encrypted.
+
+    ``received_on`` is the statutory start (CMP-T1, CMP-T7): for a letter, an
+    email read late or a complaint forwarded by the regulator it is earlier
+    than ``registered_at``, and both are kept.
+    """
+
+    insurer = models.ForeignKey("identity.Insurer", on_delete=models.PROTECT, related_name="complaints")
+    handling_branch = models.ForeignKey("identity.Branch", on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=32, unique=True, null=True)  # noqa: DJ001  (set right after insert, from the id)
+    channel = models.CharField(max_length=16, choices=_choices(Channel))
+    received_at = models.DateTimeField()
+    received_on = models.DateField()
+    registered_at = models.DateTimeField(auto_now_add=True)
+    complainant = models.ForeignKey("identity.Consumer", on_delete=models.PROTECT, related_name="complaints")
+    policy_number = EncryptedTextField(blank=True, default="")
+    claim_reference = models.CharField(max_length=64, blank=True, default="")
+    product_line = models.CharField(max_length=32, choices=_choices(ProductLine))
+    reason = models.CharField(max_length=32, choices=_choices(Reason))
+    description = EncryptedTextField()
+    requested_outcome = EncryptedTextField(blank=True, default="")
+    complexity = models.CharField(max_length=24, choices=_choices(Complexity), default=Complexity.SIMPLE.value)
+    elderly = models.BooleanField(default=False)
+    disabled = models.BooleanField(default=False)
+    new_urban_resident = models.BooleanField(default=False)
+    group_size = models.PositiveIntegerField(default=1)
+    major_emergency = models.BooleanField(default=False)
+    involved_staff = models.ManyToManyField("identity.Staff", blank=True, related_name="+")
+    involved_partners = models.ManyToManyField("identity.Partner", blank=True, related_name="+")
+    involved_branch = models.ForeignKey(
+        "identity.Branch", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    policy_seller = models.ForeignKey(
+        "identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=24, choices=_choices(State), default=State.REGISTERED.value)
+    handler = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    declined_reason = models.TextField(blank=True, default="")
+    outcome = models.CharField(max_length=16, choices=_choices(Outcome), blank=True, default="")
+    findings = EncryptedTextField(blank=True, default="")
+    basis = EncryptedTextField(blank=True, default="")
+    reasons = EncryptedTextField(blank=True, default="")
+    remedy = EncryptedTextField(blank=True, default="")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    review_requested_on = models.DateField(null=True, blank=True)
+    review_outcome = models.CharField(max_length=16, choices=_choices(Outcome), blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["insurer", "state"], name="complaint_insurer_state")]
+
+    def __str__(self) -> str:
+        return self.reference or f"complaint {self.pk}"
+
+
+class Deadline(models.Model):
+    """One statutory clock of one complaint (DESIGN.md "Deadlines").
+
+    The active row is the one the queue orders by; a change of rule (extension)
+    or a restart (CMP-T5) closes it and opens a new one, so the history stays.
+    """
+
+    RUNNING, PAUSED, MET, MISSED, SUPERSEDED = "running", "paused", "met", "missed", "superseded"
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="deadlines")
+    insurer_id_copy = models.BigIntegerField(db_index=False)
+    rule_id = models.CharField(max_length=24)
+    start = models.DateField()
+    due = models.DateField()
+    paused_days = models.PositiveIntegerField(default=0)
+    state = models.CharField(
+        max_length=12, choices=[(s, s) for s in (RUNNING, PAUSED, MET, MISSED, SUPERSEDED)], default=RUNNING
+    )
+    active = models.BooleanField(default=True)
+    approved_by = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["insurer_id_copy", "active", "due"], name="deadline_queue"),
+            models.Index(fields=["active", "state", "due"], name="deadline_sweep"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint"], condition=models.Q(active=True), name="one_active_deadline_per_complaint"
+            )
+        ]
+
+
+class Pause(models.Model):
+    """Time the clock stands still: external appraisal or mediation (CMP-T4)."""
+
+    APPRAISAL, MEDIATION = "appraisal", "mediation"
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="pauses")
+    kind = models.CharField(max_length=16, choices=[(APPRAISAL, APPRAISAL), (MEDIATION, MEDIATION)])
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True, default="")
+
+
+class Extension(models.Model):
+    """A request for more time: to 30 days (complex, CMP-T2) or 30 more (particularly complex, CMP-T3)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="extensions")
+    insurer_id_copy = models.BigIntegerField()
+    to_complexity = models.CharField(max_length=24, choices=_choices(Complexity))
+    reason = models.TextField()
+    requested_by = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    approved = models.BooleanField(null=True)
+    decided_by = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    notice = models.ForeignKey(
+        "notifications.Notification", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    effective_at = models.DateTimeField(null=True, blank=True)
+
+
+class Conflict(models.Model):
+    """A recusal on record (CMP-R1): a refused assignment or a declared conflict, with its reasons."""
+
+    REFUSED, DECLARED = "refused_assignment", "declared"
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="conflicts")
+    staff = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=24, choices=[(REFUSED, REFUSED), (DECLARED, DECLARED)])
+    reasons = models.JSONField(default=list)
+    note = models.CharField(max_length=500, blank=True, default="")
+    at = models.DateTimeField(auto_now_add=True)
+
+
+class PartnerForward(models.Model):
+    """The part of a complaint sent to an agent or outsourcer, its deadline, and its answer (CHN-3, CMP-P2)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="forwards")
+    partner = models.ForeignKey("identity.Partner", on_delete=models.PROTECT, related_name="forwards")
+    insurer_id_copy = models.BigIntegerField()
+    summary = EncryptedTextField()
+    forwarded_at = models.DateTimeField(auto_now_add=True)
+    due = models.DateField()
+    answer = EncryptedTextField(blank=True, default="")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+
+class IdempotentRequest(models.Model):
+    """A create request seen before: the same key from the same caller returns the same result."""
+
+    scope = models.CharField(max_length=64)
+    caller = models.CharField(max_length=64)
+    key = models.CharField(max_length=128)
+    request_hash = models.CharField(max_length=64)
+    result_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "caller", "key"], name="idempotent_request_once")]
+
+
+class ReminderSent(models.Model):
+    """A reminder or escalation already sent for a deadline, so the sweep sends each once."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["deadline", "kind"], name="reminder_once")]

@@ -1,0 +1,65 @@
+"""What the complainant and staff are told at each key step, in the complainant's language, on their channel.
+
+Called inside the action's transaction, so a notice exists exactly when its change does (CMP-2, CMP-N3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from xiaobao.complaints.models import Complaint
+from xiaobao.identity.models import Consumer, Staff
+from xiaobao.kernel.actors import Actor
+from xiaobao.notifications.actions import notification_queue
+from xiaobao.notifications.models import Channel, Notification
+
+
+def _address(consumer: Consumer) -> tuple[Channel, str]:
+    """The consumer's preferred channel when we hold its address, else SMS, else in-app."""
+    if consumer.preferred_channel == Channel.EMAIL and consumer.email:
+        return Channel.EMAIL, consumer.email
+    if consumer.preferred_channel in {Channel.SMS, Channel.EMAIL} and consumer.phone:
+        return Channel.SMS, consumer.phone
+    return Channel.IN_APP, f"consumer:{consumer.pk}"
+
+
+def tell_complainant(
+    *, actor: Actor, complaint: Complaint, purpose: str, template: str, **context: object
+) -> Notification:
+    consumer = complaint.complainant
+    channel, address = _address(consumer)
+    with translation.override(consumer.preferred_language):
+        body = render_to_string(f"complaints/notices/{template}.txt", {"complaint": complaint, **context}).strip()
+        subject = _("Your complaint %(reference)s") % {"reference": complaint.reference}
+    return notification_queue(
+        actor=actor,
+        channel=channel,
+        to_address=address,
+        subject=subject,
+        body=body,
+        purpose=purpose,
+        language=consumer.preferred_language,
+        insurer_id=complaint.insurer_id,
+        consumer_id=consumer.pk,
+        about=complaint,
+    )
+
+
+def tell_staff(*, actor: Actor, staff: Iterable[Staff], complaint: Complaint, purpose: str, body: str) -> None:
+    """Staff notices go to the workbench inbox (in-app) and, when the account has one, to email."""
+    for member in staff:
+        email = member.user.email
+        notification_queue(
+            actor=actor,
+            channel=Channel.EMAIL if email else Channel.IN_APP,
+            to_address=email or f"staff:{member.pk}",
+            subject=f"{complaint.reference}: {purpose}",
+            body=body,
+            purpose=purpose,
+            insurer_id=complaint.insurer_id,
+            about=complaint,
+        )
