@@ -55,3 +55,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres_only" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def seeded_calendar(transactional_db: None) -> None:
+    """Transactional tests start from a flushed database: put the migration's calendar seed back."""
+    from django.apps import apps
+
+    from xiaobao.calendars.models import CalendarYear
+
+    if CalendarYear.objects.exists():
+        return
+    seed = __import__("xiaobao.calendars.migrations.0002_seed_state_council_schedules", fromlist=["seed"]).seed
+    seed(apps, None)

@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
 
 from xiaobao.audit import chain
 from xiaobao.audit.context import request_id as current_request_id
 from xiaobao.audit.models import AuditEvent, ChainHead
 from xiaobao.audit.registry import EventType
 from xiaobao.kernel.actors import Actor
+from xiaobao.ops import clock
 
 
 def subject_key(subject: models.Model) -> tuple[str, str]:
@@ -46,7 +46,7 @@ def record(
         actor_id=actor.audit_id,
         old_values=_jsonable(old or {}),
         new_values=_jsonable(new or {}),
-        occurred_at=timezone.now(),
+        occurred_at=clock.now(),
         request_id=current_request_id.get(),
         visible_to_consumer=event_type.visible_to_consumer,
         prev_hash=head.hash,

@@ -32,7 +32,7 @@ class Complaint(models.Model):
     channel = models.CharField(max_length=16, choices=_choices(Channel))
     received_at = models.DateTimeField()
     received_on = models.DateField()
-    registered_at = models.DateTimeField(auto_now_add=True)
+    registered_at = models.DateTimeField()
     complainant = models.ForeignKey("identity.Consumer", on_delete=models.PROTECT, related_name="complaints")
     policy_number = EncryptedTextField(blank=True, default="")
     claim_reference = models.CharField(max_length=64, blank=True, default="")

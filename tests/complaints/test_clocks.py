@@ -1,0 +1,152 @@
+"""Clocks: received earlier than registered, complex (CMP-T2), the further 30 days (CMP-T3) and its conditions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from tests.complaints.conftest import Desk
+from tests.support.clock import SHANGHAI, SettableClock
+from xiaobao.audit.models import AuditEvent
+from xiaobao.complaints import actions
+from xiaobao.complaints.domain.clocks import (
+    ComplainantNotYetTold,
+    ExtensionNeedsApproval,
+    ExtensionNeedsSeniorApproval,
+    ExtensionOutOfOrder,
+)
+from xiaobao.complaints.models import Complaint, Deadline
+from xiaobao.kernel.actors import SYSTEM
+from xiaobao.kernel.errors import NotFound, PermissionDenied
+from xiaobao.notifications.actions import notification_deliver
+
+pytestmark = pytest.mark.django_db
+
+
+def active(complaint: Complaint) -> Deadline:
+    return Deadline.objects.get(complaint=complaint, active=True)
+
+
+def test_a_letter_received_before_it_was_registered_counts_from_receipt(desk: Desk, clock: SettableClock) -> None:
+    clock.set("2026-03-06 16:00")  # registered Friday
+    letter_arrived = datetime(2026, 3, 2, 9, 30, tzinfo=SHANGHAI)  # the post room stamped Monday
+
+    complaint = desk.register(channel="letter", received_at=letter_arrived)
+
+    assert complaint.received_on == date(2026, 3, 2)
+    assert complaint.registered_at.date() == date(2026, 3, 6)
+    assert active(complaint).due == date(2026, 3, 17)
+
+
+def test_marking_a_case_complex_needs_a_supervisor_and_gives_30_days(desk: Desk) -> None:
+    complaint = desk.in_state("investigating")
+    extension = actions.complaint_request_extension(
+        actor=desk.handler, complaint_id=complaint.pk, to_complexity="complex", reason="需调取多家医院病历"
+    )
+
+    with pytest.raises(NotFound):  # the requester cannot approve their own request
+        actions.complaint_decide_extension(actor=desk.handler, extension_id=extension.pk, approve=True)
+    actions.complaint_decide_extension(actor=desk.supervisor, extension_id=extension.pk, approve=True)
+
+    deadline = active(complaint)
+    assert (deadline.rule_id, deadline.start, deadline.due) == ("CMP-T2", date(2026, 3, 2), date(2026, 4, 1))
+    assert Complaint.objects.get(pk=complaint.pk).complexity == "complex"
+
+
+def _complex(desk: Desk) -> Complaint:
+    complaint = desk.in_state("investigating")
+    first = actions.complaint_request_extension(
+        actor=desk.handler, complaint_id=complaint.pk, to_complexity="complex", reason="需调取多家医院病历"
+    )
+    actions.complaint_decide_extension(actor=desk.supervisor, extension_id=first.pk, approve=True)
+    return complaint
+
+
+def test_the_further_30_days_before_the_first_extension_is_refused(desk: Desk) -> None:
+    complaint = desk.in_state("investigating")
+    with pytest.raises(ExtensionOutOfOrder):
+        actions.complaint_request_extension(
+            actor=desk.handler, complaint_id=complaint.pk, to_complexity="particularly_complex", reason="涉及司法鉴定"
+        )
+
+
+def test_the_further_30_days_are_refused_without_approval(desk: Desk) -> None:
+    complaint = _complex(desk)
+    extension = actions.complaint_request_extension(
+        actor=desk.handler, complaint_id=complaint.pk, to_complexity="particularly_complex", reason="涉及司法鉴定"
+    )
+
+    with pytest.raises(ExtensionNeedsApproval):
+        actions.complaint_apply_extension(actor=desk.handler, extension_id=extension.pk)
+    with pytest.raises(ExtensionNeedsSeniorApproval):  # a supervisor of the same branch is not enough
+        actions.complaint_decide_extension(actor=desk.supervisor, extension_id=extension.pk, approve=True)
+
+    assert active(complaint).rule_id == "CMP-T2"
+
+
+def test_the_further_30_days_do_not_take_effect_before_the_complainant_is_told(desk: Desk) -> None:
+    complaint = _complex(desk)
+    extension = actions.complaint_request_extension(
+        actor=desk.handler, complaint_id=complaint.pk, to_complexity="particularly_complex", reason="涉及司法鉴定"
+    )
+    actions.complaint_decide_extension(actor=desk.senior_manager, extension_id=extension.pk, approve=True)
+    extension.refresh_from_db()
+    assert extension.notice is not None
+    assert "涉及司法鉴定" in extension.notice.body
+    events_before = AuditEvent.objects.count()
+
+    with pytest.raises(ComplainantNotYetTold):
+        actions.complaint_apply_extension(actor=desk.handler, extension_id=extension.pk)
+    assert active(complaint).rule_id == "CMP-T2"
+    assert AuditEvent.objects.count() == events_before
+
+    notification_deliver(str(extension.notice.pk))  # the SMS goes out: proof recorded
+    actions.complaint_apply_extension(actor=desk.handler, extension_id=extension.pk)
+
+    deadline = active(complaint)
+    assert (deadline.rule_id, deadline.due) == ("CMP-T3", date(2026, 5, 6))  # 60 days from 03-02 is 05-01, a holiday
+    assert AuditEvent.objects.filter(subject_id=str(complaint.pk), event_type="complaint.extended").count() == 2
+
+
+def test_a_supervisor_of_the_higher_level_office_may_approve_the_further_30_days(desk: Desk) -> None:
+    complaint = _complex(desk)
+    extension = actions.complaint_request_extension(
+        actor=desk.handler, complaint_id=complaint.pk, to_complexity="particularly_complex", reason="涉及司法鉴定"
+    )
+    actions.complaint_decide_extension(actor=desk.province_supervisor, extension_id=extension.pk, approve=True)
+    extension.refresh_from_db()
+    assert extension.approved is True
+
+
+def test_a_handler_cannot_approve_an_extension(desk: Desk) -> None:
+    complaint = desk.in_state("investigating")
+    extension = actions.complaint_request_extension(
+        actor=desk.other_handler_staff and desk.handler,
+        complaint_id=complaint.pk,
+        to_complexity="complex",
+        reason="需调取多家医院病历",
+    )
+    with pytest.raises((NotFound, PermissionDenied)):
+        actions.complaint_decide_extension(actor=desk.other_handler, extension_id=extension.pk, approve=True)
+
+
+def test_an_extended_pause_keeps_counting_the_paused_days(desk: Desk, clock: SettableClock) -> None:
+    complaint = desk.in_state("investigating")
+    clock.advance(days=1)
+    actions.complaint_pause(actor=desk.handler, complaint_id=complaint.pk, kind="mediation")
+    clock.advance(days=10)
+    actions.complaint_resume(actor=desk.handler, complaint_id=complaint.pk)
+    extension = actions.complaint_request_extension(
+        actor=desk.handler, complaint_id=complaint.pk, to_complexity="complex", reason="调解未果，需补充调查"
+    )
+    actions.complaint_decide_extension(actor=desk.supervisor, extension_id=extension.pk, approve=True)
+
+    deadline = active(complaint)
+    assert (deadline.rule_id, deadline.paused_days, deadline.due) == ("CMP-T2", 10, date(2026, 4, 13))
+
+
+def test_system_actions_run_without_a_staff_identity(desk: Desk) -> None:
+    complaint = desk.in_state("registered")
+    actions.complaint_accept(actor=SYSTEM, complaint_id=complaint.pk)
+    assert Complaint.objects.get(pk=complaint.pk).state == "accepted"

@@ -1,0 +1,93 @@
+"""Partners (CHN-3, CMP-P2, SEC-2): forwarded under an agreement, answered through their key, timeliness counted."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.complaints.conftest import Desk
+from tests.support.clock import SettableClock
+from xiaobao.audit.models import AuditEvent
+from xiaobao.complaints import access, actions
+from xiaobao.identity.actors import actor_for_partner_key
+from xiaobao.identity.actions import partner_key_issue
+from xiaobao.identity.models import Partner
+from xiaobao.kernel.actors import SYSTEM
+from xiaobao.kernel.errors import NotFound, PermissionDenied
+from xiaobao.privacy.models import DataSharingAgreement
+
+pytestmark = pytest.mark.django_db
+
+
+def _partner_with_agreement(desk: Desk, categories: list[str] | None = None) -> Partner:
+    partner = desk.world.ours.partner(Partner.AGENT)
+    DataSharingAgreement.objects.create(
+        insurer=desk.world.ours.insurer,
+        partner=partner,
+        reference="DSA-9",
+        purpose="投诉处理",
+        data_categories=categories or ["complaint"],
+        valid_from=date(2026, 1, 1),
+        valid_until=date(2026, 12, 31),
+    )
+    return partner
+
+
+def test_a_forward_without_an_agreement_is_refused(desk: Desk) -> None:
+    complaint = desk.in_state("investigating")
+    partner = _partner_with_agreement(desk, categories=["marketing"])
+    with pytest.raises(PermissionDenied):
+        actions.complaint_forward(actor=desk.handler, complaint_id=complaint.pk, partner_id=partner.pk, summary="x")
+
+
+def test_the_partner_answers_with_its_key_and_the_answer_lands_in_the_case(desk: Desk, clock: SettableClock) -> None:
+    complaint = desk.in_state("investigating")
+    partner = _partner_with_agreement(desk)
+    forward = actions.complaint_forward(
+        actor=desk.handler,
+        complaint_id=complaint.pk,
+        partner_id=partner.pk,
+        summary="代理人销售时未说明免责条款",
+        days=5,
+    )
+    _, raw = partner_key_issue(actor=SYSTEM, partner_id=partner.pk)
+    partner_actor = actor_for_partner_key(raw)
+    assert partner_actor is not None
+    clock.advance(days=3)
+
+    actions.partner_forward_answer(actor=partner_actor, forward_id=forward.pk, answer="已核实，代理人承认未充分说明。")
+
+    forward.refresh_from_db()
+    assert forward.answer == "已核实，代理人承认未充分说明。"
+    answered = AuditEvent.objects.get(subject_id=str(complaint.pk), event_type="complaint.partner_answered")
+    assert answered.new_values["on_time"] is True
+    assert answered.actor_id == f"partner:{partner.pk}"
+
+
+def test_another_partner_cannot_see_or_answer_the_forward(desk: Desk) -> None:
+    complaint = desk.in_state("investigating")
+    forward = actions.complaint_forward(
+        actor=desk.handler, complaint_id=complaint.pk, partner_id=_partner_with_agreement(desk).pk, summary="x"
+    )
+    other = desk.world.theirs.partner()
+    _, raw = partner_key_issue(actor=SYSTEM, partner_id=other.pk)
+    intruder = actor_for_partner_key(raw)
+    assert intruder is not None
+
+    assert not access.forwards_for(intruder).exists()
+    with pytest.raises(NotFound):
+        actions.partner_forward_answer(actor=intruder, forward_id=forward.pk, answer="冒充答复")
+
+
+def test_a_late_answer_is_counted_late(desk: Desk, clock: SettableClock) -> None:
+    complaint = desk.in_state("investigating")
+    partner = _partner_with_agreement(desk)
+    forward = actions.complaint_forward(
+        actor=desk.handler, complaint_id=complaint.pk, partner_id=partner.pk, summary="x", days=2
+    )
+    _, raw = partner_key_issue(actor=SYSTEM, partner_id=partner.pk)
+    clock.advance(days=5)
+    actions.partner_forward_answer(actor=actor_for_partner_key(raw), forward_id=forward.pk, answer="迟到的答复")  # type: ignore[arg-type]
+    answered = AuditEvent.objects.get(subject_id=str(complaint.pk), event_type="complaint.partner_answered")
+    assert answered.new_values["on_time"] is False
