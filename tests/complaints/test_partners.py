@@ -10,8 +10,8 @@ from tests.complaints.conftest import Desk
 from tests.support.clock import SettableClock
 from xiaobao.audit.models import AuditEvent
 from xiaobao.complaints import access, actions
-from xiaobao.identity.actors import actor_for_partner_key
 from xiaobao.identity.actions import partner_key_issue
+from xiaobao.identity.actors import actor_for_partner_key
 from xiaobao.identity.models import Partner
 from xiaobao.kernel.actors import SYSTEM
 from xiaobao.kernel.errors import NotFound, PermissionDenied
