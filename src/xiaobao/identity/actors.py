@@ -77,3 +77,11 @@ def actor_for_partner_key(raw_key: str) -> Actor | None:
         insurer_id=key.partner.insurer_id,
         partner_id=key.partner_id,
     )
+
+
+def api_actor(request: HttpRequest) -> Actor:
+    """The actor the API's authentication put on the request."""
+    actor = getattr(request, "auth", None)
+    if not isinstance(actor, Actor):
+        raise TypeError("the API authenticated no actor")
+    return actor

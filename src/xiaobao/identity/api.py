@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from xiaobao.identity import access
+from xiaobao.identity.actors import api_actor
 
 router = Router(tags=["identity"])
 
@@ -28,7 +29,7 @@ class BranchOut(Schema):
 
 @router.get("/me", response=ActorOut, summary="The authenticated actor")
 def me(request: HttpRequest) -> ActorOut:
-    actor = request.auth  # type: ignore[attr-defined]
+    actor = api_actor(request)
     return ActorOut(
         kind=actor.kind.value,
         insurer_id=actor.insurer_id,
@@ -40,5 +41,5 @@ def me(request: HttpRequest) -> ActorOut:
 
 @router.get("/branches/{branch_id}", response=BranchOut, summary="One branch of the caller's insurer")
 def branch(request: HttpRequest, branch_id: int) -> BranchOut:
-    found = access.branch_for(request.auth, branch_id)  # type: ignore[attr-defined]
+    found = access.branch_for(api_actor(request), branch_id)
     return BranchOut(id=found.pk, code=found.code, name=found.name, level=found.level, parent_id=found.parent_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from xiaobao.kernel.actors import Role
-from xiaobao.kernel.errors import DomainError, PermissionDenied
+from xiaobao.kernel.errors import PermissionDenied, TransitionNotAllowed
 from xiaobao.kernel.i18n import _
 
 
@@ -29,7 +29,7 @@ RULE_OF = {
 }
 
 
-class ExtensionRefused(DomainError):
+class ExtensionRefused(TransitionNotAllowed):
     code = "extension_refused"
 
 

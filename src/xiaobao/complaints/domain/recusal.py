@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
-from xiaobao.kernel.errors import DomainError
+from xiaobao.kernel.errors import TransitionNotAllowed
 from xiaobao.kernel.i18n import _
 
 
@@ -43,7 +43,7 @@ class InterestFacts:
     """The insurer's policy: staff of the involved branch may not investigate."""
 
 
-class HandlerHasConflict(DomainError):
+class HandlerHasConflict(TransitionNotAllowed):
     code = "recusal"
     default_message = _("This handler has a direct interest in the complaint and may not investigate it: %(reasons)s.")
 

@@ -1,0 +1,457 @@
+"""Complaints API: every read and action of the lifecycle, for staff and partners (django-ninja).
+
+Creates accept an ``Idempotency-Key`` header: a retried request returns the
+first result. Unknown fields, wrong types and oversize text are refused with
+422 and nothing is written.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Header, Query, Router, Schema, Status
+from pydantic import AwareDatetime, ConfigDict, Field
+
+from xiaobao.complaints import actions, selectors
+from xiaobao.complaints.access import forwards_for
+from xiaobao.complaints.actions import NewComplaint
+from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
+from xiaobao.complaints.domain.decisions import Decision, Outcome
+from xiaobao.complaints.models import Complaint, PartnerForward
+from xiaobao.identity.actions import ConsumerDetails
+from xiaobao.identity.actors import api_actor
+from xiaobao.privacy.domain.identifiers import mask_name, mask_phone
+
+router = Router(tags=["complaints"])
+partner_router = Router(tags=["partners"])
+
+Text = Annotated[str, Field(max_length=10_000)]
+Short = Annotated[str, Field(max_length=500)]
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ComplainantIn(Strict):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    resident_id: Annotated[str, Field(max_length=24)] | None = None
+    phone: Annotated[str, Field(max_length=32)] | None = None
+    email: Annotated[str, Field(max_length=254)] | None = None
+    preferred_language: Literal["zh-hans", "zh-hant", "en"] = "zh-hans"
+    preferred_channel: Literal["sms", "email", "in_app"] = "sms"
+
+
+class ComplaintIn(Strict):
+    handling_branch_id: int
+    channel: Channel
+    received_at: AwareDatetime
+    product_line: ProductLine
+    reason: Reason
+    description: Text
+    complainant_id: int | None = None
+    complainant: ComplainantIn | None = None
+    requested_outcome: Text = ""
+    policy_number: Annotated[str, Field(max_length=64)] = ""
+    claim_reference: Annotated[str, Field(max_length=64)] = ""
+    group_size: Annotated[int, Field(ge=1, le=100_000)] = 1
+    major_emergency: bool = False
+    involved_staff_ids: Annotated[list[int], Field(max_length=50)] = []
+    involved_partner_ids: Annotated[list[int], Field(max_length=50)] = []
+    involved_branch_id: int | None = None
+    policy_seller_id: int | None = None
+
+
+class DeadlineOut(Schema):
+    rule_id: str
+    start: date
+    due: date
+    paused_days: int
+    days_left: int | None = None
+    clock_state: str | None = None
+
+
+class ComplaintOut(Schema):
+    id: int
+    reference: str
+    state: str
+    channel: str
+    received_on: date
+    registered_at: datetime
+    product_line: str
+    reason: str
+    complexity: str
+    complainant: str
+    complainant_phone: str
+    handler_id: int | None
+    handling_branch_id: int
+    flags: list[str]
+    deadline: DeadlineOut | None = None
+
+
+class TimelineOut(Schema):
+    at: datetime
+    event_type: str
+    label: str
+    actor: str
+    visible_to_consumer: bool
+
+
+class CaseOut(ComplaintOut):
+    description: str
+    requested_outcome: str
+    outcome: str
+    findings: str
+    basis: str
+    reasons: str
+    remedy: str
+    allowed_steps: list[str]
+    timeline: list[TimelineOut]
+    conflicts: list[dict[str, object]]
+
+
+def _flags(complaint: Complaint) -> list[str]:
+    flags = [
+        name for name in ("elderly", "disabled", "new_urban_resident", "major_emergency") if getattr(complaint, name)
+    ]
+    if complaint.group_size >= 20:
+        flags.append("group")
+    return flags
+
+
+def _out(complaint: Complaint, deadline: DeadlineOut | None = None) -> dict[str, object]:
+    phone = complaint.complainant.phone
+    return {
+        "id": complaint.pk,
+        "reference": complaint.reference,
+        "state": complaint.state,
+        "channel": complaint.channel,
+        "received_on": complaint.received_on,
+        "registered_at": complaint.registered_at,
+        "product_line": complaint.product_line,
+        "reason": complaint.reason,
+        "complexity": complaint.complexity,
+        "complainant": mask_name(complaint.complainant.name),
+        "complainant_phone": mask_phone(phone) if phone else "",
+        "handler_id": complaint.handler_id,
+        "handling_branch_id": complaint.handling_branch_id,
+        "flags": _flags(complaint),
+        "deadline": deadline,
+    }
+
+
+def _case_out(view: selectors.CaseView) -> dict[str, object]:
+    complaint = view.complaint
+    deadline = None
+    if view.deadline is not None:
+        deadline = DeadlineOut(
+            rule_id=view.deadline.rule_id,
+            start=view.deadline.start,
+            due=view.deadline.due,
+            paused_days=view.deadline.paused_days,
+            days_left=view.days_left,
+            clock_state=view.clock_state.value if view.clock_state else None,
+        )
+    return {
+        **_out(complaint, deadline),
+        "description": complaint.description,
+        "requested_outcome": complaint.requested_outcome,
+        "outcome": complaint.outcome,
+        "findings": complaint.findings,
+        "basis": complaint.basis,
+        "reasons": complaint.reasons,
+        "remedy": complaint.remedy,
+        "allowed_steps": view.steps,
+        "timeline": [entry.__dict__ for entry in view.timeline],
+        "conflicts": [
+            {"staff_id": c.staff_id, "kind": c.kind, "reasons": c.reasons, "at": c.at} for c in view.conflicts
+        ],
+    }
+
+
+@router.post("/complaints", response={201: ComplaintOut}, summary="Register a complaint")
+def register(
+    request: HttpRequest,
+    payload: ComplaintIn,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> Status[dict[str, object]]:
+    data = payload.model_dump()
+    complainant = data.pop("complainant")
+    data["involved_staff_ids"] = tuple(data["involved_staff_ids"])
+    data["involved_partner_ids"] = tuple(data["involved_partner_ids"])
+    new = NewComplaint(**data, complainant=ConsumerDetails(**complainant) if complainant else None)
+    complaint = actions.complaint_register(actor=api_actor(request), data=new, idempotency_key=idempotency_key)
+    return Status(201, _case_out(selectors.case(api_actor(request), complaint.pk)))
+
+
+class QueueIn(Strict):
+    state: str | None = None
+    due_within_days: Annotated[int, Field(ge=0, le=365)] | None = None
+    branch_id: int | None = None
+    channel: Channel | None = None
+    flag: Literal["elderly", "disabled", "new_urban_resident", "major_emergency", "group"] | None = None
+    handler_id: int | None = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+    offset: Annotated[int, Field(ge=0)] = 0
+
+
+@router.get("/complaints", response=list[ComplaintOut], summary="The queue: open complaints, most urgent first")
+def complaint_queue(request: HttpRequest, filters: Query[QueueIn]) -> list[dict[str, object]]:
+    rows = selectors.queue(api_actor(request), selectors.QueueFilters(**filters.model_dump()))
+    return [
+        _out(
+            row.complaint,
+            DeadlineOut(
+                rule_id=row.rule_id,
+                start=row.due,
+                due=row.due,
+                paused_days=0,
+                days_left=row.days_left,
+                clock_state=row.clock_state.value,
+            ),
+        )
+        for row in rows
+    ]
+
+
+@router.get("/complaints/{complaint_id}", response=CaseOut, summary="One complaint with its timeline")
+def complaint_detail(request: HttpRequest, complaint_id: int) -> dict[str, object]:
+    return _case_out(selectors.case(api_actor(request), complaint_id))
+
+
+class ReasonIn(Strict):
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class AssignIn(Strict):
+    handler_id: int
+
+
+class PauseIn(Strict):
+    kind: Literal["appraisal", "mediation"]
+    note: Short = ""
+
+
+class NoteIn(Strict):
+    note: Short = ""
+
+
+class ExtensionIn(Strict):
+    to_complexity: Literal["complex", "particularly_complex"]
+    reason: Annotated[str, Field(min_length=5, max_length=2000)]
+
+
+class DecisionIn(Strict):
+    outcome: Outcome
+    findings: Text
+    basis: Text
+    reasons: Text
+    remedy: Text = ""
+
+
+class ReviewDecisionIn(Strict):
+    outcome: Outcome
+    reasons: Text
+
+
+class ForwardIn(Strict):
+    partner_id: int
+    summary: Text
+    days: Annotated[int, Field(ge=1, le=30)] = 5
+
+
+class ExtensionDecisionIn(Strict):
+    approve: bool
+    note: Short = ""
+
+
+class ExtensionOut(Schema):
+    id: int
+    complaint_id: int
+    to_complexity: str
+    reason: str
+    approved: bool | None
+    effective_at: datetime | None
+
+
+class ForwardOut(Schema):
+    id: int
+    complaint_reference: str
+    summary: str
+    due: date
+    answered_at: datetime | None
+
+
+def _then_case(request: HttpRequest, complaint_id: int) -> dict[str, object]:
+    return _case_out(selectors.case(api_actor(request), complaint_id))
+
+
+@router.post("/complaints/{complaint_id}/accept", response=CaseOut)
+def accept(request: HttpRequest, complaint_id: int) -> dict[str, object]:
+    actions.complaint_accept(actor=api_actor(request), complaint_id=complaint_id)
+    return _then_case(request, complaint_id)
+
+
+@router.post("/complaints/{complaint_id}/decline", response=CaseOut)
+def decline(request: HttpRequest, complaint_id: int, payload: ReasonIn) -> dict[str, object]:
+    actions.complaint_decline(actor=api_actor(request), complaint_id=complaint_id, reason=payload.reason)
+    return _then_case(request, complaint_id)
+
+
+@router.post("/complaints/{complaint_id}/assign", response=CaseOut)
+def assign(request: HttpRequest, complaint_id: int, payload: AssignIn) -> dict[str, object]:
+    actions.complaint_assign(actor=api_actor(request), complaint_id=complaint_id, handler_id=payload.handler_id)
+    return _then_case(request, complaint_id)
+
+
+@router.post("/complaints/{complaint_id}/conflict", response={200: dict[str, str]})
+def declare_conflict(request: HttpRequest, complaint_id: int, payload: NoteIn) -> dict[str, str]:
+    actions.complaint_declare_conflict(actor=api_actor(request), complaint_id=complaint_id, note=payload.note)
+    return {"status": "returned to the supervisor"}
+
+
+@router.post("/complaints/{complaint_id}/investigate", response=CaseOut)
+def investigate(request: HttpRequest, complaint_id: int) -> dict[str, object]:
+    actions.complaint_investigate(actor=api_actor(request), complaint_id=complaint_id)
+    return _then_case(request, complaint_id)
+
+
+@router.post("/complaints/{complaint_id}/pause", response=CaseOut)
+def pause(request: HttpRequest, complaint_id: int, payload: PauseIn) -> dict[str, object]:
+    actions.complaint_pause(actor=api_actor(request), complaint_id=complaint_id, kind=payload.kind, note=payload.note)
+    return _then_case(request, complaint_id)
+
+
+@router.post("/complaints/{complaint_id}/resume", response=CaseOut)
+def resume(request: HttpRequest, complaint_id: int) -> dict[str, object]:
+    actions.complaint_resume(actor=api_actor(request), complaint_id=complaint_id)
+    return _then_case(request, complaint_id)
+
+
+@router.post("/complaints/{complaint_id}/new-facts", response=CaseOut)
+def new_facts(request: HttpRequest, complaint_id: int, payload: NoteIn) -> dict[str, object]:
+    actions.complaint_new_facts(actor=api_actor(request), complaint_id=complaint_id, note=payload.note)
+    return _then_case(request, complaint_id)
+
+
+@router.post("/complaints/{complaint_id}/extensions", response={201: ExtensionOut})
+def request_extension(request: HttpRequest, complaint_id: int, payload: ExtensionIn) -> Status[object]:
+    extension = actions.complaint_request_extension(
+        actor=api_actor(request),
+        complaint_id=complaint_id,
+        to_complexity=payload.to_complexity,
+        reason=payload.reason,
+    )
+    return Status(201, extension)
+
+
+@router.post("/extensions/{extension_id}/decision", response=ExtensionOut)
+def decide_extension(request: HttpRequest, extension_id: int, payload: ExtensionDecisionIn) -> object:
+    return actions.complaint_decide_extension(
+        actor=api_actor(request),
+        extension_id=extension_id,
+        approve=payload.approve,
+        note=payload.note,
+    )
+
+
+@router.post("/extensions/{extension_id}/apply", response=ExtensionOut)
+def apply_extension(request: HttpRequest, extension_id: int) -> object:
+    return actions.complaint_apply_extension(actor=api_actor(request), extension_id=extension_id)
+
+
+@router.get("/extensions/pending", response=list[ExtensionOut], summary="Approvals inbox")
+def pending_extensions(request: HttpRequest) -> list[object]:
+    return selectors.approvals(api_actor(request))
+
+
+@router.post("/complaints/{complaint_id}/decision", response=CaseOut)
+def decide(request: HttpRequest, complaint_id: int, payload: DecisionIn) -> dict[str, object]:
+    decision = Decision(**payload.model_dump())
+    actions.complaint_decide(actor=api_actor(request), complaint_id=complaint_id, decision=decision)
+    return _then_case(request, complaint_id)
+
+
+@router.post("/complaints/{complaint_id}/send-decision", response=CaseOut)
+def send_decision(request: HttpRequest, complaint_id: int) -> dict[str, object]:
+    actions.complaint_send_decision(actor=api_actor(request), complaint_id=complaint_id)
+    return _then_case(request, complaint_id)
+
+
+@router.get("/complaints/{complaint_id}/decision-letter.pdf", summary="The printable decision letter")
+def decision_letter(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    from xiaobao.complaints.letters import decision_letter_pdf
+
+    view = selectors.case(api_actor(request), complaint_id)
+    response = HttpResponse(decision_letter_pdf(view.complaint), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{view.complaint.reference}.pdf"'
+    return response
+
+
+@router.post("/complaints/{complaint_id}/close", response=CaseOut)
+def close(request: HttpRequest, complaint_id: int) -> dict[str, object]:
+    actions.complaint_close(actor=api_actor(request), complaint_id=complaint_id)
+    return _then_case(request, complaint_id)
+
+
+@router.post("/complaints/{complaint_id}/withdraw", response=CaseOut)
+def withdraw(request: HttpRequest, complaint_id: int) -> dict[str, object]:
+    actions.complaint_withdraw(actor=api_actor(request), complaint_id=complaint_id)
+    return _then_case(request, complaint_id)
+
+
+@router.post("/complaints/{complaint_id}/review-request", response=CaseOut)
+def request_review(request: HttpRequest, complaint_id: int, payload: NoteIn) -> dict[str, object]:
+    actions.complaint_request_review(actor=api_actor(request), complaint_id=complaint_id, grounds=payload.note)
+    return _then_case(request, complaint_id)
+
+
+@router.post("/complaints/{complaint_id}/review-decision", response=CaseOut)
+def decide_review(request: HttpRequest, complaint_id: int, payload: ReviewDecisionIn) -> dict[str, object]:
+    actions.complaint_decide_review(
+        actor=api_actor(request),
+        complaint_id=complaint_id,
+        outcome=payload.outcome,
+        reasons=payload.reasons,
+    )
+    return _then_case(request, complaint_id)
+
+
+@router.post("/complaints/{complaint_id}/forwards", response={201: dict[str, object]})
+def forward(request: HttpRequest, complaint_id: int, payload: ForwardIn) -> Status[dict[str, object]]:
+    sent = actions.complaint_forward(
+        actor=api_actor(request),
+        complaint_id=complaint_id,
+        partner_id=payload.partner_id,
+        summary=payload.summary,
+        days=payload.days,
+    )
+    return Status(201, {"id": sent.pk, "due": sent.due.isoformat()})
+
+
+def _forward_out(forward: PartnerForward) -> dict[str, object]:
+    return {
+        "id": forward.pk,
+        "complaint_reference": forward.complaint.reference,
+        "summary": forward.summary,
+        "due": forward.due,
+        "answered_at": forward.answered_at,
+    }
+
+
+@partner_router.get("/forwards", response=list[ForwardOut], summary="Complaints forwarded to the calling partner")
+def partner_forwards(request: HttpRequest) -> list[dict[str, object]]:
+    forwards = forwards_for(api_actor(request)).select_related("complaint").order_by("due")
+    return [_forward_out(f) for f in forwards]
+
+
+class AnswerIn(Strict):
+    answer: Annotated[str, Field(min_length=1, max_length=10_000)]
+
+
+@partner_router.post("/forwards/{forward_id}/answer", response=ForwardOut)
+def partner_answer(request: HttpRequest, forward_id: int, payload: AnswerIn) -> dict[str, object]:
+    forward = actions.partner_forward_answer(actor=api_actor(request), forward_id=forward_id, answer=payload.answer)
+    return _forward_out(forward)

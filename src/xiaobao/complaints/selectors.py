@@ -1,0 +1,157 @@
+"""Read models for the workbench and the API, built through ``complaints.access``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+
+from xiaobao.audit.models import AuditEvent
+from xiaobao.audit.registry import lookup
+from xiaobao.complaints import access
+from xiaobao.complaints.domain.lifecycle import State, allowed_steps
+from xiaobao.complaints.models import Complaint, Deadline
+from xiaobao.deadlines.clock import ClockState, state_on
+from xiaobao.kernel.actors import Actor
+from xiaobao.ops import clock
+
+FLAGS = ("elderly", "disabled", "new_urban_resident", "major_emergency", "group")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    state: str | None = None
+    due_within_days: int | None = None
+    branch_id: int | None = None
+    channel: str | None = None
+    flag: str | None = None
+    handler_id: int | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    complaint: Complaint
+    due: date
+    days_left: int
+    clock_state: ClockState
+    rule_id: str
+
+
+def queue(actor: Actor, filters: QueueFilters) -> list[QueueRow]:
+    """Open complaints the actor may see, the most urgent statutory deadline first."""
+    today = clock.today()
+    deadlines = _queue_deadlines(actor, filters, today)
+    rows = []
+    for deadline in deadlines[filters.offset : filters.offset + filters.limit]:
+        state, days_left = state_on(deadline.due, today, paused=deadline.state == Deadline.PAUSED)
+        rows.append(QueueRow(deadline.complaint, deadline.due, days_left, state, deadline.rule_id))
+    return rows
+
+
+def _queue_deadlines(actor: Actor, filters: QueueFilters, today: date) -> QuerySet[Deadline]:
+    visible = access.complaints_for(actor)
+    deadlines = Deadline.objects.filter(active=True, complaint__in=visible.values("pk"))
+    if actor.insurer_id is not None:
+        deadlines = deadlines.filter(insurer_id_copy=actor.insurer_id)  # lets the queue index do the work
+    complaint_filters: dict[str, Any] = {}
+    if filters.state:
+        complaint_filters["complaint__state"] = filters.state
+    if filters.branch_id:
+        complaint_filters["complaint__handling_branch_id"] = filters.branch_id
+    if filters.channel:
+        complaint_filters["complaint__channel"] = filters.channel
+    if filters.handler_id:
+        complaint_filters["complaint__handler_id"] = filters.handler_id
+    if filters.flag == "group":
+        complaint_filters["complaint__group_size__gte"] = 20
+    elif filters.flag in FLAGS:
+        complaint_filters[f"complaint__{filters.flag}"] = True
+    if filters.due_within_days is not None:
+        complaint_filters["due__lte"] = today + timedelta(days=filters.due_within_days)
+    return (
+        deadlines.filter(**complaint_filters)
+        .select_related("complaint", "complaint__handler", "complaint__handling_branch")
+        .order_by("due", "pk")
+    )
+
+
+def due_within(*, days: int, today: date | None = None) -> QuerySet[Deadline]:
+    """The sweep: every running deadline due within ``days`` (or overdue), across insurers (system use)."""
+    today = today or clock.today()
+    return Deadline.objects.filter(active=True, state=Deadline.RUNNING, due__lte=today + timedelta(days=days))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: Any
+    event_type: str
+    label: str
+    actor: str
+    visible_to_consumer: bool
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CaseView:
+    complaint: Complaint
+    deadline: Deadline | None
+    days_left: int | None
+    clock_state: ClockState | None
+    timeline: list[TimelineEntry]
+    steps: list[str]
+    conflicts: list[Any] = field(default_factory=list)
+    extensions: list[Any] = field(default_factory=list)
+    forwards: list[Any] = field(default_factory=list)
+
+
+def timeline(complaint: Complaint, *, consumer_view: bool = False) -> list[TimelineEntry]:
+    events = AuditEvent.objects.filter(subject_type="complaints.complaint", subject_id=str(complaint.pk))
+    if consumer_view:
+        events = events.filter(visible_to_consumer=True)
+    entries = []
+    for event in events.order_by("sequence"):
+        registered = lookup(event.event_type)
+        entries.append(
+            TimelineEntry(
+                at=event.occurred_at,
+                event_type=event.event_type,
+                label=str(registered.label) if registered else event.event_type,
+                actor=event.actor_kind,
+                visible_to_consumer=event.visible_to_consumer,
+                values=event.new_values,
+            )
+        )
+    return entries
+
+
+def case(actor: Actor, complaint_id: int) -> CaseView:
+    complaint = access.complaint_for(actor, complaint_id)
+    deadline = Deadline.objects.filter(complaint=complaint, active=True).first()
+    state = days_left = None
+    if deadline is not None:
+        state, days_left = state_on(deadline.due, clock.today(), paused=deadline.state == Deadline.PAUSED)
+    return CaseView(
+        complaint=complaint,
+        deadline=deadline,
+        days_left=days_left,
+        clock_state=state,
+        timeline=timeline(complaint),
+        steps=[step.value for step in allowed_steps(State(complaint.state))],
+        conflicts=list(complaint.conflicts.select_related("staff").order_by("at")),
+        extensions=list(complaint.extensions.order_by("requested_at")),
+        forwards=list(complaint.forwards.select_related("partner").order_by("forwarded_at")),
+    )
+
+
+def approvals(actor: Actor) -> list[Any]:
+    """Extension requests waiting for this approver (never their own, never where they have an interest)."""
+    return list(
+        access.extensions_for(actor)
+        .filter(approved__isnull=True)
+        .select_related("complaint", "requested_by")
+        .order_by("requested_at")
+    )
