@@ -155,6 +155,14 @@ XIAOBAO_SMS_GATEWAY = ENV.get("XIAOBAO_SMS_GATEWAY", "xiaobao.notifications.gate
 XIAOBAO_NOTIFICATION_MAX_ATTEMPTS = int(ENV.get("XIAOBAO_NOTIFICATION_MAX_ATTEMPTS", "8"))
 XIAOBAO_NOTIFICATION_BACKOFF_SECONDS = int(ENV.get("XIAOBAO_NOTIFICATION_BACKOFF_SECONDS", "30"))
 XIAOBAO_WORKER_STALE_SECONDS = int(ENV.get("XIAOBAO_WORKER_STALE_SECONDS", "30"))
+# Complaint deadlines: remind this many days before (CMP-1), escalate when overdue.
+XIAOBAO_REMINDER_DAYS = tuple(int(d) for d in env_list(ENV, "XIAOBAO_REMINDER_DAYS", ["5", "2"]))
+XIAOBAO_PERIODIC_TASKS = {
+    "complaints.sweep_deadlines": {
+        "task": "xiaobao.complaints.tasks.sweep_deadlines",
+        "every_seconds": int(ENV.get("XIAOBAO_SWEEP_SECONDS", "600")),
+    },
+}
 
 # Security headers. HTTPS settings are on in production; the development
 # server speaks plain HTTP on loopback.

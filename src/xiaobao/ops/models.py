@@ -11,3 +11,10 @@ class WorkerHeartbeat(models.Model):
     pid = models.PositiveIntegerField()
     started_at = models.DateTimeField()
     last_seen = models.DateTimeField(db_index=True)
+
+
+class PeriodicRun(models.Model):
+    """When a periodic task was last enqueued (see ``ops.periodic``)."""
+
+    name = models.CharField(max_length=64, unique=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)

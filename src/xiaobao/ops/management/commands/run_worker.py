@@ -14,6 +14,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from xiaobao.ops.models import WorkerHeartbeat
+from xiaobao.ops.periodic import enqueue_due_periodic_tasks
 
 HEARTBEAT_SECONDS = 5.0
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             while not stop.is_set():
                 try:
                     beat(worker_id, started_at)
+                    enqueue_due_periodic_tasks()
                 except Exception as error:  # the worker keeps working while the database blips
                     self.stderr.write(f"heartbeat failed: {error}")
                 finally:
