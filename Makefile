@@ -16,10 +16,15 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 $(VENV)/.installed-test: requirements-test.lock $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.lock
 	command -v xgettext >/dev/null || scripts/apt-install.sh gettext
+	test -x /usr/bin/chromium || scripts/apt-install.sh chromium
 	touch $@
 
+# axe-core for the browser tests, from the npm registry, exactly as locked.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --silent
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test node_modules/.package-lock.json
 
 ## Serve xiaobao on SQLite with demo data: gunicorn and the task worker, one Ctrl-C stops both.
 run: install

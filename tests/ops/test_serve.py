@@ -95,7 +95,7 @@ def test_make_run_serves_healthz_ok_and_stops_on_one_interrupt(tmp_path: Path) -
                     "shell",
                     "--no-imports",
                     "-c",
-                    "from xiaobao.notifications.models import Notification as N; print(N.objects.get().status)",
+                    "from xiaobao.notifications.models import Notification as N; print(N.objects.get(purpose='smoke').status)",
                 ],
                 cwd=PROJECT,
                 env=env,

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "xiaobao.identity",
     "xiaobao.calendars",
     "xiaobao.complaints",
+    "xiaobao.web",
+    "xiaobao.workbench",
     "xiaobao.notifications",
     "xiaobao.ops",
     "xiaobao.demo",
@@ -129,6 +131,10 @@ TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
 STATIC_URL = "static/"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/workbench/"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_AGE = 8 * 3600
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

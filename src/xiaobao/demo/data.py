@@ -86,6 +86,7 @@ def load() -> DemoResult:
             _load_insurer(spec)
         _load_mediation()
         _load_consumers()
+        _load_complaints()
     return DemoResult(created=True, logins=_logins())
 
 
@@ -231,3 +232,79 @@ def _logins() -> list[Login]:
         Login("mediator", "辽宁省保险纠纷调解中心 mediator"),
     ]
     return logins
+
+
+def _load_complaints() -> None:
+    """A queue worth opening: complaints at several stages, from several channels, some flagged."""
+    from datetime import timedelta
+
+    from xiaobao.complaints import actions as complaint_actions
+    from xiaobao.complaints.actions import NewComplaint
+    from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
+    from xiaobao.complaints.domain.decisions import Decision, Outcome
+    from xiaobao.identity.models import Branch, Consumer, Staff
+    from xiaobao.ops import clock
+
+    insurer = Insurer.objects.get(code=INSURERS[0]["code"])
+    city = Branch.objects.get(insurer=insurer, code="LN-SY")
+    handler = Staff.objects.get(user__username="anhe.handler")
+    elder, blind, newcomer = (
+        Consumer.objects.get(user__username=f"consumer.{u}") for u in ("elder", "blind", "newcomer")
+    )
+    now = clock.now()
+    cases = [
+        (
+            elder,
+            Channel.HOTLINE,
+            ProductLine.MEDICAL,
+            Reason.CLAIMS,
+            12,
+            "住院费用理赔被拒，拒赔理由看不懂。",
+            "investigate",
+        ),
+        (blind, Channel.WEB, ProductLine.ILLNESS, Reason.SALES, 3, "销售时没有告知等待期。", "assign"),
+        (
+            newcomer,
+            Channel.EMAIL,
+            ProductLine.ACCIDENT,
+            Reason.POLICY_SERVICE,
+            1,
+            "Address change request ignored.",
+            "accept",
+        ),
+        (elder, Channel.LETTER, ProductLine.ORDINARY_LIFE, Reason.SURRENDER, 0, "退保金额与合同不符。", ""),
+        (blind, Channel.COUNTER, ProductLine.MEDICAL, Reason.CLAIMS, 20, "门诊费用报销比例不对。", "decide"),
+    ]
+    for consumer, channel, line, reason, days_ago, text, stage in cases:
+        complaint = complaint_actions.complaint_register(
+            actor=SYSTEM,
+            insurer_id=insurer.pk,
+            data=NewComplaint(
+                handling_branch_id=city.pk,
+                channel=channel,
+                received_at=now - timedelta(days=days_ago),
+                product_line=line,
+                reason=reason,
+                description=text,
+                complainant_id=consumer.pk,
+            ),
+        )
+        steps = {"accept": 1, "assign": 2, "investigate": 3, "decide": 4}.get(stage, 0)
+        if steps >= 1:
+            complaint_actions.complaint_accept(actor=SYSTEM, complaint_id=complaint.pk)
+        if steps >= 2:
+            complaint_actions.complaint_assign(actor=SYSTEM, complaint_id=complaint.pk, handler_id=handler.pk)
+        if steps >= 3:
+            complaint_actions.complaint_investigate(actor=SYSTEM, complaint_id=complaint.pk)
+        if steps >= 4:
+            complaint_actions.complaint_decide(
+                actor=SYSTEM,
+                complaint_id=complaint.pk,
+                decision=Decision(
+                    outcome=Outcome.UPHELD,
+                    findings="报销比例按错误档次计算。",
+                    basis="合同第九条。",
+                    reasons="属于计算错误。",
+                    remedy="五个工作日内补付差额。",
+                ),
+            )

@@ -1,0 +1,1 @@
+"""What every page shares: the layout, the stylesheet, the language switch, log-in."""

@@ -1,0 +1,54 @@
+"""Words people read for states, steps and flags (translated where shown)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+STATE_TEXT = {
+    "registered": _("received, not yet accepted"),
+    "accepted": _("accepted, waiting for an investigator"),
+    "declined": _("not accepted as a complaint"),
+    "assigned": _("investigator assigned"),
+    "investigating": _("being investigated"),
+    "paused": _("paused for appraisal or mediation"),
+    "decided": _("decided, notice not yet sent"),
+    "notified": _("decision sent"),
+    "review_requested": _("review requested"),
+    "closed": _("closed"),
+    "withdrawn": _("withdrawn"),
+}
+
+STEP_TEXT = {
+    "accept": _("Accept the complaint"),
+    "decline": _("Decline: not a complaint"),
+    "assign": _("Assign an investigator"),
+    "declare_conflict": _("Declare a conflict of interest"),
+    "investigate": _("Start the investigation"),
+    "pause": _("Pause the clock"),
+    "resume": _("Resume the clock"),
+    "new_facts": _("New facts received: restart the clock"),
+    "extend": _("Ask for more time"),
+    "decide": _("Record the decision"),
+    "notify": _("Send the decision notice"),
+    "close": _("Close the complaint"),
+    "withdraw": _("Withdraw for the complainant"),
+    "decide_review": _("Decide the review"),
+    "forward": _("Forward to an agent or outsourcer"),
+}
+
+FLAG_TEXT = {
+    "elderly": _("elderly"),
+    "disabled": _("disabled"),
+    "new_urban_resident": _("new urban resident"),
+    "major_emergency": _("major emergency"),
+    "group": _("group complaint"),
+}
+
+CLOCK_TEXT = {
+    "running": _("on time"),
+    "due soon": _("due soon"),
+    "overdue": _("overdue"),
+    "paused": _("paused"),
+    "met": _("met"),
+    "missed": _("missed"),
+}

@@ -1,0 +1,219 @@
+"""Workbench pages: thin — parse, call one selector or action, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xiaobao.complaints import actions, selectors
+from xiaobao.complaints.domain.classification import CHANNEL_TEXT, Channel
+from xiaobao.complaints.domain.decisions import Outcome
+from xiaobao.complaints.domain.lifecycle import State
+from xiaobao.identity import access as identity_access
+from xiaobao.identity.actors import actor_for_request
+from xiaobao.identity.domain.permissions import Permission, staff_may
+from xiaobao.kernel.actors import Actor, ActorKind, Role
+from xiaobao.kernel.errors import DomainError, NotFound
+from xiaobao.ops.i18n import message_of
+from xiaobao.workbench.labels import CLOCK_TEXT, FLAG_TEXT, STATE_TEXT, STEP_TEXT
+from xiaobao.workbench.steps import STEPS
+
+View = Callable[..., HttpResponse]
+
+
+def staff_only(view: View) -> View:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        actor = actor_for_request(request)
+        if actor.kind is not ActorKind.STAFF:
+            if request.user.is_authenticated:
+                raise Http404
+            return redirect_to_login(request.get_full_path())
+        return view(request, actor, *args, **kwargs)
+
+    return wrapped
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@staff_only
+def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
+    query = request.GET
+    filters = selectors.QueueFilters(
+        state=query.get("state") if query.get("state") in {s.value for s in State} else None,
+        due_within_days=_int_or_none(query.get("due_within_days")),
+        branch_id=_int_or_none(query.get("branch_id")),
+        channel=query.get("channel") if query.get("channel") in {c.value for c in Channel} else None,
+        flag=query.get("flag") if query.get("flag") in FLAG_TEXT else None,
+        handler_id=_int_or_none(query.get("handler_id")),
+        limit=100,
+    )
+    return render(
+        request,
+        "workbench/queue.html",
+        {
+            "rows": [
+                present(row.complaint, row.clock_state.value, row.days_left, row.due)
+                for row in selectors.queue(actor, filters)
+            ],
+            "filters": filters,
+            "states": STATE_TEXT,
+            "channels": {c.value: CHANNEL_TEXT[c] for c in Channel},
+            "flags": FLAG_TEXT,
+            "branches": identity_access.branches_for(actor).order_by("level", "name"),
+            "handlers": _handlers(actor),
+            "actor": actor,
+        },
+    )
+
+
+def _handlers(actor: Actor) -> Any:
+    return (
+        identity_access.staff_members_for(actor, Permission.VIEW_ORGANISATION)
+        .filter(role_grants__role__in=[Role.HANDLER.value, Role.SUPERVISOR.value], active=True)
+        .distinct()
+        .order_by("display_name")
+    )
+
+
+@staff_only
+def case(request: HttpRequest, actor: Actor, complaint_id: int, *, error: str = "", form: Any = None) -> HttpResponse:
+    try:
+        view = selectors.case(actor, complaint_id)
+    except NotFound:
+        raise Http404 from None
+    complaint = view.complaint
+    steps = [s for s in view.steps if s in STEPS and _may_take(actor, s)]
+    clock = (
+        present(complaint, view.clock_state.value, view.days_left, view.deadline.due)
+        if view.deadline and view.clock_state
+        else None
+    )
+    return render(
+        request,
+        "workbench/case.html",
+        {
+            "view": view,
+            "clock": clock,
+            "complaint": complaint,
+            "steps": steps,
+            "step_text": STEP_TEXT,
+            "state_text": STATE_TEXT.get(complaint.state, complaint.state),
+            "outcomes": [(o.value, _(actions.OUTCOME_TEXT[o])) for o in Outcome],
+            "handlers": _handlers(actor) if "assign" in steps else [],
+            "partners": identity_access.partners_for(actor) if "forward" in steps else [],
+            "error": error,
+            "form": form or {},
+            "actor": actor,
+            "can_see_conflicts": actor.has_role(Role.SUPERVISOR, Role.SENIOR_MANAGER, Role.COMPLIANCE_OFFICER),
+        },
+        status=400 if error else 200,
+    )
+
+
+def present(complaint: Any, clock_state: str, days_left: int | None, due: Any) -> dict[str, Any]:
+    """How one complaint's clock and flags read on a page: in words and in colour, never colour alone."""
+    if days_left is None:
+        days_text = ""
+    elif days_left < 0:
+        days_text = _("%(days)s days overdue") % {"days": -days_left}
+    elif days_left == 0:
+        days_text = _("due today")
+    else:
+        days_text = _("%(days)s days left") % {"days": days_left}
+    flags = [
+        name for name in ("elderly", "disabled", "new_urban_resident", "major_emergency") if getattr(complaint, name)
+    ]
+    if complaint.group_size >= 20:
+        flags.append("group")
+    return {
+        "complaint": complaint,
+        "due": due,
+        "days_text": days_text,
+        "clock_text": CLOCK_TEXT.get(clock_state, clock_state),
+        "clock_class": "clock-" + clock_state.replace(" ", "-"),
+        "state_text": STATE_TEXT.get(complaint.state, complaint.state),
+        "flags": [FLAG_TEXT[f] for f in flags],
+    }
+
+
+STEP_PERMISSION = {
+    "accept": Permission.TRIAGE_COMPLAINTS,
+    "decline": Permission.TRIAGE_COMPLAINTS,
+    "withdraw": Permission.TRIAGE_COMPLAINTS,
+    "assign": Permission.ASSIGN_COMPLAINTS,
+    "decide_review": Permission.DECIDE_REVIEWS,
+}
+
+
+def _may_take(actor: Actor, step: str) -> bool:
+    return staff_may(actor, STEP_PERMISSION.get(step, Permission.HANDLE_COMPLAINTS))
+
+
+@require_POST
+@staff_only
+def take_step(request: HttpRequest, actor: Actor, complaint_id: int, step: str) -> HttpResponse:
+    if step not in STEPS:
+        raise Http404
+    try:
+        STEPS[step](actor, complaint_id, request.POST)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as refused:
+        # Nothing was saved; the page comes back with the reason and everything that was typed.
+        return case(request, complaint_id, error=message_of(refused), form={"step": step, **request.POST.dict()})
+    messages.success(request, _("Done: %(step)s.") % {"step": STEP_TEXT.get(step, step)})
+    try:
+        selectors.case(actor, complaint_id)
+    except NotFound:  # e.g. after declaring a conflict the case leaves this person's view
+        return HttpResponseRedirect(reverse("workbench:queue"))
+    return HttpResponseRedirect(reverse("workbench:case", args=[complaint_id]))
+
+
+@staff_only
+def approvals(request: HttpRequest, actor: Actor) -> HttpResponse:
+    return render(request, "workbench/approvals.html", {"pending": selectors.approvals(actor), "actor": actor})
+
+
+@require_POST
+@staff_only
+def decide_extension(request: HttpRequest, actor: Actor, extension_id: int) -> HttpResponse:
+    approve = request.POST.get("decision") == "approve"
+    try:
+        actions.complaint_decide_extension(
+            actor=actor, extension_id=extension_id, approve=approve, note=request.POST.get("note", "")
+        )
+    except NotFound:
+        raise Http404 from None
+    except DomainError as refused:
+        messages.error(request, message_of(refused))
+    else:
+        messages.success(request, _("Extension approved.") if approve else _("Extension refused."))
+    return HttpResponseRedirect(reverse("workbench:approvals"))
+
+
+@staff_only
+def decision_letter(request: HttpRequest, actor: Actor, complaint_id: int) -> HttpResponse:
+    from xiaobao.complaints.letters import decision_letter_pdf
+
+    try:
+        view = selectors.case(actor, complaint_id)
+    except NotFound:
+        raise Http404 from None
+    response = HttpResponse(decision_letter_pdf(view.complaint), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{view.complaint.reference}.pdf"'
+    return response
