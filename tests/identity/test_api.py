@@ -83,3 +83,26 @@ def test_refusals_speak_the_callers_language(client: Client, world: World) -> No
     english = session.get(f"/api/v1/branches/{world.ours.city.pk}", headers={"Accept-Language": "en"}).json()["message"]
     assert chinese == "未找到该编号对应的记录，或您无权查看。"
     assert english == "Nothing was found with that reference, or you may not see it."
+
+
+def test_a_staff_token_authenticates_as_that_staff_member_until_revoked(client: Client, world: World) -> None:
+    staff, handler = world.ours.staff(Role.HANDLER)
+    key, raw = actions.staff_key_issue(actor=handler, label="call-centre integration")
+
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+    actions.staff_key_revoke(actor=handler, key_id=key.pk)
+    after = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+
+    assert me.json()["kind"] == "staff"
+    assert me.json()["roles"] == ["handler"]
+    assert after.status_code == 401
+
+
+def test_a_staff_token_cannot_be_revoked_by_another_insurers_administrator(world: World) -> None:
+    _, handler = world.ours.staff(Role.HANDLER)
+    _, their_admin = world.theirs.staff(Role.ADMINISTRATOR)
+    key, _ = actions.staff_key_issue(actor=handler)
+    from xiaobao.kernel.errors import NotFound
+
+    with pytest.raises(NotFound):
+        actions.staff_key_revoke(actor=their_admin, key_id=key.pk)

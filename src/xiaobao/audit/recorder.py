@@ -27,15 +27,18 @@ def record(
     insurer_id: int | None,
     old: Mapping[str, Any] | None = None,
     new: Mapping[str, Any] | None = None,
+    first: bool = False,
 ) -> AuditEvent:
     """Append an event. Must run inside the transaction of the change it records.
 
-    Values must hold no plaintext personal data: pass masked values.
+    Values must hold no plaintext personal data: pass masked values. ``first`` says the subject
+    was created in this transaction, so its chain starts here without looking for a head.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the transaction of the change it records")
     subject_type, subject_id = subject_key(subject)
-    head = _locked_head(subject_type, subject_id)
+    head = ChainHead(subject_type=subject_type, subject_id=subject_id, hash=chain.GENESIS) if first else None
+    head = head or _locked_head(subject_type, subject_id)
     event = AuditEvent(
         subject_type=subject_type,
         subject_id=subject_id,
@@ -55,7 +58,10 @@ def record(
     event.save(force_insert=True)
     head.sequence = event.sequence
     head.hash = event.hash
-    head.save(update_fields=["sequence", "hash"])
+    if first:
+        head.save(force_insert=True)  # a new chain: its head is written once, already pointing at event 1
+    else:
+        head.save(update_fields=["sequence", "hash"])
     return event
 
 

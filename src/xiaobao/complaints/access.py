@@ -12,21 +12,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from xiaobao.complaints.models import Complaint, Extension, PartnerForward
+from xiaobao.complaints.models import Complaint, Conflict, Deadline, Extension, PartnerForward
 from xiaobao.identity.access import one, tenant_scoped
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor, ActorKind, Role
 
 
-def _interested(actor: Actor) -> Q:
-    staff_id = actor.staff_id or 0
-    return (
-        Q(involved_staff=staff_id)
-        | Q(policy_seller_id=staff_id)
-        | Q(conflicts__staff_id=staff_id, conflicts__kind="declared")
-    )
+def interested_complaint_ids(actor: Actor) -> set[int]:
+    """Complaints in which this staff member has a direct interest (CMP-R1): three small indexed lookups."""
+    staff_id = actor.staff_id
+    if staff_id is None:
+        return set()
+    named = Complaint.involved_staff.through.objects.filter(staff_id=staff_id).values_list("complaint_id", flat=True)
+    sold = Complaint.objects.filter(policy_seller_id=staff_id).values_list("pk", flat=True)
+    declared = Conflict.objects.filter(staff_id=staff_id, kind=Conflict.DECLARED).values_list("complaint_id", flat=True)
+    return {*named, *sold, *declared}
 
 
 def complaints_for(actor: Actor, permission: Permission = Permission.VIEW_COMPLAINTS) -> QuerySet[Complaint]:
@@ -38,8 +40,9 @@ def complaints_for(actor: Actor, permission: Permission = Permission.VIEW_COMPLA
     if not staff_may(actor, permission):
         return complaints.none()
     scoped = tenant_scoped(complaints, actor, permission)
-    interested = Complaint.objects.filter(_interested(actor)).values("pk")
-    scoped = scoped.exclude(pk__in=interested)
+    interested = interested_complaint_ids(actor)
+    if interested:
+        scoped = scoped.exclude(pk__in=interested)
     if permission is Permission.HANDLE_COMPLAINTS and not actor.has_role(Role.SUPERVISOR):
         scoped = scoped.filter(handler_id=actor.staff_id)
     return scoped
@@ -62,13 +65,28 @@ def extensions_for(actor: Actor, permission: Permission = Permission.APPROVE_EXT
     extensions = tenant_scoped(Extension.objects.all(), actor, permission, insurer_field="insurer_id_copy")
     if actor.kind is ActorKind.STAFF:
         extensions = extensions.exclude(requested_by_id=actor.staff_id)  # nobody approves their own request
-        interested = Complaint.objects.filter(_interested(actor)).values("pk")
-        extensions = extensions.exclude(complaint_id__in=interested)
+        extensions = extensions.exclude(complaint_id__in=interested_complaint_ids(actor))
     return extensions
 
 
 def extension_for(actor: Actor, extension_id: Any, *, for_update: bool = False) -> Extension:
     return one(extensions_for(actor), extension_id, for_update=for_update)
+
+
+def open_deadlines_for(actor: Actor) -> QuerySet[Deadline]:
+    """The active deadlines of the complaints the actor may see — the queue's starting point.
+
+    The same policy as ``complaints_for`` (tenant, role, recusal), stated on the
+    deadline rows so the queue walks the (insurer, active, due) index in order.
+    """
+    deadlines = Deadline.objects.filter(active=True)
+    if actor.kind is ActorKind.SYSTEM:
+        return deadlines
+    if actor.kind is not ActorKind.STAFF or not staff_may(actor, Permission.VIEW_COMPLAINTS):
+        return deadlines.filter(complaint__in=complaints_for(actor).values("pk"))
+    deadlines = deadlines.filter(insurer_id_copy=actor.insurer_id or 0)
+    interested = interested_complaint_ids(actor)
+    return deadlines.exclude(complaint_id__in=interested) if interested else deadlines
 
 
 def forwards_for(actor: Actor) -> QuerySet[PartnerForward]:

@@ -148,7 +148,7 @@ def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idemp
         complaint.involved_staff.set(involved_staff)
     if involved_partners:
         complaint.involved_partners.set(involved_partners)
-    deadline = _open_deadline(complaint, clocks.RULE_OF[clocks.Complexity.SIMPLE], received_on)
+    deadline = _open_deadline(complaint, clocks.RULE_OF[clocks.Complexity.SIMPLE], received_on, new=True)
     record(
         event_type=events.REGISTERED,
         actor=actor,
@@ -160,8 +160,11 @@ def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idemp
             "received_on": received_on.isoformat(),
             "due": deadline.due.isoformat(),
         },
+        first=True,
     )
-    identity_actions.consumer_relate(actor=actor, consumer=consumer, insurer_id=insurer_id)
+    if data.complainant_id is not None and actor.kind is ActorKind.SYSTEM:
+        # Staff could only pick a consumer already related to their insurer; intake channels may not have.
+        identity_actions.consumer_relate(actor=actor, consumer=consumer, insurer_id=insurer_id)
     tell_complainant(
         actor=actor, complaint=complaint, purpose="complaint_received", template="received", due=deadline.due
     )
@@ -222,14 +225,16 @@ def _pauses(complaint: Complaint, since: date) -> list[deadline_clock.Pause]:
     ]
 
 
-def _compute(complaint: Complaint, rule_id: str, start: date) -> deadline_clock.Deadline:
-    return deadline_clock.compute(
-        RULES[rule_id], start, business_calendar(), pauses=_pauses(complaint, start), today=clock.today()
-    )
+def _compute(complaint: Complaint, rule_id: str, start: date, *, new: bool = False) -> deadline_clock.Deadline:
+    pauses = [] if new else _pauses(complaint, start)
+    return deadline_clock.compute(RULES[rule_id], start, business_calendar(), pauses=pauses, today=clock.today())
 
 
-def _open_deadline(complaint: Complaint, rule_id: str, start: date, approved_by: Staff | None = None) -> Deadline:
-    computed = _compute(complaint, rule_id, start)
+def _open_deadline(
+    complaint: Complaint, rule_id: str, start: date, approved_by: Staff | None = None, *, new: bool = False
+) -> Deadline:
+    """``new``: the complaint was registered in this transaction and has no pauses yet."""
+    computed = _compute(complaint, rule_id, start, new=new)
     return Deadline.objects.create(
         complaint=complaint,
         insurer_id_copy=complaint.insurer_id,

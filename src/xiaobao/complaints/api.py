@@ -19,9 +19,11 @@ from xiaobao.complaints.access import forwards_for
 from xiaobao.complaints.actions import NewComplaint
 from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
 from xiaobao.complaints.domain.decisions import Decision, Outcome
-from xiaobao.complaints.models import Complaint, PartnerForward
+from xiaobao.complaints.models import Complaint, Deadline, PartnerForward
+from xiaobao.deadlines.clock import state_on
 from xiaobao.identity.actions import ConsumerDetails
 from xiaobao.identity.actors import api_actor
+from xiaobao.ops import clock
 from xiaobao.privacy.domain.identifiers import mask_name, mask_phone
 
 router = Router(tags=["complaints"])
@@ -183,7 +185,22 @@ def register(
     data["involved_partner_ids"] = tuple(data["involved_partner_ids"])
     new = NewComplaint(**data, complainant=ConsumerDetails(**complainant) if complainant else None)
     complaint = actions.complaint_register(actor=api_actor(request), data=new, idempotency_key=idempotency_key)
-    return Status(201, _case_out(selectors.case(api_actor(request), complaint.pk)))
+    deadline = Deadline.objects.get(complaint=complaint, active=True)
+    clock_state, days_left = state_on(deadline.due, clock.today())
+    return Status(
+        201,
+        _out(
+            complaint,
+            DeadlineOut(
+                rule_id=deadline.rule_id,
+                start=deadline.start,
+                due=deadline.due,
+                paused_days=deadline.paused_days,
+                days_left=days_left,
+                clock_state=clock_state.value,
+            ),
+        ),
+    )
 
 
 class QueueIn(Strict):

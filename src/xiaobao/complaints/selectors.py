@@ -53,10 +53,7 @@ def queue(actor: Actor, filters: QueueFilters) -> list[QueueRow]:
 
 
 def _queue_deadlines(actor: Actor, filters: QueueFilters, today: date) -> QuerySet[Deadline]:
-    visible = access.complaints_for(actor)
-    deadlines = Deadline.objects.filter(active=True, complaint__in=visible.values("pk"))
-    if actor.insurer_id is not None:
-        deadlines = deadlines.filter(insurer_id_copy=actor.insurer_id)  # lets the queue index do the work
+    deadlines = access.open_deadlines_for(actor)
     complaint_filters: dict[str, Any] = {}
     if filters.state:
         complaint_filters["complaint__state"] = filters.state

@@ -14,17 +14,17 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from xiaobao.identity.actors import actor_for_partner_key, actor_for_request
+from xiaobao.identity.actors import actor_for_api_key, actor_for_request
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import DomainError, InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
 from xiaobao.ops.i18n import message_of
 
 
-class PartnerKeyAuth(HttpBearer):
-    """``Authorization: Bearer xbp_<prefix>_<secret>``: a partner's own revocable key."""
+class ApiKeyAuth(HttpBearer):
+    """``Authorization: Bearer xbp_…`` (a partner's key) or ``xbs_…`` (a staff token); both revocable."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
-        return actor_for_partner_key(token)
+        return actor_for_api_key(token)
 
 
 class SessionActorAuth(APIKeyCookie):
@@ -41,7 +41,7 @@ api = NinjaAPI(
     title="xiaobao API",
     version="1",
     description="Complaints, claims and consumer protection for Liaoning insurers.",
-    auth=[PartnerKeyAuth(), SessionActorAuth()],
+    auth=[ApiKeyAuth(), SessionActorAuth()],
     urls_namespace="api",
 )
 

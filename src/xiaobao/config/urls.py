@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -16,3 +17,8 @@ urlpatterns = [
     path("workbench/", include("xiaobao.workbench.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.XIAOBAO_BENCH_ENDPOINTS:
+    from xiaobao.ops.bench_views import bare_insert
+
+    urlpatterns.append(path("bench/bare-insert", bare_insert))

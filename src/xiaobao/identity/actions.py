@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from xiaobao.audit.recorder import record
 from xiaobao.identity import access, events
-from xiaobao.identity.actors import PARTNER_KEY_SCHEME, hash_partner_secret
+from xiaobao.identity.actors import PARTNER_KEY_SCHEME, STAFF_KEY_SCHEME, hash_partner_secret
 from xiaobao.identity.domain.branches import BranchLevel, check_parent
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.identity.models import (
@@ -25,10 +25,11 @@ from xiaobao.identity.models import (
     Partner,
     PartnerKey,
     Staff,
+    StaffKey,
     StaffRole,
 )
 from xiaobao.kernel.actors import Actor, ActorKind, Role
-from xiaobao.kernel.errors import InvalidInput, PermissionDenied
+from xiaobao.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from xiaobao.kernel.i18n import _
 from xiaobao.privacy.domain.identifiers import (
     birth_date_from_resident_id,
@@ -312,6 +313,46 @@ def partner_key_revoke(*, actor: Actor, key_id: int) -> PartnerKey:
             actor=actor,
             subject=key.partner,
             insurer_id=key.partner.insurer_id,
+            new={"key": key.prefix},
+        )
+    return key
+
+
+@transaction.atomic
+def staff_key_issue(*, actor: Actor, label: str = "") -> tuple[StaffKey, str]:
+    """A personal API token for the acting staff member; shown once, stored as a hash."""
+    if actor.kind is not ActorKind.STAFF or actor.staff_id is None:
+        raise PermissionDenied()
+    staff = access.staff_member_for(actor, actor.staff_id)
+    prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+    key = StaffKey.objects.create(staff=staff, prefix=prefix, secret_hash=hash_partner_secret(secret), label=label)
+    record(
+        event_type=events.STAFF_KEY_ISSUED,
+        actor=actor,
+        subject=staff,
+        insurer_id=staff.insurer_id,
+        new={"key": prefix, "label": label},
+    )
+    return key, f"{STAFF_KEY_SCHEME}_{prefix}_{secret}"
+
+
+@transaction.atomic
+def staff_key_revoke(*, actor: Actor, key_id: int) -> StaffKey:
+    """The owner, or an administrator of the same insurer, revokes a staff token at once."""
+    keys = StaffKey.objects.select_for_update().select_related("staff")
+    key = access.one(keys, key_id)
+    if not (key.staff_id == actor.staff_id or access.may(actor, Permission.MANAGE_STAFF)) or (
+        actor.kind is ActorKind.STAFF and key.staff.insurer_id != actor.insurer_id
+    ):
+        raise NotFound()
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+        record(
+            event_type=events.STAFF_KEY_REVOKED,
+            actor=actor,
+            subject=key.staff,
+            insurer_id=key.staff.insurer_id,
             new={"key": key.prefix},
         )
     return key

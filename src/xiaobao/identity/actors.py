@@ -10,10 +10,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
-from xiaobao.identity.models import Consumer, Mediator, PartnerKey, Staff
+from xiaobao.identity.models import Consumer, Mediator, PartnerKey, Staff, StaffKey
 from xiaobao.kernel.actors import ANONYMOUS, Actor, ActorKind, Role
 
 PARTNER_KEY_SCHEME = "xbp"
+STAFF_KEY_SCHEME = "xbs"
 
 
 def actor_for_user(user: Any) -> Actor:
@@ -57,26 +58,52 @@ def hash_partner_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def actor_for_partner_key(raw_key: str) -> Actor | None:
-    """``xbp_<prefix>_<secret>`` → the partner's actor; None for unknown, wrong or revoked keys."""
-    scheme, _, rest = raw_key.strip().partition("_")
+def _split_key(raw_key: str, scheme: str) -> tuple[str, str] | None:
+    given_scheme, _, rest = raw_key.strip().partition("_")
     prefix, _, secret = rest.partition("_")
-    if scheme != PARTNER_KEY_SCHEME or not prefix or not secret:
+    if given_scheme != scheme or not prefix or not secret:
         return None
-    key = PartnerKey.objects.select_related("partner").filter(prefix=prefix).first()
-    if key is None or key.revoked_at is not None or not key.partner.active:
-        return None
+    return prefix, secret
+
+
+def _valid(key: PartnerKey | StaffKey | None, secret: str) -> bool:
+    if key is None or key.revoked_at is not None:
+        return False
     if not hmac.compare_digest(key.secret_hash, hash_partner_secret(secret)):
-        return None
+        return False
     now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=5):
-        PartnerKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        type(key).objects.filter(pk=key.pk).update(last_used_at=now)
+    return True
+
+
+def actor_for_partner_key(raw_key: str) -> Actor | None:
+    """``xbp_<prefix>_<secret>`` → the partner's actor; None for unknown, wrong or revoked keys."""
+    parts = _split_key(raw_key, PARTNER_KEY_SCHEME)
+    if parts is None:
+        return None
+    key = PartnerKey.objects.select_related("partner").filter(prefix=parts[0]).first()
+    if not _valid(key, parts[1]) or key is None or not key.partner.active:
+        return None
     return Actor(
         kind=ActorKind.PARTNER,
         label=key.partner.name,
         insurer_id=key.partner.insurer_id,
         partner_id=key.partner_id,
     )
+
+
+def actor_for_api_key(raw_key: str) -> Actor | None:
+    """A partner key (``xbp_…``) or a staff token (``xbs_…``) → its actor, or None."""
+    if raw_key.startswith(f"{PARTNER_KEY_SCHEME}_"):
+        return actor_for_partner_key(raw_key)
+    parts = _split_key(raw_key, STAFF_KEY_SCHEME)
+    if parts is None:
+        return None
+    key = StaffKey.objects.select_related("staff__user").filter(prefix=parts[0]).first()
+    if not _valid(key, parts[1]) or key is None:
+        return None
+    return actor_for_user(key.staff.user)
 
 
 def api_actor(request: HttpRequest) -> Actor:

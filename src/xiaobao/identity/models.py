@@ -160,6 +160,18 @@ class PartnerKey(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
 
+class StaffKey(models.Model):
+    """An API token of a staff member (scripts, the call-centre system). Only its SHA-256 is stored."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="keys")
+    prefix = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    label = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+
 class MediationOrganisation(models.Model):
     """An industry mediation organisation (DSP-1). Belongs to no insurer; its directory is public."""
 

@@ -53,6 +53,7 @@ def notification_queue(
         subject=notification,
         insurer_id=insurer_id,
         new={"channel": notification.channel, "purpose": purpose},
+        first=True,
     )
     from xiaobao.notifications.tasks import deliver_notification
 

@@ -18,3 +18,10 @@ class PeriodicRun(models.Model):
 
     name = models.CharField(max_length=64, unique=True)
     last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+
+class LoadProbe(models.Model):
+    """The one-row insert of the bare baseline endpoint the intake benchmark compares against."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=64)

@@ -1,0 +1,125 @@
+"""Shared by the benchmarks: a Django set-up on the bench database, a gunicorn to load, wrk to load it."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiaobao.config.settings")
+    sys.path.insert(0, str(PROJECT / "src"))
+    import django
+
+    django.setup()
+
+
+def require_postgres() -> None:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("run through scripts/with-postgres.sh, e.g. scripts/with-postgres.sh .venv/bin/python bench/intake.py")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], workers: int, threads: int) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "xiaobao.config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+        ],
+        cwd=PROJECT,
+        env={**os.environ, **env},
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+@dataclass
+class Load:
+    requests: int
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+WRK_SCRIPT = """
+counter = 0
+wrk.method = "POST"
+wrk.body = [==[%(body)s]==]
+wrk.headers["Content-Type"] = "application/json"
+%(headers)s
+request = function()
+  counter = counter + 1
+  wrk.headers["Idempotency-Key"] = "%(prefix)s-" .. counter .. "-" .. math.random(1, 1000000000)
+  return wrk.format(nil, "%(path)s")
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%d %%.3f %%.3f\\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.duration, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def wrk(
+    url: str, path: str, body: str, headers: dict[str, str], *, connections: int, seconds: int, prefix: str
+) -> Load:
+    if shutil.which("wrk") is None:
+        subprocess.run([str(PROJECT / "scripts" / "apt-install.sh"), "wrk"], check=True)
+    lines = "\n".join(f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items())
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % {"body": body, "headers": lines, "path": path, "prefix": prefix})
+    done = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name, url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    os.unlink(script.name)
+    match = re.search(r"RESULT (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+)", done.stdout)
+    assert match, done.stdout
+    requests, errors, micros = int(match[1]), int(match[2]), int(match[3])
+    return Load(requests, requests / (micros / 1e6), float(match[4]), float(match[5]), errors)
