@@ -86,7 +86,7 @@ def test_refusals_speak_the_callers_language(client: Client, world: World) -> No
 
 
 def test_a_staff_token_authenticates_as_that_staff_member_until_revoked(client: Client, world: World) -> None:
-    staff, handler = world.ours.staff(Role.HANDLER)
+    _, handler = world.ours.staff(Role.HANDLER)
     key, raw = actions.staff_key_issue(actor=handler, label="call-centre integration")
 
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
