@@ -148,28 +148,30 @@ class Partner(models.Model):
         return self.name
 
 
-class PartnerKey(models.Model):
-    """An API key of a partner. Only its SHA-256 is stored; revocation is immediate."""
+class ApiKeyBase(models.Model):
+    """A bearer key: looked up by its prefix, checked against the SHA-256 of its secret; revocation is immediate."""
+
+    prefix = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    label = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class PartnerKey(ApiKeyBase):
+    """An API key of a partner (CHN-3)."""
 
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="keys")
-    prefix = models.CharField(max_length=16, unique=True)
-    secret_hash = models.CharField(max_length=64)
-    label = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
 
 
-class StaffKey(models.Model):
-    """An API token of a staff member (scripts, the call-centre system). Only its SHA-256 is stored."""
+class StaffKey(ApiKeyBase):
+    """An API token of a staff member (scripts, the call-centre system)."""
 
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="keys")
-    prefix = models.CharField(max_length=16, unique=True)
-    secret_hash = models.CharField(max_length=64)
-    label = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
 
 
 class MediationOrganisation(models.Model):
