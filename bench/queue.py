@@ -49,7 +49,9 @@ def main() -> None:
     if missing > 0:
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "manage.py", "generate_demo", "--complaints", str(missing)], cwd=PROJECT, check=True,
+            [sys.executable, "manage.py", "generate_demo", "--complaints", str(missing)],
+            cwd=PROJECT,
+            check=True,
             stdout=subprocess.DEVNULL,
         )
         print(f"generated {missing:,} complaints in {time.perf_counter() - started:.0f} s")

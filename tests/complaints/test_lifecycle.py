@@ -202,3 +202,13 @@ def test_a_declared_conflict_returns_the_case_to_the_supervisor(desk: Desk) -> N
     with pytest.raises(HandlerHasConflict) as refused:
         actions.complaint_assign(actor=desk.supervisor, complaint_id=complaint.pk, handler_id=desk.handler_staff.pk)
     assert refused.value.reasons == [ConflictReason.DECLARED]
+
+
+def test_the_complainant_is_told_when_the_clock_stops_and_starts_again(desk: Desk) -> None:
+    complaint = desk.in_state("investigating")
+    actions.complaint_pause(actor=desk.handler, complaint_id=complaint.pk, kind="mediation")
+    actions.complaint_resume(actor=desk.handler, complaint_id=complaint.pk)
+
+    assert told(complaint)[-2:] == ["complaint_paused", "complaint_resumed"]
+    paused = Notification.objects.get(about_id=str(complaint.pk), purpose="complaint_paused")
+    assert "调解" in paused.body

@@ -13,7 +13,7 @@ from xiaobao.complaints import access, actions
 from xiaobao.identity.actions import partner_key_issue
 from xiaobao.identity.actors import actor_for_partner_key
 from xiaobao.identity.models import Partner
-from xiaobao.kernel.actors import SYSTEM
+from xiaobao.kernel.actors import SYSTEM, Role
 from xiaobao.kernel.errors import NotFound, PermissionDenied
 from xiaobao.privacy.models import DataSharingAgreement
 
@@ -91,3 +91,31 @@ def test_a_late_answer_is_counted_late(desk: Desk, clock: SettableClock) -> None
     actions.partner_forward_answer(actor=actor_for_partner_key(raw), forward_id=forward.pk, answer="迟到的答复")  # type: ignore[arg-type]
     answered = AuditEvent.objects.get(subject_id=str(complaint.pk), event_type="complaint.partner_answered")
     assert answered.new_values["on_time"] is False
+
+
+def test_partner_timeliness_is_counted(desk: Desk, clock: SettableClock) -> None:
+    from xiaobao.complaints.selectors import partner_timeliness
+
+    partner = _partner_with_agreement(desk)
+    _, raw = partner_key_issue(actor=SYSTEM, partner_id=partner.pk)
+    answering = actor_for_partner_key(raw)
+    assert answering is not None
+    forwards = [
+        actions.complaint_forward(
+            actor=desk.handler,
+            complaint_id=desk.in_state("investigating").pk,
+            partner_id=partner.pk,
+            summary="请核实",
+            days=2,
+        )
+        for _ in range(3)
+    ]
+    actions.partner_forward_answer(actor=answering, forward_id=forwards[0].pk, answer="按时答复")
+    clock.advance(days=4)
+    actions.partner_forward_answer(actor=answering, forward_id=forwards[1].pk, answer="迟到答复")
+
+    (row,) = partner_timeliness(desk.supervisor)
+
+    assert (row.forwarded, row.answered_on_time, row.answered_late, row.open_overdue) == (3, 1, 1, 1)
+    _, other_insurer = desk.world.theirs.staff(*Role)
+    assert partner_timeliness(other_insurer) == []

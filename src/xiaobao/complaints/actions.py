@@ -449,6 +449,7 @@ def complaint_pause(*, actor: Actor, complaint_id: int, kind: str, note: str = "
         old={"state": old},
         new={"state": new, "kind": kind, "due_if_resumed_today": deadline.due.isoformat()},
     )
+    tell_complainant(actor=actor, complaint=complaint, purpose="complaint_paused", template="paused", kind=kind)
     return complaint
 
 
@@ -465,6 +466,9 @@ def complaint_resume(*, actor: Actor, complaint_id: int) -> Complaint:
         insurer_id=complaint.insurer_id,
         old={"state": old},
         new={"state": new, "due": deadline.due.isoformat(), "paused_days": deadline.paused_days},
+    )
+    tell_complainant(
+        actor=actor, complaint=complaint, purpose="complaint_resumed", template="resumed", due=deadline.due
     )
     return complaint
 

@@ -152,3 +152,33 @@ def approvals(actor: Actor) -> list[Any]:
         .select_related("complaint", "requested_by")
         .order_by("requested_at")
     )
+
+
+@dataclass(frozen=True)
+class PartnerTimeliness:
+    """How one partner answers forwarded complaints (CMP-P2: counted in partner admission and exit)."""
+
+    partner_id: int
+    partner_name: str
+    forwarded: int
+    answered_on_time: int
+    answered_late: int
+    open_overdue: int
+
+
+def partner_timeliness(actor: Actor) -> list[PartnerTimeliness]:
+    today = clock.today()
+    by_partner: dict[int, dict[str, Any]] = {}
+    for forward in access.forwards_for(actor).select_related("partner"):
+        row = by_partner.setdefault(
+            forward.partner_id, {"name": forward.partner.name, "n": 0, "ok": 0, "late": 0, "open": 0}
+        )
+        row["n"] += 1
+        if forward.answered_at is not None:
+            row["ok" if clock.statutory_date_of(forward.answered_at) <= forward.due else "late"] += 1
+        elif today > forward.due:
+            row["open"] += 1
+    return [
+        PartnerTimeliness(pk, row["name"], row["n"], row["ok"], row["late"], row["open"])
+        for pk, row in sorted(by_partner.items())
+    ]
