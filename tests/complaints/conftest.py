@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,9 @@ def clock() -> Iterator[SettableClock]:
         yield settable
 
 
+_numbers = itertools.count(1)
+
+
 @dataclass
 class Desk:
     """The people around one insurer's complaints."""
@@ -47,7 +51,7 @@ class Desk:
             "received_at": app_clock.now(),
             "product_line": ProductLine.MEDICAL,
             "reason": Reason.CLAIMS,
-            "description": "理赔被拒，理由不清楚。",
+            "description": f"理赔被拒，理由不清楚。（第 {next(_numbers)} 件）",
             "requested_outcome": "重新审核并赔付",
             "complainant_id": self.complainant.pk,
         }

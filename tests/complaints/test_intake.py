@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests.complaints.conftest import Desk
+from tests.support.clock import SettableClock
 from xiaobao.audit.models import AuditEvent
 from xiaobao.complaints import actions
 from xiaobao.complaints.actions import IdempotencyKeyReused, NewComplaint
@@ -60,7 +61,9 @@ def test_the_same_key_with_a_different_request_is_refused(desk: Desk) -> None:
 
 def test_the_same_key_from_another_caller_is_another_request(desk: Desk) -> None:
     first = actions.complaint_register(actor=desk.handler, data=_data(desk), idempotency_key="shared")
-    second = actions.complaint_register(actor=desk.other_handler, data=_data(desk), idempotency_key="shared")
+    second = actions.complaint_register(
+        actor=desk.other_handler, data=_data(desk, description="另一位客户来电"), idempotency_key="shared"
+    )
     assert first.pk != second.pk
 
 
@@ -128,3 +131,31 @@ def test_the_description_is_encrypted_at_rest(desk: Desk) -> None:
         cursor.execute("SELECT description FROM complaints_complaint WHERE id = %s", [complaint.pk])
         (raw,) = cursor.fetchone()
     assert "定损" not in raw
+
+
+def test_the_same_complaint_again_within_the_window_is_linked_to_the_first(desk: Desk, clock: SettableClock) -> None:
+    first = actions.complaint_register(actor=desk.handler, data=_data(desk, policy_number="P-1"))
+    clock.advance(hours=30)
+    counts = _counts()
+
+    again = actions.complaint_register(
+        actor=desk.handler,
+        data=_data(desk, policy_number="p-1 ", description="  定损金额过低。 ", channel=Channel.EMAIL),
+    )
+
+    assert again.pk == first.pk
+    assert getattr(again, "linked_duplicate", False)
+    assert _counts()[:2] == counts[:2]  # no second complaint, no second clock
+    linked = AuditEvent.objects.get(subject_id=str(first.pk), event_type="complaint.duplicate_linked")
+    assert linked.new_values == {"channel": "email"}
+
+
+def test_after_the_window_the_same_text_is_a_new_complaint(desk: Desk, clock: SettableClock) -> None:
+    first = actions.complaint_register(actor=desk.handler, data=_data(desk))
+    clock.advance(hours=73)
+    assert actions.complaint_register(actor=desk.handler, data=_data(desk, received_at=clock.now())).pk != first.pk
+
+
+def test_a_different_policy_is_a_different_complaint(desk: Desk) -> None:
+    first = actions.complaint_register(actor=desk.handler, data=_data(desk, policy_number="P-1"))
+    assert actions.complaint_register(actor=desk.handler, data=_data(desk, policy_number="P-2")).pk != first.pk

@@ -38,7 +38,7 @@ def case_for_handler(transactional_db: None, seeded_calendar: None) -> tuple[str
                 received_at=clock.now() - timedelta(days=days_ago),
                 product_line=ProductLine.MEDICAL,
                 reason=Reason.CLAIMS,
-                description="理赔被拒，理由不清楚。",
+                description=f"理赔被拒，理由不清楚（{days_ago} 天前来电）。",
                 complainant_id=complainant.pk,
             ),
         )

@@ -18,6 +18,7 @@ from xiaobao.complaints.models import Complaint, Conflict, Deadline, Extension, 
 from xiaobao.identity.access import one, tenant_scoped
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor, ActorKind, Role
+from xiaobao.kernel.errors import NotFound
 
 
 def interested_complaint_ids(actor: Actor) -> set[int]:
@@ -99,3 +100,16 @@ def forwards_for(actor: Actor) -> QuerySet[PartnerForward]:
 
 def forward_for(actor: Actor, forward_id: Any, *, for_update: bool = False) -> PartnerForward:
     return one(forwards_for(actor), forward_id, for_update=for_update)
+
+
+def complaint_by_reference_and_code(reference: str, code: str) -> Complaint:
+    """The complaint this reference and access code open; a wrong code looks exactly like an unknown reference."""
+    import hmac
+
+    from xiaobao.complaints.actions import access_code_hash
+
+    complaint = Complaint.objects.filter(reference=reference.strip().upper()).select_related("complainant").first()
+    expected = access_code_hash(reference.strip().upper(), code)
+    if complaint is None or not hmac.compare_digest(complaint.access_code_hash, expected):
+        raise NotFound()
+    return complaint

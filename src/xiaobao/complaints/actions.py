@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -24,7 +25,16 @@ from xiaobao.complaints.domain.classification import GROUP_COMPLAINT_THRESHOLD, 
 from xiaobao.complaints.domain.decisions import REMEDY_TEXT, Decision, Outcome, check_decision
 from xiaobao.complaints.domain.intake import check_intake
 from xiaobao.complaints.domain.lifecycle import State, Step, next_state
-from xiaobao.complaints.models import Complaint, Conflict, Deadline, Extension, IdempotentRequest, PartnerForward, Pause
+from xiaobao.complaints.models import (
+    Attachment,
+    Complaint,
+    Conflict,
+    Deadline,
+    Extension,
+    IdempotentRequest,
+    PartnerForward,
+    Pause,
+)
 from xiaobao.complaints.notices import tell_complainant, tell_staff
 from xiaobao.deadlines import clock as deadline_clock
 from xiaobao.deadlines.rules import DEFAULT as RULES
@@ -32,13 +42,14 @@ from xiaobao.identity import access as identity_access
 from xiaobao.identity import actions as identity_actions
 from xiaobao.identity.actions import ConsumerDetails
 from xiaobao.identity.domain.permissions import Permission
-from xiaobao.identity.models import Branch, Partner, Staff
+from xiaobao.identity.models import Branch, Consumer, Insurer, Partner, Staff
 from xiaobao.kernel.actors import Actor, ActorKind, Role
 from xiaobao.kernel.errors import InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
 from xiaobao.kernel.i18n import _
 from xiaobao.notifications.models import Status
 from xiaobao.ops import clock
 from xiaobao.privacy.access import partner_may_receive
+from xiaobao.privacy.keys import blind_indexer
 
 ELDERLY_AGE = 60
 
@@ -112,15 +123,25 @@ def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idemp
     involved_branch = _of_insurer(Branch, data.involved_branch_id, insurer_id) if data.involved_branch_id else None
     seller = _of_insurer(Staff, data.policy_seller_id, insurer_id) if data.policy_seller_id else None
 
-    if data.complainant_id is not None:
-        consumer = identity_access.consumer_for(actor, data.complainant_id)
-    elif data.complainant is not None:
-        consumer = identity_actions.consumer_register(actor=actor, details=data.complainant, insurer_id=insurer_id)
-    else:
-        raise InvalidInput(_("Say who the complainant is."))
+    consumer = _complainant(actor, data, insurer_id)
+
+    fingerprint = _fingerprint(insurer_id, consumer.pk, data.policy_number, data.description)
+    duplicate = _recent_duplicate(fingerprint)
+    if duplicate is not None:
+        record(
+            event_type=events.DUPLICATE_LINKED,
+            actor=actor,
+            subject=duplicate,
+            insurer_id=insurer_id,
+            new={"channel": Channel(data.channel).value},
+        )
+        duplicate.linked_duplicate = True  # type: ignore[attr-defined]
+        return duplicate
 
     received_on = clock.statutory_date_of(data.received_at)
+    access_code = f"{secrets.randbelow(10**8):08d}"
     complaint = Complaint.objects.create(
+        fingerprint=fingerprint,
         insurer_id=insurer_id,
         handling_branch=branch,
         channel=Channel(data.channel).value,
@@ -143,7 +164,8 @@ def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idemp
         policy_seller=seller,
     )
     complaint.reference = f"LN-{now.year}-{complaint.pk:06d}"
-    complaint.save(update_fields=["reference"])
+    complaint.access_code_hash = access_code_hash(complaint.reference, access_code)
+    complaint.save(update_fields=["reference", "access_code_hash"])
     if involved_staff:
         complaint.involved_staff.set(involved_staff)
     if involved_partners:
@@ -162,12 +184,18 @@ def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idemp
         },
         first=True,
     )
-    if data.complainant_id is not None and actor.kind is ActorKind.SYSTEM:
+    if actor.kind in {ActorKind.SYSTEM, ActorKind.CONSUMER}:
         # Staff could only pick a consumer already related to their insurer; intake channels may not have.
         identity_actions.consumer_relate(actor=actor, consumer=consumer, insurer_id=insurer_id)
     tell_complainant(
-        actor=actor, complaint=complaint, purpose="complaint_received", template="received", due=deadline.due
+        actor=actor,
+        complaint=complaint,
+        purpose="complaint_received",
+        template="received",
+        due=deadline.due,
+        access_code=access_code,
     )
+    complaint.access_code = access_code  # type: ignore[attr-defined]  # shown once, on the confirmation page
     if complaint.group_size >= GROUP_COMPLAINT_THRESHOLD:
         tell_staff(
             actor=actor,
@@ -188,9 +216,41 @@ def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idemp
     return complaint
 
 
+def _complainant(actor: Actor, data: NewComplaint, insurer_id: int) -> Consumer:
+    """Who complains: a consumer files in their own name; staff and channels name or register one."""
+    if actor.kind is ActorKind.CONSUMER:
+        if data.complainant_id not in (None, actor.consumer_id):
+            raise PermissionDenied(_("A consumer files complaints in their own name."))
+        return identity_access.consumer_for(actor, actor.consumer_id)
+    if data.complainant_id is not None:
+        return identity_access.consumer_for(actor, data.complainant_id)
+    if data.complainant is not None:
+        return identity_actions.consumer_register(actor=actor, details=data.complainant, insurer_id=insurer_id)
+    raise InvalidInput(_("Say who the complainant is."))
+
+
+def access_code_hash(reference: str, code: str) -> str:
+    return blind_indexer().index("complaint_access", f"{reference}:{code.strip()}")
+
+
+def _fingerprint(insurer_id: int, consumer_id: int, policy_number: str, description: str) -> str:
+    text = " ".join(description.split())
+    return hashlib.sha256(f"{insurer_id}|{consumer_id}|{policy_number.strip().upper()}|{text}".encode()).hexdigest()
+
+
+def _recent_duplicate(fingerprint: str) -> Complaint | None:
+    from django.conf import settings
+
+    since = clock.now() - timedelta(hours=settings.XIAOBAO_DUPLICATE_WINDOW_HOURS)
+    return Complaint.objects.filter(fingerprint=fingerprint, registered_at__gte=since).order_by("pk").first()
+
+
 def _intake_insurer(actor: Actor, insurer_id: int | None) -> int:
-    """Staff register for their own insurer; intake channels (the system) name the insurer."""
-    if actor.kind is not ActorKind.SYSTEM:
+    """Staff register for their own insurer; intake channels (the system) and consumers name the insurer."""
+    if actor.kind is ActorKind.CONSUMER:
+        if insurer_id is None or not Insurer.objects.filter(pk=insurer_id).exists():
+            raise NotFound()
+    elif actor.kind is not ActorKind.SYSTEM:
         identity_access.require(actor, Permission.REGISTER_COMPLAINTS)
         insurer_id = actor.insurer_id
     if insurer_id is None:
@@ -967,3 +1027,79 @@ def _apply_told_extensions() -> int:
         complaint_apply_extension(actor=SYSTEM, extension_id=extension_id)
         applied += 1
     return applied
+
+
+# -- attachments and the complainant's wishes ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    content: bytes
+
+
+@transaction.atomic
+def complaint_attach(*, actor: Actor, complaint_id: int, uploads: list[Upload]) -> list[Attachment]:
+    """Keep the complainant's files with the case: type from the content, size limited (CMP-A1)."""
+    from django.core.files.base import ContentFile
+
+    from xiaobao.complaints.domain.files import MAX_FILES, TooManyFiles, check_file
+    from xiaobao.complaints.models import Attachment
+
+    complaint = _for_complainant_or_staff(actor, complaint_id)
+    if len(uploads) + complaint.attachments.count() > MAX_FILES:
+        raise TooManyFiles()
+    checked = [(upload, check_file(upload.name, len(upload.content), upload.content[:16])) for upload in uploads]
+    saved = []
+    for upload, content_type in checked:
+        attachment = Attachment(
+            complaint=complaint,
+            original_name=upload.name[:200],
+            content_type=content_type,
+            size=len(upload.content),
+            sha256=hashlib.sha256(upload.content).hexdigest(),
+            uploaded_at=clock.now(),
+            uploaded_by=actor.audit_id,
+        )
+        extension = content_type.split("/")[1].replace("mpeg", "mp3")
+        attachment.file.save(
+            f"{complaint.pk}-{attachment.sha256[:16]}.{extension}", ContentFile(upload.content), save=False
+        )
+        attachment.save()
+        saved.append(attachment)
+    if saved:
+        record(
+            event_type=events.ATTACHED,
+            actor=actor,
+            subject=complaint,
+            insurer_id=complaint.insurer_id,
+            new={"files": [{"type": a.content_type, "size": a.size, "sha256": a.sha256} for a in saved]},
+        )
+    return saved
+
+
+@transaction.atomic
+def complaint_want_mediation(*, actor: Actor, complaint_id: int) -> Complaint:
+    """The complainant says they want mediation (DSP-2); staff are told and it shows on the timeline."""
+    complaint = _for_complainant_or_staff(actor, complaint_id)
+    if complaint.state in {State.DECLINED, State.WITHDRAWN}:
+        raise TransitionNotAllowed(_("This complaint is no longer being handled."))
+    if complaint.mediation_wanted_on is None:
+        complaint.mediation_wanted_on = clock.today()
+        complaint.save(update_fields=["mediation_wanted_on"])
+        record(
+            event_type=events.MEDIATION_WANTED,
+            actor=actor,
+            subject=complaint,
+            insurer_id=complaint.insurer_id,
+            new={"on": complaint.mediation_wanted_on.isoformat()},
+        )
+        recipients = [complaint.handler] if complaint.handler else _staff_with(complaint, Role.SUPERVISOR)
+        tell_staff(
+            actor=actor,
+            staff=recipients,
+            complaint=complaint,
+            purpose="mediation_wanted",
+            body=gettext("The complainant wants mediation."),
+        )
+    return complaint

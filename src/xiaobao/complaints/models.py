@@ -68,12 +68,33 @@ class Complaint(models.Model):
     withdrawn_on = models.DateField(null=True, blank=True)
     review_requested_on = models.DateField(null=True, blank=True)
     review_outcome = models.CharField(max_length=16, choices=_choices(Outcome), blank=True, default="")
+    access_code_hash = models.CharField(max_length=64, blank=True, default="")
+    """HMAC of the code the complainant tracks the case with (with the reference); the code itself is never stored."""
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
+    """Same complainant, policy and text: a repeated submission is linked to the first case (CHN-1)."""
+    mediation_wanted_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["insurer", "state"], name="complaint_insurer_state")]
+        indexes = [
+            models.Index(fields=["insurer", "state"], name="complaint_insurer_state"),
+            models.Index(fields=["fingerprint", "registered_at"], name="complaint_duplicate"),
+        ]
 
     def __str__(self) -> str:
         return self.reference or f"complaint {self.pk}"
+
+
+class Attachment(models.Model):
+    """A file the complainant sent (image, PDF, audio): type checked from its content, size limited."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to="complaints/%Y/%m/")
+    original_name = EncryptedTextField()
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.CharField(max_length=64)
 
 
 class Deadline(models.Model):

@@ -141,6 +141,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(ENV.get("XIAOBAO_MEDIA_ROOT", VAR_DIR / "media"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from here once collectstatic ran
 
@@ -164,6 +166,7 @@ XIAOBAO_WORKER_STALE_SECONDS = int(ENV.get("XIAOBAO_WORKER_STALE_SECONDS", "30")
 XIAOBAO_BENCH_ENDPOINTS = env_flag(ENV, "XIAOBAO_BENCH_ENDPOINTS", default=False)
 # Complaint deadlines: remind this many days before (CMP-1), escalate when overdue.
 XIAOBAO_REMINDER_DAYS = tuple(int(d) for d in env_list(ENV, "XIAOBAO_REMINDER_DAYS", ["5", "2"]))
+XIAOBAO_DUPLICATE_WINDOW_HOURS = int(ENV.get("XIAOBAO_DUPLICATE_WINDOW_HOURS", "72"))
 XIAOBAO_PERIODIC_TASKS = {
     "complaints.sweep_deadlines": {
         "task": "xiaobao.complaints.tasks.sweep_deadlines",

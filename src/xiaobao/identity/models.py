@@ -191,3 +191,15 @@ class Mediator(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mediator")
     organisation = models.ForeignKey(MediationOrganisation, on_delete=models.PROTECT, related_name="mediators")
     display_name = models.CharField(max_length=100)
+
+
+class PhoneVerification(models.Model):
+    """A one-time code sent to a phone to verify the person filing (SEC-1, CMP-I1). Only its hash is kept."""
+
+    phone_index = models.CharField(max_length=64, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    purpose = models.CharField(max_length=32)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)

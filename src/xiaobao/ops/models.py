@@ -25,3 +25,13 @@ class LoadProbe(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(max_length=64)
+
+
+class RateLimitHit(models.Model):
+    """One counted attempt in a rate-limit bucket (tracking guesses, code requests); shared by all processes."""
+
+    bucket = models.CharField(max_length=128)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["bucket", "at"], name="rate_limit_bucket")]

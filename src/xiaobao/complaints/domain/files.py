@@ -1,0 +1,60 @@
+"""What a complainant may attach: images, PDF and audio, recognised from their content, not their name."""
+
+from __future__ import annotations
+
+from xiaobao.kernel.errors import InvalidInput
+from xiaobao.kernel.i18n import _
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_FILES = 5
+
+# (offset, magic bytes, content type); checked in order.
+SIGNATURES: list[tuple[int, bytes, str]] = [
+    (0, b"%PDF-", "application/pdf"),
+    (0, b"\xff\xd8\xff", "image/jpeg"),
+    (0, b"\x89PNG\r\n\x1a\n", "image/png"),
+    (0, b"GIF87a", "image/gif"),
+    (0, b"GIF89a", "image/gif"),
+    (0, b"ID3", "audio/mpeg"),
+    (0, b"\xff\xfb", "audio/mpeg"),
+    (0, b"\xff\xf3", "audio/mpeg"),
+    (0, b"#!AMR", "audio/amr"),
+    (4, b"ftypM4A", "audio/mp4"),
+    (0, b"OggS", "audio/ogg"),
+]
+
+
+class FileNotAccepted(InvalidInput):
+    code = "file_not_accepted"
+    default_message = _(
+        "“%(name)s” cannot be attached: send a photo (JPEG, PNG), a PDF or a sound recording (MP3, M4A, AMR, WAV)."
+    )
+
+
+class FileTooLarge(InvalidInput):
+    code = "file_too_large"
+    default_message = _("“%(name)s” is larger than 10 MB. Please send a smaller file, or bring it to a counter.")
+
+
+class TooManyFiles(InvalidInput):
+    code = "too_many_files"
+    default_message = _("Attach at most 5 files.")
+
+
+def content_type_of(head: bytes) -> str | None:
+    """The type recognised from the first bytes of the file, or None."""
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "audio/wav"
+    for offset, magic, content_type in SIGNATURES:
+        if head[offset : offset + len(magic)] == magic:
+            return content_type
+    return None
+
+
+def check_file(name: str, size: int, head: bytes) -> str:
+    if size > MAX_BYTES:
+        raise FileTooLarge(name=name)
+    content_type = content_type_of(head)
+    if content_type is None:
+        raise FileNotAccepted(name=name)
+    return content_type
