@@ -1103,3 +1103,20 @@ def complaint_want_mediation(*, actor: Actor, complaint_id: int) -> Complaint:
             body=gettext("The complainant wants mediation."),
         )
     return complaint
+
+
+@transaction.atomic
+def complaint_file_online(
+    *, actor: Actor, insurer_id: int, data: NewComplaint, uploads: list[Upload], idempotency_key: str
+) -> Complaint:
+    """A consumer's online complaint with its files, all or nothing: a failure leaves no half-written case."""
+    from xiaobao.complaints.domain.files import MAX_FILES, TooManyFiles, check_file
+
+    if len(uploads) > MAX_FILES:
+        raise TooManyFiles()
+    for upload in uploads:  # refuse a bad file before anything is written
+        check_file(upload.name, len(upload.content), upload.content[:16])
+    complaint = complaint_register(actor=actor, data=data, insurer_id=insurer_id, idempotency_key=idempotency_key)
+    if uploads and not complaint.attachments.exists():
+        complaint_attach(actor=actor, complaint_id=complaint.pk, uploads=uploads)
+    return complaint

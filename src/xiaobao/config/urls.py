@@ -2,13 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from xiaobao.config.api import api
 from xiaobao.ops.views import healthz
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/workbench/", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -16,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("workbench/", include("xiaobao.workbench.urls")),
     path("admin/", admin.site.urls),
+    path("", include("xiaobao.portal.urls")),
 ]
 
 if settings.XIAOBAO_BENCH_ENDPOINTS:

@@ -1,0 +1,1 @@
+"""The consumer site: published complaint channels, filing online, tracking. Pages only; actions do the work."""

@@ -1,0 +1,108 @@
+"""Portal forms: the fewest fields each step needs (PI-1); a rejected form comes back with what was typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xiaobao.complaints.domain.classification import PRODUCT_LINE_TEXT, REASON_TEXT
+from xiaobao.complaints.domain.files import MAX_FILES
+from xiaobao.kernel.errors import InvalidInput
+from xiaobao.ops.i18n import message_of
+from xiaobao.privacy.domain.identifiers import normalise_phone, normalise_resident_id
+
+
+class IdentityForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=100)
+    resident_id = forms.CharField(
+        label=_("Resident ID number"), max_length=24, help_text=_("The 18 characters on your ID card.")
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"), max_length=32, help_text=_("We send a 6-digit code to this phone to check it is you.")
+    )
+    preferred_channel = forms.ChoiceField(
+        label=_("How should we tell you about progress?"),
+        choices=[("sms", _("text message (SMS)")), ("email", _("email"))],
+        initial="sms",
+    )
+    email = forms.EmailField(label=_("Email (only if you chose email)"), required=False)
+
+    def clean_resident_id(self) -> str:
+        return _domain(normalise_resident_id, self.cleaned_data["resident_id"])
+
+    def clean_phone(self) -> str:
+        return _domain(normalise_phone, self.cleaned_data["phone"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("preferred_channel") == "email" and not cleaned.get("email"):
+            self.add_error("email", _("Enter your email, or choose text messages."))
+        return cleaned
+
+
+def _domain(check: Any, value: str) -> str:
+    try:
+        return str(check(value))
+    except InvalidInput as error:
+        raise forms.ValidationError(message_of(error)) from error
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The 6-digit code from the text message"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(_("Attach at most 5 files."))
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class ComplaintForm(forms.Form):
+    product_line = forms.ChoiceField(label=_("Which insurance is it about?"), choices=list(PRODUCT_LINE_TEXT.items()))
+    reason = forms.ChoiceField(label=_("What is it about?"), choices=list(REASON_TEXT.items()))
+    policy_number = forms.CharField(label=_("Policy number (if you have it)"), max_length=64, required=False)
+    description = forms.CharField(
+        label=_("What happened?"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Say it in your own words: what happened, when, and who you dealt with."),
+    )
+    requested_outcome = forms.CharField(
+        label=_("What would you like us to do?"),
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    attachments = MultipleFileField(
+        label=_("Photos, PDF or recordings (optional)"),
+        required=False,
+        help_text=_("Up to 5 files, 10 MB each: photos, PDF documents or sound recordings."),
+    )
+
+
+class TrackForm(forms.Form):
+    reference = forms.CharField(label=_("Reference number"), max_length=32, help_text=_("For example LN-2026-000123"))
+    access_code = forms.CharField(
+        label=_("Access code"), max_length=16, help_text=_("The 8 digits in our text message")
+    )
+
+
+class ReviewForm(forms.Form):
+    grounds = forms.CharField(
+        label=_("Why do you disagree?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from xiaobao.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("i/<slug:code>/", views.insurer, name="insurer"),
+    path("i/<slug:code>/complain/", views.file_start, name="file_start"),
+    path("i/<slug:code>/complain/verify/", views.file_verify, name="file_verify"),
+    path("i/<slug:code>/complain/details/", views.file_details, name="file_details"),
+    path("filed/<str:reference>/", views.filed, name="filed"),
+    path("track/", views.track, name="track"),
+    path("track/<str:reference>/", views.tracking, name="tracking"),
+    path("track/<str:reference>/<str:step>/", views.tracking_step, name="tracking_step"),
+    path("elder-mode/", views.elder_mode, name="elder_mode"),
+]

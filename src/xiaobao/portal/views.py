@@ -1,0 +1,311 @@
+"""Portal pages: published channels (CMP-P1), filing online with a verified phone, tracking (CMP-2).
+
+Thin: read a form, call one action or selector, render. Personal details waiting
+for the code are kept in the session encrypted, never in plaintext.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xiaobao.complaints import access, actions, selectors
+from xiaobao.complaints.actions import NewComplaint, Upload
+from xiaobao.complaints.domain.classification import Channel
+from xiaobao.complaints.domain.decisions import REMEDY_TEXT
+from xiaobao.complaints.models import Complaint, Deadline
+from xiaobao.deadlines.clock import state_on
+from xiaobao.identity.actions import ConsumerDetails, consumer_register
+from xiaobao.identity.models import Insurer
+from xiaobao.identity.verification import phone_verification_check, phone_verification_start
+from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind
+from xiaobao.kernel.errors import DomainError, NotFound
+from xiaobao.ops import clock, ratelimit
+from xiaobao.ops.i18n import message_of
+from xiaobao.portal.forms import CodeForm, ComplaintForm, IdentityForm, ReviewForm, TrackForm
+from xiaobao.privacy.keys import keyring
+from xiaobao.workbench.labels import STATE_TEXT
+
+PENDING, VERIFIED, TRACKED = "portal_pending", "portal_consumer", "portal_tracked"
+VERIFIED_FOR = timedelta(minutes=30)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"insurers": Insurer.objects.order_by("name")})
+
+
+def insurer(request: HttpRequest, code: str) -> HttpResponse:
+    """Complaint phone, address, email, web address and the process in plain words (CMP-P1, CHN-2)."""
+    return render(request, "portal/insurer.html", {"insurer": get_object_or_404(Insurer, code=code)})
+
+
+# -- filing ------------------------------------------------------------------------------------
+
+
+def _seal(data: dict[str, Any]) -> str:
+    return keyring().encrypt(json.dumps(data, ensure_ascii=False), context="portal.session")
+
+
+def _open(token: str | None) -> dict[str, Any] | None:
+    if not token:
+        return None
+    try:
+        loaded: dict[str, Any] = json.loads(keyring().decrypt(token, context="portal.session"))
+    except Exception:  # a stale or foreign value: start again
+        return None
+    return loaded
+
+
+def file_start(request: HttpRequest, code: str) -> HttpResponse:
+    company = get_object_or_404(Insurer, code=code)
+    form = IdentityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            verification = phone_verification_start(
+                phone=form.cleaned_data["phone"], purpose="complaint", language=request.LANGUAGE_CODE
+            )
+        except DomainError as refused:
+            form.add_error(None, message_of(refused))
+        else:
+            request.session[PENDING] = _seal({**form.cleaned_data, "verification": verification.pk, "insurer": code})
+            return HttpResponseRedirect(reverse("portal:file_verify", args=[code]))
+    return render(
+        request,
+        "portal/file_start.html",
+        {"insurer": company, "form": form, "step": 1},
+        status=400 if form.errors else 200,
+    )
+
+
+def file_verify(request: HttpRequest, code: str) -> HttpResponse:
+    company = get_object_or_404(Insurer, code=code)
+    pending = _open(request.session.get(PENDING))
+    if pending is None or pending["insurer"] != code:
+        return HttpResponseRedirect(reverse("portal:file_start", args=[code]))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            phone_verification_check(verification_id=pending["verification"], code=form.cleaned_data["code"])
+        except DomainError as refused:
+            form.add_error("code", message_of(refused))
+        else:
+            consumer = consumer_register(
+                actor=SYSTEM,
+                details=ConsumerDetails(
+                    name=pending["name"],
+                    resident_id=pending["resident_id"],
+                    phone=pending["phone"],
+                    email=pending.get("email") or None,
+                    preferred_channel=pending["preferred_channel"],
+                    preferred_language=request.LANGUAGE_CODE,
+                ),
+            )
+            del request.session[PENDING]
+            request.session[VERIFIED] = {"id": consumer.pk, "until": (clock.now() + VERIFIED_FOR).isoformat()}
+            return HttpResponseRedirect(reverse("portal:file_details", args=[code]))
+    return render(
+        request,
+        "portal/file_verify.html",
+        {"insurer": company, "form": form, "step": 2},
+        status=400 if form.errors else 200,
+    )
+
+
+def _verified_consumer(request: HttpRequest) -> Actor | None:
+    verified = request.session.get(VERIFIED)
+    if not verified or clock.now().isoformat() > verified["until"]:
+        return None
+    return Actor(kind=ActorKind.CONSUMER, consumer_id=verified["id"])
+
+
+def file_details(request: HttpRequest, code: str) -> HttpResponse:
+    company = get_object_or_404(Insurer, code=code)
+    actor = _verified_consumer(request)
+    if actor is None:
+        return HttpResponseRedirect(reverse("portal:file_start", args=[code]))
+    form = ComplaintForm(request.POST or None, request.FILES or None)
+    token = request.POST.get("token") or uuid.uuid4().hex
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            complaint = actions.complaint_file_online(
+                actor=actor,
+                insurer_id=company.pk,
+                idempotency_key=f"portal:{token}",
+                uploads=[Upload(name=f.name or "file", content=f.read()) for f in data["attachments"]],
+                data=NewComplaint(
+                    handling_branch_id=_handling_branch(company),
+                    channel=Channel.WEB,
+                    received_at=clock.now(),
+                    product_line=data["product_line"],
+                    reason=data["reason"],
+                    description=data["description"],
+                    requested_outcome=data["requested_outcome"],
+                    policy_number=data["policy_number"],
+                ),
+            )
+        except DomainError as refused:
+            form.add_error(None, message_of(refused))
+        else:
+            _remember(request, complaint)
+            request.session["portal_new_code"] = getattr(complaint, "access_code", "")
+            request.session["portal_duplicate"] = bool(getattr(complaint, "linked_duplicate", False))
+            return HttpResponseRedirect(reverse("portal:filed", args=[complaint.reference]))
+    return render(
+        request,
+        "portal/file_details.html",
+        {"insurer": company, "form": form, "token": token, "step": 3},
+        status=400 if form.errors else 200,
+    )
+
+
+def _handling_branch(company: Insurer) -> int:
+    """Online complaints go to the provincial branch (Liaoning), which routes them on."""
+    branch = company.branches.order_by("level").filter(level=2).first() or company.branches.order_by("level").first()
+    if branch is None:
+        raise Http404
+    return branch.pk
+
+
+def filed(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = _tracked(request, reference)
+    return render(
+        request,
+        "portal/filed.html",
+        {
+            "complaint": complaint,
+            "access_code": request.session.pop("portal_new_code", ""),
+            "duplicate": request.session.pop("portal_duplicate", False),
+        },
+    )
+
+
+# -- tracking ----------------------------------------------------------------------------------
+
+
+def _remember(request: HttpRequest, complaint: Complaint) -> None:
+    tracked = set(request.session.get(TRACKED, []))
+    tracked.add(complaint.pk)
+    request.session[TRACKED] = sorted(tracked)
+
+
+def _tracked(request: HttpRequest, reference: str) -> Complaint:
+    """A complaint this browser opened with its access code (or filed), else 404 — as for an unknown one."""
+    complaint = Complaint.objects.filter(reference=reference).select_related("insurer").first()
+    if complaint is None or complaint.pk not in request.session.get(TRACKED, []):
+        raise Http404
+    return complaint
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    """Reference + access code. A wrong code is refused exactly like an unknown number; guesses are throttled."""
+    form = TrackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reference = form.cleaned_data["reference"].strip().upper()
+        buckets = [f"track-ip:{_client_ip(request)}", f"track-ref:{reference}"]
+        try:
+            for bucket, limit in zip(buckets, (20, 5), strict=True):
+                ratelimit.check(bucket, limit=limit, window=timedelta(minutes=15))
+            complaint = access.complaint_by_reference_and_code(reference, form.cleaned_data["access_code"])
+        except NotFound:
+            for bucket in buckets:
+                ratelimit.hit(bucket)
+            form.add_error(
+                None,
+                _(
+                    "We found no complaint with that reference number and access code. "
+                    "Check both and try again, or call us."
+                ),
+            )
+        except DomainError as refused:
+            form.add_error(None, message_of(refused))
+        else:
+            _remember(request, complaint)
+            return HttpResponseRedirect(reverse("portal:tracking", args=[complaint.reference]))
+    return render(request, "portal/track.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def tracking(
+    request: HttpRequest, reference: str, *, error: str = "", review_form: ReviewForm | None = None
+) -> HttpResponse:
+    complaint = _tracked(request, reference)
+    deadline = Deadline.objects.filter(complaint=complaint, active=True).first()
+    days_left = state = None
+    if deadline is not None:
+        state, days_left = state_on(deadline.due, clock.today(), paused=deadline.state == Deadline.PAUSED)
+    open_states = {"registered", "accepted", "assigned", "investigating", "paused", "decided"}
+    return render(
+        request,
+        "portal/tracking.html",
+        {
+            "complaint": complaint,
+            "state_text": STATE_TEXT.get(complaint.state, complaint.state),
+            "deadline": deadline,
+            "days_left": days_left,
+            "paused": state is not None and state.value == "paused",
+            "timeline": selectors.timeline(complaint, consumer_view=True),
+            "extensions": complaint.extensions.filter(effective_at__isnull=False).order_by("effective_at"),
+            "options": [_(text) for text in REMEDY_TEXT.values()],
+            "can_withdraw": complaint.state in open_states,
+            "can_review": complaint.state in {"notified", "closed"} and complaint.review_requested_on is None,
+            "can_want_mediation": complaint.state not in {"declined", "withdrawn"}
+            and not complaint.mediation_wanted_on,
+            "review_form": review_form or ReviewForm(),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+def tracking_step(request: HttpRequest, reference: str, step: str) -> HttpResponse:
+    complaint = _tracked(request, reference)
+    actor = Actor(kind=ActorKind.CONSUMER, consumer_id=complaint.complainant_id)
+    review_form = ReviewForm(request.POST) if step == "review" else None
+    try:
+        if step == "withdraw":
+            actions.complaint_withdraw(actor=actor, complaint_id=complaint.pk)
+        elif step == "review" and review_form is not None:
+            if not review_form.is_valid():
+                return tracking(request, reference, error=_("Please say why you disagree."), review_form=review_form)
+            actions.complaint_request_review(
+                actor=actor, complaint_id=complaint.pk, grounds=review_form.cleaned_data["grounds"]
+            )
+        elif step == "mediation":
+            actions.complaint_want_mediation(actor=actor, complaint_id=complaint.pk)
+        elif step == "files":
+            uploads = [Upload(name=f.name or "file", content=f.read()) for f in request.FILES.getlist("files")]
+            actions.complaint_attach(actor=actor, complaint_id=complaint.pk, uploads=uploads)
+        else:
+            raise Http404
+    except DomainError as refused:
+        return tracking(request, reference, error=message_of(refused), review_form=review_form)
+    messages.success(request, _("Thank you. We have recorded it."))
+    return HttpResponseRedirect(reverse("portal:tracking", args=[reference]))
+
+
+@require_POST
+def elder_mode(request: HttpRequest) -> HttpResponse:
+    """The elder version (INC-E1): larger text and targets, no pop-ups; remembered for a year."""
+    target = request.POST.get("next") or "/"
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if request.POST.get("elder") == "on":
+        response.set_cookie("elder", "1", max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    else:
+        response.delete_cookie("elder")
+    return response
