@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -136,6 +136,9 @@ def file_details(request: HttpRequest, code: str) -> HttpResponse:
     token = request.POST.get("token") or uuid.uuid4().hex
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # The time of receipt is the first submission of this form: a resubmission is the same request.
+        first_seen = request.session.setdefault("portal_forms", {}).setdefault(token, clock.now().isoformat())
+        request.session.modified = True
         try:
             complaint = actions.complaint_file_online(
                 actor=actor,
@@ -145,7 +148,7 @@ def file_details(request: HttpRequest, code: str) -> HttpResponse:
                 data=NewComplaint(
                     handling_branch_id=_handling_branch(company),
                     channel=Channel.WEB,
-                    received_at=clock.now(),
+                    received_at=datetime.fromisoformat(first_seen),
                     product_line=data["product_line"],
                     reason=data["reason"],
                     description=data["description"],

@@ -1,0 +1,91 @@
+"""Tracking with reference and access code: same refusal for wrong code and unknown number, guesses throttled."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from tests.portal.conftest import Filer
+from xiaobao.complaints import actions
+from xiaobao.complaints.models import Complaint
+from xiaobao.kernel.actors import SYSTEM
+
+pytestmark = pytest.mark.django_db
+
+
+def _filed(filer: Filer) -> tuple[Complaint, str]:
+    filer.verified()
+    response = filer.details()
+    page = filer.client.get(response["Location"]).content.decode()  # type: ignore[index]
+    code = re.search(r'id="access-code">(\d{8})<', page)
+    assert code is not None
+    return Complaint.objects.get(), code.group(1)
+
+
+def test_reference_and_code_open_the_tracking_page_and_it_shows_new_steps(filer: Filer) -> None:
+    complaint, code = _filed(filer)
+    other_browser = Client()
+
+    opened = other_browser.post("/track/", {"reference": complaint.reference.lower(), "access_code": code})
+    actions.complaint_accept(actor=SYSTEM, complaint_id=complaint.pk)
+    page = other_browser.get(opened["Location"]).content.decode()
+
+    assert opened["Location"] == f"/track/{complaint.reference}/"
+    assert "投诉已受理" in page
+    assert "已受理，等待指派调查人员" in page
+    assert "还剩" in page
+
+
+def test_a_wrong_code_looks_exactly_like_an_unknown_reference(filer: Filer) -> None:
+    complaint, code = _filed(filer)
+    wrong_code = Client().post("/track/", {"reference": complaint.reference, "access_code": "00000000"})
+    unknown = Client().post("/track/", {"reference": "LN-2026-999999", "access_code": code})
+    assert wrong_code.status_code == unknown.status_code == 400
+    strip = lambda r: re.sub(r'value="[^"]*"|csrfmiddlewaretoken[^>]*', "", r.content.decode())  # noqa: E731
+    assert strip(wrong_code) == strip(unknown)
+
+
+def test_guessing_is_throttled_even_for_the_right_code_afterwards(filer: Filer) -> None:
+    complaint, code = _filed(filer)
+    guesser = Client()
+    for guess in range(5):
+        guesser.post("/track/", {"reference": complaint.reference, "access_code": f"1234567{guess}"})
+
+    blocked = Client().post("/track/", {"reference": complaint.reference, "access_code": code})
+
+    assert blocked.status_code == 400
+    assert "尝试次数过多" in blocked.content.decode()
+
+
+def test_an_unopened_complaint_is_not_shown(filer: Filer) -> None:
+    complaint, _ = _filed(filer)
+    assert Client().get(f"/track/{complaint.reference}/").status_code == 404
+
+
+def test_the_complainant_withdraws_and_asks_for_mediation_from_the_tracking_page(filer: Filer) -> None:
+    complaint, _ = _filed(filer)
+    filer.client.post(f"/track/{complaint.reference}/mediation/")
+    filer.client.post(f"/track/{complaint.reference}/withdraw/")
+    complaint.refresh_from_db()
+    assert complaint.state == "withdrawn"
+    assert complaint.mediation_wanted_on is not None
+
+
+def test_a_review_request_without_grounds_keeps_the_page_and_says_why(filer: Filer) -> None:
+    complaint, _ = _filed(filer)
+    for step in ("accept",):
+        getattr(actions, f"complaint_{step}")(actor=SYSTEM, complaint_id=complaint.pk)
+    response = filer.client.post(f"/track/{complaint.reference}/review/", {"grounds": ""})
+    assert response.status_code == 400
+    assert Complaint.objects.get(pk=complaint.pk).state == "accepted"
+
+
+def test_the_elder_version_is_remembered(client: Client) -> None:
+    switched = client.post("/elder-mode/", {"elder": "on", "next": "/track/"})
+    page = client.get("/track/").content.decode()
+    assert switched["Location"] == "/track/"
+    assert '<body class="elder">' in page
+    client.post("/elder-mode/", {"elder": "off", "next": "https://evil.example/"})
+    assert '<body class="elder">' not in client.get("/").content.decode()
