@@ -18,6 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
+
+# bench/queue.py is named like the standard library module Django needs: look in bench/ last.
+_BENCH = str(Path(__file__).resolve().parent)
+sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _BENCH] + [_BENCH]
 BIN = Path(sys.executable).parent
 
 
@@ -87,8 +91,8 @@ class Load:
 
 WRK_SCRIPT = """
 counter = 0
-wrk.method = "POST"
-wrk.body = [==[%(body)s]==]
+wrk.method = "%(method)s"
+wrk.body = %(body)s
 wrk.headers["Content-Type"] = "application/json"
 %(headers)s
 request = function()
@@ -105,13 +109,24 @@ end
 
 
 def wrk(
-    url: str, path: str, body: str, headers: dict[str, str], *, connections: int, seconds: int, prefix: str
+    url: str,
+    path: str,
+    body: str | None,
+    headers: dict[str, str],
+    *,
+    connections: int,
+    seconds: int,
+    prefix: str,
+    method: str = "POST",
 ) -> Load:
     if shutil.which("wrk") is None:
         subprocess.run([str(PROJECT / "scripts" / "apt-install.sh"), "wrk"], check=True)
     lines = "\n".join(f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items())
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT % {"body": body, "headers": lines, "path": path, "prefix": prefix})
+        lua_body = f"[==[{body}]==]" if body is not None else "nil"
+        script.write(
+            WRK_SCRIPT % {"body": lua_body, "headers": lines, "path": path, "prefix": prefix, "method": method}
+        )
     done = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name, url],
         capture_output=True,

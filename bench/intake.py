@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     require_postgres()
-    for command in (["migrate", "-v0"], ["demo_load"]):
+    for command in (["migrate", "-v0"], ["demo_load"], ["collectstatic", "--noinput", "-v0"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=PROJECT, check=True, capture_output=True)
     setup_django()
     from xiaobao.identity.actions import staff_key_issue

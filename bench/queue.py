@@ -9,16 +9,10 @@ supervisor sees and the sweep's query. Aim: under 100 ms each.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# This file is named queue.py, like the standard library module Django needs: look in bench/ last.
-_BENCH = str(Path(__file__).resolve().parent)
-sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _BENCH] + [_BENCH]
-
 import argparse
 import statistics
 import subprocess
+import sys
 import time
 
 from _support import PROJECT, require_postgres, setup_django

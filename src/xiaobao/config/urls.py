@@ -18,6 +18,6 @@ urlpatterns = [
 ]
 
 if settings.XIAOBAO_BENCH_ENDPOINTS:
-    from xiaobao.ops.bench_views import bare_insert
+    from xiaobao.ops.bench_views import bare_insert, bare_read
 
-    urlpatterns.append(path("bench/bare-insert", bare_insert))
+    urlpatterns += [path("bench/bare-insert", bare_insert), path("bench/bare-read", bare_read)]
