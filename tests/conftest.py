@@ -8,6 +8,8 @@ import pytest
 
 from tests.support.world import Tenant, make_tenant
 
+pytest_plugins = ["tests.support.desk"]  # the complaint desk and the settable clock, for every test package
+
 
 @dataclass
 class World:

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from tests.complaints.conftest import Desk
 from tests.support.clock import SettableClock
+from tests.support.desk import Desk
 from xiaobao.audit.models import AuditEvent
 from xiaobao.complaints.models import Complaint
 from xiaobao.identity.actions import partner_key_issue

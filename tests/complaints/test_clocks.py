@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from tests.complaints.conftest import Desk
 from tests.support.clock import SHANGHAI, SettableClock
+from tests.support.desk import Desk
 from xiaobao.audit.models import AuditEvent
 from xiaobao.complaints import actions
 from xiaobao.complaints.domain.clocks import (

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.complaints.conftest import Desk
 from tests.support.clock import SettableClock
+from tests.support.desk import Desk
 from xiaobao.audit.models import AuditEvent
 from xiaobao.complaints import actions
 from xiaobao.complaints.actions import IdempotencyKeyReused, NewComplaint

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from tests.complaints.conftest import DECISION, Desk
 from tests.support.clock import SettableClock
+from tests.support.desk import DECISION, Desk
 from xiaobao.audit.models import AuditEvent
 from xiaobao.complaints import actions
 from xiaobao.complaints.domain.lifecycle import StepNotAllowed

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from tests.complaints.conftest import Desk
 from tests.support.clock import SettableClock
+from tests.support.desk import Desk
 from xiaobao.audit.models import AuditEvent
 from xiaobao.complaints import access, actions
 from xiaobao.identity.actions import partner_key_issue

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.complaints.conftest import DECISION, Desk
+from tests.support.desk import DECISION, Desk
 from tests.support.matrix import Cast, assert_matrix
 from xiaobao.complaints import access, actions
 from xiaobao.complaints.models import Complaint

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.complaints.conftest import Desk
+from tests.support.desk import Desk
 from xiaobao.audit.models import AuditEvent
 from xiaobao.complaints import access, actions
 from xiaobao.complaints.domain.recusal import ConflictReason, HandlerHasConflict

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from tests.complaints.conftest import Desk
 from tests.support.clock import SettableClock
+from tests.support.desk import Desk
 from xiaobao.audit.models import AuditEvent
 from xiaobao.complaints import actions
 from xiaobao.complaints.models import Deadline

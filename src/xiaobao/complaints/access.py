@@ -49,6 +49,11 @@ def complaints_for(actor: Actor, permission: Permission = Permission.VIEW_COMPLA
     return scoped
 
 
+def complaint_for_system(complaint_id: Any) -> Complaint:
+    """Intake channels append to a case they identified themselves (by reference and sender)."""
+    return one(Complaint.objects.all(), complaint_id, for_update=True)
+
+
 def complaint_for(
     actor: Actor, complaint_id: Any, permission: Permission = Permission.VIEW_COMPLAINTS, *, for_update: bool = False
 ) -> Complaint:

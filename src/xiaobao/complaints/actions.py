@@ -43,6 +43,7 @@ from xiaobao.identity import actions as identity_actions
 from xiaobao.identity.actions import ConsumerDetails
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.identity.models import Branch, Consumer, Insurer, Partner, Staff
+from xiaobao.kernel.actors import SYSTEM as SYSTEM_ACTOR
 from xiaobao.kernel.actors import Actor, ActorKind, Role
 from xiaobao.kernel.errors import InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
 from xiaobao.kernel.i18n import _
@@ -1119,4 +1120,38 @@ def complaint_file_online(
     complaint = complaint_register(actor=actor, data=data, insurer_id=insurer_id, idempotency_key=idempotency_key)
     if uploads and not complaint.attachments.exists():
         complaint_attach(actor=actor, complaint_id=complaint.pk, uploads=uploads)
+    return complaint
+
+
+@transaction.atomic
+def complaint_add_message(
+    *, actor: Actor, complaint_id: int, channel: Channel | str, text: str, uploads: list[Upload] | None = None
+) -> Complaint:
+    """A further message on an existing case from any channel (a reply email, a call): kept with the case and
+    shown on its timeline; the handler is told and decides whether it brings new facts (CMP-T5)."""
+    complaint = (
+        access.complaint_for_system(complaint_id)
+        if actor.kind is ActorKind.SYSTEM
+        else _for_complainant_or_staff(actor, complaint_id)
+    )
+    if len(text) > 10_000:
+        raise InvalidInput(_("%(field)s is too long: at most %(limit)s characters."), field="text", limit=10_000)
+    record(
+        event_type=events.MESSAGE_RECEIVED,
+        actor=actor,
+        subject=complaint,
+        insurer_id=complaint.insurer_id,
+        new={"channel": Channel(channel).value, "length": len(text)},
+    )
+    if uploads:
+        complaint_attach(actor=SYSTEM_ACTOR, complaint_id=complaint.pk, uploads=uploads)
+    recipients = [complaint.handler] if complaint.handler else _staff_with(complaint, Role.SUPERVISOR)
+    tell_staff(
+        actor=actor,
+        staff=recipients,
+        complaint=complaint,
+        purpose="message_received",
+        body=gettext("A further message arrived (%(channel)s): %(text)s")
+        % {"channel": Channel(channel).value, "text": text[:500]},
+    )
     return complaint

@@ -34,3 +34,4 @@ ATTACHED = event_type("complaint.attached", _("files received"), visible_to_cons
 MEDIATION_WANTED = event_type(
     "complaint.mediation_wanted", _("the complainant asked for mediation"), visible_to_consumer=True
 )
+MESSAGE_RECEIVED = event_type("complaint.message_received", _("a further message received"), visible_to_consumer=True)

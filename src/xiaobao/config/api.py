@@ -86,10 +86,12 @@ def _register_routers() -> None:
     from xiaobao.complaints.api import partner_router
     from xiaobao.complaints.api import router as complaints_router
     from xiaobao.identity.api import router as identity_router
+    from xiaobao.intake.api import router as intake_router
 
     api.add_router("/v1/", identity_router)
     api.add_router("/v1/", complaints_router)
     api.add_router("/v1/partner/", partner_router)
+    api.add_router("/v1/", intake_router)
 
 
 _register_routers()

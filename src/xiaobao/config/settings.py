@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "xiaobao.web",
     "xiaobao.workbench",
     "xiaobao.portal",
+    "xiaobao.intake",
     "xiaobao.notifications",
     "xiaobao.ops",
     "xiaobao.demo",

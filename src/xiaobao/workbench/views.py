@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -217,3 +218,48 @@ def decision_letter(request: HttpRequest, actor: Actor, complaint_id: int) -> Ht
     response = HttpResponse(decision_letter_pdf(view.complaint), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{view.complaint.reference}.pdf"'
     return response
+
+
+@staff_only
+def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Register a letter, a counter visit or a call taken by hand; a rejected form keeps everything typed."""
+    from xiaobao.complaints.actions import NewComplaint, Upload
+    from xiaobao.identity.actions import ConsumerDetails
+    from xiaobao.workbench.forms import IntakeForm
+
+    branches = [(b.pk, b.name) for b in identity_access.branches_for(actor).order_by("level", "name")]
+    form = IntakeForm(request.POST or None, request.FILES or None, branches=branches)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        scan = data.get("scan")
+        try:
+            complaint = actions.complaint_file_online(
+                actor=actor,
+                insurer_id=actor.insurer_id or 0,
+                idempotency_key=f"workbench:{request.POST.get('token', '')}",
+                uploads=[Upload(name=scan.name or "scan", content=scan.read())] if scan else [],
+                data=NewComplaint(
+                    handling_branch_id=int(data["handling_branch"]),
+                    channel=data["channel"],
+                    received_at=data["received_at"],
+                    product_line=data["product_line"],
+                    reason=data["reason"],
+                    description=data["description"],
+                    requested_outcome=data["requested_outcome"],
+                    policy_number=data["policy_number"],
+                    complainant=ConsumerDetails(
+                        name=data["name"], resident_id=data["resident_id"] or None, phone=data["phone"] or None
+                    ),
+                ),
+            )
+        except DomainError as refused:
+            form.add_error(None, message_of(refused))
+        else:
+            messages.success(request, _("Registered as %(reference)s.") % {"reference": complaint.reference})
+            return HttpResponseRedirect(reverse("workbench:case", args=[complaint.pk]))
+    return render(
+        request,
+        "workbench/intake.html",
+        {"form": form, "actor": actor, "token": request.POST.get("token") or uuid.uuid4().hex},
+        status=400 if form.errors else 200,
+    )

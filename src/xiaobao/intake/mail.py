@@ -1,0 +1,226 @@
+"""Complaints by email (CHN-1): RFC 5322 messages from a Maildir folder, or IMAP when configured.
+
+A message to an insurer's published complaint address becomes a complaint of
+that insurer, or — when its subject carries a reference like LN-2026-000123 of
+that insurer's complaint from the same sender — a further message on it.
+Attachments of accepted types are kept; each Message-ID is taken in once.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import mailbox
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import parseaddr, parsedate_to_datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+
+from xiaobao.complaints import actions
+from xiaobao.complaints.actions import NewComplaint, Upload
+from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
+from xiaobao.complaints.domain.files import content_type_of
+from xiaobao.complaints.models import Complaint
+from xiaobao.identity.actions import ConsumerDetails, consumer_register
+from xiaobao.identity.models import Consumer, Insurer
+from xiaobao.intake.models import ReceivedMessage
+from xiaobao.kernel.actors import SYSTEM
+from xiaobao.kernel.errors import DomainError
+from xiaobao.ops import clock
+from xiaobao.privacy.keys import blind_indexer
+
+REFERENCE = re.compile(r"\bLN-\d{4}-\d{6}\b", re.IGNORECASE)
+
+
+@dataclass
+class Outcome:
+    created: list[str] = field(default_factory=list)
+    appended: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _body(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    text = str(part.get_content())
+    if part.get_content_type() == "text/html":
+        parser = _Text()
+        parser.feed(text)
+        text = " ".join(parser.parts)
+    return text.strip()
+
+
+def _uploads(message: EmailMessage) -> tuple[list[Upload], list[str]]:
+    """Attachments of accepted types, recognised from their content; the names of the others."""
+    kept: list[Upload] = []
+    refused: list[str] = []
+    for part in message.iter_attachments():
+        content = part.get_payload(decode=True)
+        name = part.get_filename() or "attachment"
+        if isinstance(content, bytes) and content_type_of(content[:16]):
+            kept.append(Upload(name=name, content=content))
+        else:
+            refused.append(name)
+    return kept, refused
+
+
+def _received_at(message: EmailMessage) -> datetime:
+    now = clock.now()
+    try:
+        sent = parsedate_to_datetime(str(message["Date"]))
+    except (TypeError, ValueError):
+        return now
+    if sent.tzinfo is None:
+        return now
+    return min(sent, now)  # a clock ahead of ours is not a date in the future
+
+
+class Skip(Exception):
+    """A message that is not taken in, with the reason (reported by the command)."""
+
+
+def _route(message: EmailMessage) -> tuple[str, Insurer, str, str]:
+    """Message-ID, the insurer addressed, the sender's name and address — or Skip."""
+    message_id = str(message["Message-ID"] or "").strip()
+    if not message_id:
+        raise Skip("no Message-ID")
+    if ReceivedMessage.objects.filter(channel="email", external_id=message_id).exists():
+        raise Skip(f"{message_id} already taken in")
+    recipients = [parseaddr(a)[1].lower() for a in message.get_all("To", []) + message.get_all("Cc", [])]
+    insurer = Insurer.objects.filter(complaint_email__in=recipients).first()
+    if insurer is None:
+        raise Skip(f"{message_id}: no insurer's complaint address among {recipients}")
+    name, sender = parseaddr(str(message["From"] or ""))
+    if not sender:
+        raise Skip(f"{message_id}: no sender")
+    return message_id, insurer, name, sender.lower()
+
+
+def take_in(raw: bytes) -> tuple[str, str]:
+    """One message: ("created" | "appended" | "skipped", reference or reason)."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    try:
+        message_id, insurer, name, sender = _route(message)
+    except Skip as skipped:
+        return "skipped", str(skipped)
+    text, subject = _body(message), str(message["Subject"] or "")
+    uploads, refused = _uploads(message)
+    if refused:
+        text += "\n\n[" + ", ".join(refused) + ": not kept (type not accepted)]"
+    try:
+        with transaction.atomic():
+            consumer = _sender(name, sender, insurer)
+            existing = _thread(subject, insurer, consumer)
+            if existing is not None:
+                actions.complaint_add_message(
+                    actor=SYSTEM,
+                    complaint_id=existing.pk,
+                    channel=Channel.EMAIL,
+                    text=f"{subject}\n\n{text}",
+                    uploads=uploads,
+                )
+                complaint, outcome = existing, "appended"
+            else:
+                complaint = actions.complaint_register(
+                    actor=SYSTEM,
+                    insurer_id=insurer.pk,
+                    idempotency_key=f"email:{message_id}",
+                    data=NewComplaint(
+                        handling_branch_id=_intake_branch(insurer),
+                        channel=Channel.EMAIL,
+                        received_at=_received_at(message),
+                        product_line=ProductLine.OTHER_PROPERTY,
+                        reason=Reason.OTHER_SERVICE,
+                        description=f"{subject}\n\n{text}".strip() or subject or "(empty)",
+                        complainant_id=consumer.pk,
+                    ),
+                )
+                if uploads and not complaint.attachments.exists():
+                    actions.complaint_attach(actor=SYSTEM, complaint_id=complaint.pk, uploads=uploads)
+                outcome = "created"
+            ReceivedMessage.objects.create(
+                channel="email", external_id=message_id, complaint=complaint, received_at=clock.now()
+            )
+    except IntegrityError:
+        return "skipped", f"{message_id} taken in by another worker"
+    except DomainError as refused_message:
+        return "skipped", f"{message_id}: {refused_message}"
+    return outcome, str(complaint.reference)
+
+
+def _sender(name: str, address: str, insurer: Insurer) -> Consumer:
+    known = Consumer.objects.filter(email_index=blind_indexer().index("email", address)).first()
+    if known is not None:
+        return known
+    return consumer_register(
+        actor=SYSTEM,
+        insurer_id=insurer.pk,
+        details=ConsumerDetails(
+            name=name or address.split("@", maxsplit=1)[0], email=address, preferred_channel="email"
+        ),
+    )
+
+
+def _thread(subject: str, insurer: Insurer, consumer: Consumer) -> Complaint | None:
+    """A reply: the subject names a complaint of this insurer from this same person."""
+    for reference in REFERENCE.findall(subject):
+        found = Complaint.objects.filter(reference=reference.upper(), insurer=insurer, complainant=consumer).first()
+        if found is not None:
+            return found
+    return None
+
+
+def _intake_branch(insurer: Insurer) -> int:
+    branch = insurer.branches.filter(level=2).order_by("pk").first() or insurer.branches.order_by("level").first()
+    assert branch is not None
+    return branch.pk
+
+
+def ingest_maildir(path: Path) -> Outcome:
+    """Take in every new message of a Maildir; each processed message moves to cur/ and is marked seen."""
+    box = mailbox.Maildir(str(path), create=False)
+    outcome = Outcome()
+    for key in list(box.iterkeys()):
+        message = box.get_message(key)
+        if "S" in message.get_flags():
+            continue
+        kind, detail = take_in(bytes(message))
+        getattr(outcome, {"created": "created", "appended": "appended"}.get(kind, "skipped")).append(detail)
+        message.set_subdir("cur")
+        message.add_flag("S")
+        box[key] = message
+    return outcome
+
+
+def ingest_imap(host: str, user: str, password: str, folder: str = "INBOX") -> Outcome:  # pragma: no cover
+    """The same over IMAP (TLS): unseen messages are taken in and marked seen. Needs a real server."""
+    import imaplib
+
+    outcome = Outcome()
+    with imaplib.IMAP4_SSL(host) as client:
+        client.login(user, password)
+        client.select(folder)
+        _, numbers = client.search(None, "UNSEEN")
+        for number in numbers[0].split():
+            _, data = client.fetch(number, "(RFC822)")
+            raw = data[0][1] if data and isinstance(data[0], tuple) else b""
+            kind, detail = take_in(raw)
+            getattr(outcome, {"created": "created", "appended": "appended"}.get(kind, "skipped")).append(detail)
+            client.store(number, "+FLAGS", "\\Seen")
+    return outcome
