@@ -57,7 +57,9 @@ def test_the_main_path_from_registration_to_closing(desk: Desk, clock: SettableC
         "complaint.notified",
         "complaint.closed",
     ]
-    assert told(complaint) == ["complaint_received", "complaint_accepted", "decision_notice"]
+    assert told(complaint) == [
+        "complaint_received", "complaint_accepted", "complaint_assigned", "decision_notice", "complaint_closed",
+    ]
     deadline = Deadline.objects.get(complaint=complaint)
     assert (deadline.rule_id, deadline.due, deadline.state, deadline.active) == (
         "CMP-T1",
@@ -212,3 +214,36 @@ def test_the_complainant_is_told_when_the_clock_stops_and_starts_again(desk: Des
     assert told(complaint)[-2:] == ["complaint_paused", "complaint_resumed"]
     paused = Notification.objects.get(about_id=str(complaint.pk), purpose="complaint_paused")
     assert "调解" in paused.body
+
+
+def test_the_complainant_is_told_at_every_key_step(desk: Desk) -> None:
+    complaint = desk.in_state("closed")
+    assert told(complaint) == [
+        "complaint_received",
+        "complaint_accepted",
+        "complaint_assigned",
+        "decision_notice",
+        "complaint_closed",
+    ]
+
+
+def test_an_information_request_is_told_and_answered_by_the_complainants_files(desk: Desk) -> None:
+    from xiaobao.complaints.actions import Upload
+    from xiaobao.complaints.models import InformationRequest
+    from xiaobao.kernel.actors import Actor, ActorKind
+
+    complaint = desk.in_state("investigating")
+    actions.complaint_request_information(
+        actor=desk.handler, complaint_id=complaint.pk, text="请提供出院小结和费用清单。"
+    )
+    notice = Notification.objects.get(about_id=str(complaint.pk), purpose="information_requested")
+    assert "出院小结和费用清单" in notice.body
+    assert InformationRequest.objects.get().answered_at is None
+
+    complainant = Actor(kind=ActorKind.CONSUMER, consumer_id=complaint.complainant_id)
+    actions.complaint_attach(
+        actor=complainant, complaint_id=complaint.pk, uploads=[Upload("出院小结.pdf", b"%PDF-1.4 ...")]
+    )
+
+    assert InformationRequest.objects.get().answered_at is not None
+    assert timeline(complaint)[-2:] == ["complaint.information_requested", "complaint.attached"]

@@ -445,6 +445,8 @@ def _assign_or_record_refusal(
         old={"state": old, "handler": previous},
         new={"state": new, "handler": handler.pk},
     )
+    if previous is None:
+        tell_complainant(actor=actor, complaint=complaint, purpose="complaint_assigned", template="assigned")
     return complaint, []
 
 
@@ -764,6 +766,7 @@ def complaint_close(*, actor: Actor, complaint_id: int) -> Complaint:
         old={"state": old},
         new={"state": new},
     )
+    tell_complainant(actor=actor, complaint=complaint, purpose="complaint_closed", template="closed")
     return complaint
 
 
@@ -1068,6 +1071,8 @@ def complaint_attach(*, actor: Actor, complaint_id: int, uploads: list[Upload]) 
         )
         attachment.save()
         saved.append(attachment)
+    if saved and actor.kind is ActorKind.CONSUMER:  # the complainant's files answer what was asked
+        complaint.information_requests.filter(answered_at__isnull=True).update(answered_at=clock.now())
     if saved:
         record(
             event_type=events.ATTACHED,
@@ -1153,5 +1158,34 @@ def complaint_add_message(
         purpose="message_received",
         body=gettext("A further message arrived (%(channel)s): %(text)s")
         % {"channel": Channel(channel).value, "text": text[:500]},
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_request_information(*, actor: Actor, complaint_id: int, text: str) -> Complaint:
+    """Ask the complainant for what is missing, all of it in one request; they answer by sending files."""
+    from xiaobao.complaints.models import InformationRequest
+
+    complaint = access.complaint_for(actor, complaint_id, Permission.HANDLE_COMPLAINTS, for_update=True)
+    next_state(State(complaint.state), Step.REQUEST_INFORMATION)
+    if not text.strip() or len(text) > 2000:
+        raise InvalidInput(_("Say what you need from the complainant (at most 2,000 characters)."))
+    InformationRequest.objects.create(
+        complaint=complaint, text=text.strip(), requested_at=clock.now(), requested_by_id=actor.staff_id
+    )
+    record(
+        event_type=events.INFORMATION_REQUESTED,
+        actor=actor,
+        subject=complaint,
+        insurer_id=complaint.insurer_id,
+        new={"length": len(text.strip())},
+    )
+    tell_complainant(
+        actor=actor,
+        complaint=complaint,
+        purpose="information_requested",
+        template="information_requested",
+        text=text.strip(),
     )
     return complaint

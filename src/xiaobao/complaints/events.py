@@ -35,3 +35,6 @@ MEDIATION_WANTED = event_type(
     "complaint.mediation_wanted", _("the complainant asked for mediation"), visible_to_consumer=True
 )
 MESSAGE_RECEIVED = event_type("complaint.message_received", _("a further message received"), visible_to_consumer=True)
+INFORMATION_REQUESTED = event_type(
+    "complaint.information_requested", _("information requested from you"), visible_to_consumer=True
+)

@@ -84,6 +84,16 @@ class Complaint(models.Model):
         return self.reference or f"complaint {self.pk}"
 
 
+class InformationRequest(models.Model):
+    """What the handler asked the complainant for, and when it was answered (never what the insurer holds: CMP-I2)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="information_requests")
+    text = EncryptedTextField()
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, null=True, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+
 class Attachment(models.Model):
     """A file the complainant sent (image, PDF, audio): type checked from its content, size limited."""
 

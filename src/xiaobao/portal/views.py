@@ -261,6 +261,7 @@ def tracking(
             "paused": state is not None and state.value == "paused",
             "timeline": selectors.timeline(complaint, consumer_view=True),
             "extensions": complaint.extensions.filter(effective_at__isnull=False).order_by("effective_at"),
+            "open_requests": complaint.information_requests.filter(answered_at__isnull=True).order_by("requested_at"),
             "options": [_(text) for text in REMEDY_TEXT.values()],
             "can_withdraw": complaint.state in open_states,
             "can_review": complaint.state in {"notified", "closed"} and complaint.review_requested_on is None,

@@ -34,6 +34,7 @@ STEP_TEXT = {
     "withdraw": _("Withdraw for the complainant"),
     "decide_review": _("Decide the review"),
     "forward": _("Forward to an agent or outsourcer"),
+    "request_information": _("Ask the complainant for information"),
 }
 
 FLAG_TEXT = {

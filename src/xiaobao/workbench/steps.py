@@ -61,6 +61,9 @@ STEPS: dict[str, Callable[[Actor, int, Form], Any]] = {
     "decide_review": lambda a, pk, f: actions.complaint_decide_review(
         actor=a, complaint_id=pk, outcome=_outcome(f), reasons=f.get("reasons", "")
     ),
+    "request_information": lambda a, pk, f: actions.complaint_request_information(
+        actor=a, complaint_id=pk, text=f.get("text", "")
+    ),
     "forward": lambda a, pk, f: actions.complaint_forward(
         actor=a,
         complaint_id=pk,

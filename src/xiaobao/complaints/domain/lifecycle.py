@@ -44,6 +44,7 @@ class Step(StrEnum):
     DECIDE_REVIEW = "decide_review"
     EXTEND = "extend"
     FORWARD = "forward"
+    REQUEST_INFORMATION = "request_information"
 
 
 BEING_HANDLED = frozenset(
@@ -71,6 +72,7 @@ TRANSITIONS: dict[Step, tuple[frozenset[State], State | None]] = {
     Step.DECIDE_REVIEW: (frozenset({State.REVIEW_REQUESTED}), State.CLOSED),
     Step.EXTEND: (frozenset({State.ACCEPTED, State.ASSIGNED, State.INVESTIGATING, State.PAUSED}), None),
     Step.FORWARD: (frozenset({State.ACCEPTED, State.ASSIGNED, State.INVESTIGATING, State.PAUSED}), None),
+    Step.REQUEST_INFORMATION: (frozenset({State.ASSIGNED, State.INVESTIGATING, State.PAUSED}), None),
 }
 
 
