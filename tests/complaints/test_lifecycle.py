@@ -58,7 +58,11 @@ def test_the_main_path_from_registration_to_closing(desk: Desk, clock: SettableC
         "complaint.closed",
     ]
     assert told(complaint) == [
-        "complaint_received", "complaint_accepted", "complaint_assigned", "decision_notice", "complaint_closed",
+        "complaint_received",
+        "complaint_accepted",
+        "complaint_assigned",
+        "decision_notice",
+        "complaint_closed",
     ]
     deadline = Deadline.objects.get(complaint=complaint)
     assert (deadline.rule_id, deadline.due, deadline.state, deadline.active) == (

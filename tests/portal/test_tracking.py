@@ -89,3 +89,32 @@ def test_the_elder_version_is_remembered(client: Client) -> None:
     assert '<body class="elder">' in page
     client.post("/elder-mode/", {"elder": "off", "next": "https://evil.example/"})
     assert '<body class="elder">' not in client.get("/").content.decode()
+
+
+def test_a_signed_in_consumer_sees_their_own_complaints_and_no_one_elses(filer: Filer) -> None:
+    from django.contrib.auth import get_user_model
+
+    complaint, _ = _filed(filer)
+    user = get_user_model().objects.create_user("wang", password="wang-password-2026")
+    complaint.complainant.user = user
+    complaint.complainant.save(update_fields=["user"])
+    stranger = get_user_model().objects.create_user("stranger", password="stranger-password-2026")
+    from tests.support.world import make_consumer
+
+    other = make_consumer(name="路人")
+    other.user = stranger
+    other.save(update_fields=["user"])
+
+    me = Client()
+    landed = me.post("/accounts/login/", {"username": "wang", "password": "wang-password-2026"})
+    mine = me.get("/my/").content.decode()
+    page = me.get(f"/track/{complaint.reference}/")
+    someone = Client()
+    someone.force_login(stranger)
+
+    assert landed["Location"] == "/after-login/"
+    assert me.get("/after-login/")["Location"] == "/my/"
+    assert complaint.reference in mine
+    assert page.status_code == 200
+    assert complaint.reference not in someone.get("/my/").content.decode()
+    assert someone.get(f"/track/{complaint.reference}/").status_code == 404

@@ -135,7 +135,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/workbench/"
+LOGIN_REDIRECT_URL = "/after-login/"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 8 * 3600
 STATIC_ROOT = VAR_DIR / "static"

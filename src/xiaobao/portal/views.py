@@ -25,6 +25,7 @@ from xiaobao.complaints.domain.decisions import REMEDY_TEXT
 from xiaobao.complaints.models import Complaint, Deadline
 from xiaobao.deadlines.clock import state_on
 from xiaobao.identity.actions import ConsumerDetails, consumer_register
+from xiaobao.identity.actors import actor_for_request
 from xiaobao.identity.models import Insurer
 from xiaobao.identity.verification import phone_verification_check, phone_verification_start
 from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind
@@ -202,11 +203,31 @@ def _remember(request: HttpRequest, complaint: Complaint) -> None:
 
 
 def _tracked(request: HttpRequest, reference: str) -> Complaint:
-    """A complaint this browser opened with its access code (or filed), else 404 — as for an unknown one."""
+    """A complaint this browser opened with its access code (or filed), or the signed-in complainant's own;
+    else 404 — as for an unknown one."""
     complaint = Complaint.objects.filter(reference=reference).select_related("insurer").first()
-    if complaint is None or complaint.pk not in request.session.get(TRACKED, []):
+    if complaint is None:
+        raise Http404
+    signed_in = actor_for_request(request)
+    own = signed_in.kind is ActorKind.CONSUMER and signed_in.consumer_id == complaint.complainant_id
+    if not own and complaint.pk not in request.session.get(TRACKED, []):
         raise Http404
     return complaint
+
+
+def mine(request: HttpRequest) -> HttpResponse:
+    """A signed-in consumer's own complaints, across every insurer."""
+    actor = actor_for_request(request)
+    if actor.kind is not ActorKind.CONSUMER:
+        return HttpResponseRedirect(f"{reverse('login')}?next={reverse('portal:mine')}")
+    complaints = access.complaints_for(actor).select_related("insurer").order_by("-registered_at")
+    return render(
+        request,
+        "portal/mine.html",
+        {
+            "rows": [(c, STATE_TEXT.get(c.state, c.state)) for c in complaints],
+        },
+    )
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -313,3 +334,9 @@ def elder_mode(request: HttpRequest) -> HttpResponse:
     else:
         response.delete_cookie("elder")
     return response
+
+
+def after_login(request: HttpRequest) -> HttpResponse:
+    """Staff go to their workbench; consumers to their complaints."""
+    actor = actor_for_request(request)
+    return HttpResponseRedirect(reverse("workbench:queue") if actor.kind is ActorKind.STAFF else reverse("portal:mine"))
