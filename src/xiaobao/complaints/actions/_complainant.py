@@ -1,0 +1,190 @@
+"""The complainant's own steps: withdraw, ask for review (CMP-N2), send files, ask for mediation."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
+
+from xiaobao.audit.recorder import record
+from xiaobao.calendars.selectors import business_calendar
+from xiaobao.complaints import access, events
+from xiaobao.complaints.actions._shared import (
+    OUTCOME_TEXT,
+    Upload,
+    _finish,
+    _for_complainant_or_staff,
+    _open_deadline,
+    _staff_with,
+    _step,
+)
+from xiaobao.complaints.domain.decisions import Outcome
+from xiaobao.complaints.domain.lifecycle import State, Step, next_state
+from xiaobao.complaints.models import (
+    Attachment,
+    Complaint,
+)
+from xiaobao.complaints.notices import tell_complainant, tell_staff
+from xiaobao.deadlines import clock as deadline_clock
+from xiaobao.deadlines.rules import DEFAULT as RULES
+from xiaobao.identity.domain.permissions import Permission
+from xiaobao.kernel.actors import Actor, ActorKind, Role
+from xiaobao.kernel.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
+from xiaobao.kernel.i18n import _
+from xiaobao.ops import clock
+
+
+@transaction.atomic
+def complaint_withdraw(*, actor: Actor, complaint_id: int) -> Complaint:
+    """A withdrawal ends handling on the day it is received (CMP-T5)."""
+    complaint = _for_complainant_or_staff(actor, complaint_id)
+    complaint.withdrawn_on = clock.today()
+    old, new = _step(complaint, Step.WITHDRAW, "withdrawn_on")
+    _finish(complaint, superseded=True)
+    record(
+        event_type=events.WITHDRAWN,
+        actor=actor,
+        subject=complaint,
+        insurer_id=complaint.insurer_id,
+        old={"state": old},
+        new={"state": new},
+    )
+    tell_complainant(actor=actor, complaint=complaint, purpose="complaint_withdrawn", template="withdrawn")
+    return complaint
+
+
+class ReviewWindowClosed(TransitionNotAllowed):
+    code = "review_window_closed"
+    default_message = _("A review can be asked for within 30 days of the decision notice; that time has passed.")
+
+
+@transaction.atomic
+def complaint_request_review(*, actor: Actor, complaint_id: int, grounds: str = "") -> Complaint:
+    """Within 30 days of the notice the complainant may ask the higher-level office to review (CMP-N2)."""
+    complaint = _for_complainant_or_staff(actor, complaint_id)
+    next_state(State(complaint.state), Step.REQUEST_REVIEW)
+    assert complaint.notified_at is not None
+    notified_on = clock.statutory_date_of(complaint.notified_at)
+    window = deadline_clock.due_date(RULES["CMP-N2-REQUEST"], notified_on, business_calendar())
+    today = clock.today()
+    if today > window:
+        raise ReviewWindowClosed()
+    complaint.review_requested_on = today
+    old, new = _step(complaint, Step.REQUEST_REVIEW, "review_requested_on")
+    deadline = _open_deadline(complaint, "CMP-N2-DECISION", today)
+    record(
+        event_type=events.REVIEW_REQUESTED,
+        actor=actor,
+        subject=complaint,
+        insurer_id=complaint.insurer_id,
+        old={"state": old},
+        new={"state": new, "due": deadline.due.isoformat(), "grounds": grounds[:500]},
+    )
+    tell_staff(
+        actor=actor,
+        staff=_staff_with(complaint, Role.SENIOR_MANAGER),
+        complaint=complaint,
+        purpose="review_requested",
+        body=gettext("A complainant asked for a review of the decision."),
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_decide_review(*, actor: Actor, complaint_id: int, outcome: Outcome, reasons: str) -> Complaint:
+    """The higher-level office decides the review within 30 days (CMP-N2); the first handler may not."""
+    complaint = access.complaint_for(actor, complaint_id, Permission.DECIDE_REVIEWS, for_update=True)
+    if actor.staff_id == complaint.handler_id:
+        raise PermissionDenied(_("The handler who decided the complaint cannot decide its review."))
+    if not reasons.strip():
+        raise InvalidInput(_("Give the reasons for the review decision."))
+    complaint.review_outcome, complaint.closed_at = outcome.value, clock.now()
+    old, new = _step(complaint, Step.DECIDE_REVIEW, "review_outcome", "closed_at")
+    _finish(complaint)
+    record(
+        event_type=events.REVIEW_DECIDED,
+        actor=actor,
+        subject=complaint,
+        insurer_id=complaint.insurer_id,
+        old={"state": old},
+        new={"state": new, "outcome": outcome.value},
+    )
+    tell_complainant(
+        actor=actor,
+        complaint=complaint,
+        purpose="review_decided",
+        template="review_decided",
+        outcome_text=gettext_lazy(OUTCOME_TEXT[outcome]),
+        reasons=reasons.strip(),
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_attach(*, actor: Actor, complaint_id: int, uploads: list[Upload]) -> list[Attachment]:
+    """Keep the complainant's files with the case: type from the content, size limited (CMP-A1)."""
+    from django.core.files.base import ContentFile
+
+    from xiaobao.complaints.domain.files import MAX_FILES, TooManyFiles, check_file
+    from xiaobao.complaints.models import Attachment
+
+    complaint = _for_complainant_or_staff(actor, complaint_id)
+    if len(uploads) + complaint.attachments.count() > MAX_FILES:
+        raise TooManyFiles()
+    checked = [(upload, check_file(upload.name, len(upload.content), upload.content[:16])) for upload in uploads]
+    saved = []
+    for upload, content_type in checked:
+        attachment = Attachment(
+            complaint=complaint,
+            original_name=upload.name[:200],
+            content_type=content_type,
+            size=len(upload.content),
+            sha256=hashlib.sha256(upload.content).hexdigest(),
+            uploaded_at=clock.now(),
+            uploaded_by=actor.audit_id,
+        )
+        extension = content_type.split("/")[1].replace("mpeg", "mp3")
+        attachment.file.save(
+            f"{complaint.pk}-{attachment.sha256[:16]}.{extension}", ContentFile(upload.content), save=False
+        )
+        attachment.save()
+        saved.append(attachment)
+    if saved and actor.kind is ActorKind.CONSUMER:  # the complainant's files answer what was asked
+        complaint.information_requests.filter(answered_at__isnull=True).update(answered_at=clock.now())
+    if saved:
+        record(
+            event_type=events.ATTACHED,
+            actor=actor,
+            subject=complaint,
+            insurer_id=complaint.insurer_id,
+            new={"files": [{"type": a.content_type, "size": a.size, "sha256": a.sha256} for a in saved]},
+        )
+    return saved
+
+
+@transaction.atomic
+def complaint_want_mediation(*, actor: Actor, complaint_id: int) -> Complaint:
+    """The complainant says they want mediation (DSP-2); staff are told and it shows on the timeline."""
+    complaint = _for_complainant_or_staff(actor, complaint_id)
+    if complaint.state in {State.DECLINED, State.WITHDRAWN}:
+        raise TransitionNotAllowed(_("This complaint is no longer being handled."))
+    if complaint.mediation_wanted_on is None:
+        complaint.mediation_wanted_on = clock.today()
+        complaint.save(update_fields=["mediation_wanted_on"])
+        record(
+            event_type=events.MEDIATION_WANTED,
+            actor=actor,
+            subject=complaint,
+            insurer_id=complaint.insurer_id,
+            new={"on": complaint.mediation_wanted_on.isoformat()},
+        )
+        recipients = [complaint.handler] if complaint.handler else _staff_with(complaint, Role.SUPERVISOR)
+        tell_staff(
+            actor=actor,
+            staff=recipients,
+            complaint=complaint,
+            purpose="mediation_wanted",
+            body=gettext("The complainant wants mediation."),
+        )
+    return complaint

@@ -1,0 +1,124 @@
+"""What the complaint actions share: clocks, state steps, who to tell, who may act."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from xiaobao.calendars.selectors import business_calendar
+from xiaobao.complaints import access
+from xiaobao.complaints.domain.decisions import Outcome
+from xiaobao.complaints.domain.lifecycle import State, Step, next_state
+from xiaobao.complaints.models import (
+    Complaint,
+    Deadline,
+)
+from xiaobao.deadlines import clock as deadline_clock
+from xiaobao.deadlines.rules import DEFAULT as RULES
+from xiaobao.identity.domain.permissions import Permission
+from xiaobao.identity.models import Staff
+from xiaobao.kernel.actors import Actor, ActorKind, Role
+from xiaobao.kernel.errors import NotFound
+from xiaobao.kernel.i18n import _
+from xiaobao.ops import clock
+
+ELDERLY_AGE = 60
+
+
+def _of_insurer(model: type, pk: int | None, insurer_id: int):  # type: ignore[no-untyped-def]
+    """A referenced row must belong to the complaint's insurer; otherwise it does not exist for this caller."""
+    found = model.objects.filter(pk=pk, insurer_id=insurer_id).first()  # type: ignore[attr-defined]
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _pauses(complaint: Complaint, since: date) -> list[deadline_clock.Pause]:
+    return [
+        deadline_clock.Pause(p.started_on, p.ended_on, p.kind)
+        for p in complaint.pauses.filter(started_on__gt=since).order_by("started_on")
+    ]
+
+
+def _compute(complaint: Complaint, rule_id: str, start: date, *, new: bool = False) -> deadline_clock.Deadline:
+    pauses = [] if new else _pauses(complaint, start)
+    return deadline_clock.compute(RULES[rule_id], start, business_calendar(), pauses=pauses, today=clock.today())
+
+
+def _open_deadline(
+    complaint: Complaint, rule_id: str, start: date, approved_by: Staff | None = None, *, new: bool = False
+) -> Deadline:
+    """``new``: the complaint was registered in this transaction and has no pauses yet."""
+    computed = _compute(complaint, rule_id, start, new=new)
+    return Deadline.objects.create(
+        complaint=complaint,
+        insurer_id_copy=complaint.insurer_id,
+        rule_id=rule_id,
+        start=start,
+        due=computed.due,
+        paused_days=computed.paused_days,
+        approved_by=approved_by,
+    )
+
+
+def _active_deadline(complaint: Complaint) -> Deadline:
+    return Deadline.objects.select_for_update().get(complaint=complaint, active=True)
+
+
+def _refresh(deadline: Deadline, complaint: Complaint, *, paused: bool) -> Deadline:
+    computed = _compute(complaint, deadline.rule_id, deadline.start)
+    deadline.due, deadline.paused_days = computed.due, computed.paused_days
+    deadline.state = Deadline.PAUSED if paused else Deadline.RUNNING
+    deadline.save(update_fields=["due", "paused_days", "state"])
+    return deadline
+
+
+def _finish(complaint: Complaint, *, superseded: bool = False) -> Deadline | None:
+    deadline = Deadline.objects.select_for_update().filter(complaint=complaint, active=True).first()
+    if deadline is None:
+        return None
+    today = clock.today()
+    if superseded:
+        deadline.state = Deadline.SUPERSEDED
+    else:
+        deadline.state = Deadline.MET if today <= deadline.due else Deadline.MISSED
+    deadline.active, deadline.closed_on = False, today
+    deadline.save(update_fields=["state", "active", "closed_on"])
+    return deadline
+
+
+def _step(complaint: Complaint, step: Step, *fields: str) -> tuple[str, str]:
+    old = complaint.state
+    complaint.state = next_state(State(old), step).value
+    complaint.save(update_fields=["state", *fields])
+    return old, complaint.state
+
+
+def _staff_with(complaint: Complaint, *roles: Role) -> list[Staff]:
+    return list(
+        Staff.objects.filter(
+            insurer_id=complaint.insurer_id, active=True, role_grants__role__in=[r.value for r in roles]
+        )
+        .select_related("user")
+        .distinct()
+    )
+
+
+def _for_complainant_or_staff(actor: Actor, complaint_id: int) -> Complaint:
+    if actor.kind is ActorKind.CONSUMER:
+        return access.complaint_of_complainant(actor, complaint_id, for_update=True)
+    return access.complaint_for(actor, complaint_id, Permission.TRIAGE_COMPLAINTS, for_update=True)
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    content: bytes
+
+
+OUTCOME_TEXT = {
+    Outcome.UPHELD: _("upheld"),
+    Outcome.PARTLY_UPHELD: _("partly upheld"),
+    Outcome.NOT_UPHELD: _("not upheld"),
+    Outcome.SETTLED: _("settled by agreement"),
+}
