@@ -1,0 +1,41 @@
+"""The green channel (CLM-2, INC-2): elderly or disabled claimants, and claims inside a declared major emergency."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+ELDERLY_AGE = 60
+
+
+@dataclass(frozen=True)
+class Emergency:
+    """A declared major emergency: regions (resident-ID style area codes, any prefix length) and dates."""
+
+    region_prefixes: Collection[str]
+    first_day: date
+    last_day: date
+
+    def covers(self, *, region_code: str, incident_date: date) -> bool:
+        in_time = self.first_day <= incident_date <= self.last_day
+        return in_time and any(region_code.startswith(prefix) for prefix in self.region_prefixes)
+
+
+def green_channel_reasons(
+    *,
+    claimant_age: int | None,
+    disabled: bool,
+    region_code: str,
+    incident_date: date,
+    emergencies: Collection[Emergency],
+) -> list[str]:
+    """Why a claim is in the green channel (empty: it is not)."""
+    reasons = []
+    if claimant_age is not None and claimant_age >= ELDERLY_AGE:
+        reasons.append("elderly")
+    if disabled:
+        reasons.append("disabled")
+    if any(e.covers(region_code=region_code, incident_date=incident_date) for e in emergencies):
+        reasons.append("major_emergency")
+    return reasons
