@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "xiaobao.identity",
     "xiaobao.calendars",
     "xiaobao.complaints",
+    "xiaobao.claims",
     "xiaobao.web",
     "xiaobao.workbench",
     "xiaobao.portal",

@@ -30,6 +30,8 @@ class Permission(StrEnum):
     HANDLE_COMPLAINTS = "complaints.handle"
     APPROVE_EXTENSIONS = "complaints.approve_extension"
     DECIDE_REVIEWS = "complaints.decide_review"
+    VIEW_CLAIMS = "claims.view"
+    HANDLE_CLAIMS = "claims.handle"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -59,6 +61,11 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.HANDLE_COMPLAINTS: frozenset({Role.HANDLER, Role.SUPERVISOR}),
     Permission.APPROVE_EXTENSIONS: frozenset({Role.SUPERVISOR, Role.SENIOR_MANAGER}),
     Permission.DECIDE_REVIEWS: frozenset({Role.SUPERVISOR, Role.SENIOR_MANAGER}),
+    Permission.VIEW_CLAIMS: frozenset(
+        {Role.HANDLER, Role.SUPERVISOR, Role.SENIOR_MANAGER, Role.COMPLIANCE_OFFICER, Role.AUDITOR}
+    ),
+    # The handler role covers claims adjusters ("complaint handler / claims adjuster").
+    Permission.HANDLE_CLAIMS: frozenset({Role.HANDLER, Role.SUPERVISOR}),
 }
 
 

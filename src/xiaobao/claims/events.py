@@ -1,0 +1,17 @@
+from django.utils.translation import gettext_lazy as _
+
+from xiaobao.audit.registry import event_type
+
+REPORTED = event_type("claim.reported", _("claim received"), visible_to_consumer=True)
+DOCUMENTS_REQUESTED = event_type(
+    "claim.documents_requested", _("documents requested, all at once"), visible_to_consumer=True
+)
+DOCUMENT_RECEIVED = event_type("claim.document_received", _("document received"), visible_to_consumer=True)
+DOCUMENTS_COMPLETE = event_type("claim.documents_complete", _("documents complete"), visible_to_consumer=True)
+ASSESSING = event_type("claim.assessing", _("claim being assessed"), visible_to_consumer=True)
+AMOUNT_AGREED = event_type("claim.amount_agreed", _("amount agreed"), visible_to_consumer=True)
+PAID = event_type("claim.paid", _("claim paid"), visible_to_consumer=True)
+REFUSED = event_type("claim.refused", _("claim refused, with reasons"), visible_to_consumer=True)
+ADVANCE_PAID = event_type("claim.advance_paid", _("advance payment made"), visible_to_consumer=True)
+GREEN_CHANNEL = event_type("claim.green_channel", _("green channel: priority handling"), visible_to_consumer=True)
+EMERGENCY_DECLARED = event_type("claim.emergency_declared", _("major emergency declared"))

@@ -1,0 +1,123 @@
+"""Claims, their document checklists, documents, requests, clocks, and declared emergencies.
+
+Read through ``claims.access``; write through ``claims.actions``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xiaobao.claims.domain.lifecycle import ClaimState
+from xiaobao.privacy.fields import EncryptedTextField
+
+
+class ChecklistItem(models.Model):
+    """A document a claim of this product line and type needs, with its plain-language explanation.
+    Maintained by administrators (admin site); `waivable_in_green_channel` marks what the insurer may waive."""
+
+    product_line = models.CharField(max_length=32)
+    claim_type = models.CharField(max_length=32)
+    code = models.SlugField(max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    explanation = models.CharField(_("explanation"), max_length=300)
+    required = models.BooleanField(default=True)
+    waivable_in_green_channel = models.BooleanField(default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["product_line", "claim_type", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["product_line", "claim_type", "code"], name="checklist_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_line}/{self.claim_type}: {self.name}"
+
+
+class Claim(models.Model):
+    """A request for payment under a policy (CLM-1). Personal data encrypted; green-channel reasons kept."""
+
+    insurer = models.ForeignKey("identity.Insurer", on_delete=models.PROTECT, related_name="claims")
+    handling_branch = models.ForeignKey("identity.Branch", on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=32, unique=True, null=True)  # noqa: DJ001  (set right after insert)
+    policy_number = EncryptedTextField()
+    product_line = models.CharField(max_length=32)
+    claim_type = models.CharField(max_length=32)
+    claimant = models.ForeignKey("identity.Consumer", on_delete=models.PROTECT, related_name="claims")
+    beneficiary_name = EncryptedTextField(blank=True, default="")
+    incident_date = models.DateField()
+    incident_region = models.CharField(max_length=6)
+    description = EncryptedTextField()
+    amount_claimed = models.DecimalField(max_digits=12, decimal_places=2)
+    reported_at = models.DateTimeField()
+    received_on = models.DateField()
+    state = models.CharField(max_length=24, default=ClaimState.REPORTED.value)
+    simple = models.BooleanField(default=True)
+    contract_decision_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    green_channel = models.JSONField(default=list, blank=True)
+    home_visit_requested = models.BooleanField(default=False)
+    adjuster = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    documents_complete_on = models.DateField(null=True, blank=True)
+    agreed_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    paid_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    advance_paid_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    refusal_reasons = EncryptedTextField(blank=True, default="")
+    refusal_basis = EncryptedTextField(blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["insurer", "state"], name="claim_insurer_state")]
+
+    def __str__(self) -> str:
+        return self.reference or f"claim {self.pk}"
+
+
+class ClaimDocument(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="documents")
+    item_code = models.SlugField(max_length=40)
+    file = models.FileField(upload_to="claims/%Y/%m/")
+    original_name = EncryptedTextField()
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    received_at = models.DateTimeField()
+
+
+class DocumentRequest(models.Model):
+    """One request for documents (CLM-T1): the first lists everything; later ones carry their new fact."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="document_requests")
+    items = models.JSONField()
+    new_fact = models.TextField(blank=True, default="")
+    requested_at = models.DateTimeField()
+    requested_by = models.CharField(max_length=64)
+
+
+class ClaimDeadline(models.Model):
+    """One statutory clock of a claim (CLM-T2..T6), with the green channel's shorter internal target."""
+
+    RUNNING, MET, MISSED = "running", "met", "missed"
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="deadlines")
+    insurer_id_copy = models.BigIntegerField()
+    clock = models.CharField(max_length=24)
+    rule_id = models.CharField(max_length=24)
+    start = models.DateField()
+    due = models.DateField()
+    target = models.DateField()
+    state = models.CharField(max_length=12, default=RUNNING)
+    active = models.BooleanField(default=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["insurer_id_copy", "active", "due"], name="claim_deadline_queue")]
+
+
+class Emergency(models.Model):
+    """A declared major emergency (CLM-2): claims inside its area and dates go to the green channel."""
+
+    name = models.CharField(max_length=200)
+    region_prefixes = models.JSONField()
+    first_day = models.DateField()
+    last_day = models.DateField()
+    declared_at = models.DateTimeField()
