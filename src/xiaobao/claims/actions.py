@@ -32,8 +32,7 @@ from xiaobao.identity.models import Branch, Consumer, Insurer
 from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind
 from xiaobao.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from xiaobao.kernel.i18n import _
-from xiaobao.notifications.actions import notification_queue
-from xiaobao.notifications.models import Channel
+from xiaobao.notifications.actions import notification_queue, preferred_address
 from xiaobao.ops import clock
 
 # Documents the insurer holds itself and never asks for (CMP-I2): the policy it issued.
@@ -57,20 +56,14 @@ class NewClaim:
 
 def _tell(actor: Actor, claim: Claim, purpose: str, template: str, **context: object) -> None:
     consumer = claim.claimant
-    channel, address = (
-        (Channel.EMAIL, consumer.email)
-        if consumer.preferred_channel == "email" and consumer.email
-        else (Channel.SMS, consumer.phone)
-        if consumer.phone
-        else (Channel.IN_APP, f"consumer:{consumer.pk}")
-    )
+    channel, address = preferred_address(consumer)
     with translation.override(consumer.preferred_language):
         body = render_to_string(f"claims/notices/{template}.txt", {"claim": claim, **context}).strip()
         subject = gettext("Your claim %(reference)s") % {"reference": claim.reference}
     notification_queue(
         actor=actor,
         channel=channel,
-        to_address=address or "",
+        to_address=address,
         subject=subject,
         body=body,
         purpose=purpose,

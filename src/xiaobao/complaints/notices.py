@@ -12,26 +12,17 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from xiaobao.complaints.models import Complaint
-from xiaobao.identity.models import Consumer, Staff
+from xiaobao.identity.models import Staff
 from xiaobao.kernel.actors import Actor
-from xiaobao.notifications.actions import notification_queue
+from xiaobao.notifications.actions import notification_queue, preferred_address
 from xiaobao.notifications.models import Channel, Notification
-
-
-def _address(consumer: Consumer) -> tuple[Channel, str]:
-    """The consumer's preferred channel when we hold its address, else SMS, else in-app."""
-    if consumer.preferred_channel == Channel.EMAIL and consumer.email:
-        return Channel.EMAIL, consumer.email
-    if consumer.preferred_channel in {Channel.SMS, Channel.EMAIL} and consumer.phone:
-        return Channel.SMS, consumer.phone
-    return Channel.IN_APP, f"consumer:{consumer.pk}"
 
 
 def tell_complainant(
     *, actor: Actor, complaint: Complaint, purpose: str, template: str, **context: object
 ) -> Notification:
     consumer = complaint.complainant
-    channel, address = _address(consumer)
+    channel, address = preferred_address(consumer)
     with translation.override(consumer.preferred_language):
         body = render_to_string(f"complaints/notices/{template}.txt", {"complaint": complaint, **context}).strip()
         subject = _("Your complaint %(reference)s") % {"reference": complaint.reference}

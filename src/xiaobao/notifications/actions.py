@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -125,3 +126,12 @@ def _send(notification: Notification) -> Receipt:
             to=notification.to_address, subject=notification.subject, body=notification.body, idempotency_key=key
         )
     return Receipt(channel="in_app", reference=key)
+
+
+def preferred_address(consumer: Any) -> tuple[Channel, str]:
+    """The consumer's preferred channel when we hold its address, else SMS, else in-app (CMP-N3 proof either way)."""
+    if consumer.preferred_channel == Channel.EMAIL and consumer.email:
+        return Channel.EMAIL, consumer.email
+    if consumer.preferred_channel in {Channel.SMS, Channel.EMAIL} and consumer.phone:
+        return Channel.SMS, consumer.phone
+    return Channel.IN_APP, f"consumer:{consumer.pk}"
