@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -138,3 +139,33 @@ def wrk(
     assert match, done.stdout
     requests, errors, micros = int(match[1]), int(match[2]), int(match[3])
     return Load(requests, requests / (micros / 1e6), float(match[4]), float(match[5]), errors)
+
+
+def server_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+
+
+def prepare_database() -> None:
+    """Migrate, load the demo data and collect static files, as `make run` does."""
+    for command in (["migrate", "-v0"], ["demo_load"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=PROJECT, check=True, capture_output=True)
+
+
+def print_comparison(
+    results: dict[str, Load], *, full: str, bare: str, p99_aim_ms: int, args: argparse.Namespace
+) -> None:
+    """Both loads, then the ratio the issue aims at (measured in the same run)."""
+    width = max(len(name) for name in results) + 1
+    for name, load in results.items():
+        print(
+            f"{name:<{width}} {load.rate:8.1f} req/s  p50 {load.p50_ms:6.1f} ms  p99 {load.p99_ms:6.1f} ms  "
+            f"({load.requests} requests, {load.errors} errors)"
+        )
+    ratio = results[full].rate / results[bare].rate
+    print(
+        f"{full} / {bare} = {ratio:.2f}  (aim >= 0.50; p99 aim < {p99_aim_ms} ms)  "
+        f"[{args.connections} connections, gunicorn {args.workers}x{args.threads} gthread, PostgreSQL]"
+    )

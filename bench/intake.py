@@ -15,22 +15,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 
-from _support import PROJECT, gunicorn, require_postgres, setup_django, wrk
+from _support import gunicorn, prepare_database, print_comparison, require_postgres, server_arguments, setup_django, wrk
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
+    server_arguments(parser)
     args = parser.parse_args()
     require_postgres()
-    for command in (["migrate", "-v0"], ["demo_load"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=PROJECT, check=True, capture_output=True)
+    prepare_database()
     setup_django()
     from xiaobao.identity.actions import staff_key_issue
     from xiaobao.identity.actors import actor_for_user
@@ -68,16 +62,7 @@ def main() -> None:
                 seconds=args.seconds,
                 prefix=name.replace(" ", "-"),
             )
-    for name, load in results.items():
-        print(
-            f"{name:<12} {load.rate:8.1f} req/s  p50 {load.p50_ms:6.1f} ms  p99 {load.p99_ms:6.1f} ms  "
-            f"({load.requests} requests, {load.errors} errors)"
-        )
-    ratio = results["full intake"].rate / results["bare insert"].rate
-    print(
-        f"full / bare = {ratio:.2f}  (aim >= 0.50; p99 aim < 50 ms)  "
-        f"[{args.connections} connections, gunicorn {args.workers}x{args.threads} gthread, PostgreSQL]"
-    )
+    print_comparison(results, full="full intake", bare="bare insert", p99_aim_ms=50, args=args)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext_noop
 
 from xiaobao.audit.recorder import record
 from xiaobao.calendars.selectors import business_calendar
@@ -27,12 +25,13 @@ from xiaobao.complaints.domain.files import check_file
 from xiaobao.deadlines.clock import due_date
 from xiaobao.deadlines.rules import DEFAULT as RULES
 from xiaobao.identity import access as identity_access
+from xiaobao.identity.actions import consumer_relate
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.identity.models import Branch, Consumer, Insurer
 from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind
 from xiaobao.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from xiaobao.kernel.i18n import _
-from xiaobao.notifications.actions import notification_queue, preferred_address
+from xiaobao.notifications.actions import tell_consumer
 from xiaobao.ops import clock
 
 # Documents the insurer holds itself and never asks for (CMP-I2): the policy it issued.
@@ -55,22 +54,17 @@ class NewClaim:
 
 
 def _tell(actor: Actor, claim: Claim, purpose: str, template: str, **context: object) -> None:
-    consumer = claim.claimant
-    channel, address = preferred_address(consumer)
-    with translation.override(consumer.preferred_language):
-        body = render_to_string(f"claims/notices/{template}.txt", {"claim": claim, **context}).strip()
-        subject = gettext("Your claim %(reference)s") % {"reference": claim.reference}
-    notification_queue(
+    tell_consumer(
         actor=actor,
-        channel=channel,
-        to_address=address,
-        subject=subject,
-        body=body,
+        consumer=claim.claimant,
+        template=f"claims/notices/{template}.txt",
+        subject=gettext_noop("Your claim %(reference)s"),
+        subject_params={"reference": claim.reference},
         purpose=purpose,
-        language=consumer.preferred_language,
         insurer_id=claim.insurer_id,
-        consumer_id=consumer.pk,
         about=claim,
+        claim=claim,
+        **context,
     )
 
 
@@ -179,15 +173,9 @@ def claim_report(*, actor: Actor, insurer_id: int, data: NewClaim, claimant_id: 
         first=True,
         new={"reference": claim.reference, "green_channel": claim.green_channel},
     )
-    identity_access_relate(claimant, insurer.pk)
+    consumer_relate(actor=SYSTEM, consumer=claimant, insurer_id=insurer.pk)
     _tell(actor, claim, "claim_received", "received", missing=_explained(claim, missing(claim)))
     return claim
-
-
-def identity_access_relate(claimant: Consumer, insurer_id: int) -> None:
-    from xiaobao.identity.actions import consumer_relate
-
-    consumer_relate(actor=SYSTEM, consumer=claimant, insurer_id=insurer_id)
 
 
 def _green_reasons(claim: Claim) -> list[str]:

@@ -7,36 +7,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from xiaobao.complaints.models import Complaint
 from xiaobao.identity.models import Staff
 from xiaobao.kernel.actors import Actor
-from xiaobao.notifications.actions import notification_queue, preferred_address
+from xiaobao.notifications.actions import notification_queue, tell_consumer
 from xiaobao.notifications.models import Channel, Notification
 
 
 def tell_complainant(
     *, actor: Actor, complaint: Complaint, purpose: str, template: str, **context: object
 ) -> Notification:
-    consumer = complaint.complainant
-    channel, address = preferred_address(consumer)
-    with translation.override(consumer.preferred_language):
-        body = render_to_string(f"complaints/notices/{template}.txt", {"complaint": complaint, **context}).strip()
-        subject = _("Your complaint %(reference)s") % {"reference": complaint.reference}
-    return notification_queue(
+    return tell_consumer(
         actor=actor,
-        channel=channel,
-        to_address=address,
-        subject=subject,
-        body=body,
+        consumer=complaint.complainant,
+        template=f"complaints/notices/{template}.txt",
+        subject=gettext_noop("Your complaint %(reference)s"),
+        subject_params={"reference": complaint.reference},
         purpose=purpose,
-        language=consumer.preferred_language,
         insurer_id=complaint.insurer_id,
-        consumer_id=consumer.pk,
         about=complaint,
+        complaint=complaint,
+        **context,
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -12,7 +11,7 @@ from django.utils import timezone
 
 from xiaobao.audit.recorder import record
 from xiaobao.identity import access, events
-from xiaobao.identity.actors import PARTNER_KEY_SCHEME, STAFF_KEY_SCHEME, hash_partner_secret
+from xiaobao.identity.actors import PARTNER_KEY_SCHEME, STAFF_KEY_SCHEME, mint_key
 from xiaobao.identity.domain.branches import BranchLevel, check_parent
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.identity.models import (
@@ -287,11 +286,8 @@ def mediator_create(*, actor: Actor, organisation_id: int, username: str, displa
 def partner_key_issue(*, actor: Actor, partner_id: int, label: str = "") -> tuple[PartnerKey, str]:
     """A new API key; the full key is returned once and never stored."""
     partner = access.partner_for(actor, partner_id, Permission.MANAGE_PARTNERS, for_update=True)
-    prefix = secrets.token_hex(6)
-    secret = secrets.token_urlsafe(32)
-    key = PartnerKey.objects.create(
-        partner=partner, prefix=prefix, secret_hash=hash_partner_secret(secret), label=label
-    )
+    prefix, secret_hash, raw = mint_key(PARTNER_KEY_SCHEME)
+    key = PartnerKey.objects.create(partner=partner, prefix=prefix, secret_hash=secret_hash, label=label)
     record(
         event_type=events.PARTNER_KEY_ISSUED,
         actor=actor,
@@ -299,7 +295,7 @@ def partner_key_issue(*, actor: Actor, partner_id: int, label: str = "") -> tupl
         insurer_id=partner.insurer_id,
         new={"key": prefix, "label": label},
     )
-    return key, f"{PARTNER_KEY_SCHEME}_{prefix}_{secret}"
+    return key, raw
 
 
 @transaction.atomic
@@ -324,8 +320,8 @@ def staff_key_issue(*, actor: Actor, label: str = "") -> tuple[StaffKey, str]:
     if actor.kind is not ActorKind.STAFF or actor.staff_id is None:
         raise PermissionDenied()
     staff = access.staff_member_for(actor, actor.staff_id)
-    prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
-    key = StaffKey.objects.create(staff=staff, prefix=prefix, secret_hash=hash_partner_secret(secret), label=label)
+    prefix, secret_hash, raw = mint_key(STAFF_KEY_SCHEME)
+    key = StaffKey.objects.create(staff=staff, prefix=prefix, secret_hash=secret_hash, label=label)
     record(
         event_type=events.STAFF_KEY_ISSUED,
         actor=actor,
@@ -333,7 +329,7 @@ def staff_key_issue(*, actor: Actor, label: str = "") -> tuple[StaffKey, str]:
         insurer_id=staff.insurer_id,
         new={"key": prefix, "label": label},
     )
-    return key, f"{STAFF_KEY_SCHEME}_{prefix}_{secret}"
+    return key, raw
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -56,6 +57,12 @@ def actor_for_request(request: HttpRequest) -> Actor:
 
 def hash_partner_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def mint_key(scheme: str) -> tuple[str, str, str]:
+    """A new bearer key: (prefix to look it up by, hash to store, the full key shown once)."""
+    prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+    return prefix, hash_partner_secret(secret), f"{scheme}_{prefix}_{secret}"
 
 
 def _split_key(raw_key: str, scheme: str) -> tuple[str, str] | None:

@@ -128,6 +128,41 @@ def _send(notification: Notification) -> Receipt:
     return Receipt(channel="in_app", reference=key)
 
 
+def tell_consumer(
+    *,
+    actor: Actor,
+    consumer: Any,
+    template: str,
+    subject: str,
+    subject_params: dict[str, object],
+    purpose: str,
+    insurer_id: int | None,
+    about: models.Model,
+    **context: object,
+) -> Notification:
+    """Render ``template`` and ``subject`` (a msgid) in the consumer's language and queue it on their channel."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    channel, address = preferred_address(consumer)
+    with translation.override(consumer.preferred_language):
+        body = render_to_string(template, {"about": about, **context}).strip()
+        rendered_subject = gettext(subject) % subject_params
+    return notification_queue(
+        actor=actor,
+        channel=channel,
+        to_address=address,
+        subject=rendered_subject,
+        body=body,
+        purpose=purpose,
+        language=consumer.preferred_language,
+        insurer_id=insurer_id,
+        consumer_id=consumer.pk,
+        about=about,
+    )
+
+
 def preferred_address(consumer: Any) -> tuple[Channel, str]:
     """The consumer's preferred channel when we hold its address, else SMS, else in-app (CMP-N3 proof either way)."""
     if consumer.preferred_channel == Channel.EMAIL and consumer.email:

@@ -123,7 +123,7 @@ def file_verify(request: HttpRequest, code: str) -> HttpResponse:
 
 def _verified_consumer(request: HttpRequest) -> Actor | None:
     verified = request.session.get(VERIFIED)
-    if not verified or clock.now().isoformat() > verified["until"]:
+    if not verified or clock.now() > datetime.fromisoformat(verified["until"]):
         return None
     return Actor(kind=ActorKind.CONSUMER, consumer_id=verified["id"])
 
