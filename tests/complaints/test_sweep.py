@@ -88,7 +88,7 @@ def test_the_scheduler_enqueues_the_sweep_once_per_interval(clock: SettableClock
     def sweeps() -> int:
         return DBTaskResult.objects.filter(task_path="xiaobao.complaints.tasks.sweep_deadlines").count()
 
-    assert enqueue_due_periodic_tasks() == ["complaints.sweep_deadlines"]
+    assert enqueue_due_periodic_tasks() == ["complaints.sweep_deadlines", "claims.sweep_deadlines"]
     assert enqueue_due_periodic_tasks() == []
     clock.advance(minutes=11)
     enqueue_due_periodic_tasks()

@@ -15,3 +15,8 @@ REFUSED = event_type("claim.refused", _("claim refused, with reasons"), visible_
 ADVANCE_PAID = event_type("claim.advance_paid", _("advance payment made"), visible_to_consumer=True)
 GREEN_CHANNEL = event_type("claim.green_channel", _("green channel: priority handling"), visible_to_consumer=True)
 EMERGENCY_DECLARED = event_type("claim.emergency_declared", _("major emergency declared"))
+PAUSED = event_type("claim.paused", _("waiting for an appraisal: the clock is stopped"), visible_to_consumer=True)
+RESUMED = event_type("claim.resumed", _("assessment continues"), visible_to_consumer=True)
+HOME_VISIT_BOOKED = event_type("claim.home_visit_booked", _("home visit booked"), visible_to_consumer=True)
+REMINDED = event_type("claim.reminded", _("deadline reminder sent to staff"))
+ESCALATED = event_type("claim.escalated", _("overdue: escalated to supervisors and compliance"))

@@ -57,6 +57,9 @@ class Claim(models.Model):
     contract_decision_days = models.PositiveSmallIntegerField(null=True, blank=True)
     green_channel = models.JSONField(default=list, blank=True)
     home_visit_requested = models.BooleanField(default=False)
+    home_visit_on = models.DateField(null=True, blank=True)
+    home_visit_note = EncryptedTextField(blank=True, default="")
+    paused_on = models.DateField(null=True, blank=True)
     adjuster = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     documents_complete_on = models.DateField(null=True, blank=True)
     agreed_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
@@ -96,12 +99,14 @@ class DocumentRequest(models.Model):
 class ClaimDeadline(models.Model):
     """One statutory clock of a claim (CLM-T2..T6), with the green channel's shorter internal target."""
 
-    RUNNING, MET, MISSED = "running", "met", "missed"
+    RUNNING, PAUSED, MET, MISSED = "running", "paused", "met", "missed"
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="deadlines")
     insurer_id_copy = models.BigIntegerField()
     clock = models.CharField(max_length=24)
     rule_id = models.CharField(max_length=24)
+    length = models.PositiveSmallIntegerField()
+    paused_days = models.PositiveSmallIntegerField(default=0)
     start = models.DateField()
     due = models.DateField()
     target = models.DateField()
@@ -111,6 +116,17 @@ class ClaimDeadline(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["insurer_id_copy", "active", "due"], name="claim_deadline_queue")]
+
+
+class ClaimReminderSent(models.Model):
+    """A reminder or escalation already sent for a claim's clock, so the sweep sends each once."""
+
+    deadline = models.ForeignKey(ClaimDeadline, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["deadline", "kind"], name="claim_reminder_once")]
 
 
 class Emergency(models.Model):

@@ -197,20 +197,6 @@ class PartnerForward(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
 
 
-class IdempotentRequest(models.Model):
-    """A create request seen before: the same key from the same caller returns the same result."""
-
-    scope = models.CharField(max_length=64)
-    caller = models.CharField(max_length=64)
-    key = models.CharField(max_length=128)
-    request_hash = models.CharField(max_length=64)
-    result_id = models.BigIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["scope", "caller", "key"], name="idempotent_request_once")]
-
-
 class ReminderSent(models.Model):
     """A reminder or escalation already sent for a deadline, so the sweep sends each once."""
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_noop
 from xiaobao.complaints.models import Complaint
 from xiaobao.identity.models import Staff
 from xiaobao.kernel.actors import Actor
-from xiaobao.notifications.actions import notification_queue, tell_consumer
-from xiaobao.notifications.models import Channel, Notification
+from xiaobao.notifications.actions import tell_consumer
+from xiaobao.notifications.actions import tell_staff as notify_staff
+from xiaobao.notifications.models import Notification
 
 
 def tell_complainant(
@@ -34,16 +35,12 @@ def tell_complainant(
 
 
 def tell_staff(*, actor: Actor, staff: Iterable[Staff], complaint: Complaint, purpose: str, body: str) -> None:
-    """Staff notices go to the workbench inbox (in-app) and, when the account has one, to email."""
-    for member in staff:
-        email = member.user.email
-        notification_queue(
-            actor=actor,
-            channel=Channel.EMAIL if email else Channel.IN_APP,
-            to_address=email or f"staff:{member.pk}",
-            subject=f"{complaint.reference}: {purpose}",
-            body=body,
-            purpose=purpose,
-            insurer_id=complaint.insurer_id,
-            about=complaint,
-        )
+    notify_staff(
+        actor=actor,
+        staff=staff,
+        reference=complaint.reference or "",
+        purpose=purpose,
+        body=body,
+        insurer_id=complaint.insurer_id,
+        about=complaint,
+    )

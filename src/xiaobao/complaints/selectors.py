@@ -8,8 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from xiaobao.audit.models import AuditEvent
-from xiaobao.audit.registry import lookup
+from xiaobao.audit.timeline import TimelineEntry, timeline
 from xiaobao.complaints import access
 from xiaobao.complaints.domain.lifecycle import State, allowed_steps
 from xiaobao.complaints.models import Complaint, Deadline
@@ -83,16 +82,6 @@ def due_within(*, days: int, today: date | None = None) -> QuerySet[Deadline]:
 
 
 @dataclass(frozen=True)
-class TimelineEntry:
-    at: Any
-    event_type: str
-    label: str
-    actor: str
-    visible_to_consumer: bool
-    values: dict[str, Any]
-
-
-@dataclass(frozen=True)
 class CaseView:
     complaint: Complaint
     deadline: Deadline | None
@@ -103,26 +92,6 @@ class CaseView:
     conflicts: list[Any] = field(default_factory=list)
     extensions: list[Any] = field(default_factory=list)
     forwards: list[Any] = field(default_factory=list)
-
-
-def timeline(complaint: Complaint, *, consumer_view: bool = False) -> list[TimelineEntry]:
-    events = AuditEvent.objects.filter(subject_type="complaints.complaint", subject_id=str(complaint.pk))
-    if consumer_view:
-        events = events.filter(visible_to_consumer=True)
-    entries = []
-    for event in events.order_by("sequence"):
-        registered = lookup(event.event_type)
-        entries.append(
-            TimelineEntry(
-                at=event.occurred_at,
-                event_type=event.event_type,
-                label=str(registered.label) if registered else event.event_type,
-                actor=event.actor_kind,
-                visible_to_consumer=event.visible_to_consumer,
-                values=event.new_values,
-            )
-        )
-    return entries
 
 
 def case(actor: Actor, complaint_id: int) -> CaseView:

@@ -176,6 +176,10 @@ XIAOBAO_PERIODIC_TASKS = {
         "task": "xiaobao.complaints.tasks.sweep_deadlines",
         "every_seconds": int(ENV.get("XIAOBAO_SWEEP_SECONDS", "600")),
     },
+    "claims.sweep_deadlines": {
+        "task": "xiaobao.claims.tasks.sweep_deadlines",
+        "every_seconds": int(ENV.get("XIAOBAO_SWEEP_SECONDS", "600")),
+    },
 }
 
 # Security headers. HTTPS settings are on in production; the development

@@ -163,6 +163,24 @@ def tell_consumer(
     )
 
 
+def tell_staff(
+    *, actor: Actor, staff: Any, reference: str, purpose: str, body: str, insurer_id: int, about: models.Model
+) -> None:
+    """Staff notices go to the workbench inbox (in-app) and, when the account has one, to email."""
+    for member in staff:
+        email = member.user.email
+        notification_queue(
+            actor=actor,
+            channel=Channel.EMAIL if email else Channel.IN_APP,
+            to_address=email or f"staff:{member.pk}",
+            subject=f"{reference}: {purpose}",
+            body=body,
+            purpose=purpose,
+            insurer_id=insurer_id,
+            about=about,
+        )
+
+
 def preferred_address(consumer: Any) -> tuple[Channel, str]:
     """The consumer's preferred channel when we hold its address, else SMS, else in-app (CMP-N3 proof either way)."""
     if consumer.preferred_channel == Channel.EMAIL and consumer.email:

@@ -35,3 +35,17 @@ class RateLimitHit(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["bucket", "at"], name="rate_limit_bucket")]
+
+
+class IdempotentRequest(models.Model):
+    """A create request seen before: the same key from the same caller returns the same result."""
+
+    scope = models.CharField(max_length=64)
+    caller = models.CharField(max_length=64)
+    key = models.CharField(max_length=128)
+    request_hash = models.CharField(max_length=64)
+    result_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "caller", "key"], name="idempotent_request_once")]

@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xiaobao.complaints import access, actions, selectors
+from xiaobao.audit.timeline import timeline
+from xiaobao.complaints import access, actions
 from xiaobao.complaints.actions import NewComplaint, Upload
 from xiaobao.complaints.domain.classification import Channel
 from xiaobao.complaints.domain.decisions import REMEDY_TEXT
@@ -280,7 +281,7 @@ def tracking(
             "deadline": deadline,
             "days_left": days_left,
             "paused": state is not None and state.value == "paused",
-            "timeline": selectors.timeline(complaint, consumer_view=True),
+            "timeline": timeline(complaint, consumer_view=True),
             "extensions": complaint.extensions.filter(effective_at__isnull=False).order_by("effective_at"),
             "open_requests": complaint.information_requests.filter(answered_at__isnull=True).order_by("requested_at"),
             "options": [_(text) for text in REMEDY_TEXT.values()],

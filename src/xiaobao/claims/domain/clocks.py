@@ -1,5 +1,6 @@
 """Which statutory clocks a claim runs on (RULES.md CLM-T2..T6).
 
+- claim received (life insurance) → the one-time notice of missing material within 5 working days (CLM-T6);
 - documents complete → decide within 30 days (CLM-T2), or the contract's shorter limit;
   life insurance, simple case: 5 working days (CLM-T6);
 - amount agreed → pay within 10 days (CLM-T3);
@@ -18,6 +19,7 @@ LIFE_LINES = frozenset({"ordinary_life", "participating_universal_life"})
 
 
 class ClaimClock(StrEnum):
+    DOCUMENTS_NOTICE = "documents_notice"
     DECISION = "decision"
     PAYMENT = "payment"
     REFUSAL_NOTICE = "refusal_notice"
@@ -27,6 +29,12 @@ class ClaimClock(StrEnum):
 def decision_rule(product_line: str, *, simple: bool) -> str:
     """CLM-T6 for a simple life claim, else CLM-T2."""
     return "CLM-T6" if product_line in LIFE_LINES and simple else "CLM-T2"
+
+
+def notice_rule(product_line: str) -> str | None:
+    """Life insurance gives the one-time notice of missing material within 5 working days (CLM-T6);
+    for other lines the law says "promptly" (CLM-T1) and sets no number of days."""
+    return "CLM-T6" if product_line in LIFE_LINES else None
 
 
 def decision_length(rule_id: str, contract_days: int | None, default: int) -> int:

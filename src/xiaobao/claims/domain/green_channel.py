@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+
+from xiaobao.kernel.errors import InvalidInput
+from xiaobao.kernel.i18n import _
 
 ELDERLY_AGE = 60
 
@@ -39,3 +42,24 @@ def green_channel_reasons(
     if any(e.covers(region_code=region_code, incident_date=incident_date) for e in emergencies):
         reasons.append("major_emergency")
     return reasons
+
+
+HOME_VISIT_HORIZON_DAYS = 60
+
+
+class HomeVisitNotOffered(InvalidInput):
+    code = "home_visit_not_offered"
+    default_message = _("Home visits are offered to claims in the green channel that are still open.")
+
+
+class HomeVisitDay(InvalidInput):
+    code = "home_visit_day"
+    default_message = _("Choose a day from tomorrow up to %(days)s days ahead.")
+
+
+def check_home_visit(*, reasons: Collection[str], closed: bool, day: date, today: date) -> None:
+    """A visit is for an open green-channel claim, on a day from tomorrow up to the horizon."""
+    if not reasons or closed:
+        raise HomeVisitNotOffered()
+    if not today < day <= today + timedelta(days=HOME_VISIT_HORIZON_DAYS):
+        raise HomeVisitDay(days=HOME_VISIT_HORIZON_DAYS)

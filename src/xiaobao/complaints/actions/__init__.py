@@ -43,7 +43,6 @@ from xiaobao.complaints.actions._partners import (
     partner_forward_answer,
 )
 from xiaobao.complaints.actions._registration import (
-    IdempotencyKeyReused,
     NewComplaint,
     access_code_hash,
     complaint_file_online,
@@ -57,6 +56,7 @@ from xiaobao.complaints.actions._sweep import (
     SweepResult,
     complaints_sweep,
 )
+from xiaobao.ops.idempotency import IdempotencyKeyReused
 
 __all__ = [
     "OUTCOME_TEXT",

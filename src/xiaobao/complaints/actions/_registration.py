@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -26,7 +25,6 @@ from xiaobao.complaints.domain.classification import GROUP_COMPLAINT_THRESHOLD, 
 from xiaobao.complaints.domain.intake import check_intake
 from xiaobao.complaints.models import (
     Complaint,
-    IdempotentRequest,
 )
 from xiaobao.complaints.notices import tell_complainant, tell_staff
 from xiaobao.identity import access as identity_access
@@ -37,7 +35,7 @@ from xiaobao.identity.models import Branch, Consumer, Insurer, Partner, Staff
 from xiaobao.kernel.actors import Actor, ActorKind, Role
 from xiaobao.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from xiaobao.kernel.i18n import _
-from xiaobao.ops import clock
+from xiaobao.ops import clock, idempotency
 from xiaobao.privacy.keys import blind_indexer
 
 
@@ -62,9 +60,7 @@ class NewComplaint:
     policy_seller_id: int | None = None
 
 
-class IdempotencyKeyReused(InvalidInput):
-    code = "idempotency_key_reused"
-    default_message = _("This Idempotency-Key was already used for a different request.")
+SCOPE = "complaint_register"
 
 
 def complaint_register(
@@ -87,11 +83,11 @@ def complaint_register(
 @transaction.atomic
 def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idempotency_key: str | None) -> Complaint:
     insurer_id = _intake_insurer(actor, insurer_id)
-    request_hash = hashlib.sha256(json.dumps(asdict(data), sort_keys=True, default=str).encode()).hexdigest()
+    hashed = idempotency.request_hash(data)
     if idempotency_key:
-        previous = _previous_result(actor, idempotency_key, request_hash)
+        previous = idempotency.previous_result(SCOPE, actor.audit_id, idempotency_key, hashed)
         if previous is not None:
-            return previous
+            return Complaint.objects.get(pk=previous)
 
     now = clock.now()
     check_intake(
@@ -190,13 +186,7 @@ def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idemp
             % {"count": complaint.group_size},
         )
     if idempotency_key:
-        IdempotentRequest.objects.create(
-            scope="complaint_register",
-            caller=actor.audit_id,
-            key=idempotency_key,
-            request_hash=request_hash,
-            result_id=complaint.pk,
-        )
+        idempotency.remember(SCOPE, actor.audit_id, idempotency_key, hashed, complaint.pk)
     return complaint
 
 
@@ -240,15 +230,6 @@ def _intake_insurer(actor: Actor, insurer_id: int | None) -> int:
     if insurer_id is None:
         raise InvalidInput(_("The insurer of the complaint is not known."))
     return insurer_id
-
-
-def _previous_result(actor: Actor, key: str, request_hash: str) -> Complaint | None:
-    seen = IdempotentRequest.objects.filter(scope="complaint_register", caller=actor.audit_id, key=key).first()
-    if seen is None:
-        return None
-    if seen.request_hash != request_hash:
-        raise IdempotencyKeyReused()
-    return Complaint.objects.get(pk=seen.result_id)
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from xiaobao.deadlines import clock as deadline_clock
 from xiaobao.deadlines.rules import DEFAULT as RULES
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.identity.models import Staff
+from xiaobao.identity.selectors import staff_with
 from xiaobao.kernel.actors import Actor, ActorKind, Role
 from xiaobao.kernel.errors import NotFound
 from xiaobao.kernel.i18n import _
@@ -95,13 +96,7 @@ def _step(complaint: Complaint, step: Step, *fields: str) -> tuple[str, str]:
 
 
 def _staff_with(complaint: Complaint, *roles: Role) -> list[Staff]:
-    return list(
-        Staff.objects.filter(
-            insurer_id=complaint.insurer_id, active=True, role_grants__role__in=[r.value for r in roles]
-        )
-        .select_related("user")
-        .distinct()
-    )
+    return staff_with(complaint.insurer_id, *roles)
 
 
 def _for_complainant_or_staff(actor: Actor, complaint_id: int) -> Complaint:

@@ -1,0 +1,45 @@
+"""The only code that writes claims (CLM-1..3; RULES.md CLM-T1..T6). One function per step.
+
+Each step: fetch through ``claims.access`` with a row lock, ask the domain,
+save, record one audit event, and queue what the claimant must be told — all in
+one transaction.
+"""
+
+from __future__ import annotations
+
+from xiaobao.claims.actions._deciding import (
+    claim_advance_payment,
+    claim_agree_amount,
+    claim_assess,
+    claim_pause,
+    claim_pay,
+    claim_refuse,
+    claim_resume,
+)
+from xiaobao.claims.actions._documents import claim_receive_document, claim_request_documents
+from xiaobao.claims.actions._reporting import NewClaim, claim_report, emergency_declare
+from xiaobao.claims.actions._shared import HELD_BY_INSURER, checklist, explained, missing
+from xiaobao.claims.actions._sweep import ClaimSweepResult, claims_sweep
+from xiaobao.claims.actions._visits import claim_book_home_visit
+
+__all__ = [
+    "HELD_BY_INSURER",
+    "ClaimSweepResult",
+    "NewClaim",
+    "checklist",
+    "claim_advance_payment",
+    "claim_agree_amount",
+    "claim_assess",
+    "claim_book_home_visit",
+    "claim_pause",
+    "claim_pay",
+    "claim_receive_document",
+    "claim_refuse",
+    "claim_report",
+    "claim_request_documents",
+    "claim_resume",
+    "claims_sweep",
+    "emergency_declare",
+    "explained",
+    "missing",
+]

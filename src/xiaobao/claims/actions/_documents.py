@@ -1,0 +1,127 @@
+"""The one complete request for missing documents (CLM-T1) and documents arriving."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from xiaobao.audit.recorder import record
+from xiaobao.claims import access, events
+from xiaobao.claims.actions._shared import (
+    HELD_BY_INSURER,
+    _close_clock,
+    _for_claimant_or_staff,
+    _open_clock,
+    _step,
+    _tell,
+    explained,
+    missing,
+)
+from xiaobao.claims.domain import clocks, documents
+from xiaobao.claims.domain.lifecycle import ClaimState, ClaimStep
+from xiaobao.claims.models import ChecklistItem, ClaimDocument, DocumentRequest
+from xiaobao.complaints.domain.files import check_file
+from xiaobao.deadlines.rules import DEFAULT as RULES
+from xiaobao.identity.domain.permissions import Permission
+from xiaobao.kernel.actors import Actor
+from xiaobao.kernel.errors import InvalidInput
+from xiaobao.kernel.i18n import _
+from xiaobao.ops import clock
+
+
+@transaction.atomic
+def claim_request_documents(
+    *, actor: Actor, claim_id: int, items: list[str] | None = None, new_fact: str = ""
+) -> DocumentRequest:
+    """The first request asks for every missing item at once (CLM-T1); a later one needs its new fact stated."""
+    claim = access.claim_for(actor, claim_id, Permission.HANDLE_CLAIMS, for_update=True)
+    previous = [set(r.items) for r in claim.document_requests.order_by("requested_at")]
+    wanted: list[str] = (items or []) if previous else missing(claim)
+    if not previous and items is not None and set(items) != set(wanted):
+        raise InvalidInput(_("The first request lists every missing document: %(items)s."), items=", ".join(wanted))
+    documents.check_request(
+        set(wanted or []), previous_requests=previous, held_by_insurer=HELD_BY_INSURER, new_fact=new_fact
+    )
+    _step(claim, ClaimStep.REQUEST_DOCUMENTS)
+    request = DocumentRequest.objects.create(
+        claim=claim,
+        items=list(wanted),
+        new_fact=new_fact.strip(),
+        requested_at=clock.now(),
+        requested_by=actor.audit_id,
+    )
+    notice = _close_clock(claim, clocks.ClaimClock.DOCUMENTS_NOTICE)
+    record(
+        event_type=events.DOCUMENTS_REQUESTED,
+        actor=actor,
+        subject=claim,
+        insurer_id=claim.insurer_id,
+        new={
+            "items": request.items,
+            "request": len(previous) + 1,
+            "new_fact": request.new_fact,
+            "notice": notice.state if notice else None,
+        },
+    )
+    _tell(
+        actor,
+        claim,
+        "claim_documents_requested",
+        "documents_requested",
+        missing=explained(claim, request.items),
+        new_fact=request.new_fact,
+    )
+    return request
+
+
+@transaction.atomic
+def claim_receive_document(*, actor: Actor, claim_id: int, item_code: str, name: str, content: bytes) -> ClaimDocument:
+    """A document arrives (portal, API, counter); once nothing is missing the decision clock starts (CLM-T2/T6).
+
+    The type is checked from the content, not the name; the file is kept with its SHA-256.
+    """
+    claim = _for_claimant_or_staff(actor, claim_id)
+    if ClaimState(claim.state) not in {ClaimState.REPORTED, ClaimState.DOCUMENTS_REQUESTED, ClaimState.ASSESSING}:
+        raise InvalidInput(_("This claim no longer takes documents."))
+    if not ChecklistItem.objects.filter(
+        product_line=claim.product_line, claim_type=claim.claim_type, code=item_code
+    ).exists():
+        raise InvalidInput(_("That is not a document this claim needs."))
+    content_type = check_file(name, len(content), content[:16])
+    digest = hashlib.sha256(content).hexdigest()
+    document = ClaimDocument(
+        claim=claim,
+        item_code=item_code,
+        original_name=name[:200],
+        content_type=content_type,
+        size=len(content),
+        sha256=digest,
+        received_at=clock.now(),
+    )
+    document.file.save(f"{claim.pk}-{item_code}-{digest[:12]}", ContentFile(content), save=False)
+    document.save()
+    record(
+        event_type=events.DOCUMENT_RECEIVED,
+        actor=actor,
+        subject=claim,
+        insurer_id=claim.insurer_id,
+        new={"item": item_code, "sha256": digest},
+    )
+    if claim.state != ClaimState.ASSESSING and not missing(claim):
+        claim.documents_complete_on = clock.today()
+        _step(claim, ClaimStep.COMPLETE_DOCUMENTS, "documents_complete_on")
+        _close_clock(claim, clocks.ClaimClock.DOCUMENTS_NOTICE)  # nothing left to ask for
+        rule_id = clocks.decision_rule(claim.product_line, simple=claim.simple)
+        length = clocks.decision_length(rule_id, claim.contract_decision_days, RULES[rule_id].length)
+        deadline = _open_clock(claim, clocks.ClaimClock.DECISION, rule_id, claim.documents_complete_on, length=length)
+        record(
+            event_type=events.DOCUMENTS_COMPLETE,
+            actor=actor,
+            subject=claim,
+            insurer_id=claim.insurer_id,
+            new={"decision_due": deadline.due.isoformat(), "rule": rule_id},
+        )
+        _tell(actor, claim, "claim_documents_complete", "documents_complete", decide_by=deadline.due)
+    return document

@@ -1,0 +1,118 @@
+"""What every claim step shares: the state step, the clocks, the checklist, telling the claimant."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.utils.translation import gettext_noop
+
+from xiaobao.calendars.selectors import business_calendar
+from xiaobao.claims import access
+from xiaobao.claims.domain import clocks, documents
+from xiaobao.claims.domain.lifecycle import ClaimState, ClaimStep, next_claim_state
+from xiaobao.claims.models import ChecklistItem, Claim, ClaimDeadline
+from xiaobao.deadlines.clock import due_date
+from xiaobao.deadlines.rules import DEFAULT as RULES
+from xiaobao.identity.domain.permissions import Permission
+from xiaobao.identity.models import Staff
+from xiaobao.identity.selectors import staff_with
+from xiaobao.kernel.actors import Actor, ActorKind, Role
+from xiaobao.notifications.actions import tell_consumer
+from xiaobao.ops import clock
+
+# Documents the insurer holds itself and never asks for (CMP-I2): the policy it issued.
+HELD_BY_INSURER = frozenset({"policy"})
+
+
+def _tell(actor: Actor, claim: Claim, purpose: str, template: str, **context: object) -> None:
+    tell_consumer(
+        actor=actor,
+        consumer=claim.claimant,
+        template=f"claims/notices/{template}.txt",
+        subject=gettext_noop("Your claim %(reference)s"),
+        subject_params={"reference": claim.reference},
+        purpose=purpose,
+        insurer_id=claim.insurer_id,
+        about=claim,
+        claim=claim,
+        **context,
+    )
+
+
+def _step(claim: Claim, step: ClaimStep, *fields: str) -> tuple[str, str]:
+    old = claim.state
+    claim.state = next_claim_state(ClaimState(old), step).value
+    claim.save(update_fields=["state", *fields])
+    return old, claim.state
+
+
+def _due(rule_id: str, start: date, length: int, paused_days: int = 0) -> date:
+    rules = RULES.with_lengths({rule_id: length}) if length != RULES[rule_id].length else RULES
+    return due_date(rules[rule_id], start, business_calendar(), rules=rules, paused_days=paused_days)
+
+
+def _target(claim: Claim, rule_id: str, length: int, *, start: date, due: date, paused_days: int = 0) -> date:
+    rules = RULES.with_lengths({rule_id: length}) if length != RULES[rule_id].length else RULES
+    days = clocks.internal_target_days(rules.total_length(rules[rule_id]), green_channel=bool(claim.green_channel))
+    return min(due, start + timedelta(days=days + paused_days))
+
+
+def _open_clock(
+    claim: Claim, which: clocks.ClaimClock, rule_id: str, start: date, *, length: int | None = None
+) -> ClaimDeadline:
+    length = length or RULES[rule_id].length
+    due = _due(rule_id, start, length)
+    return ClaimDeadline.objects.create(
+        claim=claim,
+        insurer_id_copy=claim.insurer_id,
+        clock=which.value,
+        rule_id=rule_id,
+        length=length,
+        start=start,
+        due=due,
+        target=_target(claim, rule_id, length, start=start, due=due),
+    )
+
+
+def _close_clock(claim: Claim, which: clocks.ClaimClock) -> ClaimDeadline | None:
+    deadline = ClaimDeadline.objects.select_for_update().filter(claim=claim, clock=which.value, active=True).first()
+    if deadline is None:
+        return None
+    today = clock.today()
+    deadline.state = ClaimDeadline.MET if today <= deadline.due else ClaimDeadline.MISSED
+    deadline.active, deadline.closed_on = False, today
+    deadline.save(update_fields=["state", "active", "closed_on"])
+    return deadline
+
+
+def checklist(claim: Claim) -> list[documents.ChecklistEntry]:
+    return [
+        documents.ChecklistEntry(item.code, item.required, item.waivable_in_green_channel)
+        for item in ChecklistItem.objects.filter(product_line=claim.product_line, claim_type=claim.claim_type)
+    ]
+
+
+def missing(claim: Claim) -> list[str]:
+    """Every checklist item still needed: not received, not held by the insurer, not waived (CLM-T1, CMP-I2)."""
+    received = set(claim.documents.values_list("item_code", flat=True))
+    return documents.missing_items(
+        checklist(claim), received=received, held_by_insurer=HELD_BY_INSURER, green_channel=bool(claim.green_channel)
+    )
+
+
+def explained(claim: Claim, codes: list[str]) -> list[tuple[str, str]]:
+    """(name, plain-language explanation) of each item, in checklist order."""
+    items = {
+        i.code: i for i in ChecklistItem.objects.filter(product_line=claim.product_line, claim_type=claim.claim_type)
+    }
+    return [(items[c].name, items[c].explanation) if c in items else (c, "") for c in codes]
+
+
+def _for_claimant_or_staff(actor: Actor, claim_id: int) -> Claim:
+    if actor.kind is ActorKind.CONSUMER:
+        return access.claim_of_claimant(actor, claim_id, for_update=True)
+    return access.claim_for(actor, claim_id, Permission.HANDLE_CLAIMS, for_update=True)
+
+
+def _staff_with(claim: Claim, *roles: Role) -> list[Staff]:
+    return staff_with(claim.insurer_id, *roles)

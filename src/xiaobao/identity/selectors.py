@@ -1,0 +1,15 @@
+"""Who holds a role at an insurer: the people a reminder, an escalation or an approval goes to."""
+
+from __future__ import annotations
+
+from xiaobao.identity.models import Staff
+from xiaobao.kernel.actors import Role
+
+
+def staff_with(insurer_id: int, *roles: Role) -> list[Staff]:
+    """Active staff of the insurer holding any of ``roles`` (with their user, for the email address)."""
+    return list(
+        Staff.objects.filter(insurer_id=insurer_id, active=True, role_grants__role__in=[r.value for r in roles])
+        .select_related("user")
+        .distinct()
+    )
