@@ -7,56 +7,20 @@ from decimal import Decimal
 
 import pytest
 
+from tests.support.claims import HOSPITAL_ITEMS, PDF, clock_of, new_claim, report, send_all
 from tests.support.clock import SettableClock
 from tests.support.desk import Desk
 from tests.support.matrix import Cast, assert_matrix
 from xiaobao.audit.models import AuditEvent
 from xiaobao.claims import actions
-from xiaobao.claims.actions import NewClaim
 from xiaobao.claims.domain.clocks import RefusalNeedsReasons
 from xiaobao.claims.domain.documents import SecondRequestNeedsNewFact
-from xiaobao.claims.models import Claim, ClaimDeadline, DocumentRequest
+from xiaobao.claims.models import Claim, DocumentRequest
 from xiaobao.demo.data import ELDER_RESIDENT_ID
 from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind, Role
 from xiaobao.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4 claim document"
-HOSPITAL_ITEMS = ["claim_form", "id_card", "invoice", "discharge_summary", "bank_card"]
-
-
-def new_claim(**overrides: object) -> NewClaim:
-    values: dict[str, object] = {
-        "policy_number": "P-2026-01",
-        "product_line": "medical",
-        "claim_type": "hospitalisation",
-        "incident_date": date(2026, 2, 20),
-        "incident_region": "210102",
-        "description": "肺炎住院 7 天。",
-        "amount_claimed": Decimal("12800.00"),
-    }
-    values.update(overrides)
-    return NewClaim(**values)  # type: ignore[arg-type]
-
-
-def report(desk: Desk, **overrides: object) -> Claim:
-    return actions.claim_report(
-        actor=desk.handler,
-        insurer_id=desk.world.ours.insurer.pk,
-        claimant_id=desk.complainant.pk,
-        data=new_claim(**overrides),
-    )
-
-
-def clock_of(claim: Claim, which: str) -> ClaimDeadline:
-    return ClaimDeadline.objects.get(claim=claim, clock=which)
-
-
-def send_all(desk: Desk, claim: Claim, items: list[str]) -> None:
-    for code in items:
-        actions.claim_receive_document(
-            actor=desk.handler, claim_id=claim.pk, item_code=code, name=f"{code}.pdf", content=PDF
-        )
 
 
 def test_the_first_request_lists_every_missing_item_once(desk: Desk) -> None:

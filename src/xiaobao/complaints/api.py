@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Schema, Status
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
 from xiaobao.complaints import actions, selectors
 from xiaobao.complaints.access import forwards_for
@@ -23,7 +23,9 @@ from xiaobao.complaints.models import Complaint, Deadline, PartnerForward
 from xiaobao.deadlines.clock import state_on
 from xiaobao.identity.actions import ConsumerDetails
 from xiaobao.identity.actors import api_actor
+from xiaobao.identity.schemas import ConsumerIn
 from xiaobao.ops import clock
+from xiaobao.ops.schemas import Strict
 from xiaobao.privacy.domain.identifiers import mask_name, mask_phone
 
 router = Router(tags=["complaints"])
@@ -31,19 +33,6 @@ partner_router = Router(tags=["partners"])
 
 Text = Annotated[str, Field(max_length=10_000)]
 Short = Annotated[str, Field(max_length=500)]
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ComplainantIn(Strict):
-    name: Annotated[str, Field(min_length=1, max_length=100)]
-    resident_id: Annotated[str, Field(max_length=24)] | None = None
-    phone: Annotated[str, Field(max_length=32)] | None = None
-    email: Annotated[str, Field(max_length=254)] | None = None
-    preferred_language: Literal["zh-hans", "zh-hant", "en"] = "zh-hans"
-    preferred_channel: Literal["sms", "email", "in_app"] = "sms"
 
 
 class ComplaintIn(Strict):
@@ -54,7 +43,7 @@ class ComplaintIn(Strict):
     reason: Reason
     description: Text
     complainant_id: int | None = None
-    complainant: ComplainantIn | None = None
+    complainant: ConsumerIn | None = None
     requested_outcome: Text = ""
     policy_number: Annotated[str, Field(max_length=64)] = ""
     claim_reference: Annotated[str, Field(max_length=64)] = ""

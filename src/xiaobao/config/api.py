@@ -83,6 +83,7 @@ def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from xiaobao.claims.api import router as claims_router
     from xiaobao.complaints.api import partner_router
     from xiaobao.complaints.api import router as complaints_router
     from xiaobao.identity.api import router as identity_router
@@ -92,6 +93,7 @@ def _register_routers() -> None:
     api.add_router("/v1/", complaints_router)
     api.add_router("/v1/partner/", partner_router)
     api.add_router("/v1/", intake_router)
+    api.add_router("/v1/", claims_router)
 
 
 _register_routers()

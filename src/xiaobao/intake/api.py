@@ -6,18 +6,17 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from xiaobao.complaints.domain.classification import ProductLine, Reason
 from xiaobao.identity.actors import api_actor
 from xiaobao.intake.hotline import Call, take_call
+from xiaobao.ops.schemas import Strict
 
 router = Router(tags=["intake"])
 
 
-class CallIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class CallIn(Strict):
     call_id: Annotated[str, Field(min_length=1, max_length=100)]
     caller_number: Annotated[str, Field(min_length=3, max_length=32)]
     summary: Annotated[str, Field(min_length=1, max_length=10_000)]

@@ -106,3 +106,56 @@ class ReviewForm(forms.Form):
     grounds = forms.CharField(
         label=_("Why do you disagree?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+LIAONING_CITIES = [
+    ("210100", _("Shenyang")),
+    ("210200", _("Dalian")),
+    ("210300", _("Anshan")),
+    ("210400", _("Fushun")),
+    ("210500", _("Benxi")),
+    ("210600", _("Dandong")),
+    ("210700", _("Jinzhou")),
+    ("210800", _("Yingkou")),
+    ("210900", _("Fuxin")),
+    ("211000", _("Liaoyang")),
+    ("211100", _("Panjin")),
+    ("211200", _("Tieling")),
+    ("211300", _("Chaoyang")),
+    ("211400", _("Huludao")),
+]
+
+
+class ClaimForm(forms.Form):
+    """A claim: the fewest fields an adjuster needs to start (PI-1); documents come on the next page."""
+
+    kind = forms.ChoiceField(label=_("What the claim is for"))
+    policy_number = forms.CharField(
+        label=_("Policy number"), max_length=64, help_text=_("It is printed on your policy or in your app.")
+    )
+    incident_date = forms.DateField(
+        label=_("When it happened"),
+        help_text=_("For example 2026-03-15."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    incident_region = forms.ChoiceField(label=_("Where it happened"), choices=LIAONING_CITIES)
+    description = forms.CharField(label=_("What happened"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 5}))
+    amount_claimed = forms.DecimalField(
+        label=_("Amount claimed (yuan)"), min_value=0.01, max_digits=12, decimal_places=2
+    )
+    beneficiary_name = forms.CharField(
+        label=_("Who should receive the money, if not you"), max_length=100, required=False
+    )
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
+
+
+class HomeVisitForm(forms.Form):
+    day = forms.DateField(
+        label=_("Which day suits you"), widget=forms.DateInput(attrs={"type": "date"}), help_text=_("From tomorrow.")
+    )
+    note = forms.CharField(
+        label=_("Anything we should know (for example, which floor, or call first)"), max_length=300, required=False
+    )

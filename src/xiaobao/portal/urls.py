@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaobao.portal import views
+from xiaobao.portal import claims, views
 
 app_name = "portal"
 urlpatterns = [
@@ -9,6 +9,10 @@ urlpatterns = [
     path("i/<slug:code>/complain/", views.file_start, name="file_start"),
     path("i/<slug:code>/complain/verify/", views.file_verify, name="file_verify"),
     path("i/<slug:code>/complain/details/", views.file_details, name="file_details"),
+    path("i/<slug:code>/claim/", claims.claim_apply, name="claim_apply"),
+    path("claims/<str:reference>/", claims.claim_follow, name="claim"),
+    path("claims/<str:reference>/documents/", claims.claim_upload, name="claim_upload"),
+    path("claims/<str:reference>/home-visit/", claims.claim_home_visit, name="claim_home_visit"),
     path("filed/<str:reference>/", views.filed, name="filed"),
     path("track/", views.track, name="track"),
     path("my/", views.mine, name="mine"),

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaobao.audit.timeline import timeline
+from xiaobao.claims.labels import CLAIM_STATE_TEXT
+from xiaobao.claims.selectors import claims_of_claimant
 from xiaobao.complaints import access, actions
 from xiaobao.complaints.actions import NewComplaint, Upload
 from xiaobao.complaints.domain.classification import Channel
@@ -34,11 +36,12 @@ from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.ops import clock, ratelimit
 from xiaobao.ops.i18n import message_of
 from xiaobao.portal.forms import CodeForm, ComplaintForm, IdentityForm, ReviewForm, TrackForm
+from xiaobao.portal.session import VERIFIED, VERIFIED_FOR, consumer_actor, verified_consumer
 from xiaobao.privacy.keys import keyring
 from xiaobao.workbench.labels import STATE_TEXT
 
-PENDING, VERIFIED, TRACKED = "portal_pending", "portal_consumer", "portal_tracked"
-VERIFIED_FOR = timedelta(minutes=30)
+PENDING, TRACKED = "portal_pending", "portal_tracked"
+AFTER_VERIFY = {"complaint": "portal:file_details", "claim": "portal:claim_apply", "mine": "portal:mine"}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -78,12 +81,15 @@ def file_start(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as refused:
             form.add_error(None, message_of(refused))
         else:
-            request.session[PENDING] = _seal({**form.cleaned_data, "verification": verification.pk, "insurer": code})
+            then = request.GET.get("for") if request.GET.get("for") in AFTER_VERIFY else "complaint"
+            request.session[PENDING] = _seal(
+                {**form.cleaned_data, "verification": verification.pk, "insurer": code, "then": then}
+            )
             return HttpResponseRedirect(reverse("portal:file_verify", args=[code]))
     return render(
         request,
         "portal/file_start.html",
-        {"insurer": company, "form": form, "step": 1},
+        {"insurer": company, "form": form, "step": 1, "then": request.GET.get("for", "complaint")},
         status=400 if form.errors else 200,
     )
 
@@ -113,25 +119,19 @@ def file_verify(request: HttpRequest, code: str) -> HttpResponse:
             )
             del request.session[PENDING]
             request.session[VERIFIED] = {"id": consumer.pk, "until": (clock.now() + VERIFIED_FOR).isoformat()}
-            return HttpResponseRedirect(reverse("portal:file_details", args=[code]))
+            then = AFTER_VERIFY.get(pending.get("then", "complaint"), "portal:file_details")
+            return HttpResponseRedirect(reverse(then, args=[code]) if then != "portal:mine" else reverse(then))
     return render(
         request,
         "portal/file_verify.html",
-        {"insurer": company, "form": form, "step": 2},
+        {"insurer": company, "form": form, "step": 2, "then": pending.get("then", "complaint")},
         status=400 if form.errors else 200,
     )
 
 
-def _verified_consumer(request: HttpRequest) -> Actor | None:
-    verified = request.session.get(VERIFIED)
-    if not verified or clock.now() > datetime.fromisoformat(verified["until"]):
-        return None
-    return Actor(kind=ActorKind.CONSUMER, consumer_id=verified["id"])
-
-
 def file_details(request: HttpRequest, code: str) -> HttpResponse:
     company = get_object_or_404(Insurer, code=code)
-    actor = _verified_consumer(request)
+    actor = verified_consumer(request)
     if actor is None:
         return HttpResponseRedirect(reverse("portal:file_start", args=[code]))
     form = ComplaintForm(request.POST or None, request.FILES or None)
@@ -218,8 +218,8 @@ def _tracked(request: HttpRequest, reference: str) -> Complaint:
 
 def mine(request: HttpRequest) -> HttpResponse:
     """A signed-in consumer's own complaints, across every insurer."""
-    actor = actor_for_request(request)
-    if actor.kind is not ActorKind.CONSUMER:
+    actor = consumer_actor(request)
+    if actor is None:
         return HttpResponseRedirect(f"{reverse('login')}?next={reverse('portal:mine')}")
     complaints = access.complaints_for(actor).select_related("insurer").order_by("-registered_at")
     return render(
@@ -227,6 +227,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         "portal/mine.html",
         {
             "rows": [(c, STATE_TEXT.get(c.state, c.state)) for c in complaints],
+            "claims": [(c, CLAIM_STATE_TEXT.get(c.state, c.state)) for c in claims_of_claimant(actor)],
         },
     )
 

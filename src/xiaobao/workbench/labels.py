@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 STATE_TEXT = {
@@ -53,3 +54,14 @@ CLOCK_TEXT = {
     "met": _("met"),
     "missed": _("missed"),
 }
+
+
+def days_text(days_left: int | None) -> str:
+    """Days left in words, for a page that also shows the date."""
+    if days_left is None:
+        return ""
+    if days_left < 0:
+        return gettext("%(days)s days overdue") % {"days": -days_left}
+    if days_left == 0:
+        return gettext("due today")
+    return gettext("%(days)s days left") % {"days": days_left}

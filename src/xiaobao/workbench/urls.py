@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaobao.workbench import views
+from xiaobao.workbench import claims, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -10,5 +10,9 @@ urlpatterns = [
     path("complaints/<int:complaint_id>/decision-letter.pdf", views.decision_letter, name="letter"),
     path("approvals/", views.approvals, name="approvals"),
     path("intake/", views.intake, name="intake"),
+    path("claims/", claims.claim_queue, name="claims"),
+    path("claims/<int:claim_id>/", claims.claim_case, name="claim"),
+    path("claims/<int:claim_id>/steps/<str:step>/", claims.claim_step, name="claim_step"),
+    path("claims/<int:claim_id>/documents/<int:document_id>/", claims.claim_document, name="claim_document"),
     path("extensions/<int:extension_id>/decision/", views.decide_extension, name="decide_extension"),
 ]

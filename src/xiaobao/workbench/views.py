@@ -3,45 +3,29 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xiaobao.claims import selectors as claim_selectors
+from xiaobao.claims.labels import CLAIM_STATE_TEXT
 from xiaobao.complaints import actions, selectors
 from xiaobao.complaints.domain.classification import CHANNEL_TEXT, Channel
 from xiaobao.complaints.domain.decisions import Outcome
 from xiaobao.complaints.domain.lifecycle import State
 from xiaobao.identity import access as identity_access
-from xiaobao.identity.actors import actor_for_request
 from xiaobao.identity.domain.permissions import Permission, staff_may
-from xiaobao.kernel.actors import Actor, ActorKind, Role
+from xiaobao.kernel.actors import Actor, Role
 from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.ops.i18n import message_of
-from xiaobao.workbench.labels import CLOCK_TEXT, FLAG_TEXT, STATE_TEXT, STEP_TEXT
+from xiaobao.workbench.labels import CLOCK_TEXT, FLAG_TEXT, STATE_TEXT, STEP_TEXT, days_text
+from xiaobao.workbench.staff import staff_only
 from xiaobao.workbench.steps import STEPS
-
-View = Callable[..., HttpResponse]
-
-
-def staff_only(view: View) -> View:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        actor = actor_for_request(request)
-        if actor.kind is not ActorKind.STAFF:
-            if request.user.is_authenticated:
-                raise Http404
-            return redirect_to_login(request.get_full_path())
-        return view(request, actor, *args, **kwargs)
-
-    return wrapped
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -121,6 +105,8 @@ def case(request: HttpRequest, actor: Actor, complaint_id: int, *, error: str = 
             "form": form or {},
             "actor": actor,
             "can_see_conflicts": actor.has_role(Role.SUPERVISOR, Role.SENIOR_MANAGER, Role.COMPLIANCE_OFFICER),
+            "claims": claim_selectors.claims_about(actor, complaint.claim_reference, complaint.insurer_id),
+            "claim_state_text": CLAIM_STATE_TEXT,
         },
         status=400 if error else 200,
     )
@@ -128,14 +114,6 @@ def case(request: HttpRequest, actor: Actor, complaint_id: int, *, error: str = 
 
 def present(complaint: Any, clock_state: str, days_left: int | None, due: Any) -> dict[str, Any]:
     """How one complaint's clock and flags read on a page: in words and in colour, never colour alone."""
-    if days_left is None:
-        days_text = ""
-    elif days_left < 0:
-        days_text = _("%(days)s days overdue") % {"days": -days_left}
-    elif days_left == 0:
-        days_text = _("due today")
-    else:
-        days_text = _("%(days)s days left") % {"days": days_left}
     flags = [
         name for name in ("elderly", "disabled", "new_urban_resident", "major_emergency") if getattr(complaint, name)
     ]
@@ -144,7 +122,7 @@ def present(complaint: Any, clock_state: str, days_left: int | None, due: Any) -
     return {
         "complaint": complaint,
         "due": due,
-        "days_text": days_text,
+        "days_text": days_text(days_left),
         "clock_text": CLOCK_TEXT.get(clock_state, clock_state),
         "clock_class": "clock-" + clock_state.replace(" ", "-"),
         "state_text": STATE_TEXT.get(complaint.state, complaint.state),

@@ -61,3 +61,14 @@ def next_claim_state(current: ClaimState, step: ClaimStep) -> ClaimState:
     if current not in allowed_from:
         raise ClaimStepNotAllowed(state=current.value, step=step.value)
     return to or current
+
+
+AUTOMATIC = frozenset({ClaimStep.COMPLETE_DOCUMENTS})
+"""Steps nobody takes by hand: documents become complete when the last one arrives."""
+
+
+def allowed_claim_steps(current: ClaimState) -> list[ClaimStep]:
+    """The steps a person may take on a claim in this state, in the table's order."""
+    return [
+        step for step, (allowed_from, _to) in TRANSITIONS.items() if current in allowed_from and step not in AUTOMATIC
+    ]

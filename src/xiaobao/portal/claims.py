@@ -1,0 +1,157 @@
+"""Claims on the portal (CLM-3): apply, send each missing document, follow the claim, book a home visit.
+
+The claimant is signed in, or checked their phone with a one-time code (the same first two steps as a
+complaint). Thin: read a form, call one action or selector, render.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xiaobao.claims import actions, selectors
+from xiaobao.claims.actions import NewClaim
+from xiaobao.claims.labels import CLAIM_CLOCK_TEXT, CLAIM_STATE_TEXT, CLAIM_TYPE_TEXT, GREEN_TEXT
+from xiaobao.claims.models import Claim
+from xiaobao.identity.models import Insurer
+from xiaobao.kernel.actors import Actor
+from xiaobao.kernel.errors import DomainError, NotFound
+from xiaobao.ops.i18n import message_of
+from xiaobao.portal.forms import ClaimForm, HomeVisitForm
+from xiaobao.portal.session import consumer_actor
+
+
+def _kinds() -> list[tuple[str, str]]:
+    return [
+        (f"{line}/{kind}", str(CLAIM_TYPE_TEXT.get((line, kind), f"{line} / {kind}")))
+        for line, kind in selectors.claim_kinds()
+    ]
+
+
+def claim_apply(request: HttpRequest, code: str) -> HttpResponse:
+    company = get_object_or_404(Insurer, code=code)
+    actor = consumer_actor(request)
+    if actor is None:
+        return HttpResponseRedirect(f"{reverse('portal:file_start', args=[code])}?for=claim")
+    form = ClaimForm(request.POST or None, kinds=_kinds())
+    token = request.POST.get("token") or uuid.uuid4().hex
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        line, _sep, kind = data["kind"].partition("/")
+        try:
+            claim = actions.claim_report(
+                actor=actor,
+                insurer_id=company.pk,
+                idempotency_key=f"portal:{token}",
+                data=NewClaim(
+                    policy_number=data["policy_number"],
+                    product_line=line,
+                    claim_type=kind,
+                    incident_date=data["incident_date"],
+                    incident_region=data["incident_region"],
+                    description=data["description"],
+                    amount_claimed=data["amount_claimed"],
+                    beneficiary_name=data["beneficiary_name"],
+                ),
+            )
+        except DomainError as refused:
+            form.add_error(None, message_of(refused))
+        else:
+            messages.success(
+                request, _("We have received your claim. Its number is %(reference)s.") % {"reference": claim.reference}
+            )
+            return HttpResponseRedirect(reverse("portal:claim", args=[claim.reference]))
+    return render(
+        request,
+        "portal/claim_apply.html",
+        {"insurer": company, "form": form, "token": token},
+        status=400 if form.errors else 200,
+    )
+
+
+def _own(request: HttpRequest, reference: str) -> tuple[Actor, Claim]:
+    """The claimant's own claim; anything else is a 404, as for an unknown number."""
+    actor = consumer_actor(request)
+    claim = Claim.objects.filter(reference=reference).only("pk").first()
+    if actor is None or claim is None:
+        raise Http404
+    return actor, claim
+
+
+def claim_follow(
+    request: HttpRequest, reference: str, *, error: str = "", visit_form: HomeVisitForm | None = None
+) -> HttpResponse:
+    actor, found = _own(request, reference)
+    try:
+        view = selectors.claim_follow(actor, found.pk)
+    except NotFound:
+        raise Http404 from None
+    claim = view.claim
+    next_date = view.next_date
+    return render(
+        request,
+        "portal/claim.html",
+        {
+            "view": view,
+            "claim": claim,
+            "state_text": CLAIM_STATE_TEXT.get(claim.state, claim.state),
+            "next_date": next_date,
+            "next_text": CLAIM_CLOCK_TEXT.get(next_date.clock, "") if next_date else "",
+            "green": [GREEN_TEXT.get(r, r) for r in claim.green_channel],
+            "can_book_visit": bool(claim.green_channel) and claim.state not in selectors.CLOSED,
+            "visit_form": visit_form or HomeVisitForm(),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+def claim_upload(request: HttpRequest, reference: str) -> HttpResponse:
+    """Each missing document has its own file field (``doc-<code>``); every chosen file is sent."""
+    actor, found = _own(request, reference)
+    chosen = [
+        (name.removeprefix("doc-"), upload)
+        for name in request.FILES
+        if name.startswith("doc-") and (upload := request.FILES.get(name)) is not None
+    ]
+    if not chosen:
+        return claim_follow(request, reference, error=_("Choose at least one file to send."))
+    sent = 0
+    for item_code, upload in chosen:
+        try:
+            actions.claim_receive_document(
+                actor=actor, claim_id=found.pk, item_code=item_code, name=upload.name or "file", content=upload.read()
+            )
+        except NotFound:
+            raise Http404 from None
+        except DomainError as refused:
+            # Files already sent are kept (each is its own step); the page says which one was refused.
+            return claim_follow(request, reference, error=f"{upload.name}: {message_of(refused)}")
+        sent += 1
+    messages.success(request, _("Thank you. We have received %(count)s file(s).") % {"count": sent})
+    return HttpResponseRedirect(reverse("portal:claim", args=[reference]))
+
+
+@require_POST
+def claim_home_visit(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = _own(request, reference)
+    form = HomeVisitForm(request.POST)
+    if not form.is_valid():
+        return claim_follow(request, reference, error=_("Please choose a day."), visit_form=form)
+    try:
+        actions.claim_book_home_visit(
+            actor=actor, claim_id=found.pk, day=form.cleaned_data["day"], note=form.cleaned_data["note"]
+        )
+    except NotFound:
+        raise Http404 from None
+    except DomainError as refused:
+        return claim_follow(request, reference, error=message_of(refused), visit_form=form)
+    messages.success(request, _("Your home visit is booked. We will call you the day before."))
+    return HttpResponseRedirect(reverse("portal:claim", args=[reference]))

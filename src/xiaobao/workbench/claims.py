@@ -1,0 +1,191 @@
+"""The adjuster's pages: the claims queue (green channel first) and the claim page with its steps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xiaobao.claims import actions, selectors
+from xiaobao.claims.domain.lifecycle import ClaimState
+from xiaobao.claims.labels import CLAIM_CLOCK_TEXT, CLAIM_STATE_TEXT, CLAIM_STEP_TEXT, GREEN_TEXT
+from xiaobao.identity.domain.permissions import Permission, staff_may
+from xiaobao.kernel.actors import Actor
+from xiaobao.kernel.errors import DomainError, InvalidInput, NotFound
+from xiaobao.kernel.i18n import _ as mark
+from xiaobao.ops.i18n import message_of
+from xiaobao.workbench.labels import CLOCK_TEXT, days_text
+from xiaobao.workbench.staff import staff_only
+
+Form = Mapping[str, Any]
+
+
+def _amount(form: Form) -> Decimal:
+    try:
+        return Decimal(str(form.get("amount", "")).replace(",", "").strip())
+    except InvalidOperation:
+        raise InvalidInput(mark("Enter the amount in yuan, for example 1200.50.")) from None
+
+
+def _day(form: Form) -> date:
+    try:
+        return date.fromisoformat(str(form.get("day", "")))
+    except ValueError:
+        raise InvalidInput(mark("Enter the day as YYYY-MM-DD.")) from None
+
+
+def _receive(actor: Actor, pk: int, form: Form, files: Any) -> Any:
+    upload = files.get("file")
+    if upload is None:
+        raise InvalidInput(mark("Choose the file to add."))
+    return actions.claim_receive_document(
+        actor=actor, claim_id=pk, item_code=form.get("item_code", ""), name=upload.name or "file", content=upload.read()
+    )
+
+
+CLAIM_STEPS: dict[str, Callable[[Actor, int, Form, Any], Any]] = {
+    "request_documents": lambda a, pk, f, _files: actions.claim_request_documents(
+        actor=a,
+        claim_id=pk,
+        items=(f.getlist("items") if hasattr(f, "getlist") else None) or None,
+        new_fact=f.get("new_fact", ""),
+    ),
+    "assess": lambda a, pk, f, _files: actions.claim_assess(actor=a, claim_id=pk),
+    "pause": lambda a, pk, f, _files: actions.claim_pause(actor=a, claim_id=pk, reason=f.get("reason", "")),
+    "resume": lambda a, pk, f, _files: actions.claim_resume(actor=a, claim_id=pk),
+    "agree_amount": lambda a, pk, f, _files: actions.claim_agree_amount(actor=a, claim_id=pk, amount=_amount(f)),
+    "pay": lambda a, pk, f, _files: actions.claim_pay(actor=a, claim_id=pk),
+    "refuse": lambda a, pk, f, _files: actions.claim_refuse(
+        actor=a, claim_id=pk, reasons=f.get("reasons", ""), basis=f.get("basis", "")
+    ),
+    "advance_payment": lambda a, pk, f, _files: actions.claim_advance_payment(actor=a, claim_id=pk, amount=_amount(f)),
+    "receive_document": _receive,
+    "home_visit": lambda a, pk, f, _files: actions.claim_book_home_visit(
+        actor=a, claim_id=pk, day=_day(f), note=f.get("note", "")
+    ),
+}
+
+
+def present_date(next_date: selectors.NextDate | None) -> dict[str, Any] | None:
+    """A claim's next date in words and colour (never colour alone)."""
+    if next_date is None:
+        return None
+    state = next_date.clock_state.value
+    return {
+        "date": next_date,
+        "what": CLAIM_CLOCK_TEXT.get(next_date.clock, next_date.clock),
+        "days_text": days_text(next_date.days_left),
+        "clock_text": CLOCK_TEXT.get(state, state),
+        "clock_class": "clock-" + state.replace(" ", "-"),
+    }
+
+
+@staff_only
+def claim_queue(request: HttpRequest, actor: Actor) -> HttpResponse:
+    if not staff_may(actor, Permission.HANDLE_CLAIMS):
+        raise Http404
+    state = request.GET.get("state")
+    rows = selectors.claim_queue(
+        actor,
+        state=state if state in {s.value for s in ClaimState} else None,
+        green_only=request.GET.get("green") == "1",
+    )
+    return render(
+        request,
+        "workbench/claims.html",
+        {
+            "rows": [
+                {
+                    "claim": row.claim,
+                    "next": present_date(row.next_date),
+                    "state_text": CLAIM_STATE_TEXT.get(row.claim.state, row.claim.state),
+                    "green": [GREEN_TEXT.get(r, r) for r in row.claim.green_channel],
+                }
+                for row in rows
+            ],
+            "states": CLAIM_STATE_TEXT,
+            "state": state,
+            "green_only": request.GET.get("green") == "1",
+            "actor": actor,
+        },
+    )
+
+
+@staff_only
+def claim_case(request: HttpRequest, actor: Actor, claim_id: int, *, error: str = "", form: Any = None) -> HttpResponse:
+    try:
+        view = selectors.claim_case(actor, claim_id)
+    except NotFound:
+        raise Http404 from None
+    may_handle = staff_may(actor, Permission.HANDLE_CLAIMS)
+    steps = list(view.steps) if may_handle else []
+    if may_handle and view.claim.state in {"reported", "documents_requested", "assessing"}:
+        steps.append("receive_document")
+    if may_handle and view.claim.green_channel and view.claim.state not in selectors.CLOSED:
+        steps.append("home_visit")
+    return render(
+        request,
+        "workbench/claim.html",
+        {
+            "view": view,
+            "claim": view.claim,
+            "next": present_date(view.next_date),
+            "state_text": CLAIM_STATE_TEXT.get(view.claim.state, view.claim.state),
+            "green": [GREEN_TEXT.get(r, r) for r in view.claim.green_channel],
+            "steps": steps,
+            "step_text": CLAIM_STEP_TEXT,
+            "clock_text": CLAIM_CLOCK_TEXT,
+            "checklist": _checklist(view.claim),
+            "first_request": not view.requests,
+            "error": error,
+            "form": form or {},
+            "actor": actor,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _checklist(claim: Any) -> list[tuple[str, str, str]]:
+    codes = [entry.code for entry in actions.checklist(claim)]
+    return [(code, name, text) for code, (name, text) in zip(codes, actions.explained(claim, codes), strict=True)]
+
+
+@require_POST
+@staff_only
+def claim_step(request: HttpRequest, actor: Actor, claim_id: int, step: str) -> HttpResponse:
+    if step not in CLAIM_STEPS:
+        raise Http404
+    try:
+        CLAIM_STEPS[step](actor, claim_id, request.POST, request.FILES)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as refused:
+        # Nothing was saved; the page comes back with the reason and everything that was typed.
+        return claim_case(request, claim_id, error=message_of(refused), form={"step": step, **request.POST.dict()})
+    messages.success(request, _("Done: %(step)s.") % {"step": CLAIM_STEP_TEXT.get(step, step)})
+    return HttpResponseRedirect(reverse("workbench:claim", args=[claim_id]))
+
+
+@staff_only
+def claim_document(request: HttpRequest, actor: Actor, claim_id: int, document_id: int) -> HttpResponse:
+    """A document of a claim the reader may see, served through the access check (never a public URL)."""
+    try:
+        view = selectors.claim_case(actor, claim_id)
+    except NotFound:
+        raise Http404 from None
+    document = next((d for d in view.documents if d.pk == document_id), None)
+    if document is None:
+        raise Http404
+    with document.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=document.content_type)
+    response["Content-Disposition"] = f'inline; filename="{view.claim.reference}-{document.item_code}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
