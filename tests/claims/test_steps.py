@@ -197,3 +197,27 @@ def _complete(desk: Desk) -> Claim:
     claim = report(desk)
     send_all(desk, claim, HOSPITAL_ITEMS)
     return claim
+
+
+def test_a_date_in_a_year_without_a_calendar_is_provisional_until_the_year_is_loaded(
+    desk: Desk, clock: SettableClock
+) -> None:
+    from xiaobao.calendars.models import CalendarDay, CalendarYear
+    from xiaobao.calendars.selectors import business_calendar
+
+    clock.advance(days=268)  # 2026-11-25: the 60-day advance clock ends in 2027, not yet published
+    claim = report(desk)
+    advance = clock_of(claim, "advance_payment")
+    assert (advance.due, advance.provisional) == (date(2027, 1, 24), True)  # the earliest it can be
+    assert actions.claims_sweep().confirmed == 0
+
+    year = CalendarYear.objects.create(year=2027, source="国务院办公厅通知（测试）")
+    CalendarDay.objects.create(calendar_year=year, date=date(2027, 1, 1), kind=CalendarDay.HOLIDAY, name="元旦")
+    business_calendar.cache_clear()
+    try:
+        assert actions.claims_sweep().confirmed == 1
+        advance.refresh_from_db()
+        assert (advance.due, advance.provisional) == (date(2027, 1, 25), False)  # 01-24 is a Sunday: rolled on
+    finally:
+        CalendarYear.objects.filter(year=2027).delete()
+        business_calendar.cache_clear()

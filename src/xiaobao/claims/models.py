@@ -107,6 +107,8 @@ class ClaimDeadline(models.Model):
     rule_id = models.CharField(max_length=24)
     length = models.PositiveSmallIntegerField()
     paused_days = models.PositiveSmallIntegerField(default=0)
+    provisional = models.BooleanField(default=False)
+    """The due date's year had no published calendar: the earliest possible date, recomputed by the sweep."""
     start = models.DateField()
     due = models.DateField()
     target = models.DateField()

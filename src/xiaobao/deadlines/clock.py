@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from xiaobao.deadlines.rules import DEFAULT, Rule, RuleSet, Unit
-from xiaobao.kernel.calendar import BusinessCalendar
+from xiaobao.kernel.calendar import BusinessCalendar, CalendarYearNotLoaded
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,33 @@ def due_date(
         return calendar.next_working_day(last)
     calendar.is_working_day(last)  # a year the calendar does not hold is an error, rolled or not
     return last
+
+
+def provisional_due_date(
+    rule: Rule,
+    start: date,
+    calendar: BusinessCalendar,
+    *,
+    paused_days: int = 0,
+    rules: RuleSet = DEFAULT,
+) -> tuple[date, bool]:
+    """The due date, or — when it falls in a year whose State Council schedule is not yet published — the
+    earliest it can be, flagged provisional: calendar days without the roll-forward, working days counting
+    weekends only. Never later than the true date, so nobody is told a date the law would not keep.
+    Recompute once the year is loaded (RULES.md: a date outside the calendar is never a silent guess)."""
+    try:
+        return due_date(rule, start, calendar, paused_days=paused_days, rules=rules), False
+    except CalendarYearNotLoaded:
+        pass
+    length = rules.total_length(rule) + paused_days
+    if rule.unit is Unit.CALENDAR_DAYS:
+        return start + timedelta(days=length), True
+    day = start
+    while length > 0:
+        day += timedelta(days=1)
+        if (calendar.holds(day) and calendar.is_working_day(day)) or (not calendar.holds(day) and day.weekday() < 5):
+            length -= 1
+    return day, True
 
 
 def compute(

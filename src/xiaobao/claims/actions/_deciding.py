@@ -8,7 +8,7 @@ from django.db import transaction
 
 from xiaobao.audit.recorder import record
 from xiaobao.claims import access, events
-from xiaobao.claims.actions._shared import _close_clock, _due, _open_clock, _step, _target, _tell
+from xiaobao.claims.actions._shared import _close_clock, _open_clock, _recompute, _step, _tell
 from xiaobao.claims.domain import clocks
 from xiaobao.claims.domain.lifecycle import ClaimState, ClaimStep, next_claim_state
 from xiaobao.claims.models import Claim, ClaimDeadline
@@ -73,17 +73,9 @@ def claim_resume(*, actor: Actor, claim_id: int) -> Claim:
     )
     for deadline in decision:
         deadline.paused_days += days
-        deadline.due = _due(deadline.rule_id, deadline.start, deadline.length, deadline.paused_days)
-        deadline.target = _target(
-            claim,
-            deadline.rule_id,
-            deadline.length,
-            start=deadline.start,
-            due=deadline.due,
-            paused_days=deadline.paused_days,
-        )
+        _recompute(claim, deadline)
         deadline.state = ClaimDeadline.RUNNING
-        deadline.save(update_fields=["paused_days", "due", "target", "state"])
+        deadline.save(update_fields=["paused_days", "due", "target", "provisional", "state"])
     record(
         event_type=events.RESUMED,
         actor=actor,

@@ -11,7 +11,7 @@ from xiaobao.claims import access
 from xiaobao.claims.domain import clocks, documents
 from xiaobao.claims.domain.lifecycle import ClaimState, ClaimStep, next_claim_state
 from xiaobao.claims.models import ChecklistItem, Claim, ClaimDeadline
-from xiaobao.deadlines.clock import due_date
+from xiaobao.deadlines.clock import provisional_due_date
 from xiaobao.deadlines.rules import DEFAULT as RULES
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.identity.models import Staff
@@ -46,9 +46,22 @@ def _step(claim: Claim, step: ClaimStep, *fields: str) -> tuple[str, str]:
     return old, claim.state
 
 
-def _due(rule_id: str, start: date, length: int, paused_days: int = 0) -> date:
+def _due(rule_id: str, start: date, length: int, paused_days: int = 0) -> tuple[date, bool]:
+    """(due date, provisional): provisional while the date's year has no published calendar yet."""
     rules = RULES.with_lengths({rule_id: length}) if length != RULES[rule_id].length else RULES
-    return due_date(rules[rule_id], start, business_calendar(), rules=rules, paused_days=paused_days)
+    return provisional_due_date(rules[rule_id], start, business_calendar(), rules=rules, paused_days=paused_days)
+
+
+def _recompute(claim: Claim, deadline: ClaimDeadline) -> None:
+    deadline.due, deadline.provisional = _due(deadline.rule_id, deadline.start, deadline.length, deadline.paused_days)
+    deadline.target = _target(
+        claim,
+        deadline.rule_id,
+        deadline.length,
+        start=deadline.start,
+        due=deadline.due,
+        paused_days=deadline.paused_days,
+    )
 
 
 def _target(claim: Claim, rule_id: str, length: int, *, start: date, due: date, paused_days: int = 0) -> date:
@@ -61,8 +74,9 @@ def _open_clock(
     claim: Claim, which: clocks.ClaimClock, rule_id: str, start: date, *, length: int | None = None
 ) -> ClaimDeadline:
     length = length or RULES[rule_id].length
-    due = _due(rule_id, start, length)
+    due, provisional = _due(rule_id, start, length)
     return ClaimDeadline.objects.create(
+        provisional=provisional,
         claim=claim,
         insurer_id_copy=claim.insurer_id,
         clock=which.value,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from xiaobao.audit.recorder import record
 from xiaobao.claims import events
-from xiaobao.claims.actions._shared import _staff_with
+from xiaobao.claims.actions._shared import _recompute, _staff_with
 from xiaobao.claims.models import ClaimDeadline, ClaimReminderSent
 from xiaobao.kernel.actors import SYSTEM, Role
 from xiaobao.notifications.actions import tell_staff
@@ -22,6 +22,7 @@ from xiaobao.ops import clock
 class ClaimSweepResult:
     reminded: int = 0
     escalated: int = 0
+    confirmed: int = 0
 
 
 def claims_sweep(*, reminder_days: tuple[int, ...] | None = None) -> ClaimSweepResult:
@@ -29,7 +30,7 @@ def claims_sweep(*, reminder_days: tuple[int, ...] | None = None) -> ClaimSweepR
     supervisors while none is assigned), one escalation to supervisors and compliance once overdue.
     Each claim is its own transaction."""
     thresholds = tuple(sorted(reminder_days or settings.XIAOBAO_REMINDER_DAYS))
-    result = ClaimSweepResult()
+    result = ClaimSweepResult(confirmed=_confirm_provisional())
     today = clock.today()
     horizon = today + timedelta(days=max(thresholds))
     due_soon = ClaimDeadline.objects.filter(active=True, state=ClaimDeadline.RUNNING, due__lte=horizon)
@@ -81,3 +82,16 @@ def claims_sweep(*, reminder_days: tuple[int, ...] | None = None) -> ClaimSweepR
                 new={"clock": deadline.clock, "kind": kind, "due": deadline.due.isoformat(), "days_left": days_left},
             )
     return result
+
+
+def _confirm_provisional() -> int:
+    """Dates computed before their year's calendar was published, computed again now it may be."""
+    confirmed = 0
+    for deadline_id in list(ClaimDeadline.objects.filter(active=True, provisional=True).values_list("pk", flat=True)):
+        with transaction.atomic():
+            deadline = ClaimDeadline.objects.select_for_update().select_related("claim").get(pk=deadline_id)
+            _recompute(deadline.claim, deadline)
+            if not deadline.provisional:
+                deadline.save(update_fields=["due", "target", "provisional"])
+                confirmed += 1
+    return confirmed
