@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from xiaobao.claims import actions, selectors
@@ -20,7 +20,7 @@ from xiaobao.claims.labels import CLAIM_CLOCK_TEXT, CLAIM_STATE_TEXT, CLAIM_STEP
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import DomainError, InvalidInput, NotFound
-from xiaobao.kernel.i18n import _ as mark
+from xiaobao.kernel.i18n import _
 from xiaobao.ops.i18n import message_of
 from xiaobao.workbench.labels import CLOCK_TEXT, days_text
 from xiaobao.workbench.staff import staff_only
@@ -32,20 +32,20 @@ def _amount(form: Form) -> Decimal:
     try:
         return Decimal(str(form.get("amount", "")).replace(",", "").strip())
     except InvalidOperation:
-        raise InvalidInput(mark("Enter the amount in yuan, for example 1200.50.")) from None
+        raise InvalidInput(_("Enter the amount in yuan, for example 1200.50.")) from None
 
 
 def _day(form: Form) -> date:
     try:
         return date.fromisoformat(str(form.get("day", "")))
     except ValueError:
-        raise InvalidInput(mark("Enter the day as YYYY-MM-DD.")) from None
+        raise InvalidInput(_("Enter the day as YYYY-MM-DD.")) from None
 
 
 def _receive(actor: Actor, pk: int, form: Form, files: Any) -> Any:
     upload = files.get("file")
     if upload is None:
-        raise InvalidInput(mark("Choose the file to add."))
+        raise InvalidInput(_("Choose the file to add."))
     return actions.claim_receive_document(
         actor=actor, claim_id=pk, item_code=form.get("item_code", ""), name=upload.name or "file", content=upload.read()
     )
@@ -170,7 +170,7 @@ def claim_step(request: HttpRequest, actor: Actor, claim_id: int, step: str) -> 
     except DomainError as refused:
         # Nothing was saved; the page comes back with the reason and everything that was typed.
         return claim_case(request, claim_id, error=message_of(refused), form={"step": step, **request.POST.dict()})
-    messages.success(request, _("Done: %(step)s.") % {"step": CLAIM_STEP_TEXT.get(step, step)})
+    messages.success(request, gettext("Done: %(step)s.") % {"step": CLAIM_STEP_TEXT.get(step, step)})
     return HttpResponseRedirect(reverse("workbench:claim", args=[claim_id]))
 
 
