@@ -61,12 +61,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture
 def seeded_calendar(transactional_db: None) -> None:
-    """Transactional tests start from a flushed database: put the migration's calendar seed back."""
+    """Transactional tests start from a flushed database: put the migrations' seeds back (the calendar,
+    the claims document checklists)."""
     from django.apps import apps
 
     from xiaobao.calendars.models import CalendarYear
+    from xiaobao.claims.models import ChecklistItem
 
-    if CalendarYear.objects.exists():
-        return
-    seed = __import__("xiaobao.calendars.migrations.0002_seed_state_council_schedules", fromlist=["seed"]).seed
-    seed(apps, None)
+    if not CalendarYear.objects.exists():
+        seed = __import__("xiaobao.calendars.migrations.0002_seed_state_council_schedules", fromlist=["seed"]).seed
+        seed(apps, None)
+    if not ChecklistItem.objects.exists():
+        __import__("xiaobao.claims.migrations.0002_seed_checklists", fromlist=["seed"]).seed(apps, None)
