@@ -221,3 +221,16 @@ def test_a_date_in_a_year_without_a_calendar_is_provisional_until_the_year_is_lo
     finally:
         CalendarYear.objects.filter(year=2027).delete()
         business_calendar.cache_clear()
+
+
+def test_the_same_document_sent_twice_is_kept_once(desk: Desk) -> None:
+    claim = report(desk)
+    first = actions.claim_receive_document(
+        actor=desk.handler, claim_id=claim.pk, item_code="invoice", name="发票.pdf", content=PDF
+    )
+    again = actions.claim_receive_document(
+        actor=desk.handler, claim_id=claim.pk, item_code="invoice", name="发票(1).pdf", content=PDF
+    )
+    assert first.pk == again.pk
+    assert ClaimDocument.objects.filter(claim=claim).count() == 1
+    assert events_of(claim).count("claim.document_received") == 1

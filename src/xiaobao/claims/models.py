@@ -85,6 +85,11 @@ class ClaimDocument(models.Model):
     sha256 = models.CharField(max_length=64)
     received_at = models.DateTimeField()
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "item_code", "sha256"], name="claim_document_once"),
+        ]
+
 
 class DocumentRequest(models.Model):
     """One request for documents (CLM-T1): the first lists everything; later ones carry their new fact."""

@@ -80,7 +80,8 @@ def claim_request_documents(
 def claim_receive_document(*, actor: Actor, claim_id: int, item_code: str, name: str, content: bytes) -> ClaimDocument:
     """A document arrives (portal, API, counter); once nothing is missing the decision clock starts (CLM-T2/T6).
 
-    The type is checked from the content, not the name; the file is kept with its SHA-256.
+    The type is checked from the content, not the name; the file is kept with its SHA-256. The same file sent
+    again for the same item returns the document already kept.
     """
     claim = _for_claimant_or_staff(actor, claim_id)
     if ClaimState(claim.state) not in {ClaimState.REPORTED, ClaimState.DOCUMENTS_REQUESTED, ClaimState.ASSESSING}:
@@ -91,6 +92,9 @@ def claim_receive_document(*, actor: Actor, claim_id: int, item_code: str, name:
         raise InvalidInput(_("That is not a document this claim needs."))
     content_type = check_file(name, len(content), content[:16])
     digest = hashlib.sha256(content).hexdigest()
+    already = ClaimDocument.objects.filter(claim=claim, item_code=item_code, sha256=digest).first()
+    if already is not None:  # a retried upload (a lost answer, a double click): kept once
+        return already
     document = ClaimDocument(
         claim=claim,
         item_code=item_code,
