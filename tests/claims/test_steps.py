@@ -234,3 +234,22 @@ def test_the_same_document_sent_twice_is_kept_once(desk: Desk) -> None:
     assert first.pk == again.pk
     assert ClaimDocument.objects.filter(claim=claim).count() == 1
     assert events_of(claim).count("claim.document_received") == 1
+
+
+def test_booking_a_home_visit_follows_the_matrix(desk: Desk) -> None:
+    cast = Cast.build(desk.world, Role.HANDLER)
+    elder = desk.world.ours.consumer(name="赵大爷", resident_id=ELDER_RESIDENT_ID)
+
+    def attempt(actor: Actor) -> object:
+        claim = actions.claim_report(
+            actor=desk.handler, insurer_id=desk.world.ours.insurer.pk, claimant_id=elder.pk, data=new_claim()
+        )
+        return actions.claim_book_home_visit(actor=actor, claim_id=claim.pk, day=date(2026, 3, 5))
+
+    # The cast's consumer is not the claimant: refused like everyone outside the insurer's claims staff.
+    assert_matrix(cast, attempt, {"staff_with_role"})
+    assert actions.claim_book_home_visit(
+        actor=Actor(kind=ActorKind.CONSUMER, consumer_id=elder.pk),
+        claim_id=Claim.objects.filter(claimant=elder).first().pk,  # type: ignore[union-attr]
+        day=date(2026, 3, 5),
+    )

@@ -87,6 +87,7 @@ def load() -> DemoResult:
         _load_mediation()
         _load_consumers()
         _load_complaints()
+        _load_claims()
     return DemoResult(created=True, logins=_logins())
 
 
@@ -308,3 +309,59 @@ def _load_complaints() -> None:
                     remedy="五个工作日内补付差额。",
                 ),
             )
+
+
+def _load_claims() -> None:
+    """Claims worth opening: a green-channel claim waiting for documents, one being assessed, one paid."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from xiaobao.claims import actions as claim_actions
+    from xiaobao.claims.actions import NewClaim
+    from xiaobao.identity.models import Consumer
+    from xiaobao.ops import clock
+
+    insurer = Insurer.objects.get(code=INSURERS[0]["code"])
+    elder, blind, newcomer = (
+        Consumer.objects.get(user__username=f"consumer.{u}") for u in ("elder", "blind", "newcomer")
+    )
+    today = clock.today()
+    cases = [
+        (elder, "accident", "injury", "210102", "在小区门口摔倒，左腿骨折。", "3200.00", "requested"),
+        (
+            newcomer,
+            "motor",
+            "vehicle_damage",
+            "210211",
+            "Rear-ended at a red light; bumper and lights broken.",
+            "6400.00",
+            "assessing",
+        ),
+        (blind, "medical", "hospitalisation", "210302", "肺炎住院 6 天。", "9800.00", "paid"),
+    ]
+    for consumer, line, kind, region, text, amount, stage in cases:
+        claim = claim_actions.claim_report(
+            actor=SYSTEM,
+            insurer_id=insurer.pk,
+            claimant_id=consumer.pk,
+            data=NewClaim(
+                policy_number=f"DEMO-{line.upper()}-001",
+                product_line=line,
+                claim_type=kind,
+                incident_date=max(date(today.year, 1, 1), today - timedelta(days=10)),
+                incident_region=region,
+                description=text,
+                amount_claimed=Decimal(amount),
+            ),
+        )
+        if stage == "requested":
+            claim_actions.claim_request_documents(actor=SYSTEM, claim_id=claim.pk)
+            continue
+        for code in claim_actions.missing(claim):
+            claim_actions.claim_receive_document(
+                actor=SYSTEM, claim_id=claim.pk, item_code=code, name=f"{code}.pdf", content=b"%PDF-1.4 demo"
+            )
+        claim_actions.claim_assess(actor=SYSTEM, claim_id=claim.pk)
+        if stage == "paid":
+            claim_actions.claim_agree_amount(actor=SYSTEM, claim_id=claim.pk, amount=Decimal("9200.00"))
+            claim_actions.claim_pay(actor=SYSTEM, claim_id=claim.pk)
