@@ -20,3 +20,4 @@ RESUMED = event_type("claim.resumed", _("assessment continues"), visible_to_cons
 HOME_VISIT_BOOKED = event_type("claim.home_visit_booked", _("home visit booked"), visible_to_consumer=True)
 REMINDED = event_type("claim.reminded", _("deadline reminder sent to staff"))
 ESCALATED = event_type("claim.escalated", _("overdue: escalated to supervisors and compliance"))
+CHECKLIST_CHANGED = event_type("claim.checklist_changed", _("document checklist changed"))

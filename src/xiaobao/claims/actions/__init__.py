@@ -7,6 +7,7 @@ one transaction.
 
 from __future__ import annotations
 
+from xiaobao.claims.actions._checklists import checklist_item_save
 from xiaobao.claims.actions._deciding import (
     claim_advance_payment,
     claim_agree_amount,
@@ -27,6 +28,7 @@ __all__ = [
     "ClaimSweepResult",
     "NewClaim",
     "checklist",
+    "checklist_item_save",
     "claim_advance_payment",
     "claim_agree_amount",
     "claim_assess",

@@ -37,7 +37,7 @@ def claims_sweep(*, reminder_days: tuple[int, ...] | None = None) -> ClaimSweepR
     for deadline_id in list(due_soon.order_by("due").values_list("pk", flat=True)):
         with transaction.atomic():
             deadline = (
-                ClaimDeadline.objects.select_for_update()
+                ClaimDeadline.objects.select_for_update(of=("self",))
                 .select_related("claim", "claim__adjuster__user")
                 .filter(pk=deadline_id, active=True, state=ClaimDeadline.RUNNING)
                 .first()
