@@ -150,3 +150,27 @@ def test_system_actions_run_without_a_staff_identity(desk: Desk) -> None:
     complaint = desk.in_state("registered")
     actions.complaint_accept(actor=SYSTEM, complaint_id=complaint.pk)
     assert Complaint.objects.get(pk=complaint.pk).state == "accepted"
+
+
+def test_a_complaint_due_in_a_year_without_a_calendar_is_registered_with_a_provisional_date(
+    desk: Desk, clock: SettableClock
+) -> None:
+    from xiaobao.calendars.models import CalendarDay, CalendarYear
+    from xiaobao.calendars.selectors import business_calendar
+
+    clock.set("2026-12-20 10:00")
+    complaint = desk.register(received_at=clock.now())
+    deadline = Deadline.objects.get(complaint=complaint, active=True)
+    assert (deadline.due, deadline.provisional) == (date(2027, 1, 4), True)  # 15 days, no roll-forward known
+    assert actions.complaints_sweep().confirmed == 0
+
+    year = CalendarYear.objects.create(year=2027, source="国务院办公厅通知（测试）")
+    CalendarDay.objects.create(calendar_year=year, date=date(2027, 1, 4), kind=CalendarDay.HOLIDAY, name="测试")
+    business_calendar.cache_clear()
+    try:
+        assert actions.complaints_sweep().confirmed == 1
+        deadline.refresh_from_db()
+        assert (deadline.due, deadline.provisional) == (date(2027, 1, 5), False)
+    finally:
+        CalendarYear.objects.filter(year=2027).delete()
+        business_calendar.cache_clear()

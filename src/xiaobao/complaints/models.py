@@ -122,6 +122,8 @@ class Deadline(models.Model):
     start = models.DateField()
     due = models.DateField()
     paused_days = models.PositiveIntegerField(default=0)
+    provisional = models.BooleanField(default=False)
+    """The due date's year had no published calendar: the earliest possible date, recomputed by the sweep."""
     state = models.CharField(
         max_length=12, choices=[(s, s) for s in (RUNNING, PAUSED, MET, MISSED, SUPERSEDED)], default=RUNNING
     )

@@ -66,9 +66,9 @@ def complaint_request_review(*, actor: Actor, complaint_id: int, grounds: str = 
     next_state(State(complaint.state), Step.REQUEST_REVIEW)
     assert complaint.notified_at is not None
     notified_on = clock.statutory_date_of(complaint.notified_at)
-    window = deadline_clock.due_date(RULES["CMP-N2-REQUEST"], notified_on, business_calendar())
+    window, provisional = deadline_clock.provisional_due_date(RULES["CMP-N2-REQUEST"], notified_on, business_calendar())
     today = clock.today()
-    if today > window:
+    if today > window and not provisional:  # the consumer's window: never closed on a guessed date
         raise ReviewWindowClosed()
     complaint.review_requested_on = today
     old, new = _step(complaint, Step.REQUEST_REVIEW, "review_requested_on")

@@ -15,10 +15,12 @@ from xiaobao.complaints.models import (
 )
 from xiaobao.deadlines import clock as deadline_clock
 from xiaobao.deadlines.rules import DEFAULT as RULES
+from xiaobao.deadlines.rules import Unit
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.identity.models import Staff
 from xiaobao.identity.selectors import staff_with
 from xiaobao.kernel.actors import Actor, ActorKind, Role
+from xiaobao.kernel.calendar import CalendarYearNotLoaded
 from xiaobao.kernel.errors import NotFound
 from xiaobao.kernel.i18n import _
 from xiaobao.ops import clock
@@ -41,9 +43,26 @@ def _pauses(complaint: Complaint, since: date) -> list[deadline_clock.Pause]:
     ]
 
 
-def _compute(complaint: Complaint, rule_id: str, start: date, *, new: bool = False) -> deadline_clock.Deadline:
+@dataclass(frozen=True)
+class Computed:
+    due: date
+    paused_days: int
+    provisional: bool = False
+
+
+def _compute(complaint: Complaint, rule_id: str, start: date, *, new: bool = False) -> Computed:
+    """The due date; provisional (the earliest it can be) when it falls in a year whose calendar is not
+    published yet — the sweep computes it again once the year is loaded."""
     pauses = [] if new else _pauses(complaint, start)
-    return deadline_clock.compute(RULES[rule_id], start, business_calendar(), pauses=pauses, today=clock.today())
+    rule, calendar, today = RULES[rule_id], business_calendar(), clock.today()
+    try:
+        computed = deadline_clock.compute(rule, start, calendar, pauses=pauses, today=today)
+    except CalendarYearNotLoaded:
+        # Calendar-day pauses count in full; for a working-day rule none are counted: earlier, never later.
+        paused = 0 if rule.unit is Unit.WORKING_DAYS else sum(p.days(max(today, p.start)) for p in pauses)
+        due, _ = deadline_clock.provisional_due_date(rule, start, calendar, paused_days=paused)
+        return Computed(due, paused, provisional=True)
+    return Computed(computed.due, computed.paused_days)
 
 
 def _open_deadline(
@@ -58,6 +77,7 @@ def _open_deadline(
         start=start,
         due=computed.due,
         paused_days=computed.paused_days,
+        provisional=computed.provisional,
         approved_by=approved_by,
     )
 
@@ -68,9 +88,9 @@ def _active_deadline(complaint: Complaint) -> Deadline:
 
 def _refresh(deadline: Deadline, complaint: Complaint, *, paused: bool) -> Deadline:
     computed = _compute(complaint, deadline.rule_id, deadline.start)
-    deadline.due, deadline.paused_days = computed.due, computed.paused_days
+    deadline.due, deadline.paused_days, deadline.provisional = computed.due, computed.paused_days, computed.provisional
     deadline.state = Deadline.PAUSED if paused else Deadline.RUNNING
-    deadline.save(update_fields=["due", "paused_days", "state"])
+    deadline.save(update_fields=["due", "paused_days", "provisional", "state"])
     return deadline
 
 

@@ -11,6 +11,7 @@ from xiaobao.audit.recorder import record
 from xiaobao.complaints import events
 from xiaobao.complaints.actions._extensions import complaint_apply_extension
 from xiaobao.complaints.actions._shared import (
+    _refresh,
     _staff_with,
 )
 from xiaobao.complaints.domain import clocks
@@ -29,6 +30,7 @@ class SweepResult:
     reminded: int = 0
     escalated: int = 0
     extensions_applied: int = 0
+    confirmed: int = 0
 
 
 def complaints_sweep(*, reminder_days: tuple[int, ...] | None = None) -> SweepResult:
@@ -43,7 +45,7 @@ def complaints_sweep(*, reminder_days: tuple[int, ...] | None = None) -> SweepRe
     from xiaobao.complaints.selectors import due_within
 
     thresholds = tuple(sorted(reminder_days or settings.XIAOBAO_REMINDER_DAYS))
-    result = SweepResult()
+    result = SweepResult(confirmed=_confirm_provisional())
     today = clock.today()
     for deadline_id in list(due_within(days=max(thresholds), today=today).values_list("pk", flat=True)):
         with transaction.atomic():
@@ -105,3 +107,14 @@ def _apply_told_extensions() -> int:
         complaint_apply_extension(actor=SYSTEM, extension_id=extension_id)
         applied += 1
     return applied
+
+
+def _confirm_provisional() -> int:
+    """Due dates computed before their year's calendar was published, computed again now it may be."""
+    confirmed = 0
+    for deadline_id in list(Deadline.objects.filter(active=True, provisional=True).values_list("pk", flat=True)):
+        with transaction.atomic():
+            deadline = Deadline.objects.select_for_update(of=("self",)).select_related("complaint").get(pk=deadline_id)
+            _refresh(deadline, deadline.complaint, paused=deadline.state == Deadline.PAUSED)
+            confirmed += not deadline.provisional
+    return confirmed
