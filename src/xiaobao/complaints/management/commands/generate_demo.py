@@ -20,7 +20,7 @@ from xiaobao.calendars.selectors import business_calendar
 from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
 from xiaobao.complaints.domain.lifecycle import State
 from xiaobao.complaints.models import Complaint, Deadline
-from xiaobao.deadlines.clock import due_date
+from xiaobao.deadlines.clock import provisional_due_date
 from xiaobao.deadlines.rules import DEFAULT
 from xiaobao.identity.models import Branch, Consumer, Insurer, Staff
 from xiaobao.kernel.clock import STATUTORY_ZONE
@@ -90,7 +90,8 @@ class Command(BaseCommand):
                             insurer_id_copy=c.insurer_id,
                             rule_id=rule.id,
                             start=c.received_on,
-                            due=due_date(rule, c.received_on, calendar),
+                            due=(computed := provisional_due_date(rule, c.received_on, calendar))[0],
+                            provisional=computed[1],
                             state=Deadline.PAUSED
                             if c.state == State.PAUSED
                             else (Deadline.MET if c.state == State.CLOSED else Deadline.RUNNING),
