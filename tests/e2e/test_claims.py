@@ -10,9 +10,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import assert_accessible, sign_in
-from tests.e2e.test_workbench import PASSWORD
 from tests.portal.conftest import PDF, latest_code
-from tests.support.world import make_tenant
+from tests.support.world import PASSWORD, make_tenant
 from xiaobao.claims.models import Claim, DocumentRequest
 from xiaobao.demo.data import ELDER_RESIDENT_ID
 from xiaobao.kernel.actors import Role

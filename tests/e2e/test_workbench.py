@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import assert_accessible, sign_in
-from tests.support.world import make_tenant
+from tests.support.world import PASSWORD, make_tenant
 from xiaobao.complaints import actions
 from xiaobao.complaints.actions import NewComplaint
 from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
@@ -17,8 +17,6 @@ from xiaobao.complaints.models import Complaint
 from xiaobao.kernel.actors import SYSTEM, Role
 from xiaobao.notifications.models import Notification
 from xiaobao.ops import clock
-
-PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture

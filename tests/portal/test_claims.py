@@ -4,6 +4,8 @@ another person's claim is a 404."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -14,6 +16,7 @@ from tests.support.world import fresh_resident_id
 from xiaobao.claims import actions
 from xiaobao.claims.models import Claim, ClaimDocument
 from xiaobao.kernel.actors import Role
+from xiaobao.ops import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +129,10 @@ def test_a_green_channel_claimant_books_a_home_visit(filer: Filer) -> None:
     filer.client.post(f"/claims/{claim.reference}/home-visit/", {"day": "2099-01-01"})
     claim.refresh_from_db()
     assert claim.home_visit_on is None
+
+    day = clock.today() + timedelta(days=2)
+    booked = filer.client.post(f"/claims/{claim.reference}/home-visit/", {"day": day.isoformat(), "note": "三楼"})
+    assert booked.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.home_visit_on, claim.home_visit_note) == (day, "三楼")
+    assert day.isoformat() in filer.client.get(f"/claims/{claim.reference}/").content.decode()

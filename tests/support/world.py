@@ -19,6 +19,8 @@ from xiaobao.identity.models import Branch, Consumer, Insurer, Partner, Staff
 from xiaobao.kernel.actors import SYSTEM, Actor, Role
 
 _counter = itertools.count(1)
+PASSWORD = "correct-horse-battery-staple"
+"""Every test staff member's password (the browser tests sign in with it)."""
 
 
 @dataclass
@@ -36,7 +38,7 @@ class Tenant:
             branch_id=(branch or self.city).pk,
             username=f"{self.insurer.code}-staff-{n}",
             display_name=f"Staff {n}",
-            password="correct-horse-battery-staple",
+            password=PASSWORD,
             roles=roles,
         )
         return staff, actor_for_user(staff.user)

@@ -10,7 +10,7 @@ from django.db.models import Case, IntegerField, Min, Q, QuerySet, Value, When
 
 from xiaobao.audit.timeline import TimelineEntry, timeline
 from xiaobao.claims import access
-from xiaobao.claims.actions import explained, missing
+from xiaobao.claims.actions import described, missing
 from xiaobao.claims.domain.clocks import ClaimClock
 from xiaobao.claims.domain.lifecycle import ClaimState, allowed_claim_steps
 from xiaobao.claims.models import ChecklistItem, Claim, ClaimDeadline
@@ -65,13 +65,12 @@ def next_date(deadlines: list[ClaimDeadline]) -> NextDate | None:
 
 def _view(claim: Claim, *, consumer_view: bool) -> ClaimView:
     deadlines = list(claim.deadlines.order_by("start", "pk"))
-    still_needed = missing(claim) if claim.state not in CLOSED else []
-    names = explained(claim, still_needed)
+    still_needed = described(claim, missing(claim)) if claim.state not in CLOSED else []
     return ClaimView(
         claim=claim,
         next_date=next_date(deadlines),
         deadlines=deadlines,
-        missing=[(code, name, text) for code, (name, text) in zip(still_needed, names, strict=True)],
+        missing=still_needed,
         documents=list(claim.documents.order_by("received_at")),
         requests=list(claim.document_requests.order_by("requested_at")),
         timeline=timeline(claim, consumer_view=consumer_view),
@@ -125,9 +124,15 @@ def claim_kinds() -> list[tuple[str, str]]:
     return [(line, kind) for line, kind in pairs]
 
 
-def claims_about(actor: Actor, claim_reference: str, insurer_id: int) -> list[ClaimView]:
+@dataclass(frozen=True)
+class ClaimBeside:
+    claim: Claim
+    timeline: list[TimelineEntry]
+
+
+def claims_about(actor: Actor, claim_reference: str, insurer_id: int) -> list[ClaimBeside]:
     """The claim a complaint is about, when the complaint names it and the reader may see it (shown beside it)."""
     if not claim_reference.strip():
         return []
     found = access.claims_for(actor).filter(reference=claim_reference.strip().upper(), insurer_id=insurer_id)
-    return [_view(claim, consumer_view=False) for claim in found[:1]]
+    return [ClaimBeside(claim, timeline(claim)) for claim in found[:1]]

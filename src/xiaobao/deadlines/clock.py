@@ -168,6 +168,12 @@ def compute(
     return Deadline(rule, start, due, last, paused, tuple(steps))
 
 
+def reminder_kind(days_left: int, thresholds: Sequence[int]) -> str:
+    """Which reminder a clock is due: "overdue", or the smallest threshold it is within ("2d" before "5d").
+    The caller only asks within the largest threshold."""
+    return "overdue" if days_left < 0 else f"{min(t for t in thresholds if days_left <= t)}d"
+
+
 def state_on(
     deadline_due: date,
     today: date,

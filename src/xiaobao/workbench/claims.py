@@ -143,7 +143,7 @@ def claim_case(request: HttpRequest, actor: Actor, claim_id: int, *, error: str 
             "steps": steps,
             "step_text": CLAIM_STEP_TEXT,
             "clock_text": CLAIM_CLOCK_TEXT,
-            "checklist": _checklist(view.claim),
+            "checklist": actions.described(view.claim),
             "first_request": not view.requests,
             "error": error,
             "form": form or {},
@@ -151,11 +151,6 @@ def claim_case(request: HttpRequest, actor: Actor, claim_id: int, *, error: str 
         },
         status=400 if error else 200,
     )
-
-
-def _checklist(claim: Any) -> list[tuple[str, str, str]]:
-    codes = [entry.code for entry in actions.checklist(claim)]
-    return [(code, name, text) for code, (name, text) in zip(codes, actions.explained(claim, codes), strict=True)]
 
 
 @require_POST

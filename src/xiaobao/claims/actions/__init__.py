@@ -19,7 +19,7 @@ from xiaobao.claims.actions._deciding import (
 )
 from xiaobao.claims.actions._documents import claim_receive_document, claim_request_documents
 from xiaobao.claims.actions._reporting import NewClaim, claim_report, emergency_declare
-from xiaobao.claims.actions._shared import HELD_BY_INSURER, checklist, explained, missing
+from xiaobao.claims.actions._shared import HELD_BY_INSURER, checklist, described, explained, missing
 from xiaobao.claims.actions._sweep import ClaimSweepResult, claims_sweep
 from xiaobao.claims.actions._visits import claim_book_home_visit
 
@@ -41,6 +41,7 @@ __all__ = [
     "claim_request_documents",
     "claim_resume",
     "claims_sweep",
+    "described",
     "emergency_declare",
     "explained",
     "missing",

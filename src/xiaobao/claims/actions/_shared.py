@@ -114,12 +114,18 @@ def missing(claim: Claim) -> list[str]:
     )
 
 
-def explained(claim: Claim, codes: list[str]) -> list[tuple[str, str]]:
-    """(name, plain-language explanation) of each item, in checklist order."""
+def described(claim: Claim, codes: list[str] | None = None) -> list[tuple[str, str, str]]:
+    """(code, name, plain-language explanation) of ``codes`` in that order, or of the whole checklist."""
     items = {
         i.code: i for i in ChecklistItem.objects.filter(product_line=claim.product_line, claim_type=claim.claim_type)
     }
-    return [(items[c].name, items[c].explanation) if c in items else (c, "") for c in codes]
+    wanted = list(items) if codes is None else codes
+    return [(c, items[c].name, items[c].explanation) if c in items else (c, c, "") for c in wanted]
+
+
+def explained(claim: Claim, codes: list[str]) -> list[tuple[str, str]]:
+    """(name, explanation) of each item, for the notices."""
+    return [(name, text) for _code, name, text in described(claim, codes)]
 
 
 def _for_claimant_or_staff(actor: Actor, claim_id: int) -> Claim:

@@ -13,6 +13,7 @@ from xiaobao.audit.recorder import record
 from xiaobao.claims import events
 from xiaobao.claims.actions._shared import _recompute, _staff_with
 from xiaobao.claims.models import ClaimDeadline, ClaimReminderSent
+from xiaobao.deadlines.clock import reminder_kind
 from xiaobao.kernel.actors import SYSTEM, Role
 from xiaobao.notifications.actions import tell_staff
 from xiaobao.ops import clock
@@ -45,7 +46,7 @@ def claims_sweep(*, reminder_days: tuple[int, ...] | None = None) -> ClaimSweepR
             if deadline is None:
                 continue
             days_left = (deadline.due - today).days
-            kind = "overdue" if days_left < 0 else f"{min(t for t in thresholds if days_left <= t)}d"
+            kind = reminder_kind(days_left, thresholds)
             _, created = ClaimReminderSent.objects.get_or_create(deadline=deadline, kind=kind)
             if not created:
                 continue

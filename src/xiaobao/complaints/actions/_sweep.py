@@ -20,6 +20,7 @@ from xiaobao.complaints.models import (
     Extension,
 )
 from xiaobao.complaints.notices import tell_staff
+from xiaobao.deadlines.clock import reminder_kind
 from xiaobao.kernel.actors import Role
 from xiaobao.notifications.models import Status
 from xiaobao.ops import clock
@@ -58,7 +59,7 @@ def complaints_sweep(*, reminder_days: tuple[int, ...] | None = None) -> SweepRe
             if deadline is None:
                 continue
             days_left = (deadline.due - today).days
-            kind = "overdue" if days_left < 0 else f"{min(t for t in thresholds if days_left <= t)}d"
+            kind = reminder_kind(days_left, thresholds)
             _, created = ReminderSent.objects.get_or_create(deadline=deadline, kind=kind)
             if not created:
                 continue
