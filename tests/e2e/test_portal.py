@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import assert_accessible
 from tests.portal.conftest import PDF, latest_code
+from tests.support.sales import make_product
 from tests.support.world import fresh_resident_id, make_tenant
 from xiaobao.complaints import actions
 from xiaobao.complaints.models import Attachment, Complaint
@@ -24,6 +25,7 @@ def insurer_code(transactional_db: None, seeded_calendar: None) -> str:
     tenant.insurer.complaint_address = "沈阳市和平区南京北街 1 号"
     tenant.insurer.complaint_email = "complaints@anhe.example"
     tenant.insurer.save()
+    make_product(tenant.insurer)
     return tenant.insurer.code
 
 
@@ -98,7 +100,7 @@ def test_filing_works_with_the_keyboard_alone(page: Page, insurer_code: str) -> 
     assert Complaint.objects.get().description == "退保金额与合同不符。"
 
 
-PUBLIC_PAGES = ["/", "/i/{code}/", "/i/{code}/complain/", "/track/"]
+PUBLIC_PAGES = ["/", "/i/{code}/", "/i/{code}/products/fushou/", "/i/{code}/complain/", "/track/"]
 
 
 def _open(browser: Browser, base_url: str, *, language: str, elder: bool) -> Any:

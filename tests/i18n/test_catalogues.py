@@ -76,3 +76,21 @@ def test_a_refusal_reaches_the_person_in_their_language(language: str, expected:
 def test_parameters_are_filled_in_after_translation() -> None:
     with translation.override("zh-hans"):
         assert message_of(CalendarYearNotLoaded(2030)).startswith("2030 年的工作日日历尚未载入")
+
+
+@pytest.mark.parametrize(
+    ("language", "motor", "letter"),
+    [
+        ("zh-hans", "机动车辆保险", "信函"),
+        ("zh-hant", "機動車輛保險", "信函"),
+        ("en", "motor vehicle insurance", "letter"),
+    ],
+)
+def test_choices_marked_in_pure_code_reach_the_reader_in_their_language(language: str, motor: str, letter: str) -> None:
+    """Form choices and filters built from the domain's labels are translated when shown, not when imported."""
+    from xiaobao.portal.forms import ComplaintForm
+    from xiaobao.workbench.forms import IntakeForm
+
+    with translation.override(language):
+        assert f'value="motor">{motor}</option>' in str(ComplaintForm()["product_line"])
+        assert f'value="letter">{letter}</option>' in str(IntakeForm(branches=[])["channel"])

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "xiaobao.calendars",
     "xiaobao.complaints",
     "xiaobao.claims",
+    "xiaobao.sales",
     "xiaobao.web",
     "xiaobao.workbench",
     "xiaobao.portal",

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from stdnum.cn import ric
 
+from xiaobao.demo.products import load_products
 from xiaobao.identity import actions
 from xiaobao.identity.actions import ConsumerDetails
 from xiaobao.identity.domain.branches import BranchLevel
@@ -88,6 +89,7 @@ def load() -> DemoResult:
         _load_consumers()
         _load_complaints()
         _load_claims()
+        load_products()
     return DemoResult(created=True, logins=_logins())
 
 

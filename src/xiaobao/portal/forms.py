@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaobao.complaints.domain.classification import PRODUCT_LINE_TEXT, REASON_TEXT
 from xiaobao.complaints.domain.files import MAX_FILES
 from xiaobao.kernel.errors import InvalidInput
-from xiaobao.ops.i18n import message_of
+from xiaobao.ops.i18n import message_of, translated_labels
 from xiaobao.privacy.domain.identifiers import normalise_phone, normalise_resident_id
 
 
@@ -73,8 +73,10 @@ class MultipleFileField(forms.FileField):
 
 
 class ComplaintForm(forms.Form):
-    product_line = forms.ChoiceField(label=_("Which insurance is it about?"), choices=list(PRODUCT_LINE_TEXT.items()))
-    reason = forms.ChoiceField(label=_("What is it about?"), choices=list(REASON_TEXT.items()))
+    product_line = forms.ChoiceField(
+        label=_("Which insurance is it about?"), choices=list(translated_labels(PRODUCT_LINE_TEXT).items())
+    )
+    reason = forms.ChoiceField(label=_("What is it about?"), choices=list(translated_labels(REASON_TEXT).items()))
     policy_number = forms.CharField(label=_("Policy number (if you have it)"), max_length=64, required=False)
     description = forms.CharField(
         label=_("What happened?"),

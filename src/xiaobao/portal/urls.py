@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("i/<slug:code>/", views.insurer, name="insurer"),
+    path("i/<slug:code>/products/<slug:product_code>/", views.product, name="product"),
     path("i/<slug:code>/complain/", views.file_start, name="file_start"),
     path("i/<slug:code>/complain/verify/", views.file_verify, name="file_verify"),
     path("i/<slug:code>/complain/details/", views.file_details, name="file_details"),

@@ -23,7 +23,7 @@ from xiaobao.claims.labels import CLAIM_STATE_TEXT
 from xiaobao.claims.selectors import claims_of_claimant
 from xiaobao.complaints import access, actions
 from xiaobao.complaints.actions import NewComplaint, Upload
-from xiaobao.complaints.domain.classification import Channel
+from xiaobao.complaints.domain.classification import PRODUCT_LINE_TEXT, Channel, ProductLine
 from xiaobao.complaints.domain.decisions import REMEDY_TEXT
 from xiaobao.complaints.models import Complaint, Deadline
 from xiaobao.deadlines.clock import state_on
@@ -38,6 +38,7 @@ from xiaobao.ops.i18n import message_of
 from xiaobao.portal.forms import CodeForm, ComplaintForm, IdentityForm, ReviewForm, TrackForm
 from xiaobao.portal.session import VERIFIED, VERIFIED_FOR, consumer_actor, verified_consumer
 from xiaobao.privacy.keys import keyring
+from xiaobao.sales.selectors import product_page, products_of
 from xiaobao.workbench.labels import STATE_TEXT
 
 PENDING, TRACKED = "portal_pending", "portal_tracked"
@@ -50,7 +51,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def insurer(request: HttpRequest, code: str) -> HttpResponse:
     """Complaint phone, address, email, web address and the process in plain words (CMP-P1, CHN-2)."""
-    return render(request, "portal/insurer.html", {"insurer": get_object_or_404(Insurer, code=code)})
+    company = get_object_or_404(Insurer, code=code)
+    return render(request, "portal/insurer.html", {"insurer": company, "products": products_of(company.pk)})
+
+
+def product(request: HttpRequest, code: str, product_code: str) -> HttpResponse:
+    """One product: plainly an insurance product, what it covers, its full terms and its register entry (SAL-1)."""
+    company = get_object_or_404(Insurer, code=code)
+    shown = product_page(company.pk, product_code)
+    if shown is None:
+        raise Http404
+    return render(
+        request,
+        "portal/product.html",
+        {"insurer": company, "product": shown, "line_text": _(PRODUCT_LINE_TEXT[ProductLine(shown.product_line)])},
+    )
 
 
 # -- filing ------------------------------------------------------------------------------------

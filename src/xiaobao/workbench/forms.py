@@ -8,13 +8,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaobao.complaints.domain.classification import CHANNEL_TEXT, PRODUCT_LINE_TEXT, REASON_TEXT, Channel
+from xiaobao.ops.i18n import translated_labels
 
 
 class IntakeForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("How it came in"),
         choices=[
-            (c.value, CHANNEL_TEXT[c]) for c in (Channel.LETTER, Channel.COUNTER, Channel.HOTLINE, Channel.REGULATOR)
+            (c.value, translated_labels(CHANNEL_TEXT)[c])
+            for c in (Channel.LETTER, Channel.COUNTER, Channel.HOTLINE, Channel.REGULATOR)
         ],
     )
     received_at = forms.DateTimeField(
@@ -27,8 +29,10 @@ class IntakeForm(forms.Form):
     name = forms.CharField(label=_("Complainant's name"), max_length=100)
     resident_id = forms.CharField(label=_("Resident ID number (if given)"), max_length=24, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
-    product_line = forms.ChoiceField(label=_("Which insurance?"), choices=list(PRODUCT_LINE_TEXT.items()))
-    reason = forms.ChoiceField(label=_("About what?"), choices=list(REASON_TEXT.items()))
+    product_line = forms.ChoiceField(
+        label=_("Which insurance?"), choices=list(translated_labels(PRODUCT_LINE_TEXT).items())
+    )
+    reason = forms.ChoiceField(label=_("About what?"), choices=list(translated_labels(REASON_TEXT).items()))
     policy_number = forms.CharField(label=_("Policy number"), max_length=64, required=False)
     description = forms.CharField(label=_("What the complainant says"), max_length=10_000, widget=forms.Textarea)
     requested_outcome = forms.CharField(

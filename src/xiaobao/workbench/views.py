@@ -22,7 +22,7 @@ from xiaobao.identity import access as identity_access
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor, Role
 from xiaobao.kernel.errors import DomainError, NotFound
-from xiaobao.ops.i18n import message_of
+from xiaobao.ops.i18n import message_of, translated_labels
 from xiaobao.workbench.labels import CLOCK_TEXT, FLAG_TEXT, STATE_TEXT, STEP_TEXT, days_text
 from xiaobao.workbench.staff import staff_only
 from xiaobao.workbench.steps import STEPS
@@ -57,7 +57,7 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
             ],
             "filters": filters,
             "states": STATE_TEXT,
-            "channels": {c.value: CHANNEL_TEXT[c] for c in Channel},
+            "channels": translated_labels({c.value: CHANNEL_TEXT[c] for c in Channel}),
             "flags": FLAG_TEXT,
             "branches": identity_access.branches_for(actor).order_by("level", "name"),
             "handlers": _handlers(actor),

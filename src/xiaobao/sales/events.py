@@ -1,0 +1,6 @@
+from django.utils.translation import gettext_lazy as _
+
+from xiaobao.audit.registry import event_type
+
+PRODUCT_PUBLISHED = event_type("sales.product_published", _("product page published"))
+PRODUCT_CHANGED = event_type("sales.product_changed", _("product page changed"))
