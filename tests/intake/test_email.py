@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import mailbox
 from datetime import date
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import World
+from tests.intake.conftest import message
 from tests.portal.conftest import EXECUTABLE, PDF
-from tests.support.clock import SettableClock
 from xiaobao.audit.models import AuditEvent
 from xiaobao.complaints.models import Attachment, Complaint
 
@@ -23,36 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def maildir(tmp_path: Path) -> mailbox.Maildir:
     return mailbox.Maildir(str(tmp_path / "complaints"), create=True)
-
-
-def message(
-    to: str,
-    subject: str,
-    body: str,
-    *,
-    sender: str = "李明 <liming@example.com>",
-    sent: str = "2026-02-27 20:15",
-    attachments: tuple[tuple[str, bytes], ...] = (),
-) -> EmailMessage:
-    mail = EmailMessage()
-    mail["From"], mail["To"], mail["Subject"] = sender, to, subject
-    mail["Message-ID"] = make_msgid(domain="example.com")
-    from datetime import datetime
-
-    from tests.support.clock import SHANGHAI
-
-    mail["Date"] = format_datetime(datetime.fromisoformat(sent).replace(tzinfo=SHANGHAI))
-    mail.set_content(body)
-    for name, content in attachments:
-        mail.add_attachment(content, maintype="application", subtype="octet-stream", filename=name)
-    return mail
-
-
-@pytest.fixture
-def insurer_email(world: World, clock: SettableClock) -> str:
-    world.ours.insurer.complaint_email = "tousu@ours.example"
-    world.ours.insurer.save()
-    return "tousu@ours.example"
 
 
 def ingest(maildir: mailbox.Maildir) -> None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import email
 import email.policy
+import imaplib
 import mailbox
 import re
+import ssl
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
@@ -34,6 +36,7 @@ from xiaobao.kernel.errors import DomainError
 from xiaobao.ops import clock
 from xiaobao.privacy.keys import blind_indexer
 
+IMAPS_PORT = 993
 REFERENCE = re.compile(r"\bLN-\d{4}-\d{6}\b", re.IGNORECASE)
 
 
@@ -208,19 +211,30 @@ def ingest_maildir(path: Path) -> Outcome:
     return outcome
 
 
-def ingest_imap(host: str, user: str, password: str, folder: str = "INBOX") -> Outcome:  # pragma: no cover
-    """The same over IMAP (TLS): unseen messages are taken in and marked seen. Needs a real server."""
-    import imaplib
+def ingest_imap(
+    host: str,
+    user: str,
+    password: str,
+    *,
+    port: int = IMAPS_PORT,
+    folder: str = "INBOX",
+    ssl_context: ssl.SSLContext | None = None,
+) -> Outcome:
+    """The same over IMAP, always over TLS: unseen messages are taken in, then marked seen on the server.
 
+    A message is marked seen only after it was taken in (or skipped with its reason), so a crash
+    part-way leaves the rest unseen for the next run; one taken in twice is still kept once
+    (its Message-ID is remembered).
+    """
     outcome = Outcome()
-    with imaplib.IMAP4_SSL(host) as client:
+    with imaplib.IMAP4_SSL(host, port, ssl_context=ssl_context or ssl.create_default_context()) as client:
         client.login(user, password)
         client.select(folder)
-        _, numbers = client.search(None, "UNSEEN")
+        _, numbers = client.uid("SEARCH", "UNSEEN")
         for number in numbers[0].split():
-            _, data = client.fetch(number, "(RFC822)")
+            _, data = client.uid("FETCH", number, "(BODY.PEEK[])")
             raw = data[0][1] if data and isinstance(data[0], tuple) else b""
             kind, detail = take_in(raw)
             getattr(outcome, {"created": "created", "appended": "appended"}.get(kind, "skipped")).append(detail)
-            client.store(number, "+FLAGS", "\\Seen")
+            client.uid("STORE", number, "+FLAGS", "(\\Seen)")
     return outcome
