@@ -1,8 +1,11 @@
 """The consumer's tracking page on PostgreSQL, beside a bare Django page reading one row, in one run.
 
-The tracking page: session, the complaint, its active deadline, the consumer-visible
-audit timeline, effective extensions, translation and the full template. The
-bare page reads one row and returns a line of HTML. wrk, 32 connections.
+The tracking page: session, the complaint with its timeline version, and then either the
+kept page (portal/page_cache.py: unchanged since it was last drawn, with this browser's
+CSRF token put in) or — drawn — its active deadline, the consumer-visible audit timeline,
+effective extensions, translation and the full template. The bare page reads one row and
+returns a line of HTML. Three servers in one run: bare, tracking as deployed, and tracking
+with the page cache off (every view drawn, as for a page that just changed). wrk, 32 connections.
 
     scripts/with-postgres.sh .venv/bin/python bench/track.py [--seconds 15]
 
@@ -38,8 +41,13 @@ def main() -> None:
     cookie = {"Cookie": f"sessionid={session.session_key}; django_language=zh-hans"}
     env = {"XIAOBAO_BENCH_ENDPOINTS": "1", "DATABASE_URL": os.environ["DATABASE_URL"], "DEBUG": "false"}
     results = {}
-    with gunicorn(env, workers=args.workers, threads=args.threads) as url:
-        for name, path in (("bare read", "/bench/bare-read"), ("tracking", f"/track/{complaint.reference}/")):
+    runs = (
+        ("bare read", "/bench/bare-read", {}),
+        ("tracking", f"/track/{complaint.reference}/", {}),
+        ("tracking, drawn every time", f"/track/{complaint.reference}/", {"XIAOBAO_PAGE_CACHE_SECONDS": "0"}),
+    )
+    for name, path, extra in runs:
+        with gunicorn({**env, **extra}, workers=args.workers, threads=args.threads) as url:
             wrk(url, path, None, cookie, connections=args.connections, seconds=3, prefix="warm", method="GET")
             results[name] = wrk(
                 url, path, None, cookie, connections=args.connections, seconds=args.seconds, prefix=name, method="GET"

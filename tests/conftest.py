@@ -42,6 +42,16 @@ def _fresh_calendar_cache() -> Iterator[None]:
     business_calendar.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache() -> Iterator[None]:
+    """Kept pages are keyed by row id and version; a rolled-back test must not leave one for the next."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
+
+
 @pytest.fixture
 def world(db: None) -> World:
     """Two insurers: ``ours`` (the one under test) and ``theirs`` (the one that must never see it)."""

@@ -218,6 +218,7 @@ def test_a_date_in_a_year_without_a_calendar_is_provisional_until_the_year_is_lo
         assert actions.claims_sweep().confirmed == 1
         advance.refresh_from_db()
         assert (advance.due, advance.provisional) == (date(2027, 1, 25), False)  # 01-24 is a Sunday: rolled on
+        assert "claim.deadline_confirmed" in events_of(claim)
     finally:
         CalendarYear.objects.filter(year=2027).delete()
         business_calendar.cache_clear()

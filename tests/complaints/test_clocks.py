@@ -171,6 +171,9 @@ def test_a_complaint_due_in_a_year_without_a_calendar_is_registered_with_a_provi
         assert actions.complaints_sweep().confirmed == 1
         deadline.refresh_from_db()
         assert (deadline.due, deadline.provisional) == (date(2027, 1, 5), False)
+        confirmed = AuditEvent.objects.get(subject_id=str(complaint.pk), event_type="complaint.deadline_confirmed")
+        assert (confirmed.old_values["due"], confirmed.new_values["due"]) == ("2027-01-04", "2027-01-05")
+        assert confirmed.visible_to_consumer
     finally:
         CalendarYear.objects.filter(year=2027).delete()
         business_calendar.cache_clear()

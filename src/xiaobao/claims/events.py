@@ -19,5 +19,8 @@ PAUSED = event_type("claim.paused", _("waiting for an appraisal: the clock is st
 RESUMED = event_type("claim.resumed", _("assessment continues"), visible_to_consumer=True)
 HOME_VISIT_BOOKED = event_type("claim.home_visit_booked", _("home visit booked"), visible_to_consumer=True)
 REMINDED = event_type("claim.reminded", _("deadline reminder sent to staff"))
+DEADLINE_CONFIRMED = event_type(
+    "claim.deadline_confirmed", _("date confirmed with the year's official calendar"), visible_to_consumer=True
+)
 ESCALATED = event_type("claim.escalated", _("overdue: escalated to supervisors and compliance"))
 CHECKLIST_CHANGED = event_type("claim.checklist_changed", _("document checklist changed"))

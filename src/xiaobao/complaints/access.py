@@ -10,10 +10,13 @@ Not found and not allowed give the same answer.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 
+from xiaobao.audit.models import ChainHead
 from xiaobao.complaints.models import Complaint, Conflict, Deadline, Extension, PartnerForward
 from xiaobao.identity.access import one, tenant_scoped
 from xiaobao.identity.domain.permissions import Permission, staff_may
@@ -118,3 +121,25 @@ def complaint_by_reference_and_code(reference: str, code: str) -> Complaint:
     if complaint is None or not hmac.compare_digest(complaint.access_code_hash, expected):
         raise NotFound()
     return complaint
+
+
+@dataclass(frozen=True)
+class TrackingKey:
+    complaint_id: int
+    complainant_id: int
+    version: int | None  # how many events its audit chain holds: every change adds one
+
+
+def tracking_key(reference: str) -> TrackingKey | None:
+    """The complaint with this reference, its complainant and its timeline version, in one light query
+    (the tracking page asks on every view). The caller decides whether this browser may follow it."""
+    complaint, head = Complaint._meta, ChainHead._meta
+    sql = (
+        f"SELECT c.id, c.complainant_id, h.sequence FROM {complaint.db_table} c "  # noqa: S608  (table names only)
+        f"LEFT JOIN {head.db_table} h ON h.subject_type = %s AND h.subject_id = CAST(c.id AS varchar(64)) "
+        "WHERE c.reference = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [complaint.label_lower, reference])
+        row = cursor.fetchone()
+    return TrackingKey(*row) if row else None

@@ -29,6 +29,9 @@ FORWARDED = event_type("complaint.forwarded_to_partner", _("forwarded to the age
 PARTNER_ANSWERED = event_type("complaint.partner_answered", _("the agent or outsourcer answered"))
 REMINDED = event_type("complaint.deadline_reminder", _("deadline reminder sent"))
 ESCALATED = event_type("complaint.deadline_escalated", _("overdue: escalated"))
+DEADLINE_CONFIRMED = event_type(
+    "complaint.deadline_confirmed", _("due date confirmed with the year's official calendar"), visible_to_consumer=True
+)
 DUPLICATE_LINKED = event_type("complaint.duplicate_linked", _("the same complaint came again and was linked"))
 ATTACHED = event_type("complaint.attached", _("files received"), visible_to_consumer=True)
 MEDIATION_WANTED = event_type(

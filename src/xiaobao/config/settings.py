@@ -172,6 +172,17 @@ XIAOBAO_BENCH_ENDPOINTS = env_flag(ENV, "XIAOBAO_BENCH_ENDPOINTS", default=False
 # Complaint deadlines: remind this many days before (CMP-1), escalate when overdue.
 XIAOBAO_REMINDER_DAYS = tuple(int(d) for d in env_list(ENV, "XIAOBAO_REMINDER_DAYS", ["5", "2"]))
 XIAOBAO_DUPLICATE_WINDOW_HOURS = int(ENV.get("XIAOBAO_DUPLICATE_WINDOW_HOURS", "72"))
+# Consumer pages kept rendered while unchanged (portal/page_cache.py); 0 turns it off. They hold personal
+# data, so the "pages" cache is the process's own memory, never a shared server.
+XIAOBAO_PAGE_CACHE_SECONDS = int(ENV.get("XIAOBAO_PAGE_CACHE_SECONDS", "300"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 XIAOBAO_PERIODIC_TASKS = {
     "complaints.sweep_deadlines": {
         "task": "xiaobao.complaints.tasks.sweep_deadlines",

@@ -35,6 +35,7 @@ from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind
 from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.ops import clock, ratelimit
 from xiaobao.ops.i18n import message_of
+from xiaobao.portal import page_cache
 from xiaobao.portal.forms import CodeForm, ComplaintForm, IdentityForm, ReviewForm, TrackForm
 from xiaobao.portal.session import VERIFIED, VERIFIED_FOR, consumer_actor, verified_consumer
 from xiaobao.privacy.keys import keyring
@@ -218,17 +219,22 @@ def _remember(request: HttpRequest, complaint: Complaint) -> None:
     request.session[TRACKED] = sorted(tracked)
 
 
+def _tracked_version(request: HttpRequest, reference: str) -> tuple[int, int | None]:
+    """The id and timeline version of a complaint this browser opened with its access code (or filed), or
+    of the signed-in complainant's own; else 404 — as for an unknown one."""
+    key = access.tracking_key(reference)
+    if key is None:
+        raise Http404
+    if key.complaint_id not in request.session.get(TRACKED, []):
+        signed_in = actor_for_request(request)
+        if not (signed_in.kind is ActorKind.CONSUMER and signed_in.consumer_id == key.complainant_id):
+            raise Http404
+    return key.complaint_id, key.version
+
+
 def _tracked(request: HttpRequest, reference: str) -> Complaint:
-    """A complaint this browser opened with its access code (or filed), or the signed-in complainant's own;
-    else 404 — as for an unknown one."""
-    complaint = Complaint.objects.filter(reference=reference).select_related("insurer").first()
-    if complaint is None:
-        raise Http404
-    signed_in = actor_for_request(request)
-    own = signed_in.kind is ActorKind.CONSUMER and signed_in.consumer_id == complaint.complainant_id
-    if not own and complaint.pk not in request.session.get(TRACKED, []):
-        raise Http404
-    return complaint
+    pk, _ = _tracked_version(request, reference)
+    return Complaint.objects.select_related("insurer").get(pk=pk)
 
 
 def mine(request: HttpRequest) -> HttpResponse:
@@ -282,12 +288,25 @@ def track(request: HttpRequest) -> HttpResponse:
 def tracking(
     request: HttpRequest, reference: str, *, error: str = "", review_form: ReviewForm | None = None
 ) -> HttpResponse:
-    complaint = _tracked(request, reference)
+    if error or review_form is not None:  # a form shown again with what was typed: drawn fresh
+        return _tracking_page(request, _tracked(request, reference), {"error": error, "review_form": review_form})
+    pk, version = _tracked_version(request, reference)
+    return page_cache.served(
+        request,
+        kind="track",
+        pk=pk,
+        version=version,
+        draw=lambda extra: _tracking_page(request, Complaint.objects.select_related("insurer").get(pk=pk), extra),
+    )
+
+
+def _tracking_page(request: HttpRequest, complaint: Complaint, extra: dict[str, Any]) -> HttpResponse:
     deadline = Deadline.objects.filter(complaint=complaint, active=True).first()
     days_left = state = None
     if deadline is not None:
         state, days_left = state_on(deadline.due, clock.today(), paused=deadline.state == Deadline.PAUSED)
     open_states = {"registered", "accepted", "assigned", "investigating", "paused", "decided"}
+    error = extra.get("error", "")
     return render(
         request,
         "portal/tracking.html",
@@ -305,7 +324,8 @@ def tracking(
             "can_review": complaint.state in {"notified", "closed"} and complaint.review_requested_on is None,
             "can_want_mediation": complaint.state not in {"declined", "withdrawn"}
             and not complaint.mediation_wanted_on,
-            "review_form": review_form or ReviewForm(),
+            **extra,
+            "review_form": extra.get("review_form") or ReviewForm(),
             "error": error,
         },
         status=400 if error else 200,

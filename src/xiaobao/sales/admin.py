@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from xiaobao.kernel.actors import SYSTEM
@@ -18,6 +19,7 @@ class ProductAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "insurer", "product_line", "register_number", "on_sale")
     list_filter = ("insurer", "product_line", "on_sale")
     search_fields = ("name", "register_number")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request: HttpRequest, obj: Product, form: Any, change: bool) -> None:
         product_save(actor=SYSTEM, product=obj, changed_by=request.user.get_username())

@@ -91,8 +91,17 @@ def _confirm_provisional() -> int:
     for deadline_id in list(ClaimDeadline.objects.filter(active=True, provisional=True).values_list("pk", flat=True)):
         with transaction.atomic():
             deadline = ClaimDeadline.objects.select_for_update().select_related("claim").get(pk=deadline_id)
+            guessed = deadline.due
             _recompute(deadline.claim, deadline)
             if not deadline.provisional:
                 deadline.save(update_fields=["due", "target", "provisional"])
                 confirmed += 1
+                record(
+                    event_type=events.DEADLINE_CONFIRMED,
+                    actor=SYSTEM,
+                    subject=deadline.claim,
+                    insurer_id=deadline.claim.insurer_id,
+                    old={"due": guessed.isoformat(), "provisional": True},
+                    new={"clock": deadline.clock, "due": deadline.due.isoformat(), "provisional": False},
+                )
     return confirmed

@@ -21,7 +21,7 @@ from xiaobao.complaints.models import (
 )
 from xiaobao.complaints.notices import tell_staff
 from xiaobao.deadlines.clock import reminder_kind
-from xiaobao.kernel.actors import Role
+from xiaobao.kernel.actors import SYSTEM, Role
 from xiaobao.notifications.models import Status
 from xiaobao.ops import clock
 
@@ -80,8 +80,6 @@ def complaints_sweep(*, reminder_days: tuple[int, ...] | None = None) -> SweepRe
                 "rule": deadline.rule_id,
                 "days": days_left,
             }
-            from xiaobao.kernel.actors import SYSTEM
-
             tell_staff(actor=SYSTEM, staff=recipients, complaint=complaint, purpose=f"deadline_{kind}", body=text)
             record(
                 event_type=event,
@@ -95,8 +93,6 @@ def complaints_sweep(*, reminder_days: tuple[int, ...] | None = None) -> SweepRe
 
 
 def _apply_told_extensions() -> int:
-    from xiaobao.kernel.actors import SYSTEM
-
     applied = 0
     waiting = Extension.objects.filter(
         approved=True,
@@ -116,6 +112,16 @@ def _confirm_provisional() -> int:
     for deadline_id in list(Deadline.objects.filter(active=True, provisional=True).values_list("pk", flat=True)):
         with transaction.atomic():
             deadline = Deadline.objects.select_for_update(of=("self",)).select_related("complaint").get(pk=deadline_id)
+            guessed = deadline.due
             _refresh(deadline, deadline.complaint, paused=deadline.state == Deadline.PAUSED)
-            confirmed += not deadline.provisional
+            if not deadline.provisional:
+                confirmed += 1
+                record(
+                    event_type=events.DEADLINE_CONFIRMED,
+                    actor=SYSTEM,
+                    subject=deadline.complaint,
+                    insurer_id=deadline.complaint.insurer_id,
+                    old={"due": guessed.isoformat(), "provisional": True},
+                    new={"rule": deadline.rule_id, "due": deadline.due.isoformat(), "provisional": False},
+                )
     return confirmed
