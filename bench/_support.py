@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -93,13 +94,21 @@ class Load:
 WRK_SCRIPT = """
 counter = 0
 wrk.method = "%(method)s"
-wrk.body = %(body)s
 wrk.headers["Content-Type"] = "application/json"
 %(headers)s
+template = %(body)s
+threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
 request = function()
   counter = counter + 1
-  wrk.headers["Idempotency-Key"] = "%(prefix)s-" .. counter .. "-" .. math.random(1, 1000000000)
-  return wrk.format(nil, "%(path)s")
+  local id = "%(prefix)s-" .. tid .. "-" .. counter
+  wrk.headers["Idempotency-Key"] = id
+  local body = nil
+  if template ~= nil then body = (string.gsub(template, "{{n}}", id)) end
+  return wrk.format(nil, "%(path)s", nil, body)
 end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %%d %%d %%d %%.3f %%.3f\\n", summary.requests,
@@ -126,7 +135,14 @@ def wrk(
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         lua_body = f"[==[{body}]==]" if body is not None else "nil"
         script.write(
-            WRK_SCRIPT % {"body": lua_body, "headers": lines, "path": path, "prefix": prefix, "method": method}
+            WRK_SCRIPT
+            % {
+                "body": lua_body,
+                "headers": lines,
+                "path": path,
+                "prefix": f"{prefix}-{secrets.token_hex(4)}",  # unique across runs and wrk threads
+                "method": method,
+            }
         )
     done = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name, url],

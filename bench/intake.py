@@ -1,9 +1,12 @@
 """Complaint intake through the API on PostgreSQL, beside a bare Django insert, measured in one run.
 
 The full path: authentication, pydantic validation, encryption of personal
-data, the statutory deadline, the audit event, the idempotency record and the
-notification enqueue — all in one transaction. The bare endpoint inserts one
-row. Both are driven by wrk with 32 connections against one gunicorn.
+data, the duplicate check, the statutory deadline, the audit event, the
+idempotency record and the notification enqueue — all in one transaction. Each
+request carries a different description and Idempotency-Key (wrk puts a counter
+in ``{{n}}``), so every one creates a new complaint rather than joining the first
+as a repeat. The bare endpoint inserts one row. Both are driven by wrk with 32
+connections against one gunicorn.
 
     scripts/with-postgres.sh .venv/bin/python bench/intake.py [--seconds 15]
 
@@ -39,12 +42,16 @@ def main() -> None:
             "received_at": "2026-01-05T09:00:00+08:00",
             "product_line": "medical",
             "reason": "claims",
-            "description": "住院医疗费用理赔被拒，理由不清楚，请重新审核。",
+            "description": "住院医疗费用理赔被拒，理由不清楚，请重新审核。（{{n}}）",  # each one different
             "requested_outcome": "按合同赔付",
             "complainant_id": Consumer.objects.get(user__username="consumer.elder").pk,
         },
         ensure_ascii=False,
     )
+    from xiaobao.audit.models import AuditEvent
+    from xiaobao.complaints.models import Complaint
+
+    before = Complaint.objects.count(), AuditEvent.objects.filter(event_type="complaint.duplicate_linked").count()
     env = {"XIAOBAO_BENCH_ENDPOINTS": "1", "DATABASE_URL": os.environ["DATABASE_URL"], "DEBUG": "false"}
     results = {}
     with gunicorn(env, workers=args.workers, threads=args.threads) as url:
@@ -63,6 +70,9 @@ def main() -> None:
                 prefix=name.replace(" ", "-"),
             )
     print_comparison(results, full="full intake", bare="bare insert", p99_aim_ms=50, args=args)
+    created = Complaint.objects.count() - before[0]
+    repeats = AuditEvent.objects.filter(event_type="complaint.duplicate_linked").count() - before[1]
+    print(f"new complaints: {created} (warm-up included), linked as repeats: {repeats}")
 
 
 if __name__ == "__main__":
