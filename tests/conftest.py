@@ -8,7 +8,8 @@ import pytest
 
 from tests.support.world import Tenant, make_tenant
 
-pytest_plugins = ["tests.support.desk"]  # the complaint desk and the settable clock, for every test package
+# the complaint desk and the settable clock; a real IMAP server (Dovecot) for the mail tests that ask for one
+pytest_plugins = ["tests.support.desk", "tests.support.imap"]
 
 
 @dataclass

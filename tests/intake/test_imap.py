@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from tests.intake.conftest import message
 from tests.portal.conftest import PDF
-from tests.support.imap import ImapServer, imap_server  # noqa: F401  (the fixture)
+from tests.support.imap import ImapServer
 from xiaobao.complaints.models import Attachment, Complaint
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def ingest(server: ImapServer, monkeypatch: Any, **overrides: str) -> str:
 
 
 def test_mail_in_the_mailbox_becomes_cases_and_is_marked_seen(
-    imap_server: ImapServer,  # noqa: F811
+    imap_server: ImapServer,
     insurer_email: str,
     monkeypatch: Any,
 ) -> None:
@@ -50,7 +50,7 @@ def test_mail_in_the_mailbox_becomes_cases_and_is_marked_seen(
 
 
 def test_a_message_seen_again_is_kept_once(
-    imap_server: ImapServer,  # noqa: F811
+    imap_server: ImapServer,
     insurer_email: str,
     monkeypatch: Any,
 ) -> None:
@@ -65,7 +65,7 @@ def test_a_message_seen_again_is_kept_once(
 
 
 def test_a_refused_login_or_an_untrusted_server_is_a_clear_error(
-    imap_server: ImapServer,  # noqa: F811
+    imap_server: ImapServer,
     insurer_email: str,
     monkeypatch: Any,
 ) -> None:

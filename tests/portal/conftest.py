@@ -8,6 +8,7 @@ from django.test import Client
 
 from tests.conftest import World
 from tests.support.world import fresh_resident_id
+from xiaobao.complaints.models import Complaint
 from xiaobao.identity.models import Insurer
 from xiaobao.notifications.models import Notification
 
@@ -59,3 +60,13 @@ class Filer:
 @pytest.fixture
 def filer(world: World, client: Client) -> Filer:
     return Filer(client, world.ours.insurer, fresh_resident_id())
+
+
+def filed_and_opened(filer: Filer) -> tuple[Complaint, str]:
+    """File a complaint through the portal; its complaint and the access code shown at the end."""
+    filer.verified()
+    response = filer.details()
+    page = filer.client.get(response["Location"]).content.decode()  # type: ignore[index]
+    code = re.search(r'id="access-code">(\d{8})<', page)
+    assert code is not None
+    return Complaint.objects.get(), code.group(1)

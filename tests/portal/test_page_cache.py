@@ -10,8 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.portal.conftest import Filer
-from tests.portal.test_tracking import _filed
+from tests.portal.conftest import Filer, filed_and_opened
 from tests.support.clock import SettableClock
 from xiaobao.complaints import actions
 from xiaobao.kernel.actors import SYSTEM
@@ -27,7 +26,7 @@ def _queries(client: Client, path: str) -> tuple[str, list[str]]:
 
 
 def test_a_second_view_is_served_kept_and_any_recorded_change_draws_it_again(filer: Filer) -> None:
-    complaint, _ = _filed(filer)
+    complaint, _ = filed_and_opened(filer)
     path = f"/track/{complaint.reference}/"
     first, drawn = _queries(filer.client, path)
     again, kept = _queries(filer.client, path)
@@ -41,12 +40,10 @@ def test_a_second_view_is_served_kept_and_any_recorded_change_draws_it_again(fil
 
 
 def test_each_browser_gets_its_own_working_csrf_token(filer: Filer) -> None:
-    complaint, code = _filed(filer)
+    complaint, code = filed_and_opened(filer)
     path = f"/track/{complaint.reference}/"
     filer.client.get(path)  # kept now
-    other = Client(enforce_csrf_checks=True)
-    other.post("/track/", {"reference": complaint.reference, "access_code": code, "csrfmiddlewaretoken": "x"})
-    other.get("/track/")  # a CSRF cookie for this browser
+    other = Client(enforce_csrf_checks=True)  # a second browser: its own CSRF cookie from the form page
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', other.get("/track/").content.decode())
     assert token is not None
     opened = other.post(
@@ -67,7 +64,7 @@ def test_each_browser_gets_its_own_working_csrf_token(filer: Filer) -> None:
 
 
 def test_the_thank_you_message_is_shown_once_and_not_kept(filer: Filer) -> None:
-    complaint, _ = _filed(filer)
+    complaint, _ = filed_and_opened(filer)
     path = f"/track/{complaint.reference}/"
     filer.client.get(path)
     done = filer.client.post(f"{path}mediation/", follow=True).content.decode()
@@ -76,7 +73,7 @@ def test_the_thank_you_message_is_shown_once_and_not_kept(filer: Filer) -> None:
 
 
 def test_another_day_language_or_elder_mode_draws_the_page_again(filer: Filer, clock: SettableClock) -> None:
-    complaint, _ = _filed(filer)
+    complaint, _ = filed_and_opened(filer)
     path = f"/track/{complaint.reference}/"
     days = lambda page: re.search(r"还剩 (\d+) 天", page).group(1)  # type: ignore[union-attr]  # noqa: E731
     today = days(filer.client.get(path).content.decode())
@@ -90,7 +87,7 @@ def test_another_day_language_or_elder_mode_draws_the_page_again(filer: Filer, c
 
 def test_turned_off_every_view_is_drawn(filer: Filer, settings: object) -> None:
     settings.XIAOBAO_PAGE_CACHE_SECONDS = 0  # type: ignore[attr-defined]
-    complaint, _ = _filed(filer)
+    complaint, _ = filed_and_opened(filer)
     path = f"/track/{complaint.reference}/"
     filer.client.get(path)
     _, queries = _queries(filer.client, path)

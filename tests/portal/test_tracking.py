@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.portal.conftest import Filer
+from tests.portal.conftest import Filer, filed_and_opened
 from xiaobao.complaints import actions
 from xiaobao.complaints.models import Complaint
 from xiaobao.kernel.actors import SYSTEM
@@ -15,17 +15,8 @@ from xiaobao.kernel.actors import SYSTEM
 pytestmark = pytest.mark.django_db
 
 
-def _filed(filer: Filer) -> tuple[Complaint, str]:
-    filer.verified()
-    response = filer.details()
-    page = filer.client.get(response["Location"]).content.decode()  # type: ignore[index]
-    code = re.search(r'id="access-code">(\d{8})<', page)
-    assert code is not None
-    return Complaint.objects.get(), code.group(1)
-
-
 def test_reference_and_code_open_the_tracking_page_and_it_shows_new_steps(filer: Filer) -> None:
-    complaint, code = _filed(filer)
+    complaint, code = filed_and_opened(filer)
     other_browser = Client()
 
     opened = other_browser.post("/track/", {"reference": complaint.reference.lower(), "access_code": code})
@@ -39,7 +30,7 @@ def test_reference_and_code_open_the_tracking_page_and_it_shows_new_steps(filer:
 
 
 def test_a_wrong_code_looks_exactly_like_an_unknown_reference(filer: Filer) -> None:
-    complaint, code = _filed(filer)
+    complaint, code = filed_and_opened(filer)
     wrong_code = Client().post("/track/", {"reference": complaint.reference, "access_code": "00000000"})
     unknown = Client().post("/track/", {"reference": "LN-2026-999999", "access_code": code})
     assert wrong_code.status_code == unknown.status_code == 400
@@ -48,7 +39,7 @@ def test_a_wrong_code_looks_exactly_like_an_unknown_reference(filer: Filer) -> N
 
 
 def test_guessing_is_throttled_even_for_the_right_code_afterwards(filer: Filer) -> None:
-    complaint, code = _filed(filer)
+    complaint, code = filed_and_opened(filer)
     guesser = Client()
     for guess in range(5):
         guesser.post("/track/", {"reference": complaint.reference, "access_code": f"1234567{guess}"})
@@ -60,12 +51,12 @@ def test_guessing_is_throttled_even_for_the_right_code_afterwards(filer: Filer) 
 
 
 def test_an_unopened_complaint_is_not_shown(filer: Filer) -> None:
-    complaint, _ = _filed(filer)
+    complaint, _ = filed_and_opened(filer)
     assert Client().get(f"/track/{complaint.reference}/").status_code == 404
 
 
 def test_the_complainant_withdraws_and_asks_for_mediation_from_the_tracking_page(filer: Filer) -> None:
-    complaint, _ = _filed(filer)
+    complaint, _ = filed_and_opened(filer)
     filer.client.post(f"/track/{complaint.reference}/mediation/")
     filer.client.post(f"/track/{complaint.reference}/withdraw/")
     complaint.refresh_from_db()
@@ -74,7 +65,7 @@ def test_the_complainant_withdraws_and_asks_for_mediation_from_the_tracking_page
 
 
 def test_a_review_request_without_grounds_keeps_the_page_and_says_why(filer: Filer) -> None:
-    complaint, _ = _filed(filer)
+    complaint, _ = filed_and_opened(filer)
     for step in ("accept",):
         getattr(actions, f"complaint_{step}")(actor=SYSTEM, complaint_id=complaint.pk)
     response = filer.client.post(f"/track/{complaint.reference}/review/", {"grounds": ""})
@@ -94,7 +85,7 @@ def test_the_elder_version_is_remembered(client: Client) -> None:
 def test_a_signed_in_consumer_sees_their_own_complaints_and_no_one_elses(filer: Filer) -> None:
     from django.contrib.auth import get_user_model
 
-    complaint, _ = _filed(filer)
+    complaint, _ = filed_and_opened(filer)
     user = get_user_model().objects.create_user("wang", password="wang-password-2026")
     complaint.complainant.user = user
     complaint.complainant.save(update_fields=["user"])
