@@ -47,25 +47,30 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int, threads: int) -> Iterator[str]:
+def gunicorn(env: dict[str, str], args: argparse.Namespace) -> Iterator[str]:
+    """gunicorn as deployed (xiaobao/config/gunicorn.py), with the workers the arguments ask for, no access log."""
     port = free_port()
     process = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
-            "xiaobao.config.wsgi",
+            "--config",
+            "python:xiaobao.config.gunicorn",
             "--bind",
             f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--worker-class",
-            "gthread",
+            "--access-logfile",
+            "/dev/null",
             "--log-level",
             "warning",
+            "xiaobao.config.wsgi",
         ],
         cwd=PROJECT,
-        env={**os.environ, **env},
+        env={
+            **os.environ,
+            **env,
+            "WEB_CONCURRENCY": str(args.workers),
+            "GUNICORN_WORKER_CLASS": args.worker_class,
+            "GUNICORN_THREADS": str(args.threads),
+        },
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
@@ -158,10 +163,17 @@ def wrk(
 
 
 def server_arguments(parser: argparse.ArgumentParser) -> None:
+    """The gunicorn to load: as deployed unless asked otherwise."""
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="as deployed: twice the cores")
+    parser.add_argument("--worker-class", default="sync", help="as deployed: sync")
+    parser.add_argument("--threads", type=int, default=1, help="per worker, gthread class only")
+
+
+def load_arguments(parser: argparse.ArgumentParser) -> None:
+    """How wrk loads it, and with which gunicorn."""
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
+    server_arguments(parser)
 
 
 def prepare_database() -> None:
@@ -183,5 +195,6 @@ def print_comparison(
     ratio = results[full].rate / results[bare].rate
     print(
         f"{full} / {bare} = {ratio:.2f}  (aim >= 0.50; p99 aim < {p99_aim_ms} ms)  "
-        f"[{args.connections} connections, gunicorn {args.workers}x{args.threads} gthread, PostgreSQL]"
+        f"[{args.connections} connections, gunicorn {args.workers} {args.worker_class} workers"
+        f"{f' x {args.threads} threads' if args.worker_class == 'gthread' else ''}, PostgreSQL]"
     )

@@ -61,8 +61,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
+    _support.server_arguments(parser)
     args = parser.parse_args()
     _support.require_postgres()
     media = tempfile.mkdtemp(prefix="xiaobao-surge-")
@@ -120,7 +119,7 @@ def main() -> None:
         return int(str(claim["id"]))
 
     env = {"DATABASE_URL": os.environ["DATABASE_URL"], "DEBUG": "false", "XIAOBAO_MEDIA_ROOT": media}
-    with _support.gunicorn(env, workers=args.workers, threads=args.threads) as url:
+    with _support.gunicorn(env, args) as url:
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=args.clients) as pool:
             ids = list(pool.map(lambda n: one(n, url), range(1, args.claims + 1)))
@@ -133,7 +132,7 @@ def main() -> None:
     per_minute = len(made) / elapsed * 60
     print(
         f"{len(made)} claims with 2 documents each in {elapsed:.1f} s: {per_minute:,.0f} claims/minute "
-        f"({len(made) / elapsed:.1f}/s; {args.clients} clients, gunicorn {args.workers}x{args.threads}, PostgreSQL)"
+        f"({len(made) / elapsed:.1f}/s; {args.clients} clients, gunicorn {args.workers} {args.worker_class} workers, PostgreSQL)"
     )
     print(
         f"stored: {Claim.objects.count() - before_claims} new claims (expected {args.claims}), "

@@ -6,7 +6,7 @@ idempotency record and the notification enqueue — all in one transaction. Each
 request carries a different description and Idempotency-Key (wrk puts a counter
 in ``{{n}}``), so every one creates a new complaint rather than joining the first
 as a repeat. The bare endpoint inserts one row. Both are driven by wrk with 32
-connections against one gunicorn.
+connections against one gunicorn as deployed (xiaobao/config/gunicorn.py).
 
     scripts/with-postgres.sh .venv/bin/python bench/intake.py [--seconds 15]
 
@@ -19,12 +19,12 @@ import argparse
 import json
 import os
 
-from _support import gunicorn, prepare_database, print_comparison, require_postgres, server_arguments, setup_django, wrk
+from _support import gunicorn, load_arguments, prepare_database, print_comparison, require_postgres, setup_django, wrk
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    server_arguments(parser)
+    load_arguments(parser)
     args = parser.parse_args()
     require_postgres()
     prepare_database()
@@ -54,7 +54,7 @@ def main() -> None:
     before = Complaint.objects.count(), AuditEvent.objects.filter(event_type="complaint.duplicate_linked").count()
     env = {"XIAOBAO_BENCH_ENDPOINTS": "1", "DATABASE_URL": os.environ["DATABASE_URL"], "DEBUG": "false"}
     results = {}
-    with gunicorn(env, workers=args.workers, threads=args.threads) as url:
+    with gunicorn(env, args) as url:
         for name, path, headers in (
             ("bare insert", "/bench/bare-insert", {}),
             ("full intake", "/api/v1/complaints", {"Authorization": f"Bearer {token}"}),

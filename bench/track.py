@@ -5,7 +5,9 @@ kept page (portal/page_cache.py: unchanged since it was last drawn, with this br
 CSRF token put in) or — drawn — its active deadline, the consumer-visible audit timeline,
 effective extensions, translation and the full template. The bare page reads one row and
 returns a line of HTML. Three servers in one run: bare, tracking as deployed, and tracking
-with the page cache off (every view drawn, as for a page that just changed). wrk, 32 connections.
+with the page cache off (every view drawn, as for a page that just changed). wrk, 32 connections,
+as a browser that has been here before (session, language and CSRF cookies); gunicorn as
+deployed (xiaobao/config/gunicorn.py: sync workers, twice the cores).
 
     scripts/with-postgres.sh .venv/bin/python bench/track.py [--seconds 15]
 
@@ -17,17 +19,18 @@ from __future__ import annotations
 import argparse
 import os
 
-from _support import gunicorn, prepare_database, print_comparison, require_postgres, server_arguments, setup_django, wrk
+from _support import gunicorn, load_arguments, prepare_database, print_comparison, require_postgres, setup_django, wrk
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    server_arguments(parser)
+    load_arguments(parser)
     args = parser.parse_args()
     require_postgres()
     prepare_database()
     setup_django()
     from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.crypto import get_random_string
 
     from xiaobao.complaints.models import Complaint
     from xiaobao.ops.models import LoadProbe
@@ -38,7 +41,8 @@ def main() -> None:
     session = SessionStore()
     session["portal_tracked"] = [complaint.pk]
     session.create()
-    cookie = {"Cookie": f"sessionid={session.session_key}; django_language=zh-hans"}
+    # As a browser that has been here before: its session, language and CSRF cookie.
+    cookie = {"Cookie": f"sessionid={session.session_key}; django_language=zh-hans; csrftoken={get_random_string(32)}"}
     env = {"XIAOBAO_BENCH_ENDPOINTS": "1", "DATABASE_URL": os.environ["DATABASE_URL"], "DEBUG": "false"}
     results = {}
     runs = (
@@ -47,7 +51,7 @@ def main() -> None:
         ("tracking, drawn every time", f"/track/{complaint.reference}/", {"XIAOBAO_PAGE_CACHE_SECONDS": "0"}),
     )
     for name, path, extra in runs:
-        with gunicorn({**env, **extra}, workers=args.workers, threads=args.threads) as url:
+        with gunicorn({**env, **extra}, args) as url:
             wrk(url, path, None, cookie, connections=args.connections, seconds=3, prefix="warm", method="GET")
             results[name] = wrk(
                 url, path, None, cookie, connections=args.connections, seconds=args.seconds, prefix=name, method="GET"

@@ -140,6 +140,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/after-login/"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 8 * 3600
+SESSION_ENGINE = "xiaobao.ops.sessions"  # database sessions, read with one plain query
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
