@@ -98,6 +98,30 @@ def test_a_staff_token_authenticates_as_that_staff_member_until_revoked(client: 
     assert after.status_code == 401
 
 
+def test_a_staff_token_carries_every_role_and_the_branch(client: Client, world: World) -> None:
+    staff, supervisor = world.ours.staff(Role.SUPERVISOR, Role.HANDLER)
+    _, raw = actions.staff_key_issue(actor=supervisor)
+
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"}).json()
+
+    assert sorted(me["roles"]) == ["handler", "supervisor"]
+    assert (me["insurer_id"], me["branch_id"]) == (staff.insurer_id, staff.branch_id)
+
+
+@pytest.mark.parametrize("gone", ["staff", "account"])
+def test_a_staff_token_stops_when_the_person_leaves(client: Client, world: World, gone: str) -> None:
+    staff, handler = world.ours.staff(Role.HANDLER)
+    _, raw = actions.staff_key_issue(actor=handler)
+    if gone == "staff":
+        type(staff).objects.filter(pk=staff.pk).update(active=False)
+    else:
+        type(staff.user).objects.filter(pk=staff.user_id).update(is_active=False)
+
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+
+    assert (response.status_code, response.json()["code"]) == (401, "unauthenticated")
+
+
 def test_a_staff_token_cannot_be_revoked_by_another_insurers_administrator(world: World) -> None:
     _, handler = world.ours.staff(Role.HANDLER)
     _, their_admin = world.theirs.staff(Role.ADMINISTRATOR)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.http import HttpRequest
@@ -74,13 +74,33 @@ def _split_key(raw_key: str, scheme: str) -> tuple[str, str] | None:
 
 
 def _valid(key: PartnerKey | StaffKey | None, secret: str) -> bool:
-    if key is None or key.revoked_at is not None:
+    if key is None:
         return False
-    if not hmac.compare_digest(key.secret_hash, hash_partner_secret(secret)):
+    return _valid_row(
+        type(key),
+        pk=key.pk,
+        secret_hash=key.secret_hash,
+        revoked_at=key.revoked_at,
+        last_used_at=key.last_used_at,
+        secret=secret,
+    )
+
+
+def _valid_row(
+    model: type[PartnerKey | StaffKey],
+    *,
+    pk: int,
+    secret_hash: str,
+    revoked_at: datetime | None,
+    last_used_at: datetime | None,
+    secret: str,
+) -> bool:
+    """Not revoked, the secret matches; last use noted at most every five minutes."""
+    if revoked_at is not None or not hmac.compare_digest(secret_hash, hash_partner_secret(secret)):
         return False
     now = timezone.now()
-    if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=5):
-        type(key).objects.filter(pk=key.pk).update(last_used_at=now)
+    if last_used_at is None or now - last_used_at > timedelta(minutes=5):
+        model.objects.filter(pk=pk).update(last_used_at=now)
     return True
 
 
@@ -104,13 +124,61 @@ def actor_for_api_key(raw_key: str) -> Actor | None:
     """A partner key (``xbp_…``) or a staff token (``xbs_…``) → its actor, or None."""
     if raw_key.startswith(f"{PARTNER_KEY_SCHEME}_"):
         return actor_for_partner_key(raw_key)
+    return actor_for_staff_key(raw_key)
+
+
+STAFF_KEY_COLUMNS = (
+    "pk",
+    "secret_hash",
+    "revoked_at",
+    "last_used_at",
+    "staff_id",
+    "staff__active",
+    "staff__insurer_id",
+    "staff__branch_id",
+    "staff__display_name",
+    "staff__user_id",
+    "staff__user__is_active",
+    "staff__role_grants__role",
+)
+
+
+def actor_for_staff_key(raw_key: str) -> Actor | None:
+    """``xbs_<prefix>_<secret>`` → the staff member's actor; None for unknown, wrong or revoked keys and for
+    staff or accounts no longer active. One query (a row per role): every API call by staff starts here."""
     parts = _split_key(raw_key, STAFF_KEY_SCHEME)
     if parts is None:
         return None
-    key = StaffKey.objects.select_related("staff__user").filter(prefix=parts[0]).first()
-    if not _valid(key, parts[1]) or key is None:
+    rows = list(StaffKey.objects.filter(prefix=parts[0]).values_list(*STAFF_KEY_COLUMNS))
+    if not rows:
         return None
-    return actor_for_user(key.staff.user)
+    (
+        pk,
+        secret_hash,
+        revoked_at,
+        last_used_at,
+        staff_id,
+        active,
+        insurer_id,
+        branch_id,
+        name,
+        user_id,
+        user_active,
+        _,
+    ) = rows[0]
+    if not (active and user_active) or not _valid_row(
+        StaffKey, pk=pk, secret_hash=secret_hash, revoked_at=revoked_at, last_used_at=last_used_at, secret=parts[1]
+    ):
+        return None
+    return Actor(
+        kind=ActorKind.STAFF,
+        user_id=user_id,
+        label=name,
+        insurer_id=insurer_id,
+        branch_id=branch_id,
+        staff_id=staff_id,
+        roles=frozenset(Role(row[-1]) for row in rows if row[-1] is not None),
+    )
 
 
 def api_actor(request: HttpRequest) -> Actor:
