@@ -164,7 +164,7 @@ def wrk(
 
 def server_arguments(parser: argparse.ArgumentParser) -> None:
     """The gunicorn to load: as deployed unless asked otherwise."""
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="as deployed: twice the cores")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="as deployed: one per core")
     parser.add_argument("--worker-class", default="sync", help="as deployed: sync")
     parser.add_argument("--threads", type=int, default=1, help="per worker, gthread class only")
 

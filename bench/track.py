@@ -7,7 +7,7 @@ effective extensions, translation and the full template. The bare page reads one
 returns a line of HTML. Three servers in one run: bare, tracking as deployed, and tracking
 with the page cache off (every view drawn, as for a page that just changed). wrk, 32 connections,
 as a browser that has been here before (session, language and CSRF cookies); gunicorn as
-deployed (xiaobao/config/gunicorn.py: sync workers, twice the cores).
+deployed (xiaobao/config/gunicorn.py: sync workers, one per core).
 
     scripts/with-postgres.sh .venv/bin/python bench/track.py [--seconds 15]
 
