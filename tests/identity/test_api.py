@@ -122,6 +122,32 @@ def test_a_staff_token_stops_when_the_person_leaves(client: Client, world: World
     assert (response.status_code, response.json()["code"]) == (401, "unauthenticated")
 
 
+def test_a_staff_tokens_last_use_is_noted_at_most_every_five_minutes(client: Client, world: World) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from xiaobao.identity.models import StaffKey
+
+    _, handler = world.ours.staff(Role.HANDLER)
+    key, raw = actions.staff_key_issue(actor=handler)
+    auth = {"Authorization": f"Bearer {raw}"}
+
+    client.get("/api/v1/me", headers=auth)
+    first = StaffKey.objects.get(pk=key.pk).last_used_at
+    client.get("/api/v1/me", headers=auth)
+    unchanged = StaffKey.objects.get(pk=key.pk).last_used_at
+    long_ago = timezone.now() - timedelta(minutes=6)
+    StaffKey.objects.filter(pk=key.pk).update(last_used_at=long_ago)
+    client.get("/api/v1/me", headers=auth)
+    noted_again = StaffKey.objects.get(pk=key.pk).last_used_at
+
+    assert first is not None
+    assert unchanged == first
+    assert noted_again is not None
+    assert noted_again > long_ago
+
+
 def test_a_staff_token_cannot_be_revoked_by_another_insurers_administrator(world: World) -> None:
     _, handler = world.ours.staff(Role.HANDLER)
     _, their_admin = world.theirs.staff(Role.ADMINISTRATOR)
