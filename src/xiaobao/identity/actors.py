@@ -17,6 +17,7 @@ from xiaobao.identity.models import Consumer, Mediator, PartnerKey, Staff, Staff
 from xiaobao.kernel.actors import ANONYMOUS, Actor, ActorKind, Role
 
 PARTNER_KEY_SCHEME = "xbp"
+LAST_USE_PRECISION = timedelta(minutes=5)  # a key's last use is noted at most this often
 STAFF_KEY_SCHEME = "xbs"
 
 
@@ -87,9 +88,6 @@ def _valid(key: PartnerKey | StaffKey | None, secret: str) -> bool:
         used_recently=key.last_used_at is not None and key.last_used_at >= now - LAST_USE_PRECISION,
         secret=secret,
     )
-
-
-LAST_USE_PRECISION = timedelta(minutes=5)
 
 
 def _valid_row(
