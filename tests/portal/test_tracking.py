@@ -29,6 +29,20 @@ def test_reference_and_code_open_the_tracking_page_and_it_shows_new_steps(filer:
     assert "还剩" in page
 
 
+def test_a_provisional_due_date_is_explained_to_the_consumer(filer: Filer) -> None:
+    from xiaobao.complaints.models import Deadline
+
+    complaint, _ = filed_and_opened(filer)
+    url = f"/track/{complaint.reference}/"
+    confirmed = filer.client.get(url).content.decode()
+    Deadline.objects.filter(complaint=complaint, active=True).update(provisional=True)
+    actions.complaint_accept(actor=SYSTEM, complaint_id=complaint.pk)  # a new step: the page is drawn again
+    provisional = filer.client.get(url).content.decode()
+
+    assert "下一年度的法定节假日尚未公布" not in confirmed
+    assert "下一年度的法定节假日尚未公布" in provisional
+
+
 def test_a_wrong_code_looks_exactly_like_an_unknown_reference(filer: Filer) -> None:
     complaint, code = filed_and_opened(filer)
     wrong_code = Client().post("/track/", {"reference": complaint.reference, "access_code": "00000000"})
