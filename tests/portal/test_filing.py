@@ -10,6 +10,7 @@ from django.test import Client
 
 from tests.conftest import World
 from tests.portal.conftest import EXECUTABLE, PDF, Filer, latest_code
+from tests.support.world import fresh_resident_id
 from xiaobao.audit.models import AuditEvent
 from xiaobao.complaints.models import Attachment, Complaint
 from xiaobao.demo.data import ELDER_RESIDENT_ID
@@ -135,3 +136,30 @@ def test_the_insurer_page_publishes_every_channel_and_the_process(client: Client
     page = client.get(f"/i/{insurer.code}/").content.decode()
     for published in ("400-000-0000", "沈阳市和平区南京北街 1 号", "ts@example.com", "https://example.com", "15 日内"):
         assert published in page
+
+
+def test_one_address_cannot_send_codes_to_a_list_of_phones(world: World) -> None:
+    """Before: 30 codes to 30 phones from one address were all sent."""
+    sender = Client(REMOTE_ADDR="198.51.100.66")
+    answers = [
+        sender.post(
+            f"/i/{world.ours.insurer.code}/complain/",
+            {
+                "name": "王",
+                "resident_id": fresh_resident_id(),
+                "phone": f"139001390{n:02d}",
+                "preferred_channel": "sms",
+            },
+        ).status_code
+        for n in range(12)
+    ]
+    sent = Notification.objects.filter(purpose="verification_code").count()
+
+    assert answers[:10] == [302] * 10
+    assert answers[10:] == [400, 400]
+    assert sent == 10
+    elsewhere = Client(REMOTE_ADDR="203.0.113.7").post(
+        f"/i/{world.ours.insurer.code}/complain/",
+        {"name": "王", "resident_id": fresh_resident_id(), "phone": "13700137000", "preferred_channel": "sms"},
+    )
+    assert elsewhere.status_code == 302

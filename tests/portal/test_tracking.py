@@ -54,14 +54,40 @@ def test_a_wrong_code_looks_exactly_like_an_unknown_reference(filer: Filer) -> N
 
 def test_guessing_is_throttled_even_for_the_right_code_afterwards(filer: Filer) -> None:
     complaint, code = filed_and_opened(filer)
-    guesser = Client()
+    guesser = Client(REMOTE_ADDR="198.51.100.66")
     for guess in range(5):
         guesser.post("/track/", {"reference": complaint.reference, "access_code": f"1234567{guess}"})
 
-    blocked = Client().post("/track/", {"reference": complaint.reference, "access_code": code})
+    blocked = guesser.post("/track/", {"reference": complaint.reference, "access_code": code})
 
     assert blocked.status_code == 400
     assert "尝试次数过多" in blocked.content.decode()
+
+
+def test_a_guesser_does_not_lock_the_complainant_out(filer: Filer) -> None:
+    """Before: five wrong guesses from anywhere locked the reference for everyone for 15 minutes."""
+    complaint, code = filed_and_opened(filer)
+    guesser = Client(REMOTE_ADDR="198.51.100.66")
+    for guess in range(5):
+        guesser.post("/track/", {"reference": complaint.reference, "access_code": f"1234567{guess}"})
+
+    opened = Client(REMOTE_ADDR="203.0.113.7").post("/track/", {"reference": complaint.reference, "access_code": code})
+
+    assert opened.status_code == 302
+
+
+def test_guessing_one_reference_from_many_addresses_is_capped(filer: Filer) -> None:
+    complaint, code = filed_and_opened(filer)
+    for n in range(20):
+        Client(REMOTE_ADDR=f"198.51.100.{n}").post(
+            "/track/", {"reference": complaint.reference, "access_code": f"123456{n:02d}"}
+        )
+
+    blocked = Client(REMOTE_ADDR="198.51.100.200").post(
+        "/track/", {"reference": complaint.reference, "access_code": code}
+    )
+
+    assert blocked.status_code == 400
 
 
 def test_an_unopened_complaint_is_not_shown(filer: Filer) -> None:

@@ -136,6 +136,7 @@ TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
 STATIC_URL = "static/"
+AUTHENTICATION_BACKENDS = ["xiaobao.identity.backends.ThrottledModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/after-login/"
 LOGOUT_REDIRECT_URL = "login"
@@ -168,6 +169,8 @@ DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", "xiaobao@localhost")
 XIAOBAO_SMS_GATEWAY = ENV.get("XIAOBAO_SMS_GATEWAY", "xiaobao.notifications.gateways.RecordingSmsGateway")
 XIAOBAO_NOTIFICATION_MAX_ATTEMPTS = int(ENV.get("XIAOBAO_NOTIFICATION_MAX_ATTEMPTS", "8"))
 XIAOBAO_NOTIFICATION_BACKOFF_SECONDS = int(ENV.get("XIAOBAO_NOTIFICATION_BACKOFF_SECONDS", "30"))
+# How many proxies in front of xiaobao append to X-Forwarded-For (0: clients connect directly).
+XIAOBAO_PROXY_HOPS = int(ENV.get("XIAOBAO_PROXY_HOPS", "0"))
 XIAOBAO_WORKER_STALE_SECONDS = int(ENV.get("XIAOBAO_WORKER_STALE_SECONDS", "30"))
 XIAOBAO_BENCH_ENDPOINTS = env_flag(ENV, "XIAOBAO_BENCH_ENDPOINTS", default=False)
 # Complaint deadlines: remind this many days before (CMP-1), escalate when overdue.

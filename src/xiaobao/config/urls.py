@@ -5,11 +5,14 @@ from django.urls import include, path
 
 from xiaobao.config.api import api
 from xiaobao.ops.views import healthz
+from xiaobao.web.forms import ThrottledAuthenticationForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/", auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm), name="login"
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("workbench/", include("xiaobao.workbench.urls")),

@@ -212,6 +212,69 @@ def consumer_register(
     return consumer
 
 
+@dataclass(frozen=True)
+class PhoneIdentity:
+    """Who a phone-verified person on the portal is: ``confirmed`` is False when the ID number they typed is on
+    record with another phone, and ``consumer`` is then a record of their own that opens nothing earlier."""
+
+    consumer: Consumer
+    confirmed: bool
+
+
+@transaction.atomic
+def consumer_identify_by_phone(*, actor: Actor, details: ConsumerDetails) -> PhoneIdentity:
+    """The consumer a person is once ``details.phone`` is verified by a code (SEC-1, CMP-I1).
+
+    A person is who their verified phone says; a typed ID number proves nothing. So:
+    - the ID number is on record *with this phone*: that consumer, with everything they have;
+    - the ID number is unknown: a new consumer with this ID number and phone;
+    - the ID number is on record with another phone (or none): a separate record for this phone, the ID
+      number kept as stated only. It may file new cases and sees only those; earlier cases open when the
+      person checks the phone on record, or staff confirm who they are and update it.
+    """
+    if actor.kind is not ActorKind.SYSTEM:
+        raise PermissionDenied()
+    if not details.phone or not details.resident_id:
+        raise InvalidInput(_("Please enter your resident ID number and mobile phone."))
+    resident_id = normalise_resident_id(details.resident_id)
+    phone = normalise_phone(details.phone)
+    indexer = blind_indexer()
+    resident_id_index = indexer.index("resident_id", resident_id)
+    phone_index = indexer.index("phone", phone)
+    on_record = Consumer.objects.select_for_update().filter(resident_id_index=resident_id_index).first()
+    if on_record is None:
+        return PhoneIdentity(consumer_register(actor=actor, details=details), confirmed=True)
+    if on_record.phone_index == phone_index:
+        return PhoneIdentity(on_record, confirmed=True)
+    stated = (
+        Consumer.objects.filter(phone_index=phone_index, stated_resident_id_index=resident_id_index)
+        .order_by("pk")
+        .first()
+    )
+    if stated is None:
+        stated = Consumer.objects.create(
+            name=details.name.strip(),
+            resident_id=resident_id,
+            stated_resident_id_index=resident_id_index,
+            phone=phone,
+            phone_index=phone_index,
+            email=details.email.strip().lower() if details.email else None,
+            email_index=indexer.index("email", details.email.strip().lower()) if details.email else None,
+            birth_year=birth_date_from_resident_id(resident_id).year,
+            preferred_language=details.preferred_language,
+            preferred_channel=details.preferred_channel,
+        )
+        record(
+            event_type=events.CONSUMER_IDENTITY_UNCONFIRMED,
+            actor=actor,
+            subject=stated,
+            insurer_id=None,
+            new={"resident_id": mask_resident_id(resident_id), "phone": mask_phone(phone), "on_record": on_record.pk},
+            first=True,
+        )
+    return PhoneIdentity(stated, confirmed=False)
+
+
 def consumer_relate(*, actor: Actor, consumer: Consumer, insurer_id: int) -> None:
     """Record that the consumer deals with an insurer (called inside another action's transaction)."""
     _, created = ConsumerRelationship.objects.get_or_create(consumer=consumer, insurer_id=insurer_id)

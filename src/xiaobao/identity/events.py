@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from xiaobao.audit.registry import event_type
 
 CONSUMER_REGISTERED = event_type("consumer.registered", _("consumer registered"))
+CONSUMER_IDENTITY_UNCONFIRMED = event_type(
+    "consumer.identity_unconfirmed", _("consumer's identity not confirmed: ID number given from another phone")
+)
 CONSUMER_RELATED = event_type("consumer.related_to_insurer", _("consumer started dealing with an insurer"))
 PARTNER_KEY_ISSUED = event_type("partner.key_issued", _("partner API key issued"))
 PARTNER_KEY_REVOKED = event_type("partner.key_revoked", _("partner API key revoked"))

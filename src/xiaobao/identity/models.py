@@ -103,6 +103,9 @@ class Consumer(models.Model):
     phone_index = models.CharField(max_length=64, null=True, blank=True, db_index=True)  # noqa: DJ001
     email = EncryptedTextField(_("email"), null=True, blank=True)
     email_index = models.CharField(max_length=64, null=True, blank=True, db_index=True)  # noqa: DJ001
+    # Set on a record made by a verified phone that typed an ID number already on record with another phone:
+    # the number is kept as stated, never as an identity, so it opens nothing of the person on record (SEC-1).
+    stated_resident_id_index = models.CharField(max_length=64, null=True, blank=True, db_index=True)  # noqa: DJ001
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     preferred_language = models.CharField(max_length=8, default="zh-hans")
     preferred_channel = models.CharField(
@@ -115,6 +118,11 @@ class Consumer(models.Model):
 
     def __str__(self) -> str:
         return f"consumer {self.pk}"
+
+    @property
+    def identity_confirmed(self) -> bool:
+        """False when the ID number was only stated by a phone other than the one on record (see above)."""
+        return self.stated_resident_id_index is None
 
 
 class ConsumerRelationship(models.Model):

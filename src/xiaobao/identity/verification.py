@@ -38,12 +38,16 @@ def _hash(verification_id: int, code: str) -> str:
 
 
 @transaction.atomic
-def phone_verification_start(*, phone: str, purpose: str, language: str = "zh-hans") -> PhoneVerification:
-    """Send a code to the phone. At most 5 codes per phone per hour."""
+def phone_verification_start(*, phone: str, purpose: str, client: str, language: str = "zh-hans") -> PhoneVerification:
+    """Send a code to the phone. At most 5 codes per phone and 10 per client address per hour, so one
+    address can neither flood a phone nor send codes to a list of numbers."""
     normalised = normalise_phone(phone)
     index = blind_indexer().index("phone", normalised)
-    ratelimit.check(f"otp:{index}", limit=5, window=timedelta(hours=1))
-    ratelimit.hit(f"otp:{index}")
+    buckets = [(f"otp:{index}", 5), (f"otp-ip:{client}", 10)]
+    for bucket, limit in buckets:
+        ratelimit.check(bucket, limit=limit, window=timedelta(hours=1))
+    for bucket, _limit in buckets:
+        ratelimit.hit(bucket)
     now = clock.now()
     verification = PhoneVerification.objects.create(
         phone_index=index, code_hash="", purpose=purpose, created_at=now, expires_at=now + VALID_FOR

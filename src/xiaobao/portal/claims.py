@@ -24,7 +24,7 @@ from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.ops.i18n import message_of
 from xiaobao.portal.forms import ClaimForm, HomeVisitForm
-from xiaobao.portal.session import consumer_actor
+from xiaobao.portal.session import consumer_actor, identity_unconfirmed
 
 
 def _kinds() -> list[tuple[str, str]]:
@@ -70,7 +70,7 @@ def claim_apply(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "portal/claim_apply.html",
-        {"insurer": company, "form": form, "token": token},
+        {"insurer": company, "form": form, "token": token, "unconfirmed": identity_unconfirmed(request)},
         status=400 if form.errors else 200,
     )
 

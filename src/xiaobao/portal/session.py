@@ -6,12 +6,30 @@ from datetime import datetime, timedelta
 
 from django.http import HttpRequest
 
+from xiaobao.identity.actions import PhoneIdentity
 from xiaobao.identity.actors import actor_for_request
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.ops import clock
 
 VERIFIED = "portal_consumer"
 VERIFIED_FOR = timedelta(minutes=30)
+
+
+def remember_verified(request: HttpRequest, identity: PhoneIdentity) -> None:
+    """This browser checked the phone of ``identity.consumer`` just now; whether the ID number typed was
+    confirmed by that phone is kept so the pages can say why earlier cases are not shown."""
+    request.session.cycle_key()  # a new session id once someone is known: no fixation
+    request.session[VERIFIED] = {
+        "id": identity.consumer.pk,
+        "until": (clock.now() + VERIFIED_FOR).isoformat(),
+        "confirmed": identity.confirmed,
+    }
+
+
+def identity_unconfirmed(request: HttpRequest) -> bool:
+    """The phone checked in this browser is not the one on record for the ID number typed."""
+    verified = request.session.get(VERIFIED)
+    return bool(verified) and verified.get("confirmed") is False and verified_consumer(request) is not None
 
 
 def verified_consumer(request: HttpRequest) -> Actor | None:

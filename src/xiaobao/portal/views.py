@@ -27,17 +27,18 @@ from xiaobao.complaints.domain.classification import PRODUCT_LINE_TEXT, Channel,
 from xiaobao.complaints.domain.decisions import REMEDY_TEXT
 from xiaobao.complaints.models import Complaint, Deadline
 from xiaobao.deadlines.clock import state_on
-from xiaobao.identity.actions import ConsumerDetails, consumer_register
+from xiaobao.identity.actions import ConsumerDetails, consumer_identify_by_phone
 from xiaobao.identity.actors import actor_for_request
 from xiaobao.identity.models import Insurer
 from xiaobao.identity.verification import phone_verification_check, phone_verification_start
 from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind
 from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.ops import clock, ratelimit
+from xiaobao.ops.client import client_ip
 from xiaobao.ops.i18n import message_of
 from xiaobao.portal import page_cache
 from xiaobao.portal.forms import CodeForm, ComplaintForm, IdentityForm, ReviewForm, TrackForm
-from xiaobao.portal.session import VERIFIED, VERIFIED_FOR, consumer_actor, verified_consumer
+from xiaobao.portal.session import consumer_actor, identity_unconfirmed, remember_verified, verified_consumer
 from xiaobao.privacy.keys import keyring
 from xiaobao.sales.selectors import product_page, products_of
 from xiaobao.workbench.labels import STATE_TEXT
@@ -92,7 +93,10 @@ def file_start(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             verification = phone_verification_start(
-                phone=form.cleaned_data["phone"], purpose="complaint", language=request.LANGUAGE_CODE
+                phone=form.cleaned_data["phone"],
+                purpose="complaint",
+                language=request.LANGUAGE_CODE,
+                client=client_ip(request),
             )
         except DomainError as refused:
             form.add_error(None, message_of(refused))
@@ -122,7 +126,7 @@ def file_verify(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as refused:
             form.add_error("code", message_of(refused))
         else:
-            consumer = consumer_register(
+            identity = consumer_identify_by_phone(
                 actor=SYSTEM,
                 details=ConsumerDetails(
                     name=pending["name"],
@@ -134,7 +138,7 @@ def file_verify(request: HttpRequest, code: str) -> HttpResponse:
                 ),
             )
             del request.session[PENDING]
-            request.session[VERIFIED] = {"id": consumer.pk, "until": (clock.now() + VERIFIED_FOR).isoformat()}
+            remember_verified(request, identity)
             then = AFTER_VERIFY.get(pending.get("then", "complaint"), "portal:file_details")
             return HttpResponseRedirect(reverse(then, args=[code]) if then != "portal:mine" else reverse(then))
     return render(
@@ -184,7 +188,7 @@ def file_details(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "portal/file_details.html",
-        {"insurer": company, "form": form, "token": token, "step": 3},
+        {"insurer": company, "form": form, "token": token, "step": 3, "unconfirmed": identity_unconfirmed(request)},
         status=400 if form.errors else 200,
     )
 
@@ -249,12 +253,24 @@ def mine(request: HttpRequest) -> HttpResponse:
         {
             "rows": [(c, STATE_TEXT.get(c.state, c.state)) for c in complaints],
             "claims": [(c, CLAIM_STATE_TEXT.get(c.state, c.state)) for c in claims_of_claimant(actor)],
+            "unconfirmed": identity_unconfirmed(request),
         },
     )
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+def _tracking_buckets(reference: str, address: str) -> list[tuple[str, int, timedelta]]:
+    """Wrong guesses counted per address, per reference from that address, and per reference in an hour.
+
+    A guesser is stopped after 5 tries at one reference from one address, so they cannot lock the real
+    complainant out from another address; the hourly cap per reference (20 guesses at an 8-digit code) stops
+    guessing spread over many addresses, and signing in by phone (/my/) still opens the case meanwhile.
+    """
+    quarter_hour = timedelta(minutes=15)
+    return [
+        (f"track-ip:{address}", 20, quarter_hour),
+        (f"track-ref-ip:{reference}:{address}", 5, quarter_hour),
+        (f"track-ref:{reference}", 20, timedelta(hours=1)),
+    ]
 
 
 def track(request: HttpRequest) -> HttpResponse:
@@ -262,13 +278,13 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         reference = form.cleaned_data["reference"].strip().upper()
-        buckets = [f"track-ip:{_client_ip(request)}", f"track-ref:{reference}"]
+        buckets = _tracking_buckets(reference, client_ip(request))
         try:
-            for bucket, limit in zip(buckets, (20, 5), strict=True):
-                ratelimit.check(bucket, limit=limit, window=timedelta(minutes=15))
+            for bucket, limit, window in buckets:
+                ratelimit.check(bucket, limit=limit, window=window)
             complaint = access.complaint_by_reference_and_code(reference, form.cleaned_data["access_code"])
         except NotFound:
-            for bucket in buckets:
+            for bucket, _limit, _window in buckets:
                 ratelimit.hit(bucket)
             form.add_error(
                 None,

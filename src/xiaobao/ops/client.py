@@ -1,0 +1,24 @@
+"""Who is on the other end of a request: the client's address, seen through the proxies we trust."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address of the client, for rate limits and logs.
+
+    Behind ``XIAOBAO_PROXY_HOPS`` trusted proxies each appends the address it saw to X-Forwarded-For, so the
+    client is that many entries from the right; anything further left was written by the client and proves
+    nothing. With no proxy (the default) the socket's peer is the client and the header is ignored.
+    """
+    hops: int = settings.XIAOBAO_PROXY_HOPS
+    peer = str(request.META.get("REMOTE_ADDR") or "unknown")
+    if hops <= 0:
+        return peer
+    forwarded = [part.strip() for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < hops:
+        return forwarded[0] if forwarded else peer
+    return forwarded[-hops]
