@@ -9,6 +9,7 @@ from tests.conftest import World
 from xiaobao.audit.models import AuditEvent
 from xiaobao.complaints.models import Complaint
 from xiaobao.identity.actions import staff_key_issue
+from xiaobao.identity.models import ConsumerRelationship
 from xiaobao.kernel.actors import Role
 
 pytestmark = pytest.mark.django_db
@@ -61,17 +62,43 @@ def test_a_caller_naming_their_case_is_appended(world: World) -> None:
     assert AuditEvent.objects.filter(event_type="complaint.message_received").count() == 1
 
 
-def test_another_insurers_call_centre_cannot_reach_our_call(world: World) -> None:
+def test_call_ids_are_each_insurers_own(world: World) -> None:
+    """Before: our call C-9 made their call C-9 answer 404 (one namespace for every insurer)."""
     ours = call_centre(world)
-    post(ours, call_id="C-9", caller_number="13800138007", summary="x", handling_branch_id=world.ours.city.pk)
+    first = post(ours, call_id="C-9", caller_number="13800138007", summary="x", handling_branch_id=world.ours.city.pk)
     theirs = call_centre(world, theirs=True)
 
     response = post(
-        theirs, call_id="C-9", caller_number="13800138007", summary="x", handling_branch_id=world.theirs.city.pk
+        theirs, call_id="C-9", caller_number="13900139008", summary="y", handling_branch_id=world.theirs.city.pk
     )
 
-    assert response.status_code == 404  # type: ignore[attr-defined]
-    assert Complaint.objects.count() == 1
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert response.json()["outcome"] == "created"  # type: ignore[attr-defined]
+    assert response.json()["reference"] != first.json()["reference"]  # type: ignore[attr-defined]
+    assert Complaint.objects.filter(insurer=world.ours.insurer).count() == 1
+    assert Complaint.objects.filter(insurer=world.theirs.insurer).count() == 1
+
+
+def test_a_number_known_at_another_insurer_is_not_tied_to_the_calling_one(world: World) -> None:
+    """Before: the caller's number matched a consumer of any insurer, who was then related to the caller's."""
+    ours = call_centre(world)
+    post(ours, call_id="C-1", caller_number="13800138007", summary="x", handling_branch_id=world.ours.city.pk)
+    ours_consumer = Complaint.objects.get().complainant
+
+    post(
+        call_centre(world, theirs=True),
+        call_id="C-2",
+        caller_number="13800138007",
+        summary="y",
+        handling_branch_id=world.theirs.city.pk,
+    )
+
+    theirs_consumer = Complaint.objects.get(insurer=world.theirs.insurer).complainant
+    assert theirs_consumer.pk != ours_consumer.pk
+    assert not ConsumerRelationship.objects.filter(consumer=ours_consumer, insurer=world.theirs.insurer).exists()
+    # and a second call to us from the same number is the same consumer of ours
+    post(ours, call_id="C-3", caller_number="13800138007", summary="z", handling_branch_id=world.ours.city.pk)
+    assert {c.complainant_id for c in Complaint.objects.filter(insurer=world.ours.insurer)} == {ours_consumer.pk}
 
 
 @pytest.mark.parametrize(

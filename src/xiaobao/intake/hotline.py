@@ -16,12 +16,11 @@ from xiaobao.complaints.actions import NewComplaint
 from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
 from xiaobao.complaints.models import Complaint
 from xiaobao.identity import access as identity_access
-from xiaobao.identity.actions import ConsumerDetails, consumer_register, consumer_relate
+from xiaobao.identity.actions import ConsumerDetails, consumer_register
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.identity.models import Consumer
 from xiaobao.intake.models import ReceivedMessage
 from xiaobao.kernel.actors import SYSTEM, Actor
-from xiaobao.kernel.errors import NotFound
 from xiaobao.ops import clock
 from xiaobao.privacy.domain.identifiers import normalise_phone
 from xiaobao.privacy.keys import blind_indexer
@@ -44,14 +43,14 @@ class Call:
 def take_call(*, actor: Actor, call: Call) -> tuple[Complaint, str]:
     """(the complaint, "created" | "appended" | "repeat") — a call id is taken in once."""
     identity_access.require(actor, Permission.REGISTER_COMPLAINTS)
+    assert actor.insurer_id is not None
     seen = (
-        ReceivedMessage.objects.filter(channel="hotline", external_id=call.call_id).select_related("complaint").first()
+        ReceivedMessage.objects.filter(insurer_id=actor.insurer_id, channel="hotline", external_id=call.call_id)
+        .select_related("complaint")
+        .first()
     )
     if seen is not None:
-        if seen.complaint.insurer_id != actor.insurer_id:
-            raise NotFound()
         return seen.complaint, "repeat"
-    assert actor.insurer_id is not None
     phone = normalise_phone(call.caller_number)
     consumer = _caller(phone, call.caller_name, actor.insurer_id)
     text = call.summary + (f"\n[通话录音 {call.recording_ref}]" if call.recording_ref else "")
@@ -83,16 +82,28 @@ def take_call(*, actor: Actor, call: Call) -> tuple[Complaint, str]:
         )
         outcome = "created"
     ReceivedMessage.objects.create(
-        channel="hotline", external_id=call.call_id, complaint=complaint, received_at=clock.now()
+        insurer_id=actor.insurer_id,
+        channel="hotline",
+        external_id=call.call_id,
+        complaint=complaint,
+        received_at=clock.now(),
     )
     return complaint, outcome
 
 
 def _caller(phone: str, name: str, insurer_id: int) -> Consumer:
-    """The consumer with this number, related to the insurer; or a new one with the number alone (PI-1)."""
-    known = Consumer.objects.filter(phone_index=blind_indexer().index("phone", phone)).order_by("pk").first()
+    """A consumer this insurer already deals with who has this number; or a new one with the number alone (PI-1).
+
+    A caller's number proves little (it can be spoofed) and says nothing about another insurer's customers:
+    matching it across insurers would have tied a stranger's record, with its name and ID number, to the
+    calling insurer. Staff who check who the caller is can link the records afterwards.
+    """
+    known = (
+        Consumer.objects.filter(phone_index=blind_indexer().index("phone", phone), relationships__insurer_id=insurer_id)
+        .order_by("pk")
+        .first()
+    )
     if known is not None:
-        consumer_relate(actor=SYSTEM, consumer=known, insurer_id=insurer_id)
         return known
     return consumer_register(
         actor=SYSTEM, insurer_id=insurer_id, details=ConsumerDetails(name=name or "来电人", phone=phone)

@@ -102,12 +102,12 @@ def _route(message: EmailMessage) -> tuple[str, Insurer, str, str]:
     message_id = str(message["Message-ID"] or "").strip()
     if not message_id:
         raise Skip("no Message-ID")
-    if ReceivedMessage.objects.filter(channel="email", external_id=message_id).exists():
-        raise Skip(f"{message_id} already taken in")
     recipients = [parseaddr(a)[1].lower() for a in message.get_all("To", []) + message.get_all("Cc", [])]
     insurer = Insurer.objects.filter(complaint_email__in=recipients).first()
     if insurer is None:
         raise Skip(f"{message_id}: no insurer's complaint address among {recipients}")
+    if ReceivedMessage.objects.filter(insurer=insurer, channel="email", external_id=message_id).exists():
+        raise Skip(f"{message_id} already taken in")
     name, sender = parseaddr(str(message["From"] or ""))
     if not sender:
         raise Skip(f"{message_id}: no sender")
@@ -158,7 +158,7 @@ def take_in(raw: bytes) -> tuple[str, str]:
                     actions.complaint_attach(actor=SYSTEM, complaint_id=complaint.pk, uploads=uploads)
                 outcome = "created"
             ReceivedMessage.objects.create(
-                channel="email", external_id=message_id, complaint=complaint, received_at=clock.now()
+                insurer=insurer, channel="email", external_id=message_id, complaint=complaint, received_at=clock.now()
             )
     except IntegrityError:
         return "skipped", f"{message_id} taken in by another worker"
@@ -168,7 +168,13 @@ def take_in(raw: bytes) -> tuple[str, str]:
 
 
 def _sender(name: str, address: str, insurer: Insurer) -> Consumer:
-    known = Consumer.objects.filter(email_index=blind_indexer().index("email", address)).first()
+    """A consumer this insurer already deals with who has this address, or a new one with the address alone:
+    a sender's address can be forged and must not tie another insurer's customer to this one (see hotline)."""
+    known = (
+        Consumer.objects.filter(email_index=blind_indexer().index("email", address), relationships__insurer=insurer)
+        .order_by("pk")
+        .first()
+    )
     if known is not None:
         return known
     return consumer_register(
