@@ -11,6 +11,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.support.sales import make_product
+from tests.support.world import make_tenant
+
 # Playwright's sync API runs an event loop on the test thread; Django's ORM calls from that thread are still
 # synchronous here (the documented setting for Playwright with Django tests).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -75,3 +78,14 @@ def sign_in(page: Page, username: str, password: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+
+
+@pytest.fixture
+def insurer_code(transactional_db: None, seeded_calendar: None) -> str:
+    tenant = make_tenant("anhe")
+    tenant.insurer.complaint_phone = "400-000-9501"
+    tenant.insurer.complaint_address = "沈阳市和平区南京北街 1 号"
+    tenant.insurer.complaint_email = "complaints@anhe.example"
+    tenant.insurer.save()
+    make_product(tenant.insurer)
+    return tenant.insurer.code

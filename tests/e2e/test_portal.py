@@ -11,22 +11,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import assert_accessible
 from tests.portal.conftest import PDF, latest_code
-from tests.support.sales import make_product
-from tests.support.world import fresh_resident_id, make_tenant
+from tests.support.world import fresh_resident_id
 from xiaobao.complaints import actions
 from xiaobao.complaints.models import Attachment, Complaint
 from xiaobao.kernel.actors import SYSTEM
-
-
-@pytest.fixture
-def insurer_code(transactional_db: None, seeded_calendar: None) -> str:
-    tenant = make_tenant("anhe")
-    tenant.insurer.complaint_phone = "400-000-9501"
-    tenant.insurer.complaint_address = "沈阳市和平区南京北街 1 号"
-    tenant.insurer.complaint_email = "complaints@anhe.example"
-    tenant.insurer.save()
-    make_product(tenant.insurer)
-    return tenant.insurer.code
 
 
 def test_a_consumer_files_with_an_attachment_and_sees_the_handlers_step(

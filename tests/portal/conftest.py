@@ -70,3 +70,17 @@ def filed_and_opened(filer: Filer) -> tuple[Complaint, str]:
     code = re.search(r'id="access-code">(\d{8})<', page)
     assert code is not None
     return Complaint.objects.get(), code.group(1)
+
+
+def apply(filer: Filer, **overrides: object) -> object:
+    data: dict[str, object] = {
+        "kind": "accident/injury",
+        "policy_number": "ACC-2026-0042",
+        "incident_date": "2026-02-27",
+        "incident_region": "210200",
+        "description": "下楼梯摔伤，右腕骨折。",
+        "amount_claimed": "8600",
+        "token": "claim-form-1",
+    }
+    data.update(overrides)
+    return filer.client.post(f"/i/{filer.insurer.code}/claim/", data)

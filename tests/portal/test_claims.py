@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.conftest import World
-from tests.portal.conftest import EXECUTABLE, PDF, Filer
+from tests.portal.conftest import EXECUTABLE, PDF, Filer, apply
 from tests.support.world import fresh_resident_id
 from xiaobao.claims import actions
 from xiaobao.claims.models import Claim, ClaimDocument
@@ -19,20 +19,6 @@ from xiaobao.kernel.actors import Role
 from xiaobao.ops import clock
 
 pytestmark = pytest.mark.django_db
-
-
-def apply(filer: Filer, **overrides: object) -> object:
-    data: dict[str, object] = {
-        "kind": "accident/injury",
-        "policy_number": "ACC-2026-0042",
-        "incident_date": "2026-02-27",
-        "incident_region": "210200",
-        "description": "下楼梯摔伤，右腕骨折。",
-        "amount_claimed": "8600",
-        "token": "claim-form-1",
-    }
-    data.update(overrides)
-    return filer.client.post(f"/i/{filer.insurer.code}/claim/", data)
 
 
 def test_applying_starts_with_the_phone_check_and_comes_back_to_the_claim_form(filer: Filer) -> None:

@@ -10,8 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.conftest import World
-from tests.portal.conftest import PDF, Filer, filed_and_opened
-from tests.portal.test_claims import apply
+from tests.portal.conftest import PDF, Filer, apply, filed_and_opened
 from xiaobao.audit.models import AuditEvent
 from xiaobao.claims.models import Claim, ClaimDocument
 from xiaobao.complaints.models import Complaint
