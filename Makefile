@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test install install-test lint check pytest pytest-sqlite pytest-postgres bench messages clean
+.PHONY: run test fast install install-test lint check pytest pytest-sqlite pytest-postgres bench messages clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ run: install
 
 ## Install what the tests need and run the whole suite: lint, types, architecture, pytest on SQLite and PostgreSQL.
 test: install-test lint pytest
+
+## The inner loop: every test but the browser ones, on SQLite, no lint (`make test` before you push).
+fast: install-test
+	DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest -n 2 -m "not browser" -q
 
 lint: install-test
 	$(BIN)/ruff check src tests bench
