@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xiaobao.casework.clocks import ReminderSentBase, StatutoryClock
 from xiaobao.claims.domain.lifecycle import ClaimState
 from xiaobao.privacy.fields import EncryptedTextField
 
@@ -101,36 +102,22 @@ class DocumentRequest(models.Model):
     requested_by = models.CharField(max_length=64)
 
 
-class ClaimDeadline(models.Model):
+class ClaimDeadline(StatutoryClock):
     """One statutory clock of a claim (CLM-T2..T6), with the green channel's shorter internal target."""
 
-    RUNNING, PAUSED, MET, MISSED = "running", "paused", "met", "missed"
-
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="deadlines")
-    insurer_id_copy = models.BigIntegerField()
     clock = models.CharField(max_length=24)
-    rule_id = models.CharField(max_length=24)
     length = models.PositiveSmallIntegerField()
-    paused_days = models.PositiveSmallIntegerField(default=0)
-    provisional = models.BooleanField(default=False)
-    """The due date's year had no published calendar: the earliest possible date, recomputed by the sweep."""
-    start = models.DateField()
-    due = models.DateField()
     target = models.DateField()
-    state = models.CharField(max_length=12, default=RUNNING)
-    active = models.BooleanField(default=True)
-    closed_on = models.DateField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["insurer_id_copy", "active", "due"], name="claim_deadline_queue")]
 
 
-class ClaimReminderSent(models.Model):
+class ClaimReminderSent(ReminderSentBase):
     """A reminder or escalation already sent for a claim's clock, so the sweep sends each once."""
 
     deadline = models.ForeignKey(ClaimDeadline, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=16)
-    sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["deadline", "kind"], name="claim_reminder_once")]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from xiaobao.casework.clocks import ReminderSentBase, StatutoryClock
 from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
 from xiaobao.complaints.domain.clocks import Complexity
 from xiaobao.complaints.domain.decisions import Outcome
@@ -107,29 +108,15 @@ class Attachment(models.Model):
     uploaded_by = models.CharField(max_length=64)
 
 
-class Deadline(models.Model):
+class Deadline(StatutoryClock):
     """One statutory clock of one complaint (DESIGN.md "Deadlines").
 
     The active row is the one the queue orders by; a change of rule (extension)
     or a restart (CMP-T5) closes it and opens a new one, so the history stays.
     """
 
-    RUNNING, PAUSED, MET, MISSED, SUPERSEDED = "running", "paused", "met", "missed", "superseded"
-
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="deadlines")
-    insurer_id_copy = models.BigIntegerField(db_index=False)
-    rule_id = models.CharField(max_length=24)
-    start = models.DateField()
-    due = models.DateField()
-    paused_days = models.PositiveIntegerField(default=0)
-    provisional = models.BooleanField(default=False)
-    """The due date's year had no published calendar: the earliest possible date, recomputed by the sweep."""
-    state = models.CharField(
-        max_length=12, choices=[(s, s) for s in (RUNNING, PAUSED, MET, MISSED, SUPERSEDED)], default=RUNNING
-    )
-    active = models.BooleanField(default=True)
     approved_by = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    closed_on = models.DateField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -199,12 +186,10 @@ class PartnerForward(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
 
 
-class ReminderSent(models.Model):
+class ReminderSent(ReminderSentBase):
     """A reminder or escalation already sent for a deadline, so the sweep sends each once."""
 
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=16)
-    sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["deadline", "kind"], name="reminder_once")]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.conf import settings
 from django.utils.translation import gettext
 
-from xiaobao.audit.recorder import record
+from xiaobao.casework.actions import OVERDUE, SweepPlan, clocks_sweep
 from xiaobao.complaints import events
 from xiaobao.complaints.actions._extensions import complaint_apply_extension
 from xiaobao.complaints.actions._shared import (
@@ -15,12 +16,9 @@ from xiaobao.complaints.actions._shared import (
     _staff_with,
 )
 from xiaobao.complaints.domain import clocks
-from xiaobao.complaints.models import (
-    Deadline,
-    Extension,
-)
+from xiaobao.complaints.models import Deadline, Extension, ReminderSent
 from xiaobao.complaints.notices import tell_staff
-from xiaobao.deadlines.clock import reminder_kind
+from xiaobao.identity.models import Staff
 from xiaobao.kernel.actors import SYSTEM, Role
 from xiaobao.notifications.models import Status
 from xiaobao.ops import clock
@@ -34,62 +32,54 @@ class SweepResult:
     confirmed: int = 0
 
 
+def _recipients(deadline: Deadline, kind: str) -> list[Staff]:
+    """Overdue: supervisors and compliance; before: the supervisors and the handler (CMP-1)."""
+    complaint = deadline.complaint
+    if kind == OVERDUE:
+        return _staff_with(complaint, Role.SUPERVISOR, Role.COMPLIANCE_OFFICER)
+    return _staff_with(complaint, Role.SUPERVISOR) + ([complaint.handler] if complaint.handler else [])
+
+
+def _tell(deadline: Deadline, kind: str, days_left: int, recipients: Sequence[Staff]) -> None:
+    if kind == OVERDUE:
+        body = gettext("%(reference)s is overdue: it was due on %(due)s (%(rule)s).")
+    else:
+        body = gettext("%(reference)s is due on %(due)s (%(rule)s): %(days)s days left.")
+    text = body % {
+        "reference": deadline.complaint.reference,
+        "due": deadline.due.isoformat(),
+        "rule": deadline.rule_id,
+        "days": days_left,
+    }
+    tell_staff(actor=SYSTEM, staff=recipients, complaint=deadline.complaint, purpose=f"deadline_{kind}", body=text)
+
+
+PLAN: SweepPlan[Deadline] = SweepPlan(
+    clocks=Deadline,
+    reminders=ReminderSent,
+    case_of=lambda deadline: deadline.complaint,
+    related=("complaint", "complaint__handler__user"),
+    recipients=_recipients,
+    tell=_tell,
+    reminded=events.REMINDED,
+    escalated=events.ESCALATED,
+    confirmed=events.DEADLINE_CONFIRMED,
+    describe=lambda deadline: {},
+    recompute=lambda deadline: _refresh(deadline, deadline.complaint, paused=deadline.state == Deadline.PAUSED),
+    confirmed_names=lambda deadline: {"rule": deadline.rule_id},
+)
+
+
 def complaints_sweep(*, reminder_days: tuple[int, ...] | None = None) -> SweepResult:
     """Remind the handler and supervisors before a deadline (e.g. 5 and 2 days), escalate an overdue case
-    to supervisors and compliance, each once; let approved CMP-T3 extensions take effect once told.
-
-    Each case is its own transaction, so one failure does not hold back the rest.
-    """
-    from django.conf import settings
-
-    from xiaobao.complaints.models import ReminderSent
-    from xiaobao.complaints.selectors import due_within
-
-    thresholds = tuple(sorted(reminder_days or settings.XIAOBAO_REMINDER_DAYS))
-    result = SweepResult(confirmed=_confirm_provisional())
-    today = clock.today()
-    for deadline_id in list(due_within(days=max(thresholds), today=today).values_list("pk", flat=True)):
-        with transaction.atomic():
-            deadline = (
-                Deadline.objects.select_for_update()
-                .select_related("complaint")
-                .filter(pk=deadline_id, active=True, state=Deadline.RUNNING)
-                .first()
-            )
-            if deadline is None:
-                continue
-            days_left = (deadline.due - today).days
-            kind = reminder_kind(days_left, thresholds)
-            _, created = ReminderSent.objects.get_or_create(deadline=deadline, kind=kind)
-            if not created:
-                continue
-            complaint = deadline.complaint
-            if kind == "overdue":
-                recipients = _staff_with(complaint, Role.SUPERVISOR, Role.COMPLIANCE_OFFICER)
-                body = gettext("%(reference)s is overdue: it was due on %(due)s (%(rule)s).")
-                event, result.escalated = events.ESCALATED, result.escalated + 1
-            else:
-                recipients = _staff_with(complaint, Role.SUPERVISOR) + (
-                    [complaint.handler] if complaint.handler else []
-                )
-                body = gettext("%(reference)s is due on %(due)s (%(rule)s): %(days)s days left.")
-                event, result.reminded = events.REMINDED, result.reminded + 1
-            text = body % {
-                "reference": complaint.reference,
-                "due": deadline.due.isoformat(),
-                "rule": deadline.rule_id,
-                "days": days_left,
-            }
-            tell_staff(actor=SYSTEM, staff=recipients, complaint=complaint, purpose=f"deadline_{kind}", body=text)
-            record(
-                event_type=event,
-                actor=SYSTEM,
-                subject=complaint,
-                insurer_id=complaint.insurer_id,
-                new={"kind": kind, "due": deadline.due.isoformat(), "days_left": days_left},
-            )
-    result.extensions_applied = _apply_told_extensions()
-    return result
+    to supervisors and compliance, each once; let approved CMP-T3 extensions take effect once told."""
+    counts = clocks_sweep(PLAN, thresholds=reminder_days or settings.XIAOBAO_REMINDER_DAYS, today=clock.today())
+    return SweepResult(
+        reminded=counts.reminded,
+        escalated=counts.escalated,
+        confirmed=counts.confirmed,
+        extensions_applied=_apply_told_extensions(),
+    )
 
 
 def _apply_told_extensions() -> int:
@@ -104,24 +94,3 @@ def _apply_told_extensions() -> int:
         complaint_apply_extension(actor=SYSTEM, extension_id=extension_id)
         applied += 1
     return applied
-
-
-def _confirm_provisional() -> int:
-    """Due dates computed before their year's calendar was published, computed again now it may be."""
-    confirmed = 0
-    for deadline_id in list(Deadline.objects.filter(active=True, provisional=True).values_list("pk", flat=True)):
-        with transaction.atomic():
-            deadline = Deadline.objects.select_for_update(of=("self",)).select_related("complaint").get(pk=deadline_id)
-            guessed = deadline.due
-            _refresh(deadline, deadline.complaint, paused=deadline.state == Deadline.PAUSED)
-            if not deadline.provisional:
-                confirmed += 1
-                record(
-                    event_type=events.DEADLINE_CONFIRMED,
-                    actor=SYSTEM,
-                    subject=deadline.complaint,
-                    insurer_id=deadline.complaint.insurer_id,
-                    old={"due": guessed.isoformat(), "provisional": True},
-                    new={"rule": deadline.rule_id, "due": deadline.due.isoformat(), "provisional": False},
-                )
-    return confirmed
