@@ -10,10 +10,11 @@ from django.db.models import QuerySet
 
 from xiaobao.audit.timeline import TimelineEntry, timeline
 from xiaobao.complaints import access
-from xiaobao.complaints.domain.lifecycle import State, allowed_steps
+from xiaobao.complaints.domain.lifecycle import State
+from xiaobao.complaints.domain.steps import steps_for
 from xiaobao.complaints.models import Complaint, Deadline
 from xiaobao.deadlines.clock import ClockState, state_on
-from xiaobao.kernel.actors import Actor
+from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.ops import clock
 
 FLAGS = ("elderly", "disabled", "new_urban_resident", "major_emergency", "group")
@@ -106,7 +107,15 @@ def case(actor: Actor, complaint_id: int) -> CaseView:
         days_left=days_left,
         clock_state=state,
         timeline=timeline(complaint),
-        steps=[step.value for step in allowed_steps(State(complaint.state))],
+        steps=[
+            step.value
+            for step in steps_for(
+                State(complaint.state),
+                actor,
+                handler_id=complaint.handler_id,
+                own_case=actor.kind is ActorKind.CONSUMER and actor.consumer_id == complaint.complainant_id,
+            )
+        ],
         conflicts=list(complaint.conflicts.select_related("staff").order_by("at")),
         extensions=list(complaint.extensions.order_by("requested_at")),
         forwards=list(complaint.forwards.select_related("partner").order_by("forwarded_at")),

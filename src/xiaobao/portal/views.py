@@ -25,6 +25,8 @@ from xiaobao.complaints import access, actions
 from xiaobao.complaints.actions import NewComplaint, Upload
 from xiaobao.complaints.domain.classification import PRODUCT_LINE_TEXT, Channel, ProductLine
 from xiaobao.complaints.domain.decisions import REMEDY_TEXT
+from xiaobao.complaints.domain.lifecycle import State, Step
+from xiaobao.complaints.domain.steps import steps_for
 from xiaobao.complaints.models import Complaint, Deadline
 from xiaobao.deadlines.clock import state_on
 from xiaobao.identity.actions import ConsumerDetails, consumer_identify_by_phone
@@ -321,7 +323,12 @@ def _tracking_page(request: HttpRequest, complaint: Complaint, extra: dict[str, 
     days_left = state = None
     if deadline is not None:
         state, days_left = state_on(deadline.due, clock.today(), paused=deadline.state == Deadline.PAUSED)
-    open_states = {"registered", "accepted", "assigned", "investigating", "paused", "decided"}
+    offered = steps_for(
+        State(complaint.state),
+        Actor(kind=ActorKind.CONSUMER, consumer_id=complaint.complainant_id),
+        handler_id=complaint.handler_id,
+        own_case=True,
+    )
     error = extra.get("error", "")
     return render(
         request,
@@ -336,8 +343,8 @@ def _tracking_page(request: HttpRequest, complaint: Complaint, extra: dict[str, 
             "extensions": complaint.extensions.filter(effective_at__isnull=False).order_by("effective_at"),
             "open_requests": complaint.information_requests.filter(answered_at__isnull=True).order_by("requested_at"),
             "options": [_(text) for text in REMEDY_TEXT.values()],
-            "can_withdraw": complaint.state in open_states,
-            "can_review": complaint.state in {"notified", "closed"} and complaint.review_requested_on is None,
+            "can_withdraw": Step.WITHDRAW in offered,
+            "can_review": Step.REQUEST_REVIEW in offered and complaint.review_requested_on is None,
             "can_want_mediation": complaint.state not in {"declined", "withdrawn"}
             and not complaint.mediation_wanted_on,
             **extra,
