@@ -44,6 +44,8 @@ def test_an_email_becomes_a_case_counted_from_the_day_it_was_sent(maildir: mailb
     assert "查看.pdf" in complaint.description  # the refused file is named, not silently lost
     assert [a.content_type for a in Attachment.objects.filter(complaint=complaint)] == ["application/pdf"]
     assert complaint.complainant.email == "liming@example.com"
+    registered = AuditEvent.objects.get(subject_id=str(complaint.pk), event_type="complaint.registered")
+    assert registered.actor_id == "system:channel:email"  # the mailbox took it in, not an unnamed system
 
 
 def test_the_same_message_is_taken_in_once(maildir: mailbox.Maildir, insurer_email: str) -> None:

@@ -10,6 +10,7 @@ Not found and not allowed give the same answer.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,9 +131,25 @@ class TrackingKey:
     version: int | None  # how many events its audit chain holds: every change adds one
 
 
-def tracking_key(reference: str) -> TrackingKey | None:
+def tracked_key(reference: str, *, opened: Collection[int], actor: Actor) -> TrackingKey:
+    """The key of a complaint this browser may follow: one it opened with its access code (or filed), or the
+    signed-in complainant's own; NotFound otherwise — as for an unknown number (CMP-2)."""
+    key = _tracking_key(reference)
+    if key is None:
+        raise NotFound()
+    if key.complaint_id in opened or (actor.kind is ActorKind.CONSUMER and actor.consumer_id == key.complainant_id):
+        return key
+    raise NotFound()
+
+
+def complaint_of_key(key: TrackingKey) -> Complaint:
+    """The complaint behind a key ``tracked_key`` gave."""
+    return Complaint.objects.select_related("insurer").get(pk=key.complaint_id)
+
+
+def _tracking_key(reference: str) -> TrackingKey | None:
     """The complaint with this reference, its complainant and its timeline version, in one light query
-    (the tracking page asks on every view). The caller decides whether this browser may follow it."""
+    (the tracking page asks on every view)."""
     complaint, head = Complaint._meta, ChainHead._meta
     sql = (
         f"SELECT c.id, c.complainant_id, h.sequence FROM {complaint.db_table} c "  # noqa: S608  (table names only)

@@ -95,9 +95,14 @@ class CaseView:
     forwards: list[Any] = field(default_factory=list)
 
 
+def active_deadline(complaint: Complaint) -> Deadline | None:
+    """The running (or paused) clock of a complaint the caller already opened through the gate."""
+    return Deadline.objects.filter(complaint=complaint, active=True).first()
+
+
 def case(actor: Actor, complaint_id: int) -> CaseView:
     complaint = access.complaint_for(actor, complaint_id)
-    deadline = Deadline.objects.filter(complaint=complaint, active=True).first()
+    deadline = active_deadline(complaint)
     state = days_left = None
     if deadline is not None:
         state, days_left = state_on(deadline.due, clock.today(), paused=deadline.state == Deadline.PAUSED)

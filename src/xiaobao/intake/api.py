@@ -10,8 +10,8 @@ from pydantic import Field
 
 from xiaobao.complaints.domain.classification import ProductLine, Reason
 from xiaobao.identity.actors import api_actor
-from xiaobao.intake.hotline import Call, take_call
-from xiaobao.ops.schemas import Strict
+from xiaobao.intake.actions import Call, intake_take_call
+from xiaobao.ops.schemas import Id, Strict
 
 router = Router(tags=["intake"])
 
@@ -20,7 +20,7 @@ class CallIn(Strict):
     call_id: Annotated[str, Field(min_length=1, max_length=100)]
     caller_number: Annotated[str, Field(min_length=3, max_length=32)]
     summary: Annotated[str, Field(min_length=1, max_length=10_000)]
-    handling_branch_id: int
+    handling_branch_id: Id
     caller_name: Annotated[str, Field(max_length=100)] = ""
     recording_ref: Annotated[str, Field(max_length=200)] = ""
     product_line: ProductLine = ProductLine.OTHER_PROPERTY
@@ -36,5 +36,5 @@ class CallOut(Schema):
 
 @router.post("/intake/hotline", response=CallOut, summary="A call from the 24x7 hotline (idempotent by call id)")
 def hotline(request: HttpRequest, payload: CallIn) -> dict[str, object]:
-    complaint, outcome = take_call(actor=api_actor(request), call=Call(**payload.model_dump()))
+    complaint, outcome = intake_take_call(actor=api_actor(request), call=Call(**payload.model_dump()))
     return {"complaint_id": complaint.pk, "reference": complaint.reference, "outcome": outcome}

@@ -21,23 +21,19 @@ from email.utils import parseaddr, parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
-from xiaobao.complaints import actions
-from xiaobao.complaints.actions import NewComplaint, Upload
-from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
+from xiaobao.complaints.actions import Upload
 from xiaobao.complaints.domain.files import content_type_of
-from xiaobao.complaints.models import Complaint
-from xiaobao.identity.actions import ConsumerDetails, consumer_register
-from xiaobao.identity.models import Consumer, Insurer
-from xiaobao.intake.models import ReceivedMessage
-from xiaobao.kernel.actors import SYSTEM
+from xiaobao.identity.models import Insurer
+from xiaobao.intake.actions import Mail, intake_take_mail
+from xiaobao.kernel.actors import channel_actor
 from xiaobao.kernel.errors import DomainError
 from xiaobao.ops import clock
-from xiaobao.privacy.keys import blind_indexer
 
 IMAPS_PORT = 993
 REFERENCE = re.compile(r"\bLN-\d{4}-\d{6}\b", re.IGNORECASE)
+MAILBOX = channel_actor("email")
 
 
 @dataclass
@@ -106,8 +102,6 @@ def _route(message: EmailMessage) -> tuple[str, Insurer, str, str]:
     insurer = Insurer.objects.filter(complaint_email__in=recipients).first()
     if insurer is None:
         raise Skip(f"{message_id}: no insurer's complaint address among {recipients}")
-    if ReceivedMessage.objects.filter(insurer=insurer, channel="email", external_id=message_id).exists():
-        raise Skip(f"{message_id} already taken in")
     name, sender = parseaddr(str(message["From"] or ""))
     if not sender:
         raise Skip(f"{message_id}: no sender")
@@ -126,79 +120,27 @@ def take_in(raw: bytes) -> tuple[str, str]:
     uploads, refused = _uploads(message)
     if refused:
         text += "\n\n[" + ", ".join(refused) + ": not kept (type not accepted)]"
+    mail = Mail(
+        message_id=message_id,
+        insurer=insurer,
+        sender_name=name,
+        sender_address=sender,
+        subject=subject,
+        text=text,
+        received_at=_received_at(message),
+        references=REFERENCE.findall(subject),
+        uploads=uploads,
+    )
     try:
-        with transaction.atomic():
-            consumer = _sender(name, sender, insurer)
-            existing = _thread(subject, insurer, consumer)
-            if existing is not None:
-                actions.complaint_add_message(
-                    actor=SYSTEM,
-                    complaint_id=existing.pk,
-                    channel=Channel.EMAIL,
-                    text=f"{subject}\n\n{text}",
-                    uploads=uploads,
-                )
-                complaint, outcome = existing, "appended"
-            else:
-                complaint = actions.complaint_register(
-                    actor=SYSTEM,
-                    insurer_id=insurer.pk,
-                    idempotency_key=f"email:{message_id}",
-                    data=NewComplaint(
-                        handling_branch_id=_intake_branch(insurer),
-                        channel=Channel.EMAIL,
-                        received_at=_received_at(message),
-                        product_line=ProductLine.OTHER_PROPERTY,
-                        reason=Reason.OTHER_SERVICE,
-                        description=f"{subject}\n\n{text}".strip() or subject or "(empty)",
-                        complainant_id=consumer.pk,
-                    ),
-                )
-                if uploads and not complaint.attachments.exists():
-                    actions.complaint_attach(actor=SYSTEM, complaint_id=complaint.pk, uploads=uploads)
-                outcome = "created"
-            ReceivedMessage.objects.create(
-                insurer=insurer, channel="email", external_id=message_id, complaint=complaint, received_at=clock.now()
-            )
+        taken = intake_take_mail(actor=MAILBOX, mail=mail)
     except IntegrityError:
         return "skipped", f"{message_id} taken in by another worker"
     except DomainError as refused_message:
         return "skipped", f"{message_id}: {refused_message}"
+    if taken is None:
+        return "skipped", f"{message_id} already taken in"
+    complaint, outcome = taken
     return outcome, str(complaint.reference)
-
-
-def _sender(name: str, address: str, insurer: Insurer) -> Consumer:
-    """A consumer this insurer already deals with who has this address, or a new one with the address alone:
-    a sender's address can be forged and must not tie another insurer's customer to this one (see hotline)."""
-    known = (
-        Consumer.objects.filter(email_index=blind_indexer().index("email", address), relationships__insurer=insurer)
-        .order_by("pk")
-        .first()
-    )
-    if known is not None:
-        return known
-    return consumer_register(
-        actor=SYSTEM,
-        insurer_id=insurer.pk,
-        details=ConsumerDetails(
-            name=name or address.split("@", maxsplit=1)[0], email=address, preferred_channel="email"
-        ),
-    )
-
-
-def _thread(subject: str, insurer: Insurer, consumer: Consumer) -> Complaint | None:
-    """A reply: the subject names a complaint of this insurer from this same person."""
-    for reference in REFERENCE.findall(subject):
-        found = Complaint.objects.filter(reference=reference.upper(), insurer=insurer, complainant=consumer).first()
-        if found is not None:
-            return found
-    return None
-
-
-def _intake_branch(insurer: Insurer) -> int:
-    branch = insurer.branches.filter(level=2).order_by("pk").first() or insurer.branches.order_by("level").first()
-    assert branch is not None
-    return branch.pk
 
 
 def ingest_maildir(path: Path) -> Outcome:

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xiaobao.claims import access as claims_access
 from xiaobao.claims import actions, selectors
 from xiaobao.claims.actions import NewClaim
 from xiaobao.claims.labels import CLAIM_CLOCK_TEXT, CLAIM_STATE_TEXT, CLAIM_TYPE_TEXT, GREEN_TEXT
-from xiaobao.claims.models import Claim
 from xiaobao.identity.models import Insurer
 from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import DomainError, NotFound
@@ -75,21 +75,23 @@ def claim_apply(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _own(request: HttpRequest, reference: str) -> tuple[Actor, Claim]:
+def _own(request: HttpRequest, reference: str) -> tuple[Actor, int]:
     """The claimant's own claim; anything else is a 404, as for an unknown number."""
     actor = consumer_actor(request)
-    claim = Claim.objects.filter(reference=reference).only("pk").first()
-    if actor is None or claim is None:
+    if actor is None:
         raise Http404
-    return actor, claim
+    try:
+        return actor, claims_access.claim_id_of_claimant(actor, reference)
+    except NotFound:
+        raise Http404 from None
 
 
 def claim_follow(
     request: HttpRequest, reference: str, *, error: str = "", visit_form: HomeVisitForm | None = None
 ) -> HttpResponse:
-    actor, found = _own(request, reference)
+    actor, claim_id = _own(request, reference)
     try:
-        view = selectors.claim_follow(actor, found.pk)
+        view = selectors.claim_follow(actor, claim_id)
     except NotFound:
         raise Http404 from None
     claim = view.claim
@@ -115,7 +117,7 @@ def claim_follow(
 @require_POST
 def claim_upload(request: HttpRequest, reference: str) -> HttpResponse:
     """Each missing document has its own file field (``doc-<code>``); every chosen file is sent."""
-    actor, found = _own(request, reference)
+    actor, claim_id = _own(request, reference)
     chosen = [
         (name.removeprefix("doc-"), upload)
         for name in request.FILES
@@ -127,7 +129,7 @@ def claim_upload(request: HttpRequest, reference: str) -> HttpResponse:
     for item_code, upload in chosen:
         try:
             actions.claim_receive_document(
-                actor=actor, claim_id=found.pk, item_code=item_code, name=upload.name or "file", content=upload.read()
+                actor=actor, claim_id=claim_id, item_code=item_code, name=upload.name or "file", content=upload
             )
         except NotFound:
             raise Http404 from None
@@ -141,13 +143,13 @@ def claim_upload(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 def claim_home_visit(request: HttpRequest, reference: str) -> HttpResponse:
-    actor, found = _own(request, reference)
+    actor, claim_id = _own(request, reference)
     form = HomeVisitForm(request.POST)
     if not form.is_valid():
         return claim_follow(request, reference, error=_("Please choose a day."), visit_form=form)
     try:
         actions.claim_book_home_visit(
-            actor=actor, claim_id=found.pk, day=form.cleaned_data["day"], note=form.cleaned_data["note"]
+            actor=actor, claim_id=claim_id, day=form.cleaned_data["day"], note=form.cleaned_data["note"]
         )
     except NotFound:
         raise Http404 from None

@@ -28,8 +28,8 @@ def remember_verified(request: HttpRequest, identity: PhoneIdentity) -> None:
 
 def identity_unconfirmed(request: HttpRequest) -> bool:
     """The phone checked in this browser is not the one on record for the ID number typed."""
-    verified = request.session.get(VERIFIED)
-    return bool(verified) and verified.get("confirmed") is False and verified_consumer(request) is not None
+    verified = request.session.get(VERIFIED) or {}
+    return verified.get("confirmed") is False and verified_consumer(request) is not None
 
 
 def verified_consumer(request: HttpRequest) -> Actor | None:

@@ -22,6 +22,7 @@ from xiaobao.audit.timeline import timeline
 from xiaobao.claims.labels import CLAIM_STATE_TEXT
 from xiaobao.claims.selectors import claims_of_claimant
 from xiaobao.complaints import access, actions
+from xiaobao.complaints import selectors as complaint_selectors
 from xiaobao.complaints.actions import NewComplaint, Upload
 from xiaobao.complaints.domain.classification import PRODUCT_LINE_TEXT, Channel, ProductLine
 from xiaobao.complaints.domain.decisions import REMEDY_TEXT
@@ -29,10 +30,14 @@ from xiaobao.complaints.domain.lifecycle import State, Step
 from xiaobao.complaints.domain.steps import steps_for
 from xiaobao.complaints.models import Complaint, Deadline
 from xiaobao.deadlines.clock import state_on
-from xiaobao.identity.actions import ConsumerDetails, consumer_identify_by_phone
+from xiaobao.identity.actions import (
+    ConsumerDetails,
+    consumer_identify_by_phone,
+    phone_verification_check,
+    phone_verification_start,
+)
 from xiaobao.identity.actors import actor_for_request
 from xiaobao.identity.models import Insurer
-from xiaobao.identity.verification import phone_verification_check, phone_verification_start
 from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind
 from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.ops import clock, ratelimit
@@ -168,7 +173,7 @@ def file_details(request: HttpRequest, code: str) -> HttpResponse:
                 actor=actor,
                 insurer_id=company.pk,
                 idempotency_key=f"portal:{token}",
-                uploads=[Upload(name=f.name or "file", content=f.read()) for f in data["attachments"]],
+                uploads=[Upload(name=f.name or "file", content=f) for f in data["attachments"]],  # streamed, not read
                 data=NewComplaint(
                     handling_branch_id=_handling_branch(company),
                     channel=Channel.WEB,
@@ -225,22 +230,17 @@ def _remember(request: HttpRequest, complaint: Complaint) -> None:
     request.session[TRACKED] = sorted(tracked)
 
 
-def _tracked_version(request: HttpRequest, reference: str) -> tuple[int, int | None]:
-    """The id and timeline version of a complaint this browser opened with its access code (or filed), or
-    of the signed-in complainant's own; else 404 — as for an unknown one."""
-    key = access.tracking_key(reference)
-    if key is None:
-        raise Http404
-    if key.complaint_id not in request.session.get(TRACKED, []):
-        signed_in = actor_for_request(request)
-        if not (signed_in.kind is ActorKind.CONSUMER and signed_in.consumer_id == key.complainant_id):
-            raise Http404
-    return key.complaint_id, key.version
+def _tracked_key(request: HttpRequest, reference: str) -> access.TrackingKey:
+    """A complaint this browser opened with its access code (or filed), or the signed-in complainant's own;
+    else 404 — as for an unknown one."""
+    try:
+        return access.tracked_key(reference, opened=request.session.get(TRACKED, []), actor=actor_for_request(request))
+    except NotFound:
+        raise Http404 from None
 
 
 def _tracked(request: HttpRequest, reference: str) -> Complaint:
-    pk, _ = _tracked_version(request, reference)
-    return Complaint.objects.select_related("insurer").get(pk=pk)
+    return access.complaint_of_key(_tracked_key(request, reference))
 
 
 def mine(request: HttpRequest) -> HttpResponse:
@@ -308,18 +308,18 @@ def tracking(
 ) -> HttpResponse:
     if error or review_form is not None:  # a form shown again with what was typed: drawn fresh
         return _tracking_page(request, _tracked(request, reference), {"error": error, "review_form": review_form})
-    pk, version = _tracked_version(request, reference)
+    key = _tracked_key(request, reference)
     return page_cache.served(
         request,
         kind="track",
-        pk=pk,
-        version=version,
-        draw=lambda extra: _tracking_page(request, Complaint.objects.select_related("insurer").get(pk=pk), extra),
+        pk=key.complaint_id,
+        version=key.version,
+        draw=lambda extra: _tracking_page(request, access.complaint_of_key(key), extra),
     )
 
 
 def _tracking_page(request: HttpRequest, complaint: Complaint, extra: dict[str, Any]) -> HttpResponse:
-    deadline = Deadline.objects.filter(complaint=complaint, active=True).first()
+    deadline = complaint_selectors.active_deadline(complaint)
     days_left = state = None
     if deadline is not None:
         state, days_left = state_on(deadline.due, clock.today(), paused=deadline.state == Deadline.PAUSED)
@@ -372,7 +372,7 @@ def tracking_step(request: HttpRequest, reference: str, step: str) -> HttpRespon
         elif step == "mediation":
             actions.complaint_want_mediation(actor=actor, complaint_id=complaint.pk)
         elif step == "files":
-            uploads = [Upload(name=f.name or "file", content=f.read()) for f in request.FILES.getlist("files")]
+            uploads = [Upload(name=f.name or "file", content=f) for f in request.FILES.getlist("files")]
             actions.complaint_attach(actor=actor, complaint_id=complaint.pk, uploads=uploads)
         else:
             raise Http404

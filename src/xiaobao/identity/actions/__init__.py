@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from xiaobao.audit.recorder import record
 from xiaobao.identity import access, events
+from xiaobao.identity.actions._verification import WrongCode as WrongCode
+from xiaobao.identity.actions._verification import phone_verification_check as phone_verification_check
+from xiaobao.identity.actions._verification import phone_verification_start as phone_verification_start
 from xiaobao.identity.actors import PARTNER_KEY_SCHEME, STAFF_KEY_SCHEME, mint_key
 from xiaobao.identity.domain.branches import BranchLevel, check_parent
 from xiaobao.identity.domain.permissions import Permission

@@ -1,0 +1,193 @@
+"""Intake's writes (CHN-1): each message a channel receives is one audited action — a mail by the mailbox's
+own channel actor, a call by the call-centre's staff token — that registers a complaint or adds to one,
+and remembers the message id so it is taken in once. Parsing the message is the channel's (mail.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+
+from xiaobao.complaints import actions
+from xiaobao.complaints.actions import NewComplaint, Upload
+from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
+from xiaobao.complaints.models import Complaint
+from xiaobao.identity import access as identity_access
+from xiaobao.identity.actions import ConsumerDetails, consumer_register
+from xiaobao.identity.domain.permissions import Permission
+from xiaobao.identity.models import Consumer, Insurer
+from xiaobao.intake.models import ReceivedMessage
+from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind
+from xiaobao.kernel.errors import PermissionDenied
+from xiaobao.ops import clock
+from xiaobao.privacy.keys import blind_indexer
+
+
+@dataclass(frozen=True)
+class Call:
+    call_id: str
+    caller_number: str
+    summary: str
+    handling_branch_id: int
+    caller_name: str = ""
+    recording_ref: str = ""
+    product_line: ProductLine = ProductLine.OTHER_PROPERTY
+    reason: Reason = Reason.OTHER_SERVICE
+    complaint_reference: str = ""
+
+
+@dataclass(frozen=True)
+class Mail:
+    """A message already read off the wire, addressed to ``insurer``'s published complaint address."""
+
+    message_id: str
+    insurer: Insurer
+    sender_name: str
+    sender_address: str
+    subject: str
+    text: str
+    received_at: datetime
+    references: list[str] = field(default_factory=list)
+    uploads: list[Upload] = field(default_factory=list)
+
+
+@transaction.atomic
+def intake_take_call(*, actor: Actor, call: Call) -> tuple[Complaint, str]:
+    """(the complaint, "created" | "appended" | "repeat"): a call names a reference of the caller's complaint
+    and is added to it, or registers one; a call id is taken in once per insurer. The recording reference
+    stays with the case (CMP-A2)."""
+    identity_access.require(actor, Permission.REGISTER_COMPLAINTS)
+    if actor.insurer_id is None:
+        raise PermissionDenied()
+    seen = (
+        ReceivedMessage.objects.filter(insurer_id=actor.insurer_id, channel="hotline", external_id=call.call_id)
+        .select_related("complaint")
+        .first()
+    )
+    if seen is not None:
+        return seen.complaint, "repeat"
+    from xiaobao.privacy.domain.identifiers import normalise_phone
+
+    consumer = _known_or_new(
+        actor.insurer_id,
+        "phone",
+        normalise_phone(call.caller_number),
+        ConsumerDetails(name=call.caller_name or "来电人", phone=normalise_phone(call.caller_number)),
+    )
+    text = call.summary + (f"\n[通话录音 {call.recording_ref}]" if call.recording_ref else "")
+    existing = _their_complaint(actor.insurer_id, consumer, [call.complaint_reference])
+    if existing is not None:
+        actions.complaint_add_message(actor=actor, complaint_id=existing.pk, channel=Channel.HOTLINE, text=text)
+        complaint, outcome = existing, "appended"
+    else:
+        complaint = actions.complaint_register(
+            actor=actor,
+            idempotency_key=f"hotline:{call.call_id}",
+            data=NewComplaint(
+                handling_branch_id=call.handling_branch_id,
+                channel=Channel.HOTLINE,
+                received_at=clock.now(),
+                product_line=call.product_line,
+                reason=call.reason,
+                description=text,
+                complainant_id=consumer.pk,
+            ),
+        )
+        outcome = "created"
+    _remember(actor.insurer_id, "hotline", call.call_id, complaint)
+    return complaint, outcome
+
+
+@transaction.atomic
+def intake_take_mail(*, actor: Actor, mail: Mail) -> tuple[Complaint, str] | None:
+    """(the complaint, "created" | "appended"), or None when this insurer already took the message in.
+
+    A reply whose subject names a complaint of this insurer from the same sender is added to it; any other
+    message registers a complaint of the insurer addressed. ``actor`` is the mailbox's channel actor.
+    """
+    if actor.kind is not ActorKind.SYSTEM:
+        raise PermissionDenied()
+    insurer = mail.insurer
+    if ReceivedMessage.objects.filter(insurer=insurer, channel="email", external_id=mail.message_id).exists():
+        return None
+    consumer = _known_or_new(
+        insurer.pk,
+        "email",
+        mail.sender_address,
+        ConsumerDetails(
+            name=mail.sender_name or mail.sender_address.split("@", maxsplit=1)[0],
+            email=mail.sender_address,
+            preferred_channel="email",
+        ),
+    )
+    existing = _their_complaint(insurer.pk, consumer, mail.references)
+    if existing is not None:
+        actions.complaint_add_message(
+            actor=actor,
+            complaint_id=existing.pk,
+            channel=Channel.EMAIL,
+            text=f"{mail.subject}\n\n{mail.text}",
+            uploads=mail.uploads,
+        )
+        complaint, outcome = existing, "appended"
+    else:
+        complaint = actions.complaint_register(
+            actor=actor,
+            insurer_id=insurer.pk,
+            idempotency_key=f"email:{mail.message_id}",
+            data=NewComplaint(
+                handling_branch_id=_intake_branch(insurer),
+                channel=Channel.EMAIL,
+                received_at=mail.received_at,
+                product_line=ProductLine.OTHER_PROPERTY,
+                reason=Reason.OTHER_SERVICE,
+                description=f"{mail.subject}\n\n{mail.text}".strip() or mail.subject or "(empty)",
+                complainant_id=consumer.pk,
+            ),
+        )
+        if mail.uploads and not complaint.attachments.exists():
+            actions.complaint_attach(actor=actor, complaint_id=complaint.pk, uploads=mail.uploads)
+        outcome = "created"
+    _remember(insurer.pk, "email", mail.message_id, complaint)
+    return complaint, outcome
+
+
+def _known_or_new(insurer_id: int, kind: str, address: str, details: ConsumerDetails) -> Consumer:
+    """A consumer this insurer already deals with who has this phone number or email address; or a new one
+    with that alone (PI-1).
+
+    A caller's number or a sender's address proves little (both can be forged) and says nothing about
+    another insurer's customers: matching across insurers would tie a stranger's record, with its name and
+    ID number, to this insurer. Staff who check who it is can link the records afterwards.
+    """
+    lookup = {f"{kind}_index": blind_indexer().index(kind, address), "relationships__insurer_id": insurer_id}
+    known = Consumer.objects.filter(**lookup).order_by("pk").first()
+    if known is not None:
+        return known
+    return consumer_register(actor=SYSTEM, insurer_id=insurer_id, details=details)
+
+
+def _their_complaint(insurer_id: int, consumer: Consumer, references: list[str]) -> Complaint | None:
+    """The complaint a message names, if it is this insurer's and this same person's."""
+    for reference in references:
+        if not reference.strip():
+            continue
+        found = Complaint.objects.filter(
+            reference=reference.strip().upper(), insurer_id=insurer_id, complainant=consumer
+        ).first()
+        if found is not None:
+            return found
+    return None
+
+
+def _intake_branch(insurer: Insurer) -> int:
+    branch = insurer.branches.filter(level=2).order_by("pk").first() or insurer.branches.order_by("level").first()
+    assert branch is not None
+    return branch.pk
+
+
+def _remember(insurer_id: int, channel: str, external_id: str, complaint: Complaint) -> None:
+    ReceivedMessage.objects.create(
+        insurer_id=insurer_id, channel=channel, external_id=external_id, complaint=complaint, received_at=clock.now()
+    )
