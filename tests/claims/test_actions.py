@@ -172,7 +172,10 @@ def test_only_the_platform_declares_an_emergency(desk: Desk) -> None:
 def test_handling_claims_follows_the_matrix(desk: Desk) -> None:
     cast = Cast.build(desk.world, Role.HANDLER)
     assert_matrix(
-        cast, lambda a: actions.claim_request_documents(actor=a, claim_id=report(desk).pk), {"staff_with_role"}
+        cast,
+        lambda a, claim: actions.claim_request_documents(actor=a, claim_id=claim.pk),
+        {"staff_with_role"},
+        given=lambda: report(desk),
     )
 
 

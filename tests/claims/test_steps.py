@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -186,11 +187,12 @@ def test_every_claim_step_follows_the_matrix(desk: Desk, step: str) -> None:
     cast = Cast.build(desk.world, Role.HANDLER)
     make = _ready(desk, "assessing" if state == "documents_complete" else state)
 
-    def run(actor: Actor) -> object:
-        claim = make() if state != "documents_complete" else _complete(desk)
-        return attempt(actor, claim.pk)
-
-    assert_matrix(cast, run, {"staff_with_role"})
+    assert_matrix(
+        cast,
+        lambda actor, claim: attempt(actor, claim.pk),
+        {"staff_with_role"},
+        given=lambda: make() if state != "documents_complete" else _complete(desk),
+    )
 
 
 def _complete(desk: Desk) -> Claim:
@@ -241,14 +243,16 @@ def test_booking_a_home_visit_follows_the_matrix(desk: Desk) -> None:
     cast = Cast.build(desk.world, Role.HANDLER)
     elder = desk.world.ours.consumer(name="赵大爷", resident_id=ELDER_RESIDENT_ID)
 
-    def attempt(actor: Actor) -> object:
-        claim = actions.claim_report(
+    def reported() -> object:
+        return actions.claim_report(
             actor=desk.handler, insurer_id=desk.world.ours.insurer.pk, claimant_id=elder.pk, data=new_claim()
         )
+
+    def attempt(actor: Actor, claim: Any) -> object:
         return actions.claim_book_home_visit(actor=actor, claim_id=claim.pk, day=date(2026, 3, 5))
 
     # The cast's consumer is not the claimant: refused like everyone outside the insurer's claims staff.
-    assert_matrix(cast, attempt, {"staff_with_role"})
+    assert_matrix(cast, attempt, {"staff_with_role"}, given=reported)
     assert actions.claim_book_home_visit(
         actor=Actor(kind=ActorKind.CONSUMER, consumer_id=elder.pk),
         claim_id=Claim.objects.filter(claimant=elder).first().pk,  # type: ignore[union-attr]

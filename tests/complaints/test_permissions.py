@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -85,47 +86,48 @@ CASES: list[tuple[str, str, Role, Attempt]] = [
 def test_matrix(desk: Desk, name: str, state: str, role: Role, attempt: Attempt) -> None:
     cast = Cast.build(desk.world, role)
 
-    def fresh(actor: Actor) -> object:
-        return attempt(actor, desk.in_state(state))
-
-    assert_matrix(cast, fresh, {"staff_with_role"})
+    assert_matrix(cast, attempt, {"staff_with_role"}, given=lambda: desk.in_state(state))
 
 
 def test_assigning_is_for_supervisors(desk: Desk) -> None:
     cast = Cast.build(desk.world, Role.SUPERVISOR)
     assert_matrix(
         cast,
-        lambda a: actions.complaint_assign(
-            actor=a, complaint_id=desk.in_state("accepted").pk, handler_id=desk.handler_staff.pk
-        ),
+        lambda a, c: actions.complaint_assign(actor=a, complaint_id=c.pk, handler_id=desk.handler_staff.pk),
         {"staff_with_role"},
+        given=lambda: desk.in_state("accepted"),
     )
 
 
 def test_approving_an_extension_is_for_supervisors(desk: Desk) -> None:
     cast = Cast.build(desk.world, Role.SUPERVISOR)
 
-    def approve(actor: Actor) -> object:
+    def requested() -> object:
         complaint = desk.in_state("investigating")
-        extension = actions.complaint_request_extension(
+        return actions.complaint_request_extension(
             actor=desk.handler, complaint_id=complaint.pk, to_complexity="complex", reason="需要调取录音"
         )
+
+    def approve(actor: Actor, extension: Any) -> object:
         return actions.complaint_decide_extension(actor=actor, extension_id=extension.pk, approve=True)
 
-    assert_matrix(cast, approve, {"staff_with_role"})
+    assert_matrix(cast, approve, {"staff_with_role"}, given=requested)
 
 
 def test_deciding_a_review_is_for_the_higher_level_office(desk: Desk) -> None:
     cast = Cast.build(desk.world, Role.SENIOR_MANAGER)
 
-    def decide(actor: Actor) -> object:
+    def review_requested() -> Complaint:
         complaint = desk.in_state("notified")
         actions.complaint_request_review(actor=desk.supervisor, complaint_id=complaint.pk)
+        return complaint
+
+    def decide(actor: Actor, complaint: Complaint) -> object:
         return actions.complaint_decide_review(
             actor=actor, complaint_id=complaint.pk, outcome=DECISION.outcome, reasons="维持"
         )
 
-    assert_matrix(cast, decide, {"staff_with_role"})
+    assert_matrix(cast, decide, {"staff_with_role"}, given=review_requested)
 
 
 def test_the_complainant_may_withdraw_and_ask_for_review_of_their_own_complaint_only(desk: Desk) -> None:

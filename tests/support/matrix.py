@@ -4,8 +4,10 @@
     assert_matrix(cast, lambda actor: branch_for(actor, branch.pk), allowed={"staff_with_role"})
 
 ``attempt(actor)`` is *allowed* when it returns a truthy value, *refused* when
-it returns a falsy value or raises ``NotFound``/``PermissionDenied``. Any other
-exception fails the test.
+it returns a falsy value or raises ``NotFound``/``PermissionDenied`` — and a refusal
+must leave no row, audit event or notice behind (every table's count is compared).
+Any other exception fails the test. When each attempt needs its own fresh case,
+``given`` makes it first, outside the comparison, and the attempt receives it.
 """
 
 from __future__ import annotations
@@ -51,17 +53,49 @@ class Cast:
         return [(name, getattr(self, name)) for name in ACTOR_KINDS]
 
 
-def outcome(attempt: Callable[[Actor], object], actor: Actor) -> str:
+# Bookkeeping a refusal is meant to leave (a counted attempt) or that the test database keeps for itself.
+NOT_CASE_DATA = frozenset({"RateLimitHit", "WorkerHeartbeat", "PeriodicRun", "LoadProbe"})
+
+
+def row_counts() -> dict[str, int]:
+    """How many rows each of xiaobao's tables holds: a refused attempt must leave every count as it was —
+    no row, no audit event, no notice (DESIGN.md Style 4)."""
+    from django.apps import apps
+
+    return {
+        model.__name__: model._default_manager.count()
+        for model in apps.get_models()
+        if model.__module__.startswith("xiaobao.") and model.__name__ not in NOT_CASE_DATA
+    }
+
+
+def outcome(attempt: Callable[[Actor], object], actor: Actor, given: Callable[[], object] | None = None) -> str:
+    """Run the attempt (after ``given()`` set the stage, when there is one): "allowed", or "refused" having
+    left every table as it was."""
+    prepared = given() if given is not None else None
+    before = row_counts()
     try:
-        result = attempt(actor)
+        result = attempt(actor, prepared) if given is not None else attempt(actor)  # type: ignore[call-arg]
     except (NotFound, PermissionDenied):
-        return "refused"
-    return "allowed" if result else "refused"
+        result = None
+    if result:
+        return "allowed"
+    after = row_counts()
+    left = {name: after[name] - before[name] for name in before if after[name] != before[name]}
+    assert left == {}, f"{actor.kind.value} was refused but rows were left behind: {left}"
+    return "refused"
 
 
-def assert_matrix(cast: Cast, attempt: Callable[[Actor], object], allowed: set[str] | frozenset[str]) -> None:
+def assert_matrix(
+    cast: Cast,
+    attempt: Callable[..., object],
+    allowed: set[str] | frozenset[str],
+    *,
+    given: Callable[[], object] | None = None,
+) -> None:
+    """``attempt(actor)``, or ``attempt(actor, given())`` when the stage is set fresh for each actor."""
     unknown = set(allowed) - set(ACTOR_KINDS)
     assert not unknown, f"unknown actor kinds {unknown}"
     expected = {name: ("allowed" if name in allowed else "refused") for name in ACTOR_KINDS}
-    actual = {name: outcome(attempt, actor) for name, actor in cast.items()}
+    actual = {name: outcome(attempt, actor, given) for name, actor in cast.items()}
     assert actual == expected
