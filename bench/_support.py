@@ -47,8 +47,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], args: argparse.Namespace) -> Iterator[str]:
-    """gunicorn as deployed (xiaobao/config/gunicorn.py), with the workers the arguments ask for, no access log."""
+def gunicorn(env: dict[str, str], args: argparse.Namespace, *, quiet: bool = False) -> Iterator[str]:
+    """gunicorn as deployed (xiaobao/config/gunicorn.py), with the workers the arguments ask for, no access log;
+    ``quiet`` drops its error log too (a drill that restarts the database expects errors)."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -72,6 +73,7 @@ def gunicorn(env: dict[str, str], args: argparse.Namespace) -> Iterator[str]:
             "GUNICORN_THREADS": str(args.threads),
         },
         start_new_session=True,
+        stderr=subprocess.DEVNULL if quiet else None,
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -57,3 +57,37 @@ def test_a_malformed_request_id_is_replaced(client: Client) -> None:
 
 def test_healthz_accepts_only_get(client: Client) -> None:
     assert client.post("/healthz").status_code == 405
+
+
+def _running_task(worker_id: str) -> None:
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from xiaobao.kernel.actors import SYSTEM
+    from xiaobao.notifications.actions import notification_queue
+
+    with transaction.atomic():
+        notification_queue(actor=SYSTEM, channel="sms", to_address="+8613800138000", body="x", purpose="test")
+    DBTaskResult.objects.get().claim(worker_id)
+
+
+def test_a_task_running_on_a_dead_worker_is_reported_stuck_and_the_service_degraded(client: Client) -> None:
+    # given a live worker, and a task claimed by a worker that has no heartbeat any more (killed)
+    beat("worker-live", timezone.now())
+    _running_task("worker-killed")
+
+    body = client.get("/healthz").json()
+
+    assert body["status"] == "degraded"
+    assert body["worker"]["status"] == "ok"
+    assert (body["worker"]["running"], body["worker"]["stuck"]) == (1, 1)
+
+
+def test_a_task_running_on_a_live_worker_is_counted_but_not_stuck(client: Client) -> None:
+    beat("worker-live", timezone.now())
+    _running_task("worker-live")
+
+    body = client.get("/healthz").json()
+
+    assert body["status"] == "ok"
+    assert (body["worker"]["running"], body["worker"]["stuck"], body["worker"]["queued"]) == (1, 0, 0)

@@ -20,7 +20,34 @@ graceful_timeout = 10
 
 
 def post_worker_init(worker: object) -> None:
-    """The app is loaded: warm what Django loads lazily, then freeze it out of the garbage collector."""
+    """The app is loaded: die with the master, warm what Django loads lazily, then freeze it out of the GC."""
+    exit_with_master(worker)
     from xiaobao.ops.warmup import warm_and_freeze
 
     warm_and_freeze()
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def exit_with_master(worker: object) -> None:
+    """Ask Linux to send this worker SIGTERM the moment its master dies (``prctl(PR_SET_PDEATHSIG)``).
+
+    After ``kill -9`` of the master, gunicorn's sync worker notices only when its wait times out
+    (up to half the worker timeout) and orphans kept the listening socket meanwhile, so a restart
+    failed with "Address already in use". The kernel's parent-death signal acts at once and costs
+    no thread; SIGTERM is gunicorn's graceful exit, so a request in hand is finished first. If the
+    master died before this call, the parent has already changed: exit the same way.
+    (Elsewhere than Linux nothing is set and gunicorn's own parent check remains.)
+    """
+    import ctypes
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        return
+    if os.getppid() != getattr(worker, "ppid", os.getppid()):
+        os.kill(os.getpid(), signal.SIGTERM)

@@ -10,10 +10,12 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from xiaobao.ops.models import WorkerHeartbeat
+from xiaobao.ops.tasks_lease import running_and_orphaned
 
 
 def health() -> tuple[dict[str, Any], bool]:
-    """(report, database_ok). ``status`` is ok only when the database answers and a worker is alive."""
+    """(report, database_ok). ``status`` is ok only when the database answers, a worker is alive and no task is
+    stuck (RUNNING with no live worker: ``ops.tasks_lease`` takes it back within a heartbeat or two)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -28,17 +30,19 @@ def health() -> tuple[dict[str, Any], bool]:
     latest = WorkerHeartbeat.objects.order_by("-last_seen").first()
     alive = WorkerHeartbeat.objects.filter(last_seen__gte=now - stale_after).count()
     ready_tasks = DBTaskResult.objects.ready().count()
+    running, stuck = running_and_orphaned(now)
+    tasks = {"queued": ready_tasks, "running": running, "stuck": stuck}
     if latest is None:
-        worker = {"status": "absent", "alive": 0, "queued": ready_tasks}
+        worker = {"status": "absent", "alive": 0, **tasks}
     else:
         worker = {
             "status": "ok" if alive else "stale",
             "alive": alive,
             "last_seen_seconds_ago": round((now - latest.last_seen).total_seconds(), 1),
-            "queued": ready_tasks,
+            **tasks,
         }
     report = {
-        "status": "ok" if alive else "degraded",
+        "status": "ok" if alive and not stuck else "degraded",
         "database": {"status": "ok", "vendor": connection.vendor},
         "worker": worker,
     }
