@@ -14,6 +14,7 @@ from xiaobao.complaints import actions
 from xiaobao.complaints.actions import NewComplaint
 from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
 from xiaobao.complaints.models import Complaint
+from xiaobao.identity.actions import staff_create
 from xiaobao.kernel.actors import SYSTEM, Role
 from xiaobao.notifications.models import Notification
 from xiaobao.ops import clock
@@ -138,3 +139,23 @@ def test_approvals_and_login_pages_are_accessible_in_three_languages(
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         assert page.locator("html").get_attribute("lang") == language
         assert_accessible(page)
+
+
+def test_a_colleagues_case_offers_no_handling_step(page: Page, case_for_handler: tuple[str, Complaint, str]) -> None:
+    """Before: a handler opening a colleague's case was offered eight steps, and each then answered 404."""
+    _, complaint, _ = case_for_handler
+    staff_create(
+        actor=SYSTEM,
+        insurer_id=complaint.insurer_id,
+        branch_id=complaint.handling_branch_id,
+        username="colleague",
+        display_name="同事",
+        password=PASSWORD,
+        roles=[Role.HANDLER],
+    )
+    sign_in(page, "colleague", PASSWORD)
+    page.goto(f"/workbench/complaints/{complaint.pk}/")
+    expect(page.get_by_role("heading", name=complaint.reference)).to_be_visible()
+    expect(page.get_by_role("button", name="开始调查")).to_have_count(0)
+    expect(page.get_by_role("button", name="中止计时")).to_have_count(0)
+    assert_accessible(page)
