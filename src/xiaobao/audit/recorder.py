@@ -8,11 +8,11 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 
 from xiaobao.audit import chain
-from xiaobao.audit.context import request_id as current_request_id
 from xiaobao.audit.models import AuditEvent, ChainHead
 from xiaobao.audit.registry import EventType
 from xiaobao.kernel.actors import Actor
 from xiaobao.ops import clock
+from xiaobao.ops.context import request_id as current_request_id
 
 
 def subject_key(subject: models.Model) -> tuple[str, str]:

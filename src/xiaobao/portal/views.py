@@ -28,6 +28,7 @@ from xiaobao.complaints.domain.classification import PRODUCT_LINE_TEXT, Channel,
 from xiaobao.complaints.domain.decisions import REMEDY_TEXT
 from xiaobao.complaints.domain.lifecycle import State, Step
 from xiaobao.complaints.domain.steps import steps_for
+from xiaobao.complaints.labels import STATE_TEXT
 from xiaobao.complaints.models import Complaint, Deadline
 from xiaobao.deadlines.clock import state_on
 from xiaobao.identity.actions import (
@@ -48,7 +49,6 @@ from xiaobao.portal.forms import CodeForm, ComplaintForm, IdentityForm, ReviewFo
 from xiaobao.portal.session import consumer_actor, identity_unconfirmed, remember_verified, verified_consumer
 from xiaobao.privacy.keys import keyring
 from xiaobao.sales.selectors import product_page, products_of
-from xiaobao.workbench.labels import STATE_TEXT
 
 PENDING, TRACKED = "portal_pending", "portal_tracked"
 AFTER_VERIFY = {"complaint": "portal:file_details", "claim": "portal:claim_apply", "mine": "portal:mine"}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from xiaobao.audit.context import request_id
 from xiaobao.audit.recorder import record
 from xiaobao.identity import access
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import InvalidInput, PermissionDenied
 from xiaobao.kernel.i18n import _
+from xiaobao.ops.context import request_id
 from xiaobao.privacy import events
 from xiaobao.privacy.models import PersonalDataAccess
 

@@ -18,12 +18,13 @@ from xiaobao.complaints import actions, selectors
 from xiaobao.complaints.domain.classification import CHANNEL_TEXT, Channel
 from xiaobao.complaints.domain.decisions import Outcome
 from xiaobao.complaints.domain.lifecycle import State
+from xiaobao.complaints.labels import STATE_TEXT
 from xiaobao.identity import access as identity_access
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.kernel.actors import Actor, Role
 from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.ops.i18n import message_of, translated_labels
-from xiaobao.workbench.labels import CLOCK_TEXT, FLAG_TEXT, STATE_TEXT, STEP_TEXT, days_text
+from xiaobao.workbench.labels import CLOCK_TEXT, FLAG_TEXT, STEP_TEXT, days_text
 from xiaobao.workbench.staff import staff_only
 from xiaobao.workbench.steps import STEPS
 
@@ -202,7 +203,7 @@ def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
                 actor=actor,
                 insurer_id=actor.insurer_id or 0,
                 idempotency_key=f"workbench:{request.POST.get('token', '')}",
-                uploads=[Upload(name=scan.name or "scan", content=scan.read())] if scan else [],
+                uploads=[Upload(name=scan.name or "scan", content=scan)] if scan else [],
                 data=NewComplaint(
                     handling_branch_id=int(data["handling_branch"]),
                     channel=data["channel"],

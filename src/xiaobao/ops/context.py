@@ -1,4 +1,4 @@
-"""The current request id, set by middleware and read by ``record()``."""
+"""The current request id: set by the request-id middleware, read by the audit log's ``record()`` and the reveal log."""
 
 from __future__ import annotations
 
