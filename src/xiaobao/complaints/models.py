@@ -95,6 +95,18 @@ class InformationRequest(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
 
 
+class Message(models.Model):
+    """A further message on a case from any channel (a reply email, a call, a note from the portal): its text
+    kept encrypted with the case and shown on the case page, so nothing said is lost (CHN-1, CMP-A1)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="messages")
+    channel = models.CharField(max_length=16, choices=[(c.value, c.value) for c in Channel])
+    text = EncryptedTextField()
+    received_at = models.DateTimeField()
+    received_by = models.CharField(max_length=64)
+    """Who took it in (the actor's audit id: a staff member, the mailbox's channel, the complainant)."""
+
+
 class Attachment(models.Model):
     """A file the complainant sent (image, PDF, audio): type checked from its content, size limited."""
 

@@ -93,6 +93,7 @@ class CaseView:
     conflicts: list[Any] = field(default_factory=list)
     extensions: list[Any] = field(default_factory=list)
     forwards: list[Any] = field(default_factory=list)
+    messages: list[Any] = field(default_factory=list)
 
 
 def active_deadline(complaint: Complaint) -> Deadline | None:
@@ -124,6 +125,7 @@ def case(actor: Actor, complaint_id: int) -> CaseView:
         conflicts=list(complaint.conflicts.select_related("staff").order_by("at")),
         extensions=list(complaint.extensions.order_by("requested_at")),
         forwards=list(complaint.forwards.select_related("partner").order_by("forwarded_at")),
+        messages=list(complaint.messages.order_by("received_at")),
     )
 
 

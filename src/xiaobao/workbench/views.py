@@ -108,6 +108,7 @@ def case(request: HttpRequest, actor: Actor, complaint_id: int, *, error: str = 
             "can_see_conflicts": actor.has_role(Role.SUPERVISOR, Role.SENIOR_MANAGER, Role.COMPLIANCE_OFFICER),
             "claims": claim_selectors.claims_about(actor, complaint.claim_reference, complaint.insurer_id),
             "claim_state_text": CLAIM_STATE_TEXT,
+            "channels": translated_labels({c.value: CHANNEL_TEXT[c] for c in Channel}),
         },
         status=400 if error else 200,
     )
