@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import File, Form, Header, Query, Router, Status, UploadedFile
+from ninja import File, Form, Query, Router, Status, UploadedFile
 from pydantic import Field
 
 from xiaobao.claims import actions, selectors
@@ -24,7 +24,7 @@ from xiaobao.identity.schemas import ConsumerIn
 from xiaobao.kernel.actors import ActorKind
 from xiaobao.kernel.errors import InvalidInput
 from xiaobao.kernel.i18n import _
-from xiaobao.ops.schemas import Strict
+from xiaobao.ops.schemas import Day, Id, IdempotencyKey, Strict
 from xiaobao.privacy.domain.identifiers import mask_name
 
 router = Router(tags=["claims"])
@@ -35,18 +35,18 @@ Money = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 
 
 class ClaimIn(Strict):
-    insurer_id: int | None = None
+    insurer_id: Id | None = None
     policy_number: Annotated[str, Field(min_length=1, max_length=64)]
     product_line: Annotated[str, Field(max_length=32)]
     claim_type: Annotated[str, Field(max_length=32)]
-    incident_date: date
+    incident_date: Day
     incident_region: Annotated[str, Field(pattern=r"^\d{6}$")]
     description: Text
     amount_claimed: Money
     beneficiary_name: Annotated[str, Field(max_length=100)] = ""
     simple: bool = True
     contract_decision_days: Annotated[int, Field(ge=1, le=30)] | None = None
-    claimant_id: int | None = None
+    claimant_id: Id | None = None
     claimant: ConsumerIn | None = None
 
 
@@ -91,7 +91,9 @@ class DocumentOut(Strict):
     sha256: str
 
 
-class TimelineOut(Strict):
+class ClaimTimelineOut(Strict):
+    """One event of the claim's timeline (a claimant is shown only the events meant for them)."""
+
     at: datetime
     event_type: str
     label: str
@@ -102,7 +104,7 @@ class ClaimCaseOut(ClaimOut):
     refusal_basis: str
     documents: list[DocumentOut]
     allowed_steps: list[str]
-    timeline: list[TimelineOut]
+    timeline: list[ClaimTimelineOut]
 
 
 def _next(view_next: selectors.NextDate | None) -> dict[str, object] | None:
@@ -156,7 +158,7 @@ def _case(request: HttpRequest, claim_id: int) -> dict[str, object]:
 def report(
     request: HttpRequest,
     payload: ClaimIn,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Status[dict[str, object]]:
     actor = api_actor(request)
     data = payload.model_dump(exclude={"insurer_id", "claimant_id", "claimant"})
@@ -204,7 +206,7 @@ def send_document(
         claim_id=claim_id,
         item_code=item_code,
         name=file.name or "file",
-        content=file.read(),
+        content=file,  # on disk already: size checked before reading, stored in chunks
     )
     return Status(
         201,
@@ -223,7 +225,7 @@ class DocumentRequestIn(Strict):
     new_fact: Short = ""
 
 
-class ReasonIn(Strict):
+class PauseReasonIn(Strict):
     reason: Annotated[str, Field(min_length=1, max_length=500)]
 
 
@@ -237,7 +239,7 @@ class RefusalIn(Strict):
 
 
 class HomeVisitIn(Strict):
-    day: date
+    day: Day
     note: Short = ""
 
 
@@ -259,7 +261,7 @@ def assess(request: HttpRequest, claim_id: int) -> dict[str, object]:
 
 
 @router.post("/claims/{claim_id}/pause", response=ClaimCaseOut, summary="Pause for an appraisal")
-def pause(request: HttpRequest, claim_id: int, payload: ReasonIn) -> dict[str, object]:
+def pause(request: HttpRequest, claim_id: int, payload: PauseReasonIn) -> dict[str, object]:
     return _done(request, actions.claim_pause(actor=api_actor(request), claim_id=claim_id, reason=payload.reason))
 
 

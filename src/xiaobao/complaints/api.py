@@ -2,7 +2,9 @@
 
 Creates accept an ``Idempotency-Key`` header: a retried request returns the
 first result. Unknown fields, wrong types and oversize text are refused with
-422 and nothing is written.
+422 and nothing is written. A consumer reading their complaint sees only the
+timeline events meant for them (CMP-2), never forwards, reminders or requests
+for more time, nor the staff's declared conflicts.
 """
 
 from __future__ import annotations
@@ -11,21 +13,22 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Query, Router, Schema, Status
-from pydantic import AwareDatetime, Field
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from xiaobao.complaints import actions, selectors
 from xiaobao.complaints.access import forwards_for
 from xiaobao.complaints.actions import NewComplaint
 from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
 from xiaobao.complaints.domain.decisions import Decision, Outcome
-from xiaobao.complaints.models import Complaint, Deadline, PartnerForward
+from xiaobao.complaints.models import Complaint, PartnerForward
 from xiaobao.deadlines.clock import state_on
 from xiaobao.identity.actions import ConsumerDetails
 from xiaobao.identity.actors import api_actor
 from xiaobao.identity.schemas import ConsumerIn
+from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.ops import clock
-from xiaobao.ops.schemas import Strict
+from xiaobao.ops.schemas import Id, IdempotencyKey, Moment, Strict
 from xiaobao.privacy.domain.identifiers import mask_name, mask_phone
 
 router = Router(tags=["complaints"])
@@ -36,23 +39,23 @@ Short = Annotated[str, Field(max_length=500)]
 
 
 class ComplaintIn(Strict):
-    handling_branch_id: int
+    handling_branch_id: Id
     channel: Channel
-    received_at: AwareDatetime
+    received_at: Moment
     product_line: ProductLine
     reason: Reason
     description: Text
-    complainant_id: int | None = None
+    complainant_id: Id | None = None
     complainant: ConsumerIn | None = None
     requested_outcome: Text = ""
     policy_number: Annotated[str, Field(max_length=64)] = ""
     claim_reference: Annotated[str, Field(max_length=64)] = ""
     group_size: Annotated[int, Field(ge=1, le=100_000)] = 1
     major_emergency: bool = False
-    involved_staff_ids: Annotated[list[int], Field(max_length=50)] = []
-    involved_partner_ids: Annotated[list[int], Field(max_length=50)] = []
-    involved_branch_id: int | None = None
-    policy_seller_id: int | None = None
+    involved_staff_ids: Annotated[list[Id], Field(max_length=50)] = []
+    involved_partner_ids: Annotated[list[Id], Field(max_length=50)] = []
+    involved_branch_id: Id | None = None
+    policy_seller_id: Id | None = None
 
 
 class DeadlineOut(Schema):
@@ -82,7 +85,9 @@ class ComplaintOut(Schema):
     deadline: DeadlineOut | None = None
 
 
-class TimelineOut(Schema):
+class ComplaintTimelineOut(Schema):
+    """One event of the complaint's timeline (a consumer is shown only those with ``visible_to_consumer``)."""
+
     at: datetime
     event_type: str
     label: str
@@ -99,7 +104,7 @@ class CaseOut(ComplaintOut):
     reasons: str
     remedy: str
     allowed_steps: list[str]
-    timeline: list[TimelineOut]
+    timeline: list[ComplaintTimelineOut]
     conflicts: list[dict[str, object]]
 
 
@@ -133,7 +138,9 @@ def _out(complaint: Complaint, deadline: DeadlineOut | None = None) -> dict[str,
     }
 
 
-def _case_out(view: selectors.CaseView) -> dict[str, object]:
+def _case_out(view: selectors.CaseView, actor: Actor) -> dict[str, object]:
+    """The case as ``actor`` may read it: a consumer gets the consumer-visible events only (CMP-2)."""
+    consumer = actor.kind is ActorKind.CONSUMER
     complaint = view.complaint
     deadline = None
     if view.deadline is not None:
@@ -155,10 +162,20 @@ def _case_out(view: selectors.CaseView) -> dict[str, object]:
         "reasons": complaint.reasons,
         "remedy": complaint.remedy,
         "allowed_steps": view.steps,
-        "timeline": [entry.__dict__ for entry in view.timeline],
-        "conflicts": [
-            {"staff_id": c.staff_id, "kind": c.kind, "reasons": c.reasons, "at": c.at} for c in view.conflicts
+        "timeline": [
+            {
+                "at": entry.at,
+                "event_type": entry.event_type,
+                "label": entry.label,
+                "actor": entry.actor,
+                "visible_to_consumer": entry.visible_to_consumer,
+            }
+            for entry in view.timeline
+            if entry.visible_to_consumer or not consumer
         ],
+        "conflicts": []
+        if consumer
+        else [{"staff_id": c.staff_id, "kind": c.kind, "reasons": c.reasons, "at": c.at} for c in view.conflicts],
     }
 
 
@@ -166,7 +183,7 @@ def _case_out(view: selectors.CaseView) -> dict[str, object]:
 def register(
     request: HttpRequest,
     payload: ComplaintIn,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Status[dict[str, object]]:
     data = payload.model_dump()
     complainant = data.pop("complainant")
@@ -174,7 +191,8 @@ def register(
     data["involved_partner_ids"] = tuple(data["involved_partner_ids"])
     new = NewComplaint(**data, complainant=ConsumerDetails(**complainant) if complainant else None)
     complaint = actions.complaint_register(actor=api_actor(request), data=new, idempotency_key=idempotency_key)
-    deadline = Deadline.objects.get(complaint=complaint, active=True)
+    deadline = selectors.active_deadline(complaint)
+    assert deadline is not None  # registration opens the clock
     clock_state, days_left = state_on(deadline.due, clock.today())
     return Status(
         201,
@@ -192,15 +210,19 @@ def register(
     )
 
 
+MAX_OFFSET = 1_000_000
+"""Deep enough for any queue; beyond it an offset is a mistake (and past a bigint, the database's error)."""
+
+
 class QueueIn(Strict):
     state: str | None = None
     due_within_days: Annotated[int, Field(ge=0, le=365)] | None = None
-    branch_id: int | None = None
+    branch_id: Id | None = None
     channel: Channel | None = None
     flag: Literal["elderly", "disabled", "new_urban_resident", "major_emergency", "group"] | None = None
-    handler_id: int | None = None
+    handler_id: Id | None = None
     limit: Annotated[int, Field(ge=1, le=200)] = 50
-    offset: Annotated[int, Field(ge=0)] = 0
+    offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0
 
 
 @router.get("/complaints", response=list[ComplaintOut], summary="The queue: open complaints, most urgent first")
@@ -224,7 +246,8 @@ def complaint_queue(request: HttpRequest, filters: Query[QueueIn]) -> list[dict[
 
 @router.get("/complaints/{complaint_id}", response=CaseOut, summary="One complaint with its timeline")
 def complaint_detail(request: HttpRequest, complaint_id: int) -> dict[str, object]:
-    return _case_out(selectors.case(api_actor(request), complaint_id))
+    actor = api_actor(request)
+    return _case_out(selectors.case(actor, complaint_id), actor)
 
 
 class ReasonIn(Strict):
@@ -232,12 +255,12 @@ class ReasonIn(Strict):
 
 
 class AssignIn(Strict):
-    handler_id: int
+    handler_id: Id
 
 
 class PauseIn(Strict):
     kind: Literal["appraisal", "mediation"]
-    note: Short = ""
+    note: Annotated[str, Field(max_length=300)] = ""
 
 
 class NoteIn(Strict):
@@ -263,7 +286,7 @@ class ReviewDecisionIn(Strict):
 
 
 class ForwardIn(Strict):
-    partner_id: int
+    partner_id: Id
     summary: Text
     days: Annotated[int, Field(ge=1, le=30)] = 5
 
@@ -291,7 +314,8 @@ class ForwardOut(Schema):
 
 
 def _then_case(request: HttpRequest, complaint_id: int) -> dict[str, object]:
-    return _case_out(selectors.case(api_actor(request), complaint_id))
+    actor = api_actor(request)
+    return _case_out(selectors.case(actor, complaint_id), actor)
 
 
 @router.post("/complaints/{complaint_id}/accept", response=CaseOut)

@@ -15,6 +15,23 @@ from xiaobao.kernel.errors import InvalidInput
 from xiaobao.kernel.i18n import _
 from xiaobao.ops.models import IdempotentRequest
 
+MAX_KEY_LENGTH = 128
+"""As long as ``IdempotentRequest.key`` holds; the API header says so too (``ops.schemas.IdempotencyKey``)."""
+
+
+class IdempotencyKeyInvalid(InvalidInput):
+    code = "idempotency_key_invalid"
+    default_message = _("An Idempotency-Key is 1 to %(limit)s printable ASCII characters.")
+
+    def __init__(self) -> None:
+        super().__init__(limit=MAX_KEY_LENGTH)
+
+
+def check_key(key: str) -> None:
+    """A key the table can keep, on every database: not too long, no control characters, no NUL."""
+    if not 0 < len(key) <= MAX_KEY_LENGTH or not all(" " <= c <= "~" for c in key):
+        raise IdempotencyKeyInvalid()
+
 
 class IdempotencyKeyReused(InvalidInput):
     code = "idempotency_key_reused"
@@ -29,6 +46,7 @@ def request_hash(*parts: Any) -> str:
 
 def previous_result(scope: str, caller: str, key: str, hashed: str) -> int | None:
     """The id the first request with this key created, or None; a different request under the key is refused."""
+    check_key(key)
     seen = IdempotentRequest.objects.filter(scope=scope, caller=caller, key=key).first()
     if seen is None:
         return None
