@@ -8,3 +8,7 @@ class ClaimsConfig(AppConfig):
 
     def ready(self) -> None:
         from xiaobao.claims import events  # noqa: F401
+        from xiaobao.claims.selectors import document_file_names
+        from xiaobao.ops.stored_files import register_owner
+
+        register_owner("claims", document_file_names)

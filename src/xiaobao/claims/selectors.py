@@ -13,7 +13,7 @@ from xiaobao.claims import access
 from xiaobao.claims.actions import described, missing
 from xiaobao.claims.domain.clocks import ClaimClock
 from xiaobao.claims.domain.lifecycle import ClaimState, allowed_claim_steps
-from xiaobao.claims.models import ChecklistItem, Claim, ClaimDeadline
+from xiaobao.claims.models import ChecklistItem, Claim, ClaimDeadline, ClaimDocument
 from xiaobao.deadlines.clock import ClockState, state_on
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.kernel.actors import Actor
@@ -136,3 +136,8 @@ def claims_about(actor: Actor, claim_reference: str, insurer_id: int) -> list[Cl
         return []
     found = access.claims_for(actor).filter(reference=claim_reference.strip().upper(), insurer_id=insurer_id)
     return [ClaimBeside(claim, timeline(claim)) for claim in found[:1]]
+
+
+def document_file_names() -> list[str]:
+    """Every stored file a row names, across insurers (system use: the orphan sweep of ops.stored_files)."""
+    return [name for name in ClaimDocument.objects.values_list("file", flat=True) if name]

@@ -8,3 +8,7 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from xiaobao.complaints import events  # noqa: F401
+        from xiaobao.complaints.selectors import attachment_file_names
+        from xiaobao.ops.stored_files import register_owner
+
+        register_owner("complaints", attachment_file_names)

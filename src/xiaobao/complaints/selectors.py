@@ -12,7 +12,7 @@ from xiaobao.audit.timeline import TimelineEntry, timeline
 from xiaobao.complaints import access
 from xiaobao.complaints.domain.lifecycle import State
 from xiaobao.complaints.domain.steps import steps_for
-from xiaobao.complaints.models import Complaint, Deadline
+from xiaobao.complaints.models import Attachment, Complaint, Deadline
 from xiaobao.deadlines.clock import ClockState, state_on
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.ops import clock
@@ -167,3 +167,8 @@ def partner_timeliness(actor: Actor) -> list[PartnerTimeliness]:
         PartnerTimeliness(pk, row["name"], row["n"], row["ok"], row["late"], row["open"])
         for pk, row in sorted(by_partner.items())
     ]
+
+
+def attachment_file_names() -> list[str]:
+    """Every stored file a row names, across insurers (system use: the orphan sweep of ops.stored_files)."""
+    return [name for name in Attachment.objects.values_list("file", flat=True) if name]

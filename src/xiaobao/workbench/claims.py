@@ -47,7 +47,7 @@ def _receive(actor: Actor, pk: int, form: Form, files: Any) -> Any:
     if upload is None:
         raise InvalidInput(_("Choose the file to add."))
     return actions.claim_receive_document(
-        actor=actor, claim_id=pk, item_code=form.get("item_code", ""), name=upload.name or "file", content=upload.read()
+        actor=actor, claim_id=pk, item_code=form.get("item_code", ""), name=upload.name or "file", content=upload
     )
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import transaction
 
 from xiaobao.audit.recorder import record
@@ -22,13 +20,13 @@ from xiaobao.claims.actions._shared import (
 from xiaobao.claims.domain import clocks, documents
 from xiaobao.claims.domain.lifecycle import ClaimState, ClaimStep
 from xiaobao.claims.models import ChecklistItem, ClaimDocument, DocumentRequest
-from xiaobao.complaints.domain.files import check_file
+from xiaobao.complaints.domain.files import MAX_BYTES, check_file
 from xiaobao.deadlines.rules import DEFAULT as RULES
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import InvalidInput
 from xiaobao.kernel.i18n import _
-from xiaobao.ops import clock
+from xiaobao.ops import clock, stored_files
 
 
 @transaction.atomic
@@ -76,12 +74,29 @@ def claim_request_documents(
     return request
 
 
-@transaction.atomic
-def claim_receive_document(*, actor: Actor, claim_id: int, item_code: str, name: str, content: bytes) -> ClaimDocument:
+@stored_files.atomic
+def claim_receive_document(
+    *,
+    actor: Actor,
+    claim_id: int,
+    item_code: str,
+    name: str,
+    content: bytes | File,  # type: ignore[type-arg]
+) -> ClaimDocument:
     """A document arrives (portal, API, counter); once nothing is missing the decision clock starts (CLM-T2/T6).
 
     The type is checked from the content, not the name; the file is kept with its SHA-256. The same file sent
-    again for the same item returns the document already kept.
+    again for the same item returns the document already kept. ``content`` is the bytes or an uploaded file
+    (streamed to disk): its size is checked before anything is read, and it is hashed and stored in chunks.
+
+    The file on disk and its row agree (issue #12): the file is stored under its content address,
+    ``claims/claim-<id>/<item>-<sha256>``, while the claim's row lock is held, and the unique
+    (claim, item, sha256) constraint keeps one row. ``stored_files.atomic`` puts the transaction inside
+    ``removed_on_failure``, so when anything in it fails — a later step, the commit itself, gunicorn's worker
+    timeout — the transaction rolls back first and then the file this attempt wrote is deleted: no file
+    without a row. A worker killed
+    outright between writing and committing leaves the file under the same address, and the client's retry
+    adopts it (its bytes are checked) instead of writing a second copy: no duplicate copy either.
     """
     claim = _for_claimant_or_staff(actor, claim_id)
     if ClaimState(claim.state) not in {ClaimState.REPORTED, ClaimState.DOCUMENTS_REQUESTED, ClaimState.ASSESSING}:
@@ -90,8 +105,9 @@ def claim_receive_document(*, actor: Actor, claim_id: int, item_code: str, name:
         product_line=claim.product_line, claim_type=claim.claim_type, code=item_code
     ).exists():
         raise InvalidInput(_("That is not a document this claim needs."))
-    content_type = check_file(name, len(content), content[:16])
-    digest = hashlib.sha256(content).hexdigest()
+    size = stored_files.size_of(content)
+    content_type = check_file(name, size, b"" if size > MAX_BYTES else stored_files.head_of(content))
+    digest = stored_files.sha256_of(content)
     already = ClaimDocument.objects.filter(claim=claim, item_code=item_code, sha256=digest).first()
     if already is not None:  # a retried upload (a lost answer, a double click): kept once
         return already
@@ -100,11 +116,11 @@ def claim_receive_document(*, actor: Actor, claim_id: int, item_code: str, name:
         item_code=item_code,
         original_name=name[:200],
         content_type=content_type,
-        size=len(content),
+        size=size,
         sha256=digest,
         received_at=clock.now(),
     )
-    document.file.save(f"{claim.pk}-{item_code}-{digest[:12]}", ContentFile(content), save=False)
+    stored_files.store_once(document.file, f"claims/claim-{claim.pk}/{item_code}-{digest}", content, digest)
     document.save()
     record(
         event_type=events.DOCUMENT_RECEIVED,

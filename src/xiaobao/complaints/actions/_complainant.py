@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.db import transaction
 from django.utils.translation import gettext, gettext_lazy
 
@@ -32,7 +30,7 @@ from xiaobao.identity.domain.permissions import Permission
 from xiaobao.kernel.actors import Actor, ActorKind, Role
 from xiaobao.kernel.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
 from xiaobao.kernel.i18n import _
-from xiaobao.ops import clock
+from xiaobao.ops import clock, stored_files
 
 
 @transaction.atomic
@@ -121,33 +119,46 @@ def complaint_decide_review(*, actor: Actor, complaint_id: int, outcome: Outcome
     return complaint
 
 
-@transaction.atomic
+@stored_files.atomic
 def complaint_attach(*, actor: Actor, complaint_id: int, uploads: list[Upload]) -> list[Attachment]:
-    """Keep the complainant's files with the case: type from the content, size limited (CMP-A1)."""
-    from django.core.files.base import ContentFile
+    """Keep the complainant's files with the case: type from the content, size limited (CMP-A1).
 
+    Each size is checked before anything is read; files are hashed and stored in chunks. The file on disk
+    and its row agree (issue #12): a file is stored under its content address,
+    ``complaints/complaint-<id>/<sha256>.<ext>``, while the complaint's row lock is held, and a file whose
+    bytes the complaint already has is kept once (a retried upload returns the attachment already kept).
+    ``stored_files.atomic`` puts the transaction inside ``removed_on_failure``: if anything fails, the rows
+    roll back and the files this attempt wrote are deleted; a worker killed outright leaves the file at its
+    address for the retry to adopt rather than copy.
+    """
     from xiaobao.complaints.domain.files import MAX_FILES, TooManyFiles, check_file
-    from xiaobao.complaints.models import Attachment
 
     complaint = _for_complainant_or_staff(actor, complaint_id)
-    if len(uploads) + complaint.attachments.count() > MAX_FILES:
-        raise TooManyFiles()
-    checked = [(upload, check_file(upload.name, len(upload.content), upload.content[:16])) for upload in uploads]
-    saved = []
+    checked = [(upload, check_file(upload.name, upload.size, upload.head())) for upload in uploads]
+    kept = {a.sha256: a for a in complaint.attachments.all()}
+    fresh: dict[str, tuple[Upload, str]] = {}
     for upload, content_type in checked:
+        digest = stored_files.sha256_of(upload.content)
+        if digest not in kept:
+            fresh.setdefault(digest, (upload, content_type))
+    if len(fresh) + len(kept) > MAX_FILES:
+        raise TooManyFiles()
+    if not fresh:  # every file is one the complaint already has: a retry
+        return [kept[stored_files.sha256_of(upload.content)] for upload in uploads]
+    saved = []
+    for digest, (upload, content_type) in fresh.items():
         attachment = Attachment(
             complaint=complaint,
             original_name=upload.name[:200],
             content_type=content_type,
-            size=len(upload.content),
-            sha256=hashlib.sha256(upload.content).hexdigest(),
+            size=upload.size,
+            sha256=digest,
             uploaded_at=clock.now(),
             uploaded_by=actor.audit_id,
         )
         extension = content_type.split("/")[1].replace("mpeg", "mp3")
-        attachment.file.save(
-            f"{complaint.pk}-{attachment.sha256[:16]}.{extension}", ContentFile(upload.content), save=False
-        )
+        name = f"complaints/complaint-{complaint.pk}/{digest}.{extension}"
+        stored_files.store_once(attachment.file, name, upload.content, digest)
         attachment.save()
         saved.append(attachment)
     if saved and actor.kind is ActorKind.CONSUMER:  # the complainant's files answer what was asked

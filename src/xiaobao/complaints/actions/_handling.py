@@ -28,6 +28,7 @@ from xiaobao.complaints.models import (
     Complaint,
     Conflict,
     Deadline,
+    Message,
     Pause,
 )
 from xiaobao.complaints.notices import tell_complainant, tell_staff
@@ -37,7 +38,7 @@ from xiaobao.kernel.actors import SYSTEM as SYSTEM_ACTOR
 from xiaobao.kernel.actors import Actor, ActorKind, Role
 from xiaobao.kernel.errors import InvalidInput, PermissionDenied
 from xiaobao.kernel.i18n import _
-from xiaobao.ops import clock
+from xiaobao.ops import clock, stored_files
 
 
 @transaction.atomic
@@ -345,7 +346,7 @@ def complaint_request_information(*, actor: Actor, complaint_id: int, text: str)
     return complaint
 
 
-@transaction.atomic
+@stored_files.atomic  # its files are deleted again if the message fails after they were stored
 def complaint_add_message(
     *, actor: Actor, complaint_id: int, channel: Channel | str, text: str, uploads: list[Upload] | None = None
 ) -> Complaint:
@@ -358,12 +359,19 @@ def complaint_add_message(
     )
     if len(text) > 10_000:
         raise InvalidInput(_("%(field)s is too long: at most %(limit)s characters."), field="text", limit=10_000)
+    message = Message.objects.create(
+        complaint=complaint,
+        channel=Channel(channel).value,
+        text=text,
+        received_at=clock.now(),
+        received_by=actor.audit_id,
+    )
     record(
         event_type=events.MESSAGE_RECEIVED,
         actor=actor,
         subject=complaint,
         insurer_id=complaint.insurer_id,
-        new={"channel": Channel(channel).value, "length": len(text)},
+        new={"channel": message.channel, "length": len(text), "message": message.pk},
     )
     if uploads:
         complaint_attach(actor=SYSTEM_ACTOR, complaint_id=complaint.pk, uploads=uploads)

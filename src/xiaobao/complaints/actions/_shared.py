@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.files.base import File
+
 from xiaobao.calendars.selectors import business_calendar
 from xiaobao.complaints import access
 from xiaobao.complaints.domain.decisions import Outcome
@@ -23,7 +25,7 @@ from xiaobao.kernel.actors import Actor, ActorKind, Role
 from xiaobao.kernel.calendar import CalendarYearNotLoaded
 from xiaobao.kernel.errors import NotFound
 from xiaobao.kernel.i18n import _
-from xiaobao.ops import clock
+from xiaobao.ops import clock, stored_files
 
 ELDERLY_AGE = 60
 
@@ -127,8 +129,20 @@ def _for_complainant_or_staff(actor: Actor, complaint_id: int) -> Complaint:
 
 @dataclass(frozen=True)
 class Upload:
+    """A file to attach: its bytes, or an uploaded file already streamed to disk (read in chunks)."""
+
     name: str
-    content: bytes
+    content: bytes | File  # type: ignore[type-arg]
+
+    @property
+    def size(self) -> int:
+        return stored_files.size_of(self.content)
+
+    def head(self) -> bytes:
+        """The first bytes, to recognise the type; nothing is read of a file over the size limit."""
+        from xiaobao.complaints.domain.files import MAX_BYTES
+
+        return b"" if self.size > MAX_BYTES else stored_files.head_of(self.content)
 
 
 OUTCOME_TEXT = {

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from xiaobao.kernel.errors import InvalidInput
 from xiaobao.kernel.i18n import _
+from xiaobao.kernel.uploads import MAX_FILE_BYTES, MAX_FILES
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_FILES = 5
+MAX_BYTES = MAX_FILE_BYTES
+__all__ = [
+    "MAX_BYTES",
+    "MAX_FILES",
+    "SIGNATURES",
+    "FileNotAccepted",
+    "FileTooLarge",
+    "TooManyFiles",
+    "check_file",
+    "content_type_of",
+]
 
 # (offset, magic bytes, content type); checked in order.
 SIGNATURES: list[tuple[int, bytes, str]] = [
