@@ -25,7 +25,7 @@ from xiaobao.identity.models import Staff
 pytestmark = pytest.mark.django_db
 
 QUEUE_PAGE = 10
-CASE_PAGE = 15
+CASE_PAGE = 16  # 15, and one for the further messages kept with the case
 TRACKING_PAGE_DRAWN = 7
 TRACKING_PAGE_KEPT = 2
 INTAKE_THROUGH_THE_API = 41

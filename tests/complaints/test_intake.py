@@ -138,13 +138,14 @@ def test_the_same_complaint_again_within_the_window_is_linked_to_the_first(desk:
     clock.advance(hours=30)
     counts = _counts()
 
-    again = actions.complaint_register(
+    again = actions.complaint_registration(
         actor=desk.handler,
         data=_data(desk, policy_number="p-1 ", description="  定损金额过低。 ", channel=Channel.EMAIL),
     )
 
-    assert again.pk == first.pk
-    assert getattr(again, "linked_duplicate", False)
+    assert again.complaint.pk == first.pk
+    assert again.linked_duplicate
+    assert again.access_code == ""  # the code was given with the first; a repeat shows none
     assert _counts()[:2] == counts[:2]  # no second complaint, no second clock
     linked = AuditEvent.objects.get(subject_id=str(first.pk), event_type="complaint.duplicate_linked")
     assert linked.new_values == {"channel": "email"}

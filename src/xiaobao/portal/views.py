@@ -169,7 +169,7 @@ def file_details(request: HttpRequest, code: str) -> HttpResponse:
         first_seen = request.session.setdefault("portal_forms", {}).setdefault(token, clock.now().isoformat())
         request.session.modified = True
         try:
-            complaint = actions.complaint_file_online(
+            filed_now = actions.complaint_file_online(
                 actor=actor,
                 insurer_id=company.pk,
                 idempotency_key=f"portal:{token}",
@@ -188,10 +188,10 @@ def file_details(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as refused:
             form.add_error(None, message_of(refused))
         else:
-            _remember(request, complaint)
-            request.session["portal_new_code"] = getattr(complaint, "access_code", "")
-            request.session["portal_duplicate"] = bool(getattr(complaint, "linked_duplicate", False))
-            return HttpResponseRedirect(reverse("portal:filed", args=[complaint.reference]))
+            _remember(request, filed_now.complaint)
+            request.session["portal_new_code"] = filed_now.access_code  # shown once, on the next page
+            request.session["portal_duplicate"] = filed_now.linked_duplicate
+            return HttpResponseRedirect(reverse("portal:filed", args=[filed_now.complaint.reference]))
     return render(
         request,
         "portal/file_details.html",

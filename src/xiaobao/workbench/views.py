@@ -200,7 +200,7 @@ def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
         data = form.cleaned_data
         scan = data.get("scan")
         try:
-            complaint = actions.complaint_file_online(
+            registration = actions.complaint_file_online(
                 actor=actor,
                 insurer_id=actor.insurer_id or 0,
                 idempotency_key=f"workbench:{request.POST.get('token', '')}",
@@ -222,6 +222,7 @@ def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
         except DomainError as refused:
             form.add_error(None, message_of(refused))
         else:
+            complaint = registration.complaint
             messages.success(request, _("Registered as %(reference)s.") % {"reference": complaint.reference})
             return HttpResponseRedirect(reverse("workbench:case", args=[complaint.pk]))
     return render(

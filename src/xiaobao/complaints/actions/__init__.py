@@ -44,9 +44,11 @@ from xiaobao.complaints.actions._partners import (
 )
 from xiaobao.complaints.actions._registration import (
     NewComplaint,
+    Registration,
     access_code_hash,
     complaint_file_online,
     complaint_register,
+    complaint_registration,
 )
 from xiaobao.complaints.actions._shared import (
     OUTCOME_TEXT,
@@ -63,6 +65,7 @@ __all__ = [
     "PARTNER_DATA_CATEGORY",
     "IdempotencyKeyReused",
     "NewComplaint",
+    "Registration",
     "ReviewWindowClosed",
     "SweepResult",
     "Upload",
@@ -84,6 +87,7 @@ __all__ = [
     "complaint_new_facts",
     "complaint_pause",
     "complaint_register",
+    "complaint_registration",
     "complaint_request_extension",
     "complaint_request_information",
     "complaint_request_review",

@@ -35,7 +35,7 @@ from xiaobao.identity.models import Branch, Consumer, Insurer, Partner, Staff
 from xiaobao.kernel.actors import Actor, ActorKind, Role
 from xiaobao.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from xiaobao.kernel.i18n import _
-from xiaobao.ops import clock, idempotency
+from xiaobao.ops import clock, idempotency, stored_files
 from xiaobao.privacy.keys import blind_indexer
 
 
@@ -63,13 +63,33 @@ class NewComplaint:
 SCOPE = "complaint_register"
 
 
+@dataclass(frozen=True)
+class Registration:
+    """What registering gives back: the complaint; its access code, to be shown once (empty when this was a
+    retry of the same request or a repeat linked to a recent complaint); and whether it was such a repeat."""
+
+    complaint: Complaint
+    access_code: str = ""
+    linked_duplicate: bool = False
+
+
 def complaint_register(
     *, actor: Actor, data: NewComplaint, insurer_id: int | None = None, idempotency_key: str | None = None
 ) -> Complaint:
     """Register a complaint (CMP-A1) and start its 15-day clock from the day it was received (CMP-T1, CMP-T7).
 
-    A retried request with the same ``idempotency_key`` returns the first complaint.
+    A retried request with the same ``idempotency_key`` returns the first complaint. ``complaint_registration``
+    says more: the access code and whether the complaint was a repeat.
     """
+    return complaint_registration(
+        actor=actor, data=data, insurer_id=insurer_id, idempotency_key=idempotency_key
+    ).complaint
+
+
+def complaint_registration(
+    *, actor: Actor, data: NewComplaint, insurer_id: int | None = None, idempotency_key: str | None = None
+) -> Registration:
+    """``complaint_register``, with the whole result."""
     for attempt in range(2):
         try:
             return _register(actor=actor, data=data, insurer_id=insurer_id, idempotency_key=idempotency_key)
@@ -81,13 +101,13 @@ def complaint_register(
 
 
 @transaction.atomic
-def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idempotency_key: str | None) -> Complaint:
+def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idempotency_key: str | None) -> Registration:
     insurer_id = _intake_insurer(actor, insurer_id)
     hashed = idempotency.request_hash(data)
     if idempotency_key:
         previous = idempotency.previous_result(SCOPE, actor.audit_id, idempotency_key, hashed)
         if previous is not None:
-            return Complaint.objects.get(pk=previous)
+            return Registration(Complaint.objects.get(pk=previous))
 
     now = clock.now()
     check_intake(
@@ -115,8 +135,7 @@ def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idemp
             insurer_id=insurer_id,
             new={"channel": Channel(data.channel).value},
         )
-        duplicate.linked_duplicate = True  # type: ignore[attr-defined]
-        return duplicate
+        return Registration(duplicate, linked_duplicate=True)
 
     received_on = clock.statutory_date_of(data.received_at)
     access_code = f"{secrets.randbelow(10**8):08d}"
@@ -175,7 +194,6 @@ def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idemp
         due=deadline.due,
         access_code=access_code,
     )
-    complaint.access_code = access_code  # type: ignore[attr-defined]  # shown once, on the confirmation page
     if complaint.group_size >= GROUP_COMPLAINT_THRESHOLD:
         tell_staff(
             actor=actor,
@@ -187,7 +205,7 @@ def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idemp
         )
     if idempotency_key:
         idempotency.remember(SCOPE, actor.audit_id, idempotency_key, hashed, complaint.pk)
-    return complaint
+    return Registration(complaint, access_code=access_code)
 
 
 def _complainant(actor: Actor, data: NewComplaint, insurer_id: int) -> Consumer:
@@ -232,18 +250,22 @@ def _intake_insurer(actor: Actor, insurer_id: int | None) -> int:
     return insurer_id
 
 
-@transaction.atomic
+@stored_files.atomic
 def complaint_file_online(
     *, actor: Actor, insurer_id: int, data: NewComplaint, uploads: list[Upload], idempotency_key: str
-) -> Complaint:
-    """A consumer's online complaint with its files, all or nothing: a failure leaves no half-written case."""
+) -> Registration:
+    """A consumer's online complaint with its files, all or nothing: a failure leaves no half-written case,
+    and no file on disk (``stored_files.atomic`` deletes the files written when the transaction rolls back)."""
     from xiaobao.complaints.domain.files import MAX_FILES, TooManyFiles, check_file
 
     if len(uploads) > MAX_FILES:
         raise TooManyFiles()
-    for upload in uploads:  # refuse a bad file before anything is written
-        check_file(upload.name, len(upload.content), upload.content[:16])
-    complaint = complaint_register(actor=actor, data=data, insurer_id=insurer_id, idempotency_key=idempotency_key)
+    for upload in uploads:  # refuse a bad file before anything is written (or read, when too large)
+        check_file(upload.name, upload.size, upload.head())
+    registration = complaint_registration(
+        actor=actor, data=data, insurer_id=insurer_id, idempotency_key=idempotency_key
+    )
+    complaint = registration.complaint
     if uploads and not complaint.attachments.exists():
         complaint_attach(actor=actor, complaint_id=complaint.pk, uploads=uploads)
-    return complaint
+    return registration
