@@ -163,3 +163,17 @@ def test_a_file_within_the_limit_streams_to_a_temporary_file_on_disk() -> None:
     assert upload.size == MAX_BYTES  # type: ignore[attr-defined]
     assert upload.temporary_file_path()  # type: ignore[attr-defined]
     assert upload.read() == content  # type: ignore[attr-defined]
+
+
+def test_a_json_body_larger_than_memory_allows_is_refused_in_json_unread(client: Client) -> None:
+    """Before: a 13 MB JSON body reached the API and came back as Django's HTML "Bad Request (400)"."""
+    response = client.generic(
+        "POST",
+        "/api/v1/complaints",
+        b"{}",
+        content_type="application/json",
+        CONTENT_LENGTH=str(13 * 1024 * 1024),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
