@@ -13,7 +13,7 @@ from django.db import DatabaseError, connection, transaction
 from tests.support import tamper
 from xiaobao.audit.models import AuditEvent
 from xiaobao.audit.recorder import record
-from xiaobao.audit.registry import event_type, lookup
+from xiaobao.audit.registry import UndeclaredEventField, event_type, lookup
 from xiaobao.audit.verification import verify
 from xiaobao.identity.events import STAFF_ROLE_GRANTED
 from xiaobao.identity.models import Insurer
@@ -21,11 +21,13 @@ from xiaobao.kernel.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
+COUNTED = event_type("test.counted", "a numbered event for chain tests", fields=("n",))
+
 
 def _chain_of_five(insurer: Insurer) -> list[AuditEvent]:
     with transaction.atomic():
         return [
-            record(event_type=STAFF_ROLE_GRANTED, actor=SYSTEM, subject=insurer, insurer_id=insurer.pk, new={"n": n})
+            record(event_type=COUNTED, actor=SYSTEM, subject=insurer, insurer_id=insurer.pk, new={"n": n})
             for n in range(5)
         ]
 
@@ -164,4 +166,18 @@ def test_record_refuses_to_run_outside_the_change_transaction() -> None:
 def test_an_event_type_is_declared_once() -> None:
     assert lookup("staff.role_granted") is STAFF_ROLE_GRANTED
     with pytest.raises(ValueError, match="declared twice"):
-        event_type("staff.role_granted", "again")
+        event_type("staff.role_granted", "again", fields=())
+
+
+def test_a_value_the_event_type_does_not_declare_is_refused_and_nothing_is_written(insurer: Insurer) -> None:
+    before = AuditEvent.objects.count()
+    with pytest.raises(UndeclaredEventField, match=r"role_granted.*colour"), transaction.atomic():
+        record(event_type=STAFF_ROLE_GRANTED, actor=SYSTEM, subject=insurer, insurer_id=insurer.pk, new={"colour": 1})
+    assert AuditEvent.objects.count() == before
+
+
+def test_every_event_type_declares_its_fields() -> None:
+    from xiaobao.audit.registry import all_types
+
+    undeclared = [t.code for t in all_types() if not t.fields and t.code != "privacy.agreement_signed"]
+    assert undeclared == []

@@ -36,6 +36,7 @@ def record(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the transaction of the change it records")
+    event_type.check(old or {}, new or {})
     subject_type, subject_id = subject_key(subject)
     head = ChainHead(subject_type=subject_type, subject_id=subject_id, hash=chain.GENESIS) if first else None
     head = head or _locked_head(subject_type, subject_id)
