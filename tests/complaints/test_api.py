@@ -198,6 +198,26 @@ def test_the_queue_shows_only_our_complaints_most_urgent_first(
     assert theirs == []
 
 
+def test_the_queue_gives_each_clocks_real_start_and_paused_days(
+    client: Client, desk: Desk, clock: SettableClock
+) -> None:
+    """Before: the queue answered start = due and paused_days = 0 whatever the clock held."""
+    from xiaobao.complaints import actions
+
+    complaint = desk.in_state("investigating")
+    clock.advance(days=1)
+    actions.complaint_pause(actor=desk.supervisor, complaint_id=complaint.pk, kind="appraisal")
+    clock.advance(days=3)
+    actions.complaint_resume(actor=desk.supervisor, complaint_id=complaint.pk)
+
+    row = login(client, desk.supervisor).get("/api/v1/complaints").json()[0]["deadline"]
+    detail = login(Client(), desk.supervisor).get(f"/api/v1/complaints/{complaint.pk}").json()["deadline"]
+
+    assert row == detail
+    assert row["start"] == "2026-03-02"
+    assert row["paused_days"] == 3
+
+
 def test_queue_filters(client: Client, desk: Desk) -> None:
     from xiaobao.demo.data import ELDER_RESIDENT_ID
 

@@ -163,3 +163,22 @@ def test_no_permission_is_granted_to_anyone_but_insurer_staff(world: World, perm
     granted = {name for name, actor in cast.items() if access.may(actor, permission)}
     assert granted <= {"other_insurer_staff", "staff_with_role"}
     assert "staff_with_role" in granted
+
+
+def test_what_arrives_without_a_branch_goes_to_the_first_provincial_branch(world: World) -> None:
+    """One routing rule for the portal, email intake and online claims (before: three copies, two tie-breaks)."""
+    from xiaobao.identity.access import intake_branch
+    from xiaobao.identity.actions import branch_create
+    from xiaobao.identity.domain.branches import BranchLevel
+
+    first = world.ours.province
+    branch_create(
+        actor=SYSTEM,
+        insurer_id=world.ours.insurer.pk,
+        code="ln-2",
+        name="second provincial",
+        level=BranchLevel.PROVINCIAL,
+        parent_id=world.ours.head_office.pk,
+    )
+    assert intake_branch(world.ours.insurer.pk) == first
+    assert intake_branch(world.theirs.insurer.pk) == world.theirs.province

@@ -19,7 +19,7 @@ from pydantic import Field
 from xiaobao.complaints import actions, selectors
 from xiaobao.complaints.access import forwards_for
 from xiaobao.complaints.actions import NewComplaint
-from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
+from xiaobao.complaints.domain.classification import GROUP_COMPLAINT_THRESHOLD, Channel, ProductLine, Reason
 from xiaobao.complaints.domain.decisions import Decision, Outcome
 from xiaobao.complaints.models import Complaint, PartnerForward
 from xiaobao.deadlines.clock import state_on
@@ -112,7 +112,7 @@ def _flags(complaint: Complaint) -> list[str]:
     flags = [
         name for name in ("elderly", "disabled", "new_urban_resident", "major_emergency") if getattr(complaint, name)
     ]
-    if complaint.group_size >= 20:
+    if complaint.group_size >= GROUP_COMPLAINT_THRESHOLD:
         flags.append("group")
     return flags
 
@@ -233,9 +233,9 @@ def complaint_queue(request: HttpRequest, filters: Query[QueueIn]) -> list[dict[
             row.complaint,
             DeadlineOut(
                 rule_id=row.rule_id,
-                start=row.due,
+                start=row.start,
                 due=row.due,
-                paused_days=0,
+                paused_days=row.paused_days,
                 days_left=row.days_left,
                 clock_state=row.clock_state.value,
             ),

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from xiaobao.audit.timeline import TimelineEntry, timeline
 from xiaobao.complaints import access
+from xiaobao.complaints.domain.classification import GROUP_COMPLAINT_THRESHOLD
 from xiaobao.complaints.domain.lifecycle import State
 from xiaobao.complaints.domain.steps import steps_for
 from xiaobao.complaints.models import Attachment, Complaint, Deadline
@@ -39,6 +40,8 @@ class QueueRow:
     days_left: int
     clock_state: ClockState
     rule_id: str
+    start: date
+    paused_days: int
 
 
 def queue(actor: Actor, filters: QueueFilters) -> list[QueueRow]:
@@ -48,7 +51,17 @@ def queue(actor: Actor, filters: QueueFilters) -> list[QueueRow]:
     rows = []
     for deadline in deadlines[filters.offset : filters.offset + filters.limit]:
         state, days_left = state_on(deadline.due, today, paused=deadline.state == Deadline.PAUSED)
-        rows.append(QueueRow(deadline.complaint, deadline.due, days_left, state, deadline.rule_id))
+        rows.append(
+            QueueRow(
+                deadline.complaint,
+                deadline.due,
+                days_left,
+                state,
+                deadline.rule_id,
+                start=deadline.start,
+                paused_days=deadline.paused_days,
+            )
+        )
     return rows
 
 
@@ -64,7 +77,7 @@ def _queue_deadlines(actor: Actor, filters: QueueFilters, today: date) -> QueryS
     if filters.handler_id:
         complaint_filters["complaint__handler_id"] = filters.handler_id
     if filters.flag == "group":
-        complaint_filters["complaint__group_size__gte"] = 20
+        complaint_filters["complaint__group_size__gte"] = GROUP_COMPLAINT_THRESHOLD
     elif filters.flag in FLAGS:
         complaint_filters[f"complaint__{filters.flag}"] = True
     if filters.due_within_days is not None:

@@ -13,6 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 
+from xiaobao.identity.domain.branches import BranchLevel
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.identity.models import (
     Branch,
@@ -66,6 +67,18 @@ def one(queryset: QuerySet[M], pk: Any, *, for_update: bool = False) -> M:
         return queryset.get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError) as error:
         raise NotFound() from error
+
+
+def intake_branch(insurer_id: int) -> Branch:
+    """The branch that receives what arrives without one — complaints filed online or by email, claims made
+    online: the insurer's provincial branch (the first set up, should there be several), else its top-most
+    branch. One rule for every channel, so a case never lands elsewhere because of the way it came."""
+    branches = Branch.objects.filter(insurer_id=insurer_id)
+    branch = branches.filter(level=BranchLevel.PROVINCIAL).order_by("pk").first()
+    branch = branch or branches.order_by("level", "pk").first()
+    if branch is None:
+        raise NotFound()
+    return branch
 
 
 def insurers_for(actor: Actor) -> QuerySet[Insurer]:

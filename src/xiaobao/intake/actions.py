@@ -182,9 +182,7 @@ def _their_complaint(insurer_id: int, consumer: Consumer, references: list[str])
 
 
 def _intake_branch(insurer: Insurer) -> int:
-    branch = insurer.branches.filter(level=2).order_by("pk").first() or insurer.branches.order_by("level").first()
-    assert branch is not None
-    return branch.pk
+    return identity_access.intake_branch(insurer.pk).pk
 
 
 def _remember(insurer_id: int, channel: str, external_id: str, complaint: Complaint) -> None:

@@ -31,6 +31,7 @@ from xiaobao.complaints.domain.steps import steps_for
 from xiaobao.complaints.labels import STATE_TEXT
 from xiaobao.complaints.models import Complaint, Deadline
 from xiaobao.deadlines.clock import state_on
+from xiaobao.identity import access as identity_access
 from xiaobao.identity.actions import (
     ConsumerDetails,
     consumer_identify_by_phone,
@@ -202,10 +203,10 @@ def file_details(request: HttpRequest, code: str) -> HttpResponse:
 
 def _handling_branch(company: Insurer) -> int:
     """Online complaints go to the provincial branch (Liaoning), which routes them on."""
-    branch = company.branches.order_by("level").filter(level=2).first() or company.branches.order_by("level").first()
-    if branch is None:
-        raise Http404
-    return branch.pk
+    try:
+        return identity_access.intake_branch(company.pk).pk
+    except NotFound:
+        raise Http404 from None
 
 
 def filed(request: HttpRequest, reference: str) -> HttpResponse:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from xiaobao.claims import selectors as claim_selectors
 from xiaobao.claims.labels import CLAIM_STATE_TEXT
 from xiaobao.complaints import actions, selectors
-from xiaobao.complaints.domain.classification import CHANNEL_TEXT, Channel
+from xiaobao.complaints.domain.classification import CHANNEL_TEXT, GROUP_COMPLAINT_THRESHOLD, Channel
 from xiaobao.complaints.domain.decisions import Outcome
 from xiaobao.complaints.domain.lifecycle import State
 from xiaobao.complaints.labels import STATE_TEXT
@@ -119,7 +119,7 @@ def present(complaint: Any, clock_state: str, days_left: int | None, due: Any) -
     flags = [
         name for name in ("elderly", "disabled", "new_urban_resident", "major_emergency") if getattr(complaint, name)
     ]
-    if complaint.group_size >= 20:
+    if complaint.group_size >= GROUP_COMPLAINT_THRESHOLD:
         flags.append("group")
     return {
         "complaint": complaint,

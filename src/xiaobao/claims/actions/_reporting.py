@@ -17,7 +17,7 @@ from xiaobao.claims.models import ChecklistItem, Claim, Emergency
 from xiaobao.identity import access as identity_access
 from xiaobao.identity.actions import ConsumerDetails, consumer_register, consumer_relate
 from xiaobao.identity.domain.permissions import Permission
-from xiaobao.identity.models import Branch, Consumer, Insurer
+from xiaobao.identity.models import Consumer, Insurer
 from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind
 from xiaobao.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from xiaobao.kernel.i18n import _
@@ -94,8 +94,7 @@ def _report(
         raise NotFound()
     _check(data)
     claimant = _claimant(actor, insurer_id, claimant_id, details)
-    branch = Branch.objects.filter(insurer=insurer, level=2).order_by("pk").first() or insurer.branches.first()
-    assert branch is not None
+    branch = identity_access.intake_branch(insurer.pk)
     now = clock.now()
     claim = Claim.objects.create(
         insurer=insurer,
