@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.support.claims import claim_request as claim
 from tests.support.desk import Desk
 from xiaobao.audit.models import AuditEvent
 from xiaobao.claims.models import Claim, ClaimDocument
@@ -44,21 +45,6 @@ class Callers:
         }
         values.update(overrides)
         return values
-
-
-def claim(**overrides: object) -> dict[str, object]:
-    values: dict[str, object] = {
-        "policy_number": "ACC-2026-0042",
-        "product_line": "accident",
-        "claim_type": "injury",
-        "incident_date": "2026-02-27",
-        "incident_region": "210202",
-        "description": "下楼梯摔伤，右腕骨折。",
-        "amount_claimed": "8600.00",
-        "claimant": {"name": "孙立", "phone": "13800138077"},
-    }
-    values.update(overrides)
-    return values
 
 
 @pytest.fixture

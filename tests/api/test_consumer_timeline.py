@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -11,8 +9,7 @@ from django.test import Client
 from tests.support.clock import SettableClock
 from tests.support.desk import Desk
 from xiaobao.complaints import actions
-from xiaobao.identity.models import Partner, Staff
-from xiaobao.privacy.models import DataSharingAgreement
+from xiaobao.identity.models import Staff
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +23,7 @@ STAFF_ONLY = {
 
 def _complaint_with_staff_only_events(desk: Desk, clock: SettableClock) -> int:
     complaint = desk.in_state("investigating")  # due 2026-03-17
-    partner = desk.world.ours.partner(Partner.AGENT)
-    DataSharingAgreement.objects.create(
-        insurer=desk.world.ours.insurer,
-        partner=partner,
-        reference="DSA-1",
-        purpose="投诉处理",
-        data_categories=["complaint"],
-        valid_from=date(2026, 1, 1),
-        valid_until=date(2026, 12, 31),
-    )
+    partner = desk.world.ours.partner_under_agreement()
     actions.complaint_forward(
         actor=desk.handler, complaint_id=complaint.pk, partner_id=partner.pk, summary="代理人销售时未说明免责条款"
     )

@@ -31,9 +31,7 @@ from xiaobao.claims import actions as claim_actions
 from xiaobao.claims.actions import NewClaim
 from xiaobao.complaints import actions as complaint_actions
 from xiaobao.identity.actions import staff_key_issue
-from xiaobao.identity.models import Partner
 from xiaobao.kernel.actors import Role
-from xiaobao.privacy.models import DataSharingAgreement
 
 pytestmark = pytest.mark.django_db
 
@@ -45,16 +43,7 @@ def _rows(desk: Desk) -> dict[str, int]:
     """One real row for each kind of id a path names."""
     investigating = desk.in_state("investigating")
     desk.register()
-    partner = desk.world.ours.partner(Partner.AGENT)
-    DataSharingAgreement.objects.create(
-        insurer=desk.world.ours.insurer,
-        partner=partner,
-        reference="DSA-7",
-        purpose="投诉处理",
-        data_categories=["complaint"],
-        valid_from=date(2026, 1, 1),
-        valid_until=date(2026, 12, 31),
-    )
+    partner = desk.world.ours.partner_under_agreement()
     forward = complaint_actions.complaint_forward(
         actor=desk.handler, complaint_id=investigating.pk, partner_id=partner.pk, summary="代理人销售时未说明免责条款"
     )

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.support.claims import PDF
+from tests.support.claims import claim_request as body
 from tests.support.clock import SettableClock
 from tests.support.desk import Desk
 from xiaobao.audit.models import AuditEvent
@@ -23,21 +24,6 @@ ACCIDENT_ITEMS = ["claim_form", "id_card", "diagnosis", "invoice"]
 def bearer(actor: Actor) -> dict[str, str]:
     _, token = staff_key_issue(actor=actor, label="claims app")
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
-def body(**overrides: object) -> dict[str, object]:
-    values: dict[str, object] = {
-        "policy_number": "ACC-2026-0042",
-        "product_line": "accident",
-        "claim_type": "injury",
-        "incident_date": "2026-02-27",
-        "incident_region": "210202",
-        "description": "下楼梯摔伤，右腕骨折。",
-        "amount_claimed": "8600.00",
-        "claimant": {"name": "孙立", "phone": "13800138077"},
-    }
-    values.update(overrides)
-    return values
 
 
 def test_a_claim_goes_from_report_to_payment_over_the_api(client: Client, desk: Desk, clock: SettableClock) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.test import Client
 
@@ -15,7 +13,6 @@ from xiaobao.identity.actions import partner_key_issue
 from xiaobao.identity.models import Staff
 from xiaobao.kernel.actors import SYSTEM, Actor, Role
 from xiaobao.notifications.models import Notification
-from xiaobao.privacy.models import DataSharingAgreement
 
 pytestmark = pytest.mark.django_db
 
@@ -253,16 +250,7 @@ def test_a_refused_assignment_answers_409_and_the_reason_is_visible(client: Clie
 
 def test_a_partner_answers_its_forward_with_its_key(client: Client, desk: Desk) -> None:
     complaint = desk.in_state("investigating")
-    partner = desk.world.ours.partner()
-    DataSharingAgreement.objects.create(
-        insurer=desk.world.ours.insurer,
-        partner=partner,
-        reference="DSA",
-        purpose="投诉处理",
-        data_categories=["complaint"],
-        valid_from=date(2026, 1, 1),
-        valid_until=date(2026, 12, 31),
-    )
+    partner = desk.world.ours.partner_under_agreement()
     login(client, desk.handler).post(
         f"/api/v1/complaints/{complaint.pk}/forwards",
         {"partner_id": partner.pk, "summary": "请核实销售过程"},

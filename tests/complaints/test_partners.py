@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from tests.support.clock import SettableClock
@@ -15,23 +13,12 @@ from xiaobao.identity.actors import actor_for_partner_key
 from xiaobao.identity.models import Partner
 from xiaobao.kernel.actors import SYSTEM, Role
 from xiaobao.kernel.errors import NotFound, PermissionDenied
-from xiaobao.privacy.models import DataSharingAgreement
 
 pytestmark = pytest.mark.django_db
 
 
 def _partner_with_agreement(desk: Desk, categories: list[str] | None = None) -> Partner:
-    partner = desk.world.ours.partner(Partner.AGENT)
-    DataSharingAgreement.objects.create(
-        insurer=desk.world.ours.insurer,
-        partner=partner,
-        reference="DSA-9",
-        purpose="投诉处理",
-        data_categories=categories or ["complaint"],
-        valid_from=date(2026, 1, 1),
-        valid_until=date(2026, 12, 31),
-    )
-    return partner
+    return desk.world.ours.partner_under_agreement(categories or ["complaint"])
 
 
 def test_a_forward_without_an_agreement_is_refused(desk: Desk) -> None:

@@ -4,7 +4,6 @@ steps offered are exactly the steps the actions accept — and the workbench off
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 import pytest
 from django.db import transaction
@@ -19,7 +18,6 @@ from xiaobao.complaints.models import Complaint
 from xiaobao.identity.models import Partner, Staff
 from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind
 from xiaobao.kernel.errors import DomainError, NotFound, PermissionDenied
-from xiaobao.privacy.models import DataSharingAgreement
 
 pytestmark = pytest.mark.django_db
 
@@ -94,16 +92,7 @@ def _complaints(desk: Desk) -> dict[State, Complaint]:
 
 
 def test_every_state_role_and_assignment_offers_exactly_what_the_actions_accept(desk: Desk) -> None:
-    partner = desk.world.ours.partner(Partner.AGENT)
-    DataSharingAgreement.objects.create(
-        insurer=desk.world.ours.insurer,
-        partner=partner,
-        reference="DSA-1",
-        purpose="投诉处理",
-        data_categories=["complaint"],
-        valid_from=date(2026, 1, 1),
-        valid_until=date(2026, 12, 31),
-    )
+    partner = desk.world.ours.partner_under_agreement()
     attempts = _attempts(desk, partner)
     assert set(attempts) == set(Step) == set(STEP_PERMISSION)
     complaints = _complaints(desk)

@@ -46,3 +46,19 @@ def send_all(desk: Desk, claim: Claim, items: list[str]) -> None:
         actions.claim_receive_document(
             actor=desk.handler, claim_id=claim.pk, item_code=code, name=f"{code}.pdf", content=PDF
         )
+
+
+def claim_request(**overrides: object) -> dict[str, object]:
+    """The JSON of a claim made through the API, with ``overrides``."""
+    values: dict[str, object] = {
+        "policy_number": "ACC-2026-0042",
+        "product_line": "accident",
+        "claim_type": "injury",
+        "incident_date": "2026-02-27",
+        "incident_region": "210202",
+        "description": "下楼梯摔伤，右腕骨折。",
+        "amount_claimed": "8600.00",
+        "claimant": {"name": "孙立", "phone": "13800138077"},
+    }
+    values.update(overrides)
+    return values

@@ -49,6 +49,22 @@ class Tenant:
             actor=SYSTEM, insurer_id=self.insurer.pk, kind=kind, code=f"P{n}", name=f"Partner {n}"
         )
 
+    def partner_under_agreement(self, categories: Iterable[str] = ("complaint",)) -> Partner:
+        """An agent with a data-sharing agreement in force through 2026 for these kinds of data (SEC-2)."""
+        from xiaobao.privacy.models import DataSharingAgreement
+
+        partner = self.partner(Partner.AGENT)
+        DataSharingAgreement.objects.create(
+            insurer=self.insurer,
+            partner=partner,
+            reference=f"DSA-{partner.pk}",
+            purpose="投诉处理",
+            data_categories=list(categories),
+            valid_from=date(2026, 1, 1),
+            valid_until=date(2026, 12, 31),
+        )
+        return partner
+
     def consumer(self, **details: object) -> Consumer:
         return make_consumer(insurer_ids=[self.insurer.pk], **details)
 
