@@ -115,3 +115,19 @@ def test_bad_calls_are_refused_and_nothing_is_written(world: World, bad: dict) -
     response = post(call_centre(world), **payload)
     assert 400 <= response.status_code < 500  # type: ignore[attr-defined]
     assert not Complaint.objects.exists()
+
+
+def test_two_calls_with_the_same_words_are_one_case(world: World) -> None:
+    """Before: the recording reference was part of the text the duplicate rule compared, so every repeat call
+    (each with its own recording) became a new case (LN-…-09 and LN-…-10)."""
+    client = call_centre(world)
+    base = {"caller_number": "13800138007", "summary": "车险定损金额过低。", "handling_branch_id": world.ours.city.pk}
+
+    first = post(client, call_id="C-1", recording_ref="REC-1", **base).json()  # type: ignore[attr-defined]
+    again = post(client, call_id="C-2", recording_ref="REC-2", **base).json()  # type: ignore[attr-defined]
+
+    assert (first["outcome"], again["outcome"]) == ("created", "appended")
+    assert again["reference"] == first["reference"]  # what the agent tells the caller
+    complaint = Complaint.objects.get()
+    assert "REC-1" in complaint.description
+    assert "REC-2" in complaint.messages.get().text  # the second recording is kept with the case

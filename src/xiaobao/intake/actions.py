@@ -75,13 +75,14 @@ def intake_take_call(*, actor: Actor, call: Call) -> tuple[Complaint, str]:
         normalise_phone(call.caller_number),
         ConsumerDetails(name=call.caller_name or "来电人", phone=normalise_phone(call.caller_number)),
     )
-    text = call.summary + (f"\n[通话录音 {call.recording_ref}]" if call.recording_ref else "")
+    recording = f"通话录音 {call.recording_ref}" if call.recording_ref else ""
+    text = call.summary + (f"\n[{recording}]" if recording else "")
     existing = _their_complaint(actor.insurer_id, consumer, [call.complaint_reference])
     if existing is not None:
         actions.complaint_add_message(actor=actor, complaint_id=existing.pk, channel=Channel.HOTLINE, text=text)
         complaint, outcome = existing, "appended"
     else:
-        complaint = actions.complaint_register(
+        registration = actions.complaint_registration(
             actor=actor,
             idempotency_key=f"hotline:{call.call_id}",
             data=NewComplaint(
@@ -90,11 +91,17 @@ def intake_take_call(*, actor: Actor, call: Call) -> tuple[Complaint, str]:
                 received_at=clock.now(),
                 product_line=call.product_line,
                 reason=call.reason,
-                description=text,
+                description=call.summary,
+                channel_note=recording,
                 complainant_id=consumer.pk,
             ),
         )
-        outcome = "created"
+        complaint, outcome = registration.complaint, "created"
+        if registration.linked_duplicate:
+            # The same words again: this call is added to the case it repeats (its recording kept with it),
+            # and the agent tells the caller that case's reference.
+            actions.complaint_add_message(actor=actor, complaint_id=complaint.pk, channel=Channel.HOTLINE, text=text)
+            outcome = "appended"
     _remember(actor.insurer_id, "hotline", call.call_id, complaint)
     return complaint, outcome
 

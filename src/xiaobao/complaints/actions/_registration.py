@@ -58,6 +58,9 @@ class NewComplaint:
     involved_partner_ids: tuple[int, ...] = field(default_factory=tuple)
     involved_branch_id: int | None = None
     policy_seller_id: int | None = None
+    channel_note: str = ""
+    """What the channel adds about the contact, not what the person said (a call's recording reference): kept
+    with the description, left out of the duplicate fingerprint, so the same words twice are one case (CHN-1)."""
 
 
 SCOPE = "complaint_register"
@@ -152,7 +155,7 @@ def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idemp
         claim_reference=data.claim_reference,
         product_line=ProductLine(data.product_line).value,
         reason=Reason(data.reason).value,
-        description=data.description,
+        description=_with_note(data.description, data.channel_note),
         requested_outcome=data.requested_outcome,
         elderly=bool(consumer.birth_year and received_on.year - consumer.birth_year >= ELDERLY_AGE),
         disabled=consumer.disabled or consumer.visually_impaired,
@@ -223,6 +226,10 @@ def _complainant(actor: Actor, data: NewComplaint, insurer_id: int) -> Consumer:
 
 def access_code_hash(reference: str, code: str) -> str:
     return blind_indexer().index("complaint_access", f"{reference}:{code.strip()}")
+
+
+def _with_note(description: str, note: str) -> str:
+    return f"{description}\n[{note}]" if note.strip() else description
 
 
 def _fingerprint(insurer_id: int, consumer_id: int, policy_number: str, description: str) -> str:
