@@ -16,8 +16,8 @@ from xiaobao.complaints.domain.clocks import (
     ExtensionNeedsSeniorApproval,
     ExtensionOutOfOrder,
 )
-from xiaobao.complaints.models import Complaint, Deadline
-from xiaobao.kernel.actors import SYSTEM
+from xiaobao.complaints.models import Complaint, Deadline, Extension
+from xiaobao.kernel.actors import SYSTEM, Role
 from xiaobao.kernel.errors import NotFound, PermissionDenied
 from xiaobao.notifications.actions import notification_deliver
 
@@ -177,3 +177,63 @@ def test_a_complaint_due_in_a_year_without_a_calendar_is_registered_with_a_provi
     finally:
         CalendarYear.objects.filter(year=2027).delete()
         business_calendar.cache_clear()
+
+
+def _further_requested(desk: Desk, **overrides: object) -> Extension:
+    complaint = desk.in_state("investigating", **overrides)
+    first = actions.complaint_request_extension(
+        actor=desk.supervisor, complaint_id=complaint.pk, to_complexity="complex", reason="需调取多家医院病历"
+    )
+    actions.complaint_decide_extension(actor=desk.province_supervisor, extension_id=first.pk, approve=True)
+    return actions.complaint_request_extension(
+        actor=desk.supervisor, complaint_id=complaint.pk, to_complexity="particularly_complex", reason="涉及司法鉴定"
+    )
+
+
+def test_a_senior_manager_of_the_handling_office_cannot_approve_its_further_30_days(desk: Desk) -> None:
+    """Before: any senior manager approved CMP-T3, one of the handling office itself included."""
+    world = desk.world.ours
+    _, same_office_senior = world.staff(Role.SENIOR_MANAGER, branch=world.province)
+    extension = _further_requested(desk, handling_branch_id=world.province.pk)
+    events_before = AuditEvent.objects.count()
+
+    with pytest.raises(ExtensionNeedsSeniorApproval):
+        actions.complaint_decide_extension(actor=same_office_senior, extension_id=extension.pk, approve=True)
+
+    extension.refresh_from_db()
+    assert extension.approved is None
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_a_head_office_senior_manager_approves_the_further_30_days_and_the_office_is_recorded(desk: Desk) -> None:
+    world = desk.world.ours
+    _, head_office_senior = world.staff(Role.SENIOR_MANAGER, branch=world.head_office)
+    extension = _further_requested(desk, handling_branch_id=world.province.pk)
+
+    actions.complaint_decide_extension(actor=head_office_senior, extension_id=extension.pk, approve=True)
+
+    extension.refresh_from_db()
+    assert extension.approved is True
+    assert extension.decided_at_office == world.head_office
+
+
+def test_an_approver_of_the_higher_level_office_approves_the_further_30_days(desk: Desk) -> None:
+    extension = _further_requested(desk)  # handled by the city branch; the provincial branch is above it
+    actions.complaint_decide_extension(actor=desk.senior_manager, extension_id=extension.pk, approve=True)
+    extension.refresh_from_db()
+    assert extension.approved is True
+    assert extension.decided_at_office == desk.world.ours.province
+
+
+def test_the_case_page_shows_who_approved_the_further_30_days_and_from_which_office(desk: Desk) -> None:
+    from django.test import Client
+
+    from xiaobao.identity.models import Staff
+
+    extension = _further_requested(desk)
+    actions.complaint_decide_extension(actor=desk.senior_manager, extension_id=extension.pk, approve=True)
+    client = Client()
+    client.force_login(Staff.objects.get(pk=desk.supervisor.staff_id).user)
+    page = client.get(f"/workbench/complaints/{extension.complaint_id}/").content.decode()
+    approver = Staff.objects.get(pk=desk.senior_manager.staff_id)
+    assert f"{approver.display_name} ({desk.world.ours.province.name})" in page

@@ -42,7 +42,9 @@ EXTENSION_REQUESTED = event_type(
     "complaint.extension_requested", _("extension requested"), fields=("extension", "reason", "to")
 )
 EXTENSION_DECIDED = event_type(
-    "complaint.extension_decided", _("extension approved or refused"), fields=("approved", "extension", "note")
+    "complaint.extension_decided",
+    _("extension approved or refused"),
+    fields=("approved", "extension", "note", "office"),
 )
 EXTENDED = event_type(
     "complaint.extended",

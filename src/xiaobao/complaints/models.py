@@ -166,6 +166,10 @@ class Extension(models.Model):
     approved = models.BooleanField(null=True)
     decided_by = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at_office = models.ForeignKey(
+        "identity.Branch", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    """The office of whoever decided (CMP-T3 asks for the higher-level office or the head office)."""
     notice = models.ForeignKey(
         "notifications.Notification", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -136,7 +136,9 @@ def case(actor: Actor, complaint_id: int) -> CaseView:
             )
         ],
         conflicts=list(complaint.conflicts.select_related("staff").order_by("at")),
-        extensions=list(complaint.extensions.order_by("requested_at")),
+        extensions=list(
+            complaint.extensions.select_related("decided_by", "decided_at_office").order_by("requested_at")
+        ),
         forwards=list(complaint.forwards.select_related("partner").order_by("forwarded_at")),
         messages=list(complaint.messages.order_by("received_at")),
     )

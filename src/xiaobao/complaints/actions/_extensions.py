@@ -23,6 +23,7 @@ from xiaobao.complaints.models import (
 )
 from xiaobao.complaints.notices import tell_complainant, tell_staff
 from xiaobao.identity import access as identity_access
+from xiaobao.identity.domain.branches import BranchLevel
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.identity.models import Branch
 from xiaobao.kernel.actors import Actor, ActorKind, Role
@@ -84,20 +85,28 @@ def complaint_decide_extension(*, actor: Actor, extension_id: int, approve: bool
         raise TransitionNotAllowed(_("This extension request has already been decided."))
     complaint = Complaint.objects.select_for_update().get(pk=extension.complaint_id)
     requested = clocks.Complexity(extension.to_complexity)
+    approver_office = Branch.objects.filter(insurer_id=complaint.insurer_id, pk=actor.branch_id or 0).first()
     if approve:
         clocks.check_approver(
             requested,
             roles=actor.roles,
             approver_branch_is_higher_level=_is_higher_level_office(actor.branch_id, complaint.handling_branch),
+            approver_at_head_office=approver_office is not None and approver_office.level == BranchLevel.HEAD_OFFICE,
         )
     extension.approved, extension.decided_by_id, extension.decided_at = approve, actor.staff_id, clock.now()
-    extension.save(update_fields=["approved", "decided_by", "decided_at"])
+    extension.decided_at_office = approver_office  # whose office approved: part of what CMP-T3 asks
+    extension.save(update_fields=["approved", "decided_by", "decided_at", "decided_at_office"])
     record(
         event_type=events.EXTENSION_DECIDED,
         actor=actor,
         subject=complaint,
         insurer_id=complaint.insurer_id,
-        new={"extension": extension.pk, "approved": approve, "note": note[:300]},
+        new={
+            "extension": extension.pk,
+            "approved": approve,
+            "note": note[:300],
+            "office": approver_office.pk if approver_office else None,
+        },
     )
     if approve and requested is clocks.Complexity.COMPLEX:
         _extend(actor, complaint, extension)

@@ -2,9 +2,9 @@
 
 - simple: CMP-T1, 15 days;
 - complex: CMP-T2, 30 days, once a supervisor approves;
-- particularly complex: CMP-T3, 30 more, once a senior manager or the
-  higher-level office approves **and** the complainant has been told the
-  extension and its reason (proof recorded, CMP-N3).
+- particularly complex: CMP-T3, 30 more, once the higher-level office or a
+  head-office senior manager approves **and** the complainant has been told
+  the extension and its reason (proof recorded, CMP-N3).
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ class ExtensionOutOfOrder(ExtensionRefused):
 class ExtensionNeedsSeniorApproval(PermissionDenied):
     code = "extension_needs_senior_approval"
     default_message = _(
-        "The further 30 days (CMP-T3) are approved only by a senior manager or by the higher-level office."
+        "The further 30 days (CMP-T3) are approved only by the higher-level office or by a senior manager "
+        "of the head office, not by the office handling the complaint."
     )
 
 
@@ -65,15 +66,27 @@ def next_complexity(current: Complexity, requested: Complexity) -> Complexity:
     return requested
 
 
-def check_approver(requested: Complexity, *, roles: frozenset[Role], approver_branch_is_higher_level: bool) -> None:
-    """CMP-T2 needs a supervisor (or above); CMP-T3 a senior manager or a supervisor of a higher-level office."""
+APPROVERS = frozenset({Role.SUPERVISOR, Role.SENIOR_MANAGER})
+
+
+def check_approver(
+    requested: Complexity,
+    *,
+    roles: frozenset[Role],
+    approver_branch_is_higher_level: bool,
+    approver_at_head_office: bool,
+) -> None:
+    """CMP-T2 needs a supervisor (or a senior manager). CMP-T3, to the letter of RULES.md: "approval of the
+    higher-level office or a head-office senior manager" — a supervisor or senior manager of an office above
+    the one handling the complaint, or a senior manager of the head office. A senior manager of the handling
+    office itself does not approve its own office's further 30 days."""
     if requested is Complexity.COMPLEX:
-        if not roles & {Role.SUPERVISOR, Role.SENIOR_MANAGER}:
+        if not roles & APPROVERS:
             raise PermissionDenied()
         return
-    if Role.SENIOR_MANAGER in roles:
+    if approver_branch_is_higher_level and roles & APPROVERS:
         return
-    if Role.SUPERVISOR in roles and approver_branch_is_higher_level:
+    if approver_at_head_office and Role.SENIOR_MANAGER in roles:
         return
     raise ExtensionNeedsSeniorApproval()
 
