@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.conftest import World
 from tests.intake.conftest import message
 from tests.portal.conftest import EXECUTABLE, PDF
 from xiaobao.audit.models import AuditEvent
@@ -92,3 +93,30 @@ def test_mail_to_an_unknown_address_is_skipped(maildir: mailbox.Maildir, insurer
     maildir.add(message("someone@else.example", "投诉", "x"))
     ingest(maildir)
     assert not Complaint.objects.exists()
+
+
+def test_an_address_typed_on_someone_elses_record_does_not_capture_their_mail(
+    maildir: mailbox.Maildir, insurer_email: str, world: World
+) -> None:
+    """Before: a portal record that typed victim@ as its email received the victim's emailed complaints —
+    with their access code sent to the typist's phone. A typed address proves nothing."""
+    typist = world.ours.consumer(name="李四", phone="13900139002", email="liming@example.com")
+
+    maildir.add(message(insurer_email, "投诉：理赔被拒", "住院费用理赔被拒。"))
+    ingest(maildir)
+
+    complaint = Complaint.objects.get()
+    assert complaint.complainant_id != typist.pk
+    assert complaint.complainant.phone is None
+
+
+def test_a_message_id_of_any_length_is_taken_in(maildir: mailbox.Maildir, insurer_email: str) -> None:
+    """Before: the Message-ID went into a 128-character idempotency key; a longer one was skipped and lost."""
+    mail = message(insurer_email, "投诉", "退保金额不对。")
+    del mail["Message-ID"]
+    mail["Message-ID"] = f"<{'x' * 200}@mail.example.com>"
+    maildir.add(mail)
+
+    ingest(maildir)
+
+    assert Complaint.objects.count() == 1

@@ -110,3 +110,42 @@ def test_the_rightful_owner_keeps_acting_on_their_claim(owner: Owner, stranger: 
     )
     assert sent.status_code == 302
     assert ClaimDocument.objects.filter(claim=owner.claim).count() == 1
+
+
+def test_typing_someones_id_number_first_does_not_capture_their_later_cases(world: World, filer: Filer) -> None:
+    """Before: the first phone to type an unknown ID number held it, and a complaint staff later registered
+    for its real holder (with the holder's own phone) went to that record — its notices and access code to
+    the squatter's phone, its page to the squatter's /my/."""
+    from xiaobao.complaints import actions as complaint_actions
+    from xiaobao.complaints.actions import NewComplaint
+    from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
+    from xiaobao.identity.actions import ConsumerDetails
+    from xiaobao.kernel.actors import Role
+    from xiaobao.ops import clock
+
+    squatter = Filer(Client(), world.ours.insurer, filer.resident_id)
+    squatter.start(name="李四", phone=STRANGER_PHONE)
+    squatter.verify()
+    _, counter_staff = world.ours.staff(Role.HANDLER)
+    registered = complaint_actions.complaint_register(
+        actor=counter_staff,
+        data=NewComplaint(
+            handling_branch_id=world.ours.city.pk,
+            channel=Channel.COUNTER,
+            received_at=clock.now(),
+            product_line=ProductLine.MEDICAL,
+            reason=Reason.CLAIMS,
+            description="柜台投诉：理赔被拒。",
+            complainant=ConsumerDetails(name="王淑芬", resident_id=filer.resident_id, phone=OWNER_PHONE),
+        ),
+    )
+
+    assert squatter.client.get("/my/").content.decode().count(registered.reference) == 0
+    told = [n.to_address for n in Notification.objects.filter(consumer=registered.complainant)]
+    assert told
+    assert all(address.endswith(OWNER_PHONE) for address in told)
+    assert AuditEvent.objects.filter(event_type="consumer.resident_id_released").count() == 1
+    owner = Filer(Client(), world.ours.insurer, filer.resident_id)
+    owner.start(phone=OWNER_PHONE)
+    owner.verify()
+    assert registered.reference in owner.client.get("/my/").content.decode()

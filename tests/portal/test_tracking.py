@@ -11,6 +11,7 @@ from tests.portal.conftest import Filer, filed_and_opened
 from xiaobao.complaints import actions
 from xiaobao.complaints.models import Complaint
 from xiaobao.kernel.actors import SYSTEM
+from xiaobao.portal.views import GUESSES_PER_REFERENCE_A_DAY
 
 pytestmark = pytest.mark.django_db
 
@@ -78,9 +79,9 @@ def test_a_guesser_does_not_lock_the_complainant_out(filer: Filer) -> None:
 
 def test_guessing_one_reference_from_many_addresses_is_capped(filer: Filer) -> None:
     complaint, code = filed_and_opened(filer)
-    for n in range(20):
-        Client(REMOTE_ADDR=f"198.51.100.{n}").post(
-            "/track/", {"reference": complaint.reference, "access_code": f"123456{n:02d}"}
+    for n in range(GUESSES_PER_REFERENCE_A_DAY):
+        Client(REMOTE_ADDR=f"198.51.{n // 4}.{n % 4}").post(
+            "/track/", {"reference": complaint.reference, "access_code": f"12{n:06d}"}
         )
 
     blocked = Client(REMOTE_ADDR="198.51.100.200").post(
@@ -149,3 +150,13 @@ def test_a_signed_in_consumer_sees_their_own_complaints_and_no_one_elses(filer: 
     assert page.status_code == 200
     assert complaint.reference not in someone.get("/my/").content.decode()
     assert someone.get(f"/track/{complaint.reference}/").status_code == 404
+
+
+def test_the_complainant_whose_phone_is_checked_opens_their_case_from_my_page(filer: Filer) -> None:
+    """Before: /my/ listed the case for a phone-checked complainant, and its link answered 404 in a new browser."""
+    complaint, _code = filed_and_opened(filer)
+    again = Filer(Client(), filer.insurer, filer.resident_id)
+    again.start(phone="13800138001")
+    again.verify()
+    assert complaint.reference in again.client.get("/my/").content.decode()
+    assert again.client.get(f"/track/{complaint.reference}/").status_code == 200

@@ -10,6 +10,11 @@ CONSUMER_IDENTITY_UNCONFIRMED = event_type(
     _("consumer's identity not confirmed: ID number given from another phone"),
     fields=("on_record", "phone", "resident_id"),
 )
+CONSUMER_ID_RELEASED = event_type(
+    "consumer.resident_id_released",
+    _("ID number given up by a portal record: staff registered its holder with another phone"),
+    fields=("resident_id", "phone", "holder"),
+)
 CONSUMER_RELATED = event_type(
     "consumer.related_to_insurer", _("consumer started dealing with an insurer"), fields=("insurer",)
 )

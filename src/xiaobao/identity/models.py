@@ -106,6 +106,9 @@ class Consumer(models.Model):
     # Set on a record made by a verified phone that typed an ID number already on record with another phone:
     # the number is kept as stated, never as an identity, so it opens nothing of the person on record (SEC-1).
     stated_resident_id_index = models.CharField(max_length=64, null=True, blank=True, db_index=True)  # noqa: DJ001
+    id_checked_by_staff = models.BooleanField(default=False)
+    """Staff registered this person by their ID number (at a counter, on a call): the number is theirs. A record
+    made on the portal holds a number only a phone vouched for, and gives it up to the person staff check."""
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     preferred_language = models.CharField(max_length=8, default="zh-hans")
     preferred_channel = models.CharField(

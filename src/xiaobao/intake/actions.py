@@ -4,6 +4,7 @@ and remembers the message id so it is taken in once. Parsing the message is the 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -127,6 +128,7 @@ def intake_take_mail(*, actor: Actor, mail: Mail) -> tuple[Complaint, str] | Non
             email=mail.sender_address,
             preferred_channel="email",
         ),
+        only_this_address=True,
     )
     existing = _their_complaint(insurer.pk, consumer, mail.references)
     if existing is not None:
@@ -142,7 +144,7 @@ def intake_take_mail(*, actor: Actor, mail: Mail) -> tuple[Complaint, str] | Non
         complaint = actions.complaint_register(
             actor=actor,
             insurer_id=insurer.pk,
-            idempotency_key=f"email:{mail.message_id}",
+            idempotency_key=f"email:{_digest(insurer.pk, mail.message_id)}",  # any Message-ID, any length
             data=NewComplaint(
                 handling_branch_id=_intake_branch(insurer),
                 channel=Channel.EMAIL,
@@ -160,7 +162,9 @@ def intake_take_mail(*, actor: Actor, mail: Mail) -> tuple[Complaint, str] | Non
     return complaint, outcome
 
 
-def _known_or_new(insurer_id: int, kind: str, address: str, details: ConsumerDetails) -> Consumer:
+def _known_or_new(
+    insurer_id: int, kind: str, address: str, details: ConsumerDetails, *, only_this_address: bool = False
+) -> Consumer:
     """A consumer this insurer already deals with who has this phone number or email address; or a new one
     with that alone (PI-1).
 
@@ -169,7 +173,14 @@ def _known_or_new(insurer_id: int, kind: str, address: str, details: ConsumerDet
     ID number, to this insurer. Staff who check who it is can link the records afterwards.
     """
     lookup = {f"{kind}_index": blind_indexer().index(kind, address), "relationships__insurer_id": insurer_id}
-    known = Consumer.objects.filter(**lookup).order_by("pk").first()
+    known_by_address = Consumer.objects.filter(**lookup)
+    if only_this_address:
+        # An email typed on the portal or given to staff is nobody's proof: mail from that address joins only
+        # a record the mailbox itself made, one that is nothing but this address.
+        known_by_address = known_by_address.filter(
+            phone_index__isnull=True, resident_id_index__isnull=True, stated_resident_id_index__isnull=True
+        )
+    known = known_by_address.order_by("pk").first()
     if known is not None:
         return known
     return consumer_register(actor=SYSTEM, insurer_id=insurer_id, details=details)
@@ -190,6 +201,10 @@ def _their_complaint(insurer_id: int, consumer: Consumer, references: list[str])
 
 def _intake_branch(insurer: Insurer) -> int:
     return identity_access.intake_branch(insurer.pk).pk
+
+
+def _digest(insurer_id: int, external_id: str) -> str:
+    return hashlib.sha256(f"{insurer_id}|{external_id}".encode()).hexdigest()[:40]
 
 
 def _remember(insurer_id: int, channel: str, external_id: str, complaint: Complaint) -> None:

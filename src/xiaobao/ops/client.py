@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.http import HttpRequest
+
+log = logging.getLogger(__name__)
+_warned = False
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -16,9 +21,23 @@ def client_ip(request: HttpRequest) -> str:
     hops: int = settings.XIAOBAO_PROXY_HOPS
     peer = str(request.META.get("REMOTE_ADDR") or "unknown")
     if hops <= 0:
+        if "HTTP_X_FORWARDED_FOR" in request.META:
+            _warn_once()
         return peer
     forwarded = [part.strip() for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
     forwarded = [part for part in forwarded if part]
     if len(forwarded) < hops:
         return forwarded[0] if forwarded else peer
     return forwarded[-hops]
+
+
+def _warn_once() -> None:
+    """Requests arrive through a proxy but none is trusted: every client then shares the proxy's address, and
+    the per-address limits (SMS codes, log-ins, tracking guesses) hold for all of them together."""
+    global _warned  # noqa: PLW0603  (one warning per process, not one per request)
+    if not _warned:
+        _warned = True
+        log.warning(
+            "X-Forwarded-For received but XIAOBAO_PROXY_HOPS is 0: every client shares the proxy's address "
+            "for rate limits; set XIAOBAO_PROXY_HOPS to the number of proxies in front of xiaobao"
+        )

@@ -232,10 +232,14 @@ def _remember(request: HttpRequest, complaint: Complaint) -> None:
 
 
 def _tracked_key(request: HttpRequest, reference: str) -> access.TrackingKey:
-    """A complaint this browser opened with its access code (or filed), or the signed-in complainant's own;
-    else 404 — as for an unknown one."""
+    """A complaint this browser opened with its access code (or filed), or the complainant's own — signed in
+    or their phone checked; else 404 — as for an unknown one."""
     try:
-        return access.tracked_key(reference, opened=request.session.get(TRACKED, []), actor=actor_for_request(request))
+        return access.tracked_key(
+            reference,
+            opened=request.session.get(TRACKED, []),
+            actor=consumer_actor(request) or actor_for_request(request),
+        )
     except NotFound:
         raise Http404 from None
 
@@ -261,18 +265,22 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
+GUESSES_PER_REFERENCE_A_DAY = 200
+
+
 def _tracking_buckets(reference: str, address: str) -> list[tuple[str, int, timedelta]]:
-    """Wrong guesses counted per address, per reference from that address, and per reference in an hour.
+    """Wrong guesses counted per address, per reference from that address, and per reference in a day.
 
     A guesser is stopped after 5 tries at one reference from one address, so they cannot lock the real
-    complainant out from another address; the hourly cap per reference (20 guesses at an 8-digit code) stops
-    guessing spread over many addresses, and signing in by phone (/my/) still opens the case meanwhile.
+    complainant out from another address; the daily cap per reference (200 guesses at an 8-digit code: one
+    chance in 500,000 a day) stops guessing spread over many addresses, and checking one's phone (/my/)
+    opens the case whatever the counts.
     """
     quarter_hour = timedelta(minutes=15)
     return [
         (f"track-ip:{address}", 20, quarter_hour),
         (f"track-ref-ip:{reference}:{address}", 5, quarter_hour),
-        (f"track-ref:{reference}", 20, timedelta(hours=1)),
+        (f"track-ref:{reference}", GUESSES_PER_REFERENCE_A_DAY, timedelta(days=1)),
     ]
 
 

@@ -164,6 +164,11 @@ def consumer_register(
 
     Invalid ID numbers and phones are refused with a message the person can act on (SEC-1).
     When staff register, the consumer is related to their insurer so its staff may see them.
+
+    A record made on the portal holds its ID number on the word of a phone only. When staff register the
+    number with *another* phone, that record gives the number up (it keeps it as stated, and everything filed
+    from its phone) and the person staff checked gets a record of their own: someone who typed another's ID
+    number first never receives that person's cases or notices (SEC-1).
     """
     if actor.kind is ActorKind.STAFF:
         access.require(actor, Permission.VIEW_CONSUMER)
@@ -181,8 +186,15 @@ def consumer_register(
     existing = None
     if resident_id_index is not None:
         existing = Consumer.objects.select_for_update().filter(resident_id_index=resident_id_index).first()
+    phone_index = indexer.index("phone", phone) if phone else None
+    if existing is not None and _vouched_by_another_phone(actor, existing, phone_index):
+        _release_resident_id(actor, existing, insurer_id=insurer_id)
+        existing = None
     if existing is not None:
         consumer = existing
+        if actor.kind is ActorKind.STAFF and not consumer.id_checked_by_staff:
+            consumer.id_checked_by_staff = True
+            consumer.save(update_fields=["id_checked_by_staff"])
     else:
         consumer = Consumer.objects.create(
             user_id=user_id,
@@ -199,6 +211,7 @@ def consumer_register(
             visually_impaired=details.visually_impaired,
             disabled=details.disabled,
             new_urban_resident=details.new_urban_resident,
+            id_checked_by_staff=actor.kind is ActorKind.STAFF and resident_id is not None,
         )
         record(
             event_type=events.CONSUMER_REGISTERED,
@@ -276,6 +289,33 @@ def consumer_identify_by_phone(*, actor: Actor, details: ConsumerDetails) -> Pho
             first=True,
         )
     return PhoneIdentity(stated, confirmed=False)
+
+
+def _vouched_by_another_phone(actor: Actor, existing: Consumer, phone_index: str | None) -> bool:
+    """Staff give an ID number that a portal record holds on the word of a different phone (or give no phone
+    to match it with): the number goes to the person staff checked, not to whoever typed it first."""
+    return (
+        actor.kind is ActorKind.STAFF
+        and not existing.id_checked_by_staff
+        and (phone_index is None or existing.phone_index != phone_index)
+    )
+
+
+def _release_resident_id(actor: Actor, holder: Consumer, *, insurer_id: int | None) -> None:
+    """The portal record keeps the number as stated only; the unique index is free for the person checked."""
+    holder.stated_resident_id_index, holder.resident_id_index = holder.resident_id_index, None
+    holder.save(update_fields=["stated_resident_id_index", "resident_id_index"])
+    record(
+        event_type=events.CONSUMER_ID_RELEASED,
+        actor=actor,
+        subject=holder,
+        insurer_id=insurer_id,
+        new={
+            "resident_id": mask_resident_id(holder.resident_id) if holder.resident_id else None,
+            "phone": mask_phone(holder.phone) if holder.phone else None,
+            "holder": holder.pk,
+        },
+    )
 
 
 def consumer_relate(*, actor: Actor, consumer: Consumer, insurer_id: int) -> None:
