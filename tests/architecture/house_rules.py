@@ -4,7 +4,11 @@
   consumer's personal record) is read through ``Model.objects`` only in ``access`` and ``selectors``
   modules — and in the actions, which fetch through the gate and then lock what they change.
 - **One writer.** ``create``/``update``/``delete``/``bulk_*``/``get_or_create``/``update_or_create`` on a
-  model's manager, and ``.save()``/``.delete()`` on anything, happen only in ``actions`` modules.
+  model's manager, on a queryset or on a related manager, and ``.save()``/``.delete()`` on anything, happen
+  only in ``actions`` modules.
+- **No way around the gate.** Raw SQL (``connection.cursor()``, ``.raw()``, ``.extra()``) only in gates.
+
+Names are resolved through import aliases and module-qualified references (``models.Complaint``).
 
 What is neither is listed in ``ALLOWED`` with the reason; the list is short on purpose.
 """
@@ -21,6 +25,9 @@ MANAGER_WRITES = frozenset(
     {"create", "update", "delete", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
 )
 INSTANCE_WRITES = frozenset({"save", "delete"})
+ALWAYS_WRITES = frozenset({"bulk_create", "bulk_update", "get_or_create", "update_or_create"})
+WRITES_WITH_KEYWORDS = frozenset({"create", "update"})  # dict.update(other) has none; queryset.update(x=1) has
+RAW_SQL = frozenset({"cursor", "raw", "extra"})
 
 
 @dataclass(frozen=True, order=True)
@@ -47,10 +54,24 @@ def module_kind(relative: str) -> str:
     return "other"
 
 
+def _named(node: ast.expr) -> str | None:
+    """``Complaint`` for ``Complaint`` and for ``models.Complaint`` (a module-qualified name)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
 def _manager_model(node: ast.expr) -> str | None:
-    """``Model`` when ``node`` is ``Model.objects`` (or another manager) — else None."""
-    if isinstance(node, ast.Attribute) and node.attr in MANAGERS and isinstance(node.value, ast.Name):
-        return node.value.id
+    """``Model`` when ``node`` is ``Model.objects`` (or another manager, or ``Model._meta.default_manager``)."""
+    if not isinstance(node, ast.Attribute):
+        return None
+    if node.attr in MANAGERS:
+        return _named(node.value)
+    meta = node.value
+    if node.attr in {"default_manager", "base_manager"} and isinstance(meta, ast.Attribute) and meta.attr == "_meta":
+        return _named(meta.value)
     return None
 
 
@@ -80,21 +101,39 @@ def violations_in(
     kind = module_kind(relative)
     if kind == "writer":
         return
-    tenant, every = set(tenant_models), set(models)
     tree = ast.parse(source, filename=relative)
+    aliases = _aliases(tree)
+    tenant = set(tenant_models) | {alias for alias, name in aliases.items() if name in set(tenant_models)}
+    every = set(models) | {alias for alias, name in aliases.items() if name in set(models)}
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             method = node.func.attr
             model = _chain_model(node.func.value)
             if method in MANAGER_WRITES and model in every:
-                yield Violation(relative, node.lineno, "write", f"{model}.objects…{method}()")
+                yield Violation(relative, node.lineno, "write", f"{aliases.get(model, model)}.objects…{method}()")
             elif method in INSTANCE_WRITES and model is None and not _is_file_storage(node.func.value):
                 yield Violation(relative, node.lineno, "write", f"{ast.unparse(node.func.value)}.{method}()")
+            elif method in ALWAYS_WRITES or (method in WRITES_WITH_KEYWORDS and node.keywords):
+                # a queryset from a gate, a related manager (``complaint.attachments.create(...)``): still a write
+                yield Violation(relative, node.lineno, "write", f"{ast.unparse(node.func.value)}.{method}()")
+            elif method in RAW_SQL and kind != "gate":
+                yield Violation(relative, node.lineno, "read", f"{ast.unparse(node.func.value)}.{method}()")
         if kind in {"gate", "models"}:
             continue
         read = _manager_model(node) if isinstance(node, ast.expr) else None
         if read in tenant:
-            yield Violation(relative, node.lineno, "read", f"{read}.objects")
+            yield Violation(relative, node.lineno, "read", f"{aliases.get(read, read)}.objects")
+
+
+def _aliases(tree: ast.Module) -> dict[str, str]:
+    """``{"C": "Complaint"}`` for ``from xiaobao.complaints.models import Complaint as C``."""
+    return {
+        alias.asname: alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.asname
+    }
 
 
 def tree_violations(package: Path, tenant_models: Iterable[str], models: Iterable[str]) -> list[Violation]:
