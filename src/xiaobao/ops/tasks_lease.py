@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.functions import Now
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -55,8 +56,9 @@ def stale_limit() -> timedelta:
 
 
 def live_worker_ids(now: datetime | None = None) -> set[str]:
-    """Workers whose heartbeat is younger than the stale limit."""
-    since = (now or timezone.now()) - stale_limit()
+    """Workers whose heartbeat is younger than the stale limit — by the database's clock, which wrote the
+    heartbeats, so hosts whose own clocks drift apart never take each other's running tasks (review)."""
+    since: Any = (now - stale_limit()) if now is not None else Now() - stale_limit()
     return set(WorkerHeartbeat.objects.filter(last_seen__gte=since).values_list("worker_id", flat=True))
 
 

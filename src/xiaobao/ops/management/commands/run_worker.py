@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import Error, InterfaceError, OperationalError, close_old_connections, connection, connections
+from django.db.models.functions import Now
 from django.utils import timezone
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME, TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -46,7 +47,7 @@ def beat(worker_id: str, started_at: Any) -> None:
             "hostname": socket.gethostname(),
             "pid": os.getpid(),
             "started_at": started_at,
-            "last_seen": timezone.now(),
+            "last_seen": Now(),  # the database's clock, the one every host's lease is judged by
         },
     )
 
