@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from xiaobao.audit.recorder import record
@@ -259,7 +259,11 @@ def consumer_identify_by_phone(*, actor: Actor, details: ConsumerDetails) -> Pho
     phone_index = indexer.index("phone", phone)
     on_record = Consumer.objects.select_for_update().filter(resident_id_index=resident_id_index).first()
     if on_record is None:
-        return PhoneIdentity(consumer_register(actor=actor, details=details), confirmed=True)
+        try:
+            with transaction.atomic():  # a savepoint: another first visit with this number may win the race
+                return PhoneIdentity(consumer_register(actor=actor, details=details), confirmed=True)
+        except IntegrityError:
+            on_record = Consumer.objects.select_for_update().get(resident_id_index=resident_id_index)
     if on_record.phone_index == phone_index:
         return PhoneIdentity(on_record, confirmed=True)
     stated = (
