@@ -70,7 +70,8 @@ def test_documents_are_served_to_the_insurers_staff_only(client: Client, desk: D
     document = claim.documents.get()
     url = f"/workbench/claims/{claim.pk}/documents/{document.pk}/"
     served = signed_in(client, desk.handler).get(url)
-    assert (served.status_code, served.content, served["Content-Type"]) == (200, PDF, "application/pdf")
+    body = b"".join(served.streaming_content)  # type: ignore[attr-defined]  # streamed, not read whole into memory
+    assert (served.status_code, body, served["Content-Type"]) == (200, PDF, "application/pdf")
 
     _, theirs = desk.world.theirs.staff(Role.HANDLER, Role.SUPERVISOR)
     other = signed_in(Client(), theirs)

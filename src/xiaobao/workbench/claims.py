@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -155,7 +155,7 @@ def claim_case(request: HttpRequest, actor: Actor, claim_id: int, *, error: str 
 
 @require_POST
 @staff_only
-def claim_step(request: HttpRequest, actor: Actor, claim_id: int, step: str) -> HttpResponse:
+def claim_step(request: HttpRequest, actor: Actor, claim_id: int, step: str) -> HttpResponseBase:
     if step not in CLAIM_STEPS:
         raise Http404
     try:
@@ -170,7 +170,7 @@ def claim_step(request: HttpRequest, actor: Actor, claim_id: int, step: str) -> 
 
 
 @staff_only
-def claim_document(request: HttpRequest, actor: Actor, claim_id: int, document_id: int) -> HttpResponse:
+def claim_document(request: HttpRequest, actor: Actor, claim_id: int, document_id: int) -> FileResponse:
     """A document of a claim the reader may see, served through the access check (never a public URL)."""
     try:
         view = selectors.claim_case(actor, claim_id)
@@ -179,8 +179,7 @@ def claim_document(request: HttpRequest, actor: Actor, claim_id: int, document_i
     document = next((d for d in view.documents if d.pk == document_id), None)
     if document is None:
         raise Http404
-    with document.file.open("rb") as stored:
-        response = HttpResponse(stored.read(), content_type=document.content_type)
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type)  # streamed in chunks
     response["Content-Disposition"] = f'inline; filename="{view.claim.reference}-{document.item_code}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

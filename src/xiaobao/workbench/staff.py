@@ -7,17 +7,17 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from xiaobao.identity.actors import actor_for_request
 from xiaobao.kernel.actors import ActorKind
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]  # a page, or a file streamed to the reader
 
 
 def staff_only(view: View) -> View:
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         actor = actor_for_request(request)
         if actor.kind is not ActorKind.STAFF:
             if request.user.is_authenticated:

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -134,7 +134,7 @@ def present(complaint: Any, clock_state: str, days_left: int | None, due: Any) -
 
 @require_POST
 @staff_only
-def take_step(request: HttpRequest, actor: Actor, complaint_id: int, step: str) -> HttpResponse:
+def take_step(request: HttpRequest, actor: Actor, complaint_id: int, step: str) -> HttpResponseBase:
     if step not in STEPS:
         raise Http404
     try:
