@@ -88,7 +88,12 @@ def test_the_scheduler_enqueues_the_sweep_once_per_interval(clock: SettableClock
     def sweeps() -> int:
         return DBTaskResult.objects.filter(task_path="xiaobao.complaints.tasks.sweep_deadlines").count()
 
-    assert enqueue_due_periodic_tasks() == ["complaints.sweep_deadlines", "claims.sweep_deadlines"]
+    # the mailbox reading is a periodic task too now (#21: mail taken in without a command)
+    assert enqueue_due_periodic_tasks() == [
+        "intake.take_in_mail",
+        "complaints.sweep_deadlines",
+        "claims.sweep_deadlines",
+    ]
     assert enqueue_due_periodic_tasks() == []
     clock.advance(minutes=11)
     enqueue_due_periodic_tasks()

@@ -8,11 +8,11 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.db import OperationalError, connection, transaction
 
+from tests.support.processes import database_url, until
 from xiaobao.ops.management.commands import run_worker
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -81,12 +81,6 @@ def test_waiting_for_the_database_backs_off_and_stops_when_it_answers(monkeypatc
 # ---- a real worker process against PostgreSQL ----
 
 
-def _database_url() -> str:
-    settings = connection.settings_dict
-    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
-    return f"postgres://{settings['USER']}{password}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
-
-
 def _is_superuser() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
@@ -120,15 +114,6 @@ def _cut_off_database(seconds: float) -> None:
     _admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
 
 
-def _until(check: Any, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 @pytest.fixture
 def worker_process(transactional_db: None, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     from xiaobao.ops.models import WorkerHeartbeat
@@ -138,12 +123,12 @@ def worker_process(transactional_db: None, tmp_path: Path) -> Iterator[subproces
     process = subprocess.Popen(
         [sys.executable, "manage.py", "run_worker", "--interval", "0.2"],
         cwd=PROJECT,
-        env={**os.environ, "DATABASE_URL": _database_url()},
+        env={**os.environ, "DATABASE_URL": database_url()},
         stdout=subprocess.DEVNULL,
         stderr=(tmp_path / "worker.log").open("wb"),  # a pipe nobody reads would fill and stop the worker
     )
     try:
-        assert _until(WorkerHeartbeat.objects.exists, 20), "the worker did not start"
+        assert until(WorkerHeartbeat.objects.exists, 20), "the worker did not start"
         yield process
     finally:
         process.terminate()
@@ -173,6 +158,6 @@ def test_the_worker_outlives_a_database_outage_and_then_delivers(worker_process:
         notification = notification_queue(
             actor=SYSTEM, channel="sms", to_address="+8613800138000", body="x", purpose="after the outage"
         )
-    delivered = _until(lambda: Notification.objects.get(pk=notification.pk).status == Status.SENT, 15)
+    delivered = until(lambda: Notification.objects.get(pk=notification.pk).status == Status.SENT, 15)
     assert worker_process.poll() is None
     assert delivered, "the worker did not deliver after the outage"

@@ -200,7 +200,15 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
+# Complaint mail taken in by the worker on its own (CHN-1): a Maildir folder (in development var/mail — drop a
+# message in var/mail/new) and/or the IMAP mailbox of XIAOBAO_IMAP_HOST/USER/PASSWORD, every so many seconds.
+XIAOBAO_MAILDIR = ENV.get("XIAOBAO_MAILDIR") or ("" if PRODUCTION else str(VAR_DIR / "mail"))
+XIAOBAO_MAIL_POLL_SECONDS = int(ENV.get("XIAOBAO_MAIL_POLL_SECONDS", "60"))
 XIAOBAO_PERIODIC_TASKS = {
+    "intake.take_in_mail": {
+        "task": "xiaobao.intake.tasks.take_in_mail",
+        "every_seconds": XIAOBAO_MAIL_POLL_SECONDS,
+    },
     "complaints.sweep_deadlines": {
         "task": "xiaobao.complaints.tasks.sweep_deadlines",
         "every_seconds": int(ENV.get("XIAOBAO_SWEEP_SECONDS", "600")),

@@ -18,7 +18,7 @@ from xiaobao.identity import access as identity_access
 from xiaobao.identity.actions import ConsumerDetails, consumer_register
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.identity.models import Consumer, Insurer
-from xiaobao.intake.models import ReceivedMessage
+from xiaobao.intake.models import MailboxPoll, ReceivedMessage
 from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind
 from xiaobao.kernel.errors import PermissionDenied
 from xiaobao.ops import clock
@@ -210,4 +210,19 @@ def _digest(insurer_id: int, external_id: str) -> str:
 def _remember(insurer_id: int, channel: str, external_id: str, complaint: Complaint) -> None:
     ReceivedMessage.objects.create(
         insurer_id=insurer_id, channel=channel, external_id=external_id, complaint=complaint, received_at=clock.now()
+    )
+
+
+def intake_mailbox_polled(*, source: str, created: int, appended: int, skipped: int, waiting: int, error: str) -> None:
+    """Note a poll of a complaint mailbox (bookkeeping for /healthz; each message taken in is its own action)."""
+    MailboxPoll.objects.update_or_create(
+        source=source,
+        defaults={
+            "polled_at": clock.now(),
+            "created": created,
+            "appended": appended,
+            "skipped": skipped,
+            "waiting": waiting,
+            "error": error[:500],
+        },
     )

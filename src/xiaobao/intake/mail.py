@@ -12,15 +12,19 @@ import email
 import email.policy
 import imaplib
 import mailbox
+import os
 import re
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError
 
 from xiaobao.complaints.actions import Upload
@@ -186,3 +190,40 @@ def ingest_imap(
             getattr(outcome, {"created": "created", "appended": "appended"}.get(kind, "skipped")).append(detail)
             client.uid("STORE", number, "+FLAGS", "(\\Seen)")
     return outcome
+
+
+@dataclass(frozen=True)
+class ImapMailbox:
+    """The complaint mailbox on an IMAP server (always over TLS), from XIAOBAO_IMAP_*."""
+
+    host: str
+    user: str
+    password: str
+    port: int = IMAPS_PORT
+    ca_file: str | None = None
+
+    def arguments(self) -> dict[str, Any]:
+        return {
+            "host": self.host,
+            "user": self.user,
+            "password": self.password,
+            "port": self.port,
+            "ssl_context": ssl.create_default_context(cafile=self.ca_file),
+        }
+
+
+def imap_settings(environ: Mapping[str, str] | None = None) -> ImapMailbox | None:
+    """The configured IMAP mailbox, or None when XIAOBAO_IMAP_HOST is not set."""
+    env = os.environ if environ is None else environ
+    if not env.get("XIAOBAO_IMAP_HOST"):
+        return None
+    missing = [name for name in ("XIAOBAO_IMAP_USER", "XIAOBAO_IMAP_PASSWORD") if not env.get(name)]
+    if missing:
+        raise ImproperlyConfigured(f"{', '.join(missing)} not set: needed to read the IMAP mailbox.")
+    return ImapMailbox(
+        host=env["XIAOBAO_IMAP_HOST"],
+        user=env["XIAOBAO_IMAP_USER"],
+        password=env["XIAOBAO_IMAP_PASSWORD"],
+        port=int(env.get("XIAOBAO_IMAP_PORT") or IMAPS_PORT),
+        ca_file=env.get("XIAOBAO_IMAP_CA_FILE") or None,
+    )

@@ -3,6 +3,19 @@ from __future__ import annotations
 from django.db import models
 
 
+class MailboxPoll(models.Model):
+    """When the worker last read a complaint mailbox and what it found — for /healthz and the people on call."""
+
+    source = models.CharField(max_length=200, unique=True)
+    polled_at = models.DateTimeField()
+    created = models.PositiveIntegerField(default=0)
+    appended = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    waiting = models.PositiveIntegerField(default=0)
+    """Messages still unread after the poll (an error, or mail arriving meanwhile)."""
+    error = models.CharField(max_length=500, blank=True)
+
+
 class ReceivedMessage(models.Model):
     """A message already taken in from a channel (email Message-ID, call-centre call id): never twice.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +12,14 @@ from django.utils import timezone
 
 from xiaobao.ops.models import WorkerHeartbeat
 from xiaobao.ops.tasks_lease import running_and_orphaned
+
+PARTS: dict[str, Callable[[], dict[str, Any] | None]] = {}
+"""More of the report, registered by the apps that know it (intake: the complaint mailboxes); a part that
+returns None is left out."""
+
+
+def register_part(name: str, report: Callable[[], dict[str, Any] | None]) -> None:
+    PARTS[name] = report
 
 
 def health() -> tuple[dict[str, Any], bool]:
@@ -41,9 +50,13 @@ def health() -> tuple[dict[str, Any], bool]:
             "last_seen_seconds_ago": round((now - latest.last_seen).total_seconds(), 1),
             **tasks,
         }
-    report = {
+    report: dict[str, Any] = {
         "status": "ok" if alive and not stuck else "degraded",
         "database": {"status": "ok", "vendor": connection.vendor},
         "worker": worker,
     }
+    for name, part in PARTS.items():
+        shown = part()
+        if shown is not None:
+            report[name] = shown
     return report, True

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import imaplib
-import os
 import ssl
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from xiaobao.intake.mail import IMAPS_PORT, Outcome, ingest_imap, ingest_maildir
+from xiaobao.intake.mail import Outcome, imap_settings, ingest_imap, ingest_maildir
 
 
 class Command(BaseCommand):
@@ -35,13 +35,14 @@ class Command(BaseCommand):
 
     def _from_imap(self) -> Outcome:
         try:
-            host, user, password = (os.environ[f"XIAOBAO_IMAP_{name}"] for name in ("HOST", "USER", "PASSWORD"))
-        except KeyError as missing:
-            raise CommandError(f"{missing.args[0]} is not set: it is needed to read the IMAP mailbox.") from None
-        port = int(os.environ.get("XIAOBAO_IMAP_PORT") or IMAPS_PORT)
-        ca_file = os.environ.get("XIAOBAO_IMAP_CA_FILE") or None
+            imap = imap_settings()
+        except ImproperlyConfigured as missing:
+            raise CommandError(str(missing)) from None
+        if imap is None:
+            raise CommandError("XIAOBAO_IMAP_HOST is not set: it is needed to read the IMAP mailbox.")
+        host, port, user = imap.host, imap.port, imap.user
         try:
-            return ingest_imap(host, user, password, port=port, ssl_context=ssl.create_default_context(cafile=ca_file))
+            return ingest_imap(**imap.arguments())
         except imaplib.IMAP4.error as refused:
             raise CommandError(f"The IMAP server {host}:{port} refused {user}: {refused}") from None
         except (OSError, ssl.SSLError) as unreachable:

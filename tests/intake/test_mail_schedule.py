@@ -1,0 +1,86 @@
+"""Complaint mail is taken in by the worker on its own, on a schedule (CHN-1), and /healthz says when the
+mailbox was last read and what waits in it. Before: mail waited until someone typed `ingest_mail`."""
+
+from __future__ import annotations
+
+import mailbox
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from tests.intake.conftest import message
+from tests.support.processes import database_url, until
+from xiaobao.complaints.models import Complaint
+from xiaobao.intake.tasks import take_in_mail
+from xiaobao.ops.periodic import enqueue_due_periodic_tasks
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def configured_maildir(tmp_path: Path, settings: object) -> mailbox.Maildir:
+    settings.XIAOBAO_MAILDIR = str(tmp_path / "mail")  # type: ignore[attr-defined]
+    return mailbox.Maildir(str(tmp_path / "mail"), create=True)
+
+
+@pytest.mark.django_db
+def test_the_scheduled_task_takes_the_mail_in_and_healthz_says_so(
+    configured_maildir: mailbox.Maildir, insurer_email: str
+) -> None:
+    configured_maildir.add(message(insurer_email, "投诉：理赔被拒", "住院费用理赔被拒。"))
+
+    taken = take_in_mail.call()
+
+    assert taken == {"created": 1, "appended": 0, "skipped": 0}
+    assert Complaint.objects.get().channel == "email"
+    mail = Client().get("/healthz").json()["mail"]
+    (poll,) = mail.values()
+    assert poll["waiting"] == 0
+    assert poll["last_poll_seconds_ago"] >= 0
+    assert take_in_mail.call() == {"created": 0, "appended": 0, "skipped": 0}  # each message once
+
+
+@pytest.mark.django_db
+def test_the_worker_schedules_the_mailbox_reading() -> None:
+    assert "intake.take_in_mail" in enqueue_due_periodic_tasks()
+
+
+@pytest.fixture
+def worker_reading_mail(transactional_db: None, tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "mail"
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--interval", "0.2"],
+        cwd=PROJECT,
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "XIAOBAO_MAILDIR": str(folder),
+            "XIAOBAO_MAIL_POLL_SECONDS": "1",
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "worker.log").open("wb"),
+    )
+    try:
+        yield folder
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.postgres_only
+def test_mail_arriving_while_xiaobao_runs_becomes_a_case_without_a_command(
+    worker_reading_mail: Path, insurer_email: str
+) -> None:
+    mailbox.Maildir(str(worker_reading_mail), create=True).add(message(insurer_email, "投诉", "退保金额不对。"))
+
+    assert until(Complaint.objects.exists, 30), "the running worker did not take the mail in"
+    assert Complaint.objects.get().channel == "email"
