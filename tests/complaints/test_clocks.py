@@ -237,3 +237,28 @@ def test_the_case_page_shows_who_approved_the_further_30_days_and_from_which_off
     page = client.get(f"/workbench/complaints/{extension.complaint_id}/").content.decode()
     approver = Staff.objects.get(pk=desk.senior_manager.staff_id)
     assert f"{approver.display_name} ({desk.world.ours.province.name})" in page
+
+
+def test_an_elderly_complaint_comes_before_an_equal_one_and_has_a_shorter_internal_target(desk: Desk) -> None:
+    """INC-E3. Before: the queue ordered by due date only, and no internal target was shorter for them."""
+    from xiaobao.complaints import selectors
+    from xiaobao.demo.data import ELDER_RESIDENT_ID
+
+    younger = desk.register()  # registered first, due the same day
+    elder = desk.world.ours.consumer(name="赵大爷", resident_id=ELDER_RESIDENT_ID)
+    older = desk.register(complainant_id=elder.pk)
+
+    queue = [row.complaint.pk for row in selectors.queue(desk.supervisor, selectors.QueueFilters())]
+    assert queue.index(older.pk) < queue.index(younger.pk)
+    assert active(older).due == active(younger).due == date(2026, 3, 17)
+    assert active(older).target == date(2026, 3, 10)  # half of the 15 days, rounded up
+    assert active(younger).target is None
+
+
+def test_whether_the_internal_target_was_met_is_recorded_with_the_notice(desk: Desk) -> None:
+    from xiaobao.demo.data import ELDER_RESIDENT_ID
+
+    elder = desk.world.ours.consumer(name="赵大爷", resident_id=ELDER_RESIDENT_ID)
+    complaint = desk.in_state("notified", complainant_id=elder.pk)
+    notified = AuditEvent.objects.get(subject_id=str(complaint.pk), event_type="complaint.notified")
+    assert notified.new_values["target_met"] is True

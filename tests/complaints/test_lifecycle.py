@@ -251,3 +251,15 @@ def test_an_information_request_is_told_and_answered_by_the_complainants_files(d
 
     assert InformationRequest.objects.get().answered_at is not None
     assert timeline(complaint)[-2:] == ["complaint.information_requested", "complaint.attached"]
+
+
+def test_the_priority_target_is_a_share_of_the_statutory_time_and_never_past_the_due_date() -> None:
+    from datetime import date
+
+    from xiaobao.complaints.domain.clocks import priority_target
+
+    start, due = date(2026, 3, 2), date(2026, 3, 17)
+    assert priority_target(start, due, priority=True, fraction=0.5) == date(2026, 3, 10)
+    assert priority_target(start, due, priority=True, fraction=1.0) == due
+    assert priority_target(start, due, priority=True, fraction=0.01) == date(2026, 3, 3)  # at least a day
+    assert priority_target(start, due, priority=False, fraction=0.5) is None

@@ -54,7 +54,10 @@ EXTENDED = event_type(
 )
 DECIDED = event_type("complaint.decided", _("decision made"), visible_to_consumer=True, fields=("outcome", "state"))
 NOTIFIED = event_type(
-    "complaint.notified", _("decision notice sent"), visible_to_consumer=True, fields=("deadline", "notice", "state")
+    "complaint.notified",
+    _("decision notice sent"),
+    visible_to_consumer=True,
+    fields=("deadline", "notice", "state", "target_met"),
 )
 CLOSED = event_type("complaint.closed", _("complaint closed"), visible_to_consumer=True, fields=("state",))
 WITHDRAWN = event_type("complaint.withdrawn", _("complaint withdrawn"), visible_to_consumer=True, fields=("state",))

@@ -85,7 +85,7 @@ def _queue_deadlines(actor: Actor, filters: QueueFilters, today: date) -> QueryS
     return (
         deadlines.filter(**complaint_filters)
         .select_related("complaint", "complaint__handler", "complaint__handling_branch")
-        .order_by("due", "pk")
+        .order_by("due", "-complaint__elderly", "-complaint__disabled", "pk")  # INC-E3: first among equals
     )
 
 

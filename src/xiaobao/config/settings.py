@@ -188,6 +188,8 @@ XIAOBAO_WORKER_STALE_SECONDS = int(ENV.get("XIAOBAO_WORKER_STALE_SECONDS", "30")
 XIAOBAO_BENCH_ENDPOINTS = env_flag(ENV, "XIAOBAO_BENCH_ENDPOINTS", default=False)
 # Complaint deadlines: remind this many days before (CMP-1), escalate when overdue.
 XIAOBAO_REMINDER_DAYS = tuple(int(d) for d in env_list(ENV, "XIAOBAO_REMINDER_DAYS", ["5", "2"]))
+# INC-E3: elderly and disabled complainants' cases get an internal target of this fraction of the statutory time.
+XIAOBAO_PRIORITY_TARGET_FRACTION = float(ENV.get("XIAOBAO_PRIORITY_TARGET_FRACTION", "0.5"))
 XIAOBAO_DUPLICATE_WINDOW_HOURS = int(ENV.get("XIAOBAO_DUPLICATE_WINDOW_HOURS", "72"))
 # Consumer pages kept rendered while unchanged (portal/page_cache.py); 0 turns it off. They hold personal
 # data, so the "pages" cache is the process's own memory, never a shared server.

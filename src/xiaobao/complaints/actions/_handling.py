@@ -295,7 +295,13 @@ def complaint_send_decision(*, actor: Actor, complaint_id: int) -> Complaint:
         subject=complaint,
         insurer_id=complaint.insurer_id,
         old={"state": old},
-        new={"state": new, "notice": str(notice.pk), "deadline": deadline.state if deadline else None},
+        new={
+            "state": new,
+            "notice": str(notice.pk),
+            "deadline": deadline.state if deadline else None,
+            # INC-E3: whether an elderly or disabled complainant's case met its shorter internal target
+            **({"target_met": clock.today() <= deadline.target} if deadline and deadline.target else {}),
+        },
     )
     return complaint
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.files.base import File
 
 from xiaobao.calendars.selectors import business_calendar
 from xiaobao.complaints import access
+from xiaobao.complaints.domain import clocks
 from xiaobao.complaints.domain.decisions import Outcome
 from xiaobao.complaints.domain.lifecycle import State, Step, next_state
 from xiaobao.complaints.models import (
@@ -78,10 +79,18 @@ def _open_deadline(
         rule_id=rule_id,
         start=start,
         due=computed.due,
+        target=_target(complaint, start, computed.due),
         paused_days=computed.paused_days,
         provisional=computed.provisional,
         approved_by=approved_by,
     )
+
+
+def _target(complaint: Complaint, start: date, due: date) -> date | None:
+    from django.conf import settings
+
+    priority = complaint.elderly or complaint.disabled
+    return clocks.priority_target(start, due, priority=priority, fraction=settings.XIAOBAO_PRIORITY_TARGET_FRACTION)
 
 
 def _active_deadline(complaint: Complaint) -> Deadline:
@@ -91,8 +100,9 @@ def _active_deadline(complaint: Complaint) -> Deadline:
 def _refresh(deadline: Deadline, complaint: Complaint, *, paused: bool) -> Deadline:
     computed = _compute(complaint, deadline.rule_id, deadline.start)
     deadline.due, deadline.paused_days, deadline.provisional = computed.due, computed.paused_days, computed.provisional
+    deadline.target = _target(complaint, deadline.start + timedelta(days=computed.paused_days), computed.due)
     deadline.state = Deadline.PAUSED if paused else Deadline.RUNNING
-    deadline.save(update_fields=["due", "paused_days", "provisional", "state"])
+    deadline.save(update_fields=["due", "target", "paused_days", "provisional", "state"])
     return deadline
 
 

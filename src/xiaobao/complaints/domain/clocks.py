@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import math
+from datetime import date, timedelta
 from enum import StrEnum
 
 from xiaobao.kernel.actors import Role
@@ -89,6 +91,17 @@ def check_approver(
     if approver_at_head_office and Role.SENIOR_MANAGER in roles:
         return
     raise ExtensionNeedsSeniorApproval()
+
+
+def priority_target(start: date, due: date, *, priority: bool, fraction: float) -> date | None:
+    """INC-E3: an elderly or disabled complainant's case gets an internal target — ``fraction`` (by default
+    half) of the time the law allows, counted from the same start — so it is handled first; the statutory due
+    date itself does not move. None for everyone else."""
+    if not priority:
+        return None
+    if not 0 < fraction <= 1:
+        raise ValueError("the priority target is a fraction of the statutory time, between 0 and 1")
+    return min(due, start + timedelta(days=max(1, math.ceil((due - start).days * fraction))))
 
 
 def check_may_take_effect(requested: Complexity, *, approved: bool, complainant_told: bool) -> None:
