@@ -13,6 +13,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.support.sales import make_product
 from tests.support.world import make_tenant
+from xiaobao.identity.actions import service_point_save
+from xiaobao.identity.models import ServicePoint
+from xiaobao.kernel.actors import SYSTEM
 
 # Playwright's sync API runs an event loop on the test thread; Django's ORM calls from that thread are still
 # synchronous here (the documented setting for Playwright with Django tests).
@@ -88,4 +91,17 @@ def insurer_code(transactional_db: None, seeded_calendar: None) -> str:
     tenant.insurer.complaint_email = "complaints@anhe.example"
     tenant.insurer.save()
     make_product(tenant.insurer)
+    service_point_save(
+        actor=SYSTEM,
+        point=ServicePoint(
+            insurer=tenant.insurer,
+            name="和平区客户服务柜台",
+            address="沈阳市和平区南京北街 1 号",
+            phone="024-0000-9501",
+            hours="周一至周五 8:30–17:00",
+            accessibility="无障碍坡道、低位服务台",
+            languages="普通话、英语",
+        ),
+        changed_by="test",
+    )
     return tenant.insurer.code

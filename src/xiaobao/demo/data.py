@@ -18,7 +18,7 @@ from xiaobao.demo.products import load_products
 from xiaobao.identity import actions
 from xiaobao.identity.actions import ConsumerDetails
 from xiaobao.identity.domain.branches import BranchLevel
-from xiaobao.identity.models import Insurer, Partner
+from xiaobao.identity.models import Insurer, Partner, ServicePoint
 from xiaobao.kernel.actors import SYSTEM, Role
 
 DEMO_PASSWORD = "xiaobao-demo-2026"  # noqa: S105  (printed at start; demo only)
@@ -114,6 +114,21 @@ def _load_insurer(spec: dict) -> None:  # type: ignore[type-arg]
         level=BranchLevel.PROVINCIAL,
         parent_id=head.pk,
     )
+    for order, (_code, city_name) in enumerate(spec["cities"]):
+        actions.service_point_save(
+            actor=SYSTEM,
+            point=ServicePoint(
+                insurer=insurer,
+                name=f"{city_name}客户服务柜台",
+                address=f"辽宁省{city_name[:2]}市 演示路 {order + 1} 号 一楼",
+                phone=spec["complaint_phone"],
+                hours="周一至周五 8:30–17:00，周六 9:00–12:00",
+                accessibility="无障碍坡道、低位服务台、助听设备；可预约上门服务",
+                languages="普通话、辽宁方言；英语可预约",
+                order=order,
+            ),
+            changed_by="demo",
+        )
     first_city = None
     for code, name in spec["cities"]:
         city = actions.branch_create(

@@ -22,6 +22,7 @@ from xiaobao.identity.models import (
     MediationOrganisation,
     Partner,
     PartnerKey,
+    ServicePoint,
     Staff,
 )
 from xiaobao.kernel.actors import Actor, ActorKind
@@ -79,6 +80,11 @@ def intake_branch(insurer_id: int) -> Branch:
     if branch is None:
         raise NotFound()
     return branch
+
+
+def published_service_points(insurer_id: int) -> QuerySet[ServicePoint]:
+    """An insurer's counters as published to everyone (CHN-2): public information, no actor needed."""
+    return ServicePoint.objects.filter(insurer_id=insurer_id, published=True)
 
 
 def insurers_for(actor: Actor) -> QuerySet[Insurer]:

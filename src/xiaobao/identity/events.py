@@ -15,6 +15,11 @@ CONSUMER_ID_RELEASED = event_type(
     _("ID number given up by a portal record: staff registered its holder with another phone"),
     fields=("resident_id", "phone", "holder"),
 )
+SERVICE_POINT_SAVED = event_type(
+    "identity.service_point_saved",
+    _("counter published or changed"),
+    fields=("by", "name", "address", "phone", "hours", "accessibility", "languages", "published"),
+)
 CONSUMER_RELATED = event_type(
     "consumer.related_to_insurer", _("consumer started dealing with an insurer"), fields=("insurer",)
 )

@@ -31,6 +31,29 @@ class Insurer(models.Model):
         return self.name
 
 
+class ServicePoint(models.Model):
+    """A counter where consumers complain and claim in person (CHN-2, CMP-P1): published on the insurer's page
+    with its hours, what it offers people with disabilities, and the languages spoken there."""
+
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="service_points")
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    hours = models.CharField(_("opening hours"), max_length=200)
+    accessibility = models.CharField(
+        _("access for people with disabilities"), max_length=300, blank=True, help_text=_("e.g. step-free entrance")
+    )
+    languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
+    published = models.BooleanField(_("shown on the insurer's page"), default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("order", "pk")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Branch(models.Model):
     """An office of an insurer: head office → provincial → city → outlet."""
 

@@ -62,7 +62,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def insurer(request: HttpRequest, code: str) -> HttpResponse:
     """Complaint phone, address, email, web address and the process in plain words (CMP-P1, CHN-2)."""
     company = get_object_or_404(Insurer, code=code)
-    return render(request, "portal/insurer.html", {"insurer": company, "products": products_of(company.pk)})
+    return render(
+        request,
+        "portal/insurer.html",
+        {
+            "insurer": company,
+            "products": products_of(company.pk),
+            "counters": identity_access.published_service_points(company.pk),
+        },
+    )
 
 
 def product(request: HttpRequest, code: str, product_code: str) -> HttpResponse:

@@ -26,6 +26,7 @@ from xiaobao.identity.models import (
     Mediator,
     Partner,
     PartnerKey,
+    ServicePoint,
     Staff,
     StaffKey,
     StaffRole,
@@ -462,3 +463,27 @@ def staff_key_revoke(*, actor: Actor, key_id: int) -> StaffKey:
             new={"key": key.prefix},
         )
     return key
+
+
+@transaction.atomic
+def service_point_save(*, actor: Actor, point: ServicePoint, changed_by: str) -> ServicePoint:
+    """Publish a counter or change it (CHN-2); the platform's administrators, through the admin site."""
+    _require_system(actor)
+    first = point.pk is None
+    point.full_clean()
+    point.save()
+    record(
+        event_type=events.SERVICE_POINT_SAVED,
+        actor=actor,
+        subject=point,
+        insurer_id=point.insurer_id,
+        first=first,
+        new={
+            "by": changed_by,
+            **{
+                field: getattr(point, field)
+                for field in ("name", "address", "phone", "hours", "accessibility", "languages", "published")
+            },
+        },
+    )
+    return point
