@@ -106,3 +106,74 @@ def test_partner_timeliness_is_counted(desk: Desk, clock: SettableClock) -> None
     assert (row.forwarded, row.answered_on_time, row.answered_late, row.open_overdue) == (3, 1, 1, 1)
     _, other_insurer = desk.world.theirs.staff(*Role)
     assert partner_timeliness(other_insurer) == []
+
+
+def _forwarded(desk: Desk, days: int = 2) -> tuple[object, Partner]:
+    complaint = desk.in_state("investigating")
+    partner = _partner_with_agreement(desk)
+    partner.contact_email = "service@agent.example"
+    partner.save(update_fields=["contact_email"])
+    forward = actions.complaint_forward(
+        actor=desk.handler, complaint_id=complaint.pk, partner_id=partner.pk, summary="请核实销售过程", days=days
+    )
+    return forward, partner
+
+
+def test_an_overdue_partner_forward_is_escalated_once(desk: Desk, clock: SettableClock) -> None:
+    """Before: an overdue forward reminded no one (#21)."""
+    from xiaobao.notifications.models import Notification
+
+    forward, _partner = _forwarded(desk, days=2)
+    clock.advance(days=1)  # the day before
+    reminded = actions.complaints_sweep()
+    clock.advance(days=2)  # a day late
+    first = actions.complaints_sweep()
+    again = actions.complaints_sweep()
+
+    assert (reminded.partners_reminded, first.partners_escalated, again.partners_escalated) == (1, 1, 0)
+    overdue = AuditEvent.objects.filter(event_type="complaint.partner_overdue")
+    assert overdue.count() == 1
+    assert overdue.get().new_values["forward"] == forward.pk
+    late = Notification.objects.filter(purpose="partner_overdue")
+    assert {n.channel for n in late} == {"email", "in_app"}  # the partner itself, and the handler and supervisors
+    assert [n.to_address for n in late.filter(channel="email")] == ["service@agent.example"]
+
+
+def test_an_answered_forward_is_no_longer_chased(desk: Desk, clock: SettableClock) -> None:
+    forward, partner = _forwarded(desk, days=2)
+    _, raw = partner_key_issue(actor=SYSTEM, partner_id=partner.pk)
+    partner_actor = actor_for_partner_key(raw)
+    assert partner_actor is not None
+    actions.partner_forward_answer(actor=partner_actor, forward_id=forward.pk, answer="已核实。")
+    clock.advance(days=5)
+
+    assert actions.complaints_sweep().partners_escalated == 0
+    forward.refresh_from_db()
+    assert forward.clock.state == "met"
+
+
+def test_the_case_page_and_the_partners_page_show_how_partners_answer(desk: Desk, clock: SettableClock) -> None:
+    from django.test import Client
+
+    from xiaobao.identity.models import Staff
+
+    forward, partner = _forwarded(desk, days=2)
+    clock.advance(days=3)
+    _, raw = partner_key_issue(actor=SYSTEM, partner_id=partner.pk)
+    partner_actor = actor_for_partner_key(raw)
+    assert partner_actor is not None
+    actions.partner_forward_answer(actor=partner_actor, forward_id=forward.pk, answer="代理人已重新说明条款。")
+    client = Client()
+    client.force_login(Staff.objects.get(pk=desk.supervisor.staff_id).user)
+
+    case_page = client.get(f"/workbench/complaints/{forward.complaint_id}/").content.decode()
+    partners_page = client.get("/workbench/partners/").content.decode()
+
+    assert "代理人已重新说明条款。" in case_page  # the answer's text, shown at last
+    assert "逾期答复" in case_page
+    assert partner.name in partners_page
+    _, theirs = desk.world.theirs.staff(Role.SUPERVISOR)
+    other = Client()
+    other.force_login(Staff.objects.get(pk=theirs.staff_id).user)
+    assert partner.name not in other.get("/workbench/partners/").content.decode()  # no tenant crossing
+    assert Client().get("/workbench/partners/").status_code == 302  # anonymous: sign in first

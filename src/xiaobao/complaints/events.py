@@ -81,6 +81,16 @@ FORWARDED = event_type(
 PARTNER_ANSWERED = event_type(
     "complaint.partner_answered", _("the agent or outsourcer answered"), fields=("forward", "on_time")
 )
+PARTNER_REMINDED = event_type(
+    "complaint.partner_reminded",
+    _("the agent or outsourcer reminded of its deadline"),
+    fields=("days_left", "due", "forward", "kind", "partner"),
+)
+PARTNER_OVERDUE = event_type(
+    "complaint.partner_overdue",
+    _("the agent or outsourcer is late: escalated"),
+    fields=("days_left", "due", "forward", "kind", "partner"),
+)
 REMINDED = event_type("complaint.deadline_reminder", _("deadline reminder sent"), fields=("days_left", "due", "kind"))
 ESCALATED = event_type("complaint.deadline_escalated", _("overdue: escalated"), fields=("days_left", "due", "kind"))
 DEADLINE_CONFIRMED = event_type(

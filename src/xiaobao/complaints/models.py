@@ -204,6 +204,25 @@ class PartnerForward(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
 
 
+class ForwardClock(StatutoryClock):
+    """The partner's own deadline on a forward (CHN-3, CMP-P2), run by the shared clock machinery: reminded
+    before, escalated once overdue, met or missed when the partner answers."""
+
+    forward = models.OneToOneField(PartnerForward, on_delete=models.PROTECT, related_name="clock")
+
+    class Meta:
+        indexes = [models.Index(fields=["active", "state", "due"], name="forward_clock_sweep")]
+
+
+class ForwardReminderSent(ReminderSentBase):
+    """A reminder or escalation already sent for a partner's deadline."""
+
+    deadline = models.ForeignKey(ForwardClock, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["deadline", "kind"], name="forward_reminder_once")]
+
+
 class ReminderSent(ReminderSentBase):
     """A reminder or escalation already sent for a deadline, so the sweep sends each once."""
 

@@ -139,7 +139,7 @@ def case(actor: Actor, complaint_id: int) -> CaseView:
         extensions=list(
             complaint.extensions.select_related("decided_by", "decided_at_office").order_by("requested_at")
         ),
-        forwards=list(complaint.forwards.select_related("partner").order_by("forwarded_at")),
+        forwards=list(complaint.forwards.select_related("partner", "clock").order_by("forwarded_at")),
         messages=list(complaint.messages.order_by("received_at")),
     )
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("complaints/<int:complaint_id>/steps/<str:step>/", views.take_step, name="step"),
     path("complaints/<int:complaint_id>/decision-letter.pdf", views.decision_letter, name="letter"),
     path("approvals/", views.approvals, name="approvals"),
+    path("partners/", views.partners, name="partners"),
     path("intake/", views.intake, name="intake"),
     path("claims/", claims.claim_queue, name="claims"),
     path("claims/<int:claim_id>/", claims.claim_case, name="claim"),

@@ -23,6 +23,7 @@ from xiaobao.identity import access as identity_access
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.kernel.actors import Actor, Role
 from xiaobao.kernel.errors import DomainError, NotFound
+from xiaobao.ops import clock as app_clock
 from xiaobao.ops.i18n import message_of, translated_labels
 from xiaobao.workbench.labels import CLOCK_TEXT, FLAG_TEXT, STEP_TEXT, days_text
 from xiaobao.workbench.staff import staff_only
@@ -109,6 +110,7 @@ def case(request: HttpRequest, actor: Actor, complaint_id: int, *, error: str = 
             "claims": claim_selectors.claims_about(actor, complaint.claim_reference, complaint.insurer_id),
             "claim_state_text": CLAIM_STATE_TEXT,
             "channels": translated_labels({c.value: CHANNEL_TEXT[c] for c in Channel}),
+            "today": app_clock.today(),
         },
         status=400 if error else 200,
     )
@@ -155,6 +157,12 @@ def take_step(request: HttpRequest, actor: Actor, complaint_id: int, step: str) 
 @staff_only
 def approvals(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "workbench/approvals.html", {"pending": selectors.approvals(actor), "actor": actor})
+
+
+@staff_only
+def partners(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """How each agent and outsourcer answers the complaints forwarded to it (CHN-3, CMP-P2)."""
+    return render(request, "workbench/partners.html", {"rows": selectors.partner_timeliness(actor), "actor": actor})
 
 
 @require_POST

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from xiaobao.casework.actions import OVERDUE, SweepPlan, clocks_sweep
 from xiaobao.complaints import events
 from xiaobao.complaints.actions._extensions import complaint_apply_extension
+from xiaobao.complaints.actions._partners import FORWARD_PLAN
 from xiaobao.complaints.actions._shared import (
     _refresh,
     _staff_with,
@@ -30,6 +31,8 @@ class SweepResult:
     escalated: int = 0
     extensions_applied: int = 0
     confirmed: int = 0
+    partners_reminded: int = 0
+    partners_escalated: int = 0
 
 
 def _recipients(deadline: Deadline, kind: str) -> list[Staff]:
@@ -73,12 +76,17 @@ PLAN: SweepPlan[Deadline] = SweepPlan(
 def complaints_sweep(*, reminder_days: tuple[int, ...] | None = None) -> SweepResult:
     """Remind the handler and supervisors before a deadline (e.g. 5 and 2 days), escalate an overdue case
     to supervisors and compliance, each once; let approved CMP-T3 extensions take effect once told."""
-    counts = clocks_sweep(PLAN, thresholds=reminder_days or settings.XIAOBAO_REMINDER_DAYS, today=clock.today())
+    thresholds, today = reminder_days or settings.XIAOBAO_REMINDER_DAYS, clock.today()
+    counts = clocks_sweep(PLAN, thresholds=thresholds, today=today)
+    # a partner's few days: the partner and the handler reminded the day before, escalated once late (CHN-3)
+    partners = clocks_sweep(FORWARD_PLAN, thresholds=(1,), today=today)
     return SweepResult(
         reminded=counts.reminded,
         escalated=counts.escalated,
         confirmed=counts.confirmed,
         extensions_applied=_apply_told_extensions(),
+        partners_reminded=partners.reminded,
+        partners_escalated=partners.escalated,
     )
 
 
