@@ -51,7 +51,7 @@ def test_the_worker_schedules_the_mailbox_reading() -> None:
 
 
 @pytest.fixture
-def worker_reading_mail(transactional_db: None, tmp_path: Path) -> Iterator[Path]:
+def worker_reading_mail(transactional_db: None, seeded_calendar: None, tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "mail"
     process = subprocess.Popen(
         [sys.executable, "manage.py", "run_worker", "--interval", "0.2"],
@@ -82,5 +82,8 @@ def test_mail_arriving_while_xiaobao_runs_becomes_a_case_without_a_command(
 ) -> None:
     mailbox.Maildir(str(worker_reading_mail), create=True).add(message(insurer_email, "投诉", "退保金额不对。"))
 
-    assert until(Complaint.objects.exists, 30), "the running worker did not take the mail in"
+    # a worker starting on a loaded machine may take a while; it then reads the mailbox every second
+    taken = until(Complaint.objects.exists, 120)
+    log = (worker_reading_mail.parent / "worker.log").read_text(errors="replace")
+    assert taken, f"the running worker did not take the mail in; its log:\n{log[-3000:]}"
     assert Complaint.objects.get().channel == "email"
