@@ -4,9 +4,6 @@ mailbox was last read and what waits in it. Before: mail waited until someone ty
 from __future__ import annotations
 
 import mailbox
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +11,7 @@ import pytest
 from django.test import Client
 
 from tests.intake.conftest import message
-from tests.support.processes import database_url, until
+from tests.support.processes import running_worker, until
 from xiaobao.complaints.models import Complaint
 from xiaobao.intake.tasks import take_in_mail
 from xiaobao.ops.periodic import enqueue_due_periodic_tasks
@@ -53,27 +50,8 @@ def test_the_worker_schedules_the_mailbox_reading() -> None:
 @pytest.fixture
 def worker_reading_mail(transactional_db: None, seeded_calendar: None, tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "mail"
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "run_worker", "--interval", "0.2"],
-        cwd=PROJECT,
-        env={
-            **os.environ,
-            "DATABASE_URL": database_url(),
-            "XIAOBAO_MAILDIR": str(folder),
-            "XIAOBAO_MAIL_POLL_SECONDS": "1",
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=(tmp_path / "worker.log").open("wb"),
-    )
-    try:
+    with running_worker(tmp_path / "worker.log", XIAOBAO_MAILDIR=str(folder), XIAOBAO_MAIL_POLL_SECONDS="1"):
         yield folder
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.mark.postgres_only

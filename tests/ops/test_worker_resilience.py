@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.db import OperationalError, connection, transaction
 
-from tests.support.processes import database_url, until
+from tests.support.processes import running_worker, until
 from xiaobao.ops.management.commands import run_worker
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -120,24 +118,12 @@ def worker_process(transactional_db: None, tmp_path: Path) -> Iterator[subproces
 
     if not _is_superuser():
         pytest.skip("needs a PostgreSQL superuser to refuse connections for a while")
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "run_worker", "--interval", "0.2"],
-        cwd=PROJECT,
-        env={**os.environ, "DATABASE_URL": database_url()},
-        stdout=subprocess.DEVNULL,
-        stderr=(tmp_path / "worker.log").open("wb"),  # a pipe nobody reads would fill and stop the worker
-    )
-    try:
-        assert until(WorkerHeartbeat.objects.exists, 20), "the worker did not start"
-        yield process
-    finally:
-        process.terminate()
+    with running_worker(tmp_path / "worker.log") as process:
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        _admin(f'ALTER DATABASE "{connection.settings_dict["NAME"]}" ALLOW_CONNECTIONS true')  # if the test failed
+            assert until(WorkerHeartbeat.objects.exists, 20), "the worker did not start"
+            yield process
+        finally:
+            _admin(f'ALTER DATABASE "{connection.settings_dict["NAME"]}" ALLOW_CONNECTIONS true')  # if the test failed
 
 
 @pytest.mark.postgres_only
