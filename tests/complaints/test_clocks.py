@@ -262,3 +262,18 @@ def test_whether_the_internal_target_was_met_is_recorded_with_the_notice(desk: D
     complaint = desk.in_state("notified", complainant_id=elder.pk)
     notified = AuditEvent.objects.get(subject_id=str(complaint.pk), event_type="complaint.notified")
     assert notified.new_values["target_met"] is True
+
+
+def test_an_insurer_may_ask_for_the_head_office_alone_never_for_less(desk: Desk) -> None:
+    world = desk.world.ours
+    world.insurer.further_extension_by_head_office_only = True
+    world.insurer.save(update_fields=["further_extension_by_head_office_only"])
+    _, head_office_senior = world.staff(Role.SENIOR_MANAGER, branch=world.head_office)
+    extension = _further_requested(desk)  # handled by the city branch
+
+    with pytest.raises(ExtensionNeedsSeniorApproval):  # the higher-level office is no longer enough here
+        actions.complaint_decide_extension(actor=desk.senior_manager, extension_id=extension.pk, approve=True)
+    actions.complaint_decide_extension(actor=head_office_senior, extension_id=extension.pk, approve=True)
+
+    extension.refresh_from_db()
+    assert extension.decided_at_office == world.head_office

@@ -26,6 +26,10 @@ class Insurer(models.Model):
     recuse_involved_branch = models.BooleanField(
         _("staff of the branch a complaint is about may not investigate it"), default=True
     )
+    further_extension_by_head_office_only = models.BooleanField(
+        _("the further 30 days (CMP-T3) approved only by a senior manager of the head office"), default=False
+    )
+    """Stricter than the law, never looser: the law also lets the higher-level office approve (RULES.md CMP-T3)."""
 
     def __str__(self) -> str:
         return self.name

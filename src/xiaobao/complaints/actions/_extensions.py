@@ -92,6 +92,7 @@ def complaint_decide_extension(*, actor: Actor, extension_id: int, approve: bool
             roles=actor.roles,
             approver_branch_is_higher_level=_is_higher_level_office(actor.branch_id, complaint.handling_branch),
             approver_at_head_office=approver_office is not None and approver_office.level == BranchLevel.HEAD_OFFICE,
+            head_office_only=complaint.insurer.further_extension_by_head_office_only,
         )
     extension.approved, extension.decided_by_id, extension.decided_at = approve, actor.staff_id, clock.now()
     extension.decided_at_office = approver_office  # whose office approved: part of what CMP-T3 asks

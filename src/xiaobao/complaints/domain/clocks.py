@@ -77,16 +77,18 @@ def check_approver(
     roles: frozenset[Role],
     approver_branch_is_higher_level: bool,
     approver_at_head_office: bool,
+    head_office_only: bool = False,
 ) -> None:
     """CMP-T2 needs a supervisor (or a senior manager). CMP-T3, to the letter of RULES.md: "approval of the
     higher-level office or a head-office senior manager" — a supervisor or senior manager of an office above
     the one handling the complaint, or a senior manager of the head office. A senior manager of the handling
-    office itself does not approve its own office's further 30 days."""
+    office itself does not approve its own office's further 30 days. An insurer may ask for more
+    (``head_office_only``: a head-office senior manager and no one else), never for less."""
     if requested is Complexity.COMPLEX:
         if not roles & APPROVERS:
             raise PermissionDenied()
         return
-    if approver_branch_is_higher_level and roles & APPROVERS:
+    if approver_branch_is_higher_level and roles & APPROVERS and not head_office_only:
         return
     if approver_at_head_office and Role.SENIOR_MANAGER in roles:
         return
