@@ -277,3 +277,16 @@ def test_an_insurer_may_ask_for_the_head_office_alone_never_for_less(desk: Desk)
 
     extension.refresh_from_db()
     assert extension.decided_at_office == world.head_office
+
+
+def test_a_new_urban_residents_complaint_is_handled_first_too(desk: Desk) -> None:
+    """INC-3 asks for priority response to new urban residents' complaints (before: flagged, nothing more)."""
+    from xiaobao.complaints import selectors
+
+    resident = desk.world.ours.consumer(name="王新", new_urban_resident=True)
+    others = desk.register()
+    theirs = desk.register(complainant_id=resident.pk)
+
+    queue = [row.complaint.pk for row in selectors.queue(desk.supervisor, selectors.QueueFilters())]
+    assert queue.index(theirs.pk) < queue.index(others.pk)
+    assert active(theirs).target == date(2026, 3, 10)

@@ -85,7 +85,8 @@ def _queue_deadlines(actor: Actor, filters: QueueFilters, today: date) -> QueryS
     return (
         deadlines.filter(**complaint_filters)
         .select_related("complaint", "complaint__handler", "complaint__handling_branch")
-        .order_by("due", "-complaint__elderly", "-complaint__disabled", "pk")  # INC-E3: first among equals
+        # INC-E3, INC-3: elderly, disabled and new urban residents first among equals
+        .order_by("due", "-complaint__elderly", "-complaint__disabled", "-complaint__new_urban_resident", "pk")
     )
 
 

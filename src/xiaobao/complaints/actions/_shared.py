@@ -89,7 +89,7 @@ def _open_deadline(
 def _target(complaint: Complaint, start: date, due: date) -> date | None:
     from django.conf import settings
 
-    priority = complaint.elderly or complaint.disabled
+    priority = complaint.elderly or complaint.disabled or complaint.new_urban_resident  # INC-E3, INC-3
     return clocks.priority_target(start, due, priority=priority, fraction=settings.XIAOBAO_PRIORITY_TARGET_FRACTION)
 
 

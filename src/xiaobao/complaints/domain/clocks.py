@@ -96,7 +96,7 @@ def check_approver(
 
 
 def priority_target(start: date, due: date, *, priority: bool, fraction: float) -> date | None:
-    """INC-E3: an elderly or disabled complainant's case gets an internal target — ``fraction`` (by default
+    """INC-E3, INC-3: an elderly, disabled or new-urban-resident complainant's case gets an internal target — ``fraction`` (by default
     half) of the time the law allows, counted from the same start — so it is handled first; the statutory due
     date itself does not move. None for everyone else."""
     if not priority:
