@@ -139,9 +139,10 @@ def test_approvals_and_login_pages_are_accessible_in_three_languages(
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         assert page.locator("html").get_attribute("lang") == language
         assert_accessible(page)
-        page.goto("/workbench/partners/")  # how partners answer (#21), in the same language
-        assert page.locator("html").get_attribute("lang") == language
-        assert_accessible(page)
+        for listing in ("/workbench/partners/", "/workbench/inbox/"):  # how partners answer (#21); the inbox
+            page.goto(listing)
+            assert page.locator("html").get_attribute("lang") == language
+            assert_accessible(page)
 
 
 def test_a_colleagues_case_offers_no_handling_step(page: Page, case_for_handler: tuple[str, Complaint, str]) -> None:

@@ -26,14 +26,15 @@ from xiaobao.kernel.errors import NotFound
 
 
 def interested_complaint_ids(actor: Actor) -> set[int]:
-    """Complaints in which this staff member has a direct interest (CMP-R1): three small indexed lookups."""
+    """Complaints in which this staff member has a direct interest (CMP-R1): three small indexed lookups,
+    sent as one query."""
     staff_id = actor.staff_id
     if staff_id is None:
         return set()
     named = Complaint.involved_staff.through.objects.filter(staff_id=staff_id).values_list("complaint_id", flat=True)
     sold = Complaint.objects.filter(policy_seller_id=staff_id).values_list("pk", flat=True)
     declared = Conflict.objects.filter(staff_id=staff_id, kind=Conflict.DECLARED).values_list("complaint_id", flat=True)
-    return {*named, *sold, *declared}
+    return set(named.union(sold, declared))
 
 
 def complaints_for(actor: Actor, permission: Permission = Permission.VIEW_COMPLAINTS) -> QuerySet[Complaint]:

@@ -15,6 +15,7 @@ from xiaobao.complaints.domain.lifecycle import State
 from xiaobao.complaints.domain.steps import steps_for
 from xiaobao.complaints.models import Attachment, Complaint, Deadline
 from xiaobao.deadlines.clock import ClockState, state_on
+from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.ops import clock
 
@@ -143,6 +144,14 @@ def case(actor: Actor, complaint_id: int) -> CaseView:
         forwards=list(complaint.forwards.select_related("partner", "clock").order_by("forwarded_at")),
         messages=list(complaint.messages.order_by("received_at")),
     )
+
+
+def approvals_waiting(actor: Actor) -> int:
+    """How many extension requests wait for this approver (the number beside "Approvals"); no query for
+    those who approve nothing."""
+    if not staff_may(actor, Permission.APPROVE_EXTENSIONS):
+        return 0
+    return access.extensions_for(actor).filter(approved__isnull=True).count()
 
 
 def approvals(actor: Actor) -> list[Any]:

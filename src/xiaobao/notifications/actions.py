@@ -27,6 +27,7 @@ def notification_queue(
     language: str = "zh-hans",
     insurer_id: int | None = None,
     consumer_id: int | None = None,
+    staff_id: int | None = None,
     about: models.Model | None = None,
 ) -> Notification:
     """Put a notice in the outbox and enqueue its delivery, in the caller's transaction.
@@ -39,6 +40,7 @@ def notification_queue(
     notification = Notification.objects.create(
         insurer_id=insurer_id,
         consumer_id=consumer_id,
+        staff_id=staff_id,
         channel=Channel(channel),
         to_address=to_address,
         subject=subject,
@@ -177,8 +179,20 @@ def tell_staff(
             body=body,
             purpose=purpose,
             insurer_id=insurer_id,
+            staff_id=member.pk,
             about=about,
         )
+
+
+@transaction.atomic
+def notification_mark_read(*, actor: Actor, notification_id: str) -> None:
+    """A staff member has read a notice in their inbox (bookkeeping of their own inbox; nothing else changes)."""
+    from xiaobao.notifications.selectors import inbox_notice_for
+
+    notice = inbox_notice_for(actor, notification_id, for_update=True)
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
 
 
 def preferred_address(consumer: Any) -> tuple[Channel, str]:

@@ -32,6 +32,9 @@ class Notification(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     insurer = models.ForeignKey("identity.Insurer", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     consumer = models.ForeignKey("identity.Consumer", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    staff = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    """The staff member a notice is for: it is in their workbench inbox, whatever channel also carried it."""
+    read_at = models.DateTimeField(null=True, blank=True)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     to_address = EncryptedTextField()
     subject = EncryptedTextField(blank=True, default="")
@@ -49,6 +52,7 @@ class Notification(models.Model):
 
     class Meta:
         indexes = [
+            models.Index(fields=["staff", "read_at", "created_at"], name="notification_inbox"),
             models.Index(fields=["about_type", "about_id"], name="notification_about"),
             models.Index(fields=["status", "created_at"], name="notification_status"),
         ]

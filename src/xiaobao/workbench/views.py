@@ -23,6 +23,8 @@ from xiaobao.identity import access as identity_access
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.kernel.actors import Actor, Role
 from xiaobao.kernel.errors import DomainError, NotFound
+from xiaobao.notifications import actions as notification_actions
+from xiaobao.notifications import selectors as notification_selectors
 from xiaobao.ops import clock as app_clock
 from xiaobao.ops.i18n import message_of, translated_labels
 from xiaobao.workbench.labels import CLOCK_TEXT, FLAG_TEXT, STEP_TEXT, days_text
@@ -157,6 +159,23 @@ def take_step(request: HttpRequest, actor: Actor, complaint_id: int, step: str) 
 @staff_only
 def approvals(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "workbench/approvals.html", {"pending": selectors.approvals(actor), "actor": actor})
+
+
+@staff_only
+def inbox(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The notices addressed to this staff member: reminders, escalations, approval requests (#14)."""
+    notices = list(notification_selectors.inbox_for(actor)[:200])
+    return render(request, "workbench/inbox.html", {"notices": notices, "actor": actor})
+
+
+@require_POST
+@staff_only
+def inbox_read(request: HttpRequest, actor: Actor, notification_id: Any) -> HttpResponse:
+    try:
+        notification_actions.notification_mark_read(actor=actor, notification_id=str(notification_id))
+    except NotFound:
+        raise Http404 from None
+    return HttpResponseRedirect(reverse("workbench:inbox"))
 
 
 @staff_only
