@@ -25,7 +25,7 @@ from xiaobao.identity.models import Staff
 pytestmark = pytest.mark.django_db
 
 QUEUE_PAGE = 11  # 10, two for the counts beside Inbox and Approvals, one fewer: the recusal lookups are one query
-CASE_PAGE = 17  # 15, the kept messages, and the nav's counts (the recusal lookups are one query now)
+CASE_PAGE = 19  # 15, the kept messages, the nav's counts (less one: recusal in one query), the complainant, the files
 TRACKING_PAGE_DRAWN = 7
 TRACKING_PAGE_KEPT = 2
 INTAKE_THROUGH_THE_API = 41

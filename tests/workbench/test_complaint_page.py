@@ -7,7 +7,8 @@ from django.test import Client
 
 from tests.support.desk import Desk
 from tests.workbench.test_claim_pages import signed_in
-from xiaobao.complaints.models import Deadline
+from xiaobao.complaints.models import Complaint, Deadline
+from xiaobao.kernel.actors import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +47,50 @@ def test_a_further_message_is_kept_encrypted_and_shown_on_the_case(client: Clien
     signed_in(client, desk.handler)
     page = client.get(f"/workbench/complaints/{complaint.pk}/").content.decode()
     assert text[-40:] in page
+
+
+def test_the_case_page_shows_who_complains_about_what_and_the_files_they_sent(client: Client, desk: Desk) -> None:
+    """Before (#14): no complainant, no policy number or category, the channel as a raw code, and the files the
+    complainant sent stored but shown nowhere."""
+    from tests.portal.conftest import PDF
+    from xiaobao.complaints import actions
+    from xiaobao.complaints.actions import Upload
+
+    complaint = desk.in_state("investigating", policy_number="P-2026-0042")
+    consumer = Complaint.objects.get(pk=complaint.pk).complainant
+    actions.complaint_attach(actor=desk.supervisor, complaint_id=complaint.pk, uploads=[Upload("诊断证明.pdf", PDF)])
+
+    page = signed_in(client, desk.handler).get(f"/workbench/complaints/{complaint.pk}/").content.decode()
+
+    assert "P-2026-0042" in page
+    assert "医疗保险" in page  # the product line in words
+    assert "客服热线" in page  # the channel in words, not "hotline"
+    assert consumer.phone not in page  # masked
+    assert consumer.phone[-4:] in page
+    assert "诊断证明.pdf" in page
+    attachment = complaint.attachments.get()
+    url = f"/workbench/complaints/{complaint.pk}/attachments/{attachment.pk}/"
+    served = client.get(url)
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == PDF  # type: ignore[attr-defined]
+    _, theirs = desk.world.theirs.staff(Role.HANDLER, Role.SUPERVISOR)
+    assert signed_in(Client(), theirs).get(url).status_code == 404  # no tenant crossing
+
+
+def test_an_incomplete_decision_names_its_missing_parts_in_the_readers_language() -> None:
+    from django.utils import translation
+
+    from xiaobao.complaints.domain.decisions import Decision, IncompleteDecision, Outcome, check_decision
+    from xiaobao.ops.i18n import message_of
+
+    empty = Decision(outcome=Outcome.UPHELD, findings="", basis="", reasons="x", remedy="")
+    try:
+        check_decision(empty)
+    except IncompleteDecision as refused:
+        with translation.override("zh-hans"):
+            chinese = message_of(refused)
+        with translation.override("en"):
+            english = message_of(refused)
+    assert "findings" not in chinese
+    assert "、" in chinese
+    assert "the facts found, the basis, what the insurer will do" in english

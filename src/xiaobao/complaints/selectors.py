@@ -18,6 +18,7 @@ from xiaobao.deadlines.clock import ClockState, state_on
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.ops import clock
+from xiaobao.privacy.domain.identifiers import mask_name, mask_phone
 
 FLAGS = ("elderly", "disabled", "new_urban_resident", "major_emergency", "group")
 
@@ -109,6 +110,7 @@ class CaseView:
     extensions: list[Any] = field(default_factory=list)
     forwards: list[Any] = field(default_factory=list)
     messages: list[Any] = field(default_factory=list)
+    attachments: list[Any] = field(default_factory=list)
 
 
 def active_deadline(complaint: Complaint) -> Deadline | None:
@@ -143,6 +145,26 @@ def case(actor: Actor, complaint_id: int) -> CaseView:
         ),
         forwards=list(complaint.forwards.select_related("partner", "clock").order_by("forwarded_at")),
         messages=list(complaint.messages.order_by("received_at")),
+        attachments=list(complaint.attachments.order_by("uploaded_at")),
+    )
+
+
+@dataclass(frozen=True)
+class ComplainantShown:
+    """Who complains, as a case page shows it: masked (PI-1; revealing the full value is its own action)."""
+
+    name: str
+    phone: str
+    confirmed: bool
+
+
+def complainant_shown(complaint: Complaint) -> ComplainantShown:
+    """For a complaint the caller already opened through the gate."""
+    person = complaint.complainant
+    return ComplainantShown(
+        name=mask_name(person.name) if person.name else "—",
+        phone=mask_phone(person.phone) if person.phone else "",
+        confirmed=person.identity_confirmed,
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import TypeVar
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from xiaobao.kernel.errors import DomainError
 
@@ -18,8 +18,19 @@ K = TypeVar("K")
 
 
 def message_of(error: DomainError) -> str:
+    """The refusal in the reader's language; a parameter that is a tuple of marked words is translated word by
+    word and listed the way the language lists things."""
     translated = gettext(error.message)
-    return translated % dict(error.params) if error.params else translated
+    if not error.params:
+        return translated
+    return translated % {name: _listed(value) for name, value in dict(error.params).items()}
+
+
+def _listed(value: object) -> object:
+    if not isinstance(value, tuple):
+        return value
+    separator = "、" if (get_language() or "").startswith("zh") else ", "
+    return separator.join(gettext(str(word)) for word in value)
 
 
 def translated_labels(labels: Mapping[K, str]) -> dict[K, str | Promise]:

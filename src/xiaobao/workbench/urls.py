@@ -8,6 +8,7 @@ urlpatterns = [
     path("complaints/<int:complaint_id>/", views.case, name="case"),
     path("complaints/<int:complaint_id>/steps/<str:step>/", views.take_step, name="step"),
     path("complaints/<int:complaint_id>/decision-letter.pdf", views.decision_letter, name="letter"),
+    path("complaints/<int:complaint_id>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("approvals/", views.approvals, name="approvals"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<uuid:notification_id>/read/", views.inbox_read, name="inbox_read"),

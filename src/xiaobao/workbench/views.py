@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +15,15 @@ from django.views.decorators.http import require_POST
 from xiaobao.claims import selectors as claim_selectors
 from xiaobao.claims.labels import CLAIM_STATE_TEXT
 from xiaobao.complaints import actions, selectors
-from xiaobao.complaints.domain.classification import CHANNEL_TEXT, GROUP_COMPLAINT_THRESHOLD, Channel
+from xiaobao.complaints.domain.classification import (
+    CHANNEL_TEXT,
+    GROUP_COMPLAINT_THRESHOLD,
+    PRODUCT_LINE_TEXT,
+    REASON_TEXT,
+    Channel,
+    ProductLine,
+    Reason,
+)
 from xiaobao.complaints.domain.decisions import Outcome
 from xiaobao.complaints.domain.lifecycle import State
 from xiaobao.complaints.labels import STATE_TEXT
@@ -112,6 +120,10 @@ def case(request: HttpRequest, actor: Actor, complaint_id: int, *, error: str = 
             "claims": claim_selectors.claims_about(actor, complaint.claim_reference, complaint.insurer_id),
             "claim_state_text": CLAIM_STATE_TEXT,
             "channels": translated_labels({c.value: CHANNEL_TEXT[c] for c in Channel}),
+            "product_lines": translated_labels({p.value: PRODUCT_LINE_TEXT[p] for p in ProductLine}),
+            "reasons": translated_labels({r.value: REASON_TEXT[r] for r in Reason}),
+            "complainant": selectors.complainant_shown(complaint),
+            "attachments": view.attachments,
             "today": app_clock.today(),
         },
         status=400 if error else 200,
@@ -159,6 +171,23 @@ def take_step(request: HttpRequest, actor: Actor, complaint_id: int, step: str) 
 @staff_only
 def approvals(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "workbench/approvals.html", {"pending": selectors.approvals(actor), "actor": actor})
+
+
+@staff_only
+def attachment(request: HttpRequest, actor: Actor, complaint_id: int, attachment_id: int) -> FileResponse:
+    """A file the complainant sent, served through the case's access check (never a public URL)."""
+    try:
+        view = selectors.case(actor, complaint_id)
+    except NotFound:
+        raise Http404 from None
+    kept = next((a for a in view.attachments if a.pk == attachment_id), None)
+    if kept is None:
+        raise Http404
+    response = FileResponse(kept.file.open("rb"), content_type=kept.content_type)  # streamed in chunks
+    extension = kept.content_type.split("/")[1].replace("mpeg", "mp3")
+    response["Content-Disposition"] = f'inline; filename="{view.complaint.reference}-{kept.pk}.{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @staff_only

@@ -52,10 +52,19 @@ class IncompleteDecision(InvalidInput):
     default_message = _("A decision states the facts found, its basis and its reasons (CMP-N1): %(missing)s missing.")
 
 
+PART_TEXT = {
+    "findings": _("the facts found"),
+    "basis": _("the basis"),
+    "reasons": _("the reasons"),
+    "remedy": _("what the insurer will do"),
+}
+"""The parts of a decision as a handler reads them (before: "findings, basis, reasons, remedy missing")."""
+
+
 def check_decision(decision: Decision) -> Decision:
     missing = [name for name in ("findings", "basis", "reasons") if not getattr(decision, name).strip()]
     if decision.outcome in {Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.SETTLED} and not decision.remedy.strip():
         missing.append("remedy")
     if missing:
-        raise IncompleteDecision(missing=", ".join(missing))
+        raise IncompleteDecision(missing=tuple(PART_TEXT[name] for name in missing))
     return decision
