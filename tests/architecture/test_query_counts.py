@@ -24,7 +24,7 @@ from xiaobao.identity.models import Staff
 
 pytestmark = pytest.mark.django_db
 
-QUEUE_PAGE = 11  # 10, two for the counts beside Inbox and Approvals, one fewer: the recusal lookups are one query
+QUEUE_PAGE = 12  # 10, the counts beside Inbox and Approvals, the total for paging; recusal lookups are one query
 CASE_PAGE = 19  # 15, the kept messages, the nav's counts (less one: recusal in one query), the complainant, the files
 TRACKING_PAGE_DRAWN = 7
 TRACKING_PAGE_KEPT = 2

@@ -94,3 +94,24 @@ def test_an_incomplete_decision_names_its_missing_parts_in_the_readers_language(
     assert "findings" not in chinese
     assert "、" in chinese
     assert "the facts found, the basis, what the insurer will do" in english
+
+
+def test_the_queue_pages_through_every_open_complaint_and_finds_one_by_reference(client: Client, desk: Desk) -> None:
+    """Before (#14): the queue stopped at 100 rows with no paging, search or "my cases"."""
+    import re
+
+    complaints = [desk.in_state("investigating") for _ in range(55)]
+    signed_in(client, desk.supervisor)
+
+    first = client.get("/workbench/").content.decode()
+    second = client.get("/workbench/?page=2").content.decode()
+    found = client.get(f"/workbench/?reference={complaints[7].reference.lower()}").content.decode()
+    mine = signed_in(Client(), desk.handler).get(f"/workbench/?handler_id={desk.handler.staff_id}").content.decode()
+
+    assert "55 件在办投诉" in first
+    shown = set(re.findall(r"LN-\d{4}-\d{6}", first)) | set(re.findall(r"LN-\d{4}-\d{6}", second))
+    assert shown == {c.reference for c in complaints}
+    assert 'rel="next"' in first
+    assert 'rel="prev"' in second
+    assert set(re.findall(r"LN-\d{4}-\d{6}", found)) == {complaints[7].reference}
+    assert "55 件在办投诉" in mine  # every one is this handler's

@@ -31,6 +31,7 @@ class QueueFilters:
     channel: str | None = None
     flag: str | None = None
     handler_id: int | None = None
+    reference: str | None = None
     limit: int = 50
     offset: int = 0
 
@@ -48,8 +49,14 @@ class QueueRow:
 
 def queue(actor: Actor, filters: QueueFilters) -> list[QueueRow]:
     """Open complaints the actor may see, the most urgent statutory deadline first."""
+    return queue_page(actor, filters, counted=False)[0]
+
+
+def queue_page(actor: Actor, filters: QueueFilters, *, counted: bool = True) -> tuple[list[QueueRow], int]:
+    """One page of the queue and how many open complaints match across every page (the gate asked once)."""
     today = clock.today()
     deadlines = _queue_deadlines(actor, filters, today)
+    total = deadlines.count() if counted else 0
     rows = []
     for deadline in deadlines[filters.offset : filters.offset + filters.limit]:
         state, days_left = state_on(deadline.due, today, paused=deadline.state == Deadline.PAUSED)
@@ -64,7 +71,7 @@ def queue(actor: Actor, filters: QueueFilters) -> list[QueueRow]:
                 paused_days=deadline.paused_days,
             )
         )
-    return rows
+    return rows, total
 
 
 def _queue_deadlines(actor: Actor, filters: QueueFilters, today: date) -> QuerySet[Deadline]:
@@ -78,6 +85,8 @@ def _queue_deadlines(actor: Actor, filters: QueueFilters, today: date) -> QueryS
         complaint_filters["complaint__channel"] = filters.channel
     if filters.handler_id:
         complaint_filters["complaint__handler_id"] = filters.handler_id
+    if filters.reference:
+        complaint_filters["complaint__reference__startswith"] = filters.reference.strip().upper()
     if filters.flag == "group":
         complaint_filters["complaint__group_size__gte"] = GROUP_COMPLAINT_THRESHOLD
     elif filters.flag in FLAGS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -47,6 +48,9 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
+QUEUE_PAGE_ROWS = 50
+
+
 @staff_only
 def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
     query = request.GET
@@ -57,16 +61,26 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
         channel=query.get("channel") if query.get("channel") in {c.value for c in Channel} else None,
         flag=query.get("flag") if query.get("flag") in FLAG_TEXT else None,
         handler_id=_int_or_none(query.get("handler_id")),
-        limit=100,
+        reference=(query.get("reference") or "").strip()[:32] or None,
+        limit=QUEUE_PAGE_ROWS,
     )
+    page = max(_int_or_none(query.get("page")) or 1, 1)
+    filters = replace(filters, offset=(page - 1) * QUEUE_PAGE_ROWS)
+    found, total = selectors.queue_page(actor, filters)
+    rows = [present(row.complaint, row.clock_state.value, row.days_left, row.due) for row in found]
+    other_pages = query.copy()
+    other_pages.pop("page", None)
     return render(
         request,
         "workbench/queue.html",
         {
-            "rows": [
-                present(row.complaint, row.clock_state.value, row.days_left, row.due)
-                for row in selectors.queue(actor, filters)
-            ],
+            "rows": rows,
+            "total": total,
+            "first_shown": filters.offset + 1 if rows else 0,
+            "last_shown": filters.offset + len(rows),
+            "previous_page": page - 1 if page > 1 else None,
+            "next_page": page + 1 if filters.offset + len(rows) < total else None,
+            "keep": other_pages.urlencode(),
             "filters": filters,
             "states": STATE_TEXT,
             "channels": translated_labels({c.value: CHANNEL_TEXT[c] for c in Channel}),
