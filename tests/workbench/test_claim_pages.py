@@ -119,3 +119,24 @@ def test_a_complaint_about_a_claim_shows_the_claims_timeline_beside_it(client: C
     naming_theirs = desk.register(claim_reference=their_claim.reference)
     page = client.get(f"/workbench/complaints/{naming_theirs.pk}/").content.decode()
     assert their_claim.reference not in page  # another insurer's claim is never shown
+
+
+def test_the_staff_claim_page_speaks_to_staff(client: Client, desk: Desk) -> None:
+    """Before (#14): internal codes (claim_form, region 210100), the claimant's wording ("等待您提交材料"),
+    downloads without an extension, and a claims-queue link for compliance that answered 404."""
+    claim = report(desk)
+    actions.claim_request_documents(actor=desk.handler, claim_id=claim.pk)
+    actions.claim_receive_document(
+        actor=desk.handler, claim_id=claim.pk, item_code="claim_form", name="申请书.pdf", content=PDF
+    )
+    page = signed_in(client, desk.handler).get(f"/workbench/claims/{claim.pk}/").content.decode()
+
+    assert "等待您提交材料" not in page
+    assert "等待理赔申请人提交材料" in page
+    assert "沈阳" in page  # the incident's city (210102 is in Shenyang), not its area code
+    assert ">claim_form<" not in page
+    document = claim.documents.get()
+    served = client.get(f"/workbench/claims/{claim.pk}/documents/{document.pk}/")
+    assert served["Content-Disposition"].endswith('.pdf"')
+    compliance = signed_in(Client(), desk.compliance).get("/workbench/").content.decode()
+    assert "/workbench/claims/" not in compliance

@@ -48,3 +48,32 @@ CLAIM_TYPE_TEXT = {
     ("accident", "injury"): _("Accident: injury"),
     ("ordinary_life", "death"): _("Life: death of the insured"),
 }
+
+
+LIAONING_CITIES = [
+    ("210100", _("Shenyang")),
+    ("210200", _("Dalian")),
+    ("210300", _("Anshan")),
+    ("210400", _("Fushun")),
+    ("210500", _("Benxi")),
+    ("210600", _("Dandong")),
+    ("210700", _("Jinzhou")),
+    ("210800", _("Yingkou")),
+    ("210900", _("Fuxin")),
+    ("211000", _("Liaoyang")),
+    ("211100", _("Panjin")),
+    ("211200", _("Tieling")),
+    ("211300", _("Chaoyang")),
+    ("211400", _("Huludao")),
+]
+"""The prefecture-level cities of Liaoning by their area code: where a claim's incident happened."""
+
+REGION_TEXT = dict(LIAONING_CITIES)
+
+CLAIM_STATE_STAFF_TEXT = {**CLAIM_STATE_TEXT, "documents_requested": _("waiting for the claimant's documents")}
+"""The states as staff read them (the claimant's page says "from you")."""
+
+
+def region_name(code: str) -> str:
+    """The city of a six-digit area code (a district's code names its city: 210102 is in 210100, Shenyang)."""
+    return str(REGION_TEXT.get(f"{code[:4]}00", code))

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiaobao.claims.labels import LIAONING_CITIES
 from xiaobao.complaints.domain.classification import PRODUCT_LINE_TEXT, REASON_TEXT
 from xiaobao.complaints.domain.files import MAX_FILES
 from xiaobao.kernel.errors import InvalidInput
@@ -108,24 +109,6 @@ class ReviewForm(forms.Form):
     grounds = forms.CharField(
         label=_("Why do you disagree?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
-
-
-LIAONING_CITIES = [
-    ("210100", _("Shenyang")),
-    ("210200", _("Dalian")),
-    ("210300", _("Anshan")),
-    ("210400", _("Fushun")),
-    ("210500", _("Benxi")),
-    ("210600", _("Dandong")),
-    ("210700", _("Jinzhou")),
-    ("210800", _("Yingkou")),
-    ("210900", _("Fuxin")),
-    ("211000", _("Liaoyang")),
-    ("211100", _("Panjin")),
-    ("211200", _("Tieling")),
-    ("211300", _("Chaoyang")),
-    ("211400", _("Huludao")),
-]
 
 
 class ClaimForm(forms.Form):

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 
 from xiaobao.claims import actions, selectors
 from xiaobao.claims.domain.lifecycle import ClaimState
-from xiaobao.claims.labels import CLAIM_CLOCK_TEXT, CLAIM_STATE_TEXT, CLAIM_STEP_TEXT, GREEN_TEXT
+from xiaobao.claims.labels import (
+    CLAIM_CLOCK_TEXT,
+    CLAIM_STATE_STAFF_TEXT,
+    CLAIM_STEP_TEXT,
+    GREEN_TEXT,
+    region_name,
+)
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import DomainError, InvalidInput, NotFound
@@ -106,12 +112,12 @@ def claim_queue(request: HttpRequest, actor: Actor) -> HttpResponse:
                 {
                     "claim": row.claim,
                     "next": present_date(row.next_date),
-                    "state_text": CLAIM_STATE_TEXT.get(row.claim.state, row.claim.state),
+                    "state_text": CLAIM_STATE_STAFF_TEXT.get(row.claim.state, row.claim.state),
                     "green": [GREEN_TEXT.get(r, r) for r in row.claim.green_channel],
                 }
                 for row in rows
             ],
-            "states": CLAIM_STATE_TEXT,
+            "states": CLAIM_STATE_STAFF_TEXT,
             "state": state,
             "green_only": request.GET.get("green") == "1",
             "actor": actor,
@@ -131,19 +137,22 @@ def claim_case(request: HttpRequest, actor: Actor, claim_id: int, *, error: str 
         steps.append("receive_document")
     if may_handle and view.claim.green_channel and view.claim.state not in selectors.CLOSED:
         steps.append("home_visit")
+    checklist = actions.described(view.claim)
     return render(
         request,
         "workbench/claim.html",
         {
             "view": view,
+            "item_names": {code: name for code, name, _text in checklist},
             "claim": view.claim,
             "next": present_date(view.next_date),
-            "state_text": CLAIM_STATE_TEXT.get(view.claim.state, view.claim.state),
+            "state_text": CLAIM_STATE_STAFF_TEXT.get(view.claim.state, view.claim.state),
+            "region": region_name(view.claim.incident_region),
             "green": [GREEN_TEXT.get(r, r) for r in view.claim.green_channel],
             "steps": steps,
             "step_text": CLAIM_STEP_TEXT,
             "clock_text": CLAIM_CLOCK_TEXT,
-            "checklist": actions.described(view.claim),
+            "checklist": checklist,
             "first_request": not view.requests,
             "error": error,
             "form": form or {},
@@ -180,6 +189,7 @@ def claim_document(request: HttpRequest, actor: Actor, claim_id: int, document_i
     if document is None:
         raise Http404
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)  # streamed in chunks
-    response["Content-Disposition"] = f'inline; filename="{view.claim.reference}-{document.item_code}"'
+    extension = document.content_type.split("/")[1].replace("mpeg", "mp3")
+    response["Content-Disposition"] = f'inline; filename="{view.claim.reference}-{document.item_code}.{extension}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -14,8 +14,14 @@ def get_item(mapping: dict[str, Any], key: str) -> Any:
 
 @register.simple_tag
 def waiting_for(actor: Any) -> dict[str, int]:
-    """What waits for this staff member: unread notices in their inbox, extension requests to approve."""
+    """What waits for this staff member: unread notices in their inbox, extension requests to approve; and
+    whether the claims queue is theirs to open (a link that answers 404 is not shown)."""
     from xiaobao.complaints.selectors import approvals_waiting
+    from xiaobao.identity.domain.permissions import Permission, staff_may
     from xiaobao.notifications.selectors import unread_count
 
-    return {"inbox": unread_count(actor), "approvals": approvals_waiting(actor)}
+    return {
+        "inbox": unread_count(actor),
+        "approvals": approvals_waiting(actor),
+        "claims": int(staff_may(actor, Permission.HANDLE_CLAIMS)),
+    }
