@@ -73,7 +73,8 @@ def test_a_claimant_is_asked_once_for_three_documents_sends_them_and_sees_the_de
         desk.get_by_role("link", name=claim.reference).click()
         assert_accessible(desk)
         desk.get_by_role("button", name="一次性告知所缺材料").click()
-        expect(desk.locator(".facts")).to_contain_text("等待您提交材料")
+        # the adjuster reads the staff wording (before, #14: the claimant's "等待您提交材料" on the staff page)
+        expect(desk.locator(".facts")).to_contain_text("等待理赔申请人提交材料")
         request = DocumentRequest.objects.get(claim=claim)
         assert request.items == ["claim_form", "id_card", "diagnosis"]
         assert Notification.objects.filter(about_id=str(claim.pk), purpose="claim_documents_requested").count() == 1
