@@ -115,3 +115,13 @@ def test_the_queue_pages_through_every_open_complaint_and_finds_one_by_reference
     assert 'rel="prev"' in second
     assert set(re.findall(r"LN-\d{4}-\d{6}", found)) == {complaints[7].reference}
     assert "55 件在办投诉" in mine  # every one is this handler's
+
+
+@pytest.mark.parametrize(
+    "query", ["?page=99999999999999999999999", "?page=-3", "?page=abc", "?reference=LN%00", "?reference=%E2%80%AE%27--"]
+)
+def test_the_queue_answers_odd_input_without_a_server_error(client: Client, desk: Desk, query: str) -> None:
+    """A page beyond a bigint or a NUL in the search went straight to the database (a 500 on PostgreSQL)."""
+    desk.in_state("investigating")
+    response = signed_in(client, desk.supervisor).get(f"/workbench/{query}")
+    assert response.status_code == 200

@@ -17,6 +17,7 @@ from xiaobao.claims.models import ChecklistItem, Claim, ClaimDeadline, ClaimDocu
 from xiaobao.deadlines.clock import ClockState, state_on
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.kernel.actors import Actor
+from xiaobao.kernel.errors import NotFound
 from xiaobao.ops import clock
 
 # What the claimant is told to expect next, most pressing first.
@@ -76,6 +77,15 @@ def _view(claim: Claim, *, consumer_view: bool) -> ClaimView:
         timeline=timeline(claim, consumer_view=consumer_view),
         steps=[] if consumer_view else [s.value for s in allowed_claim_steps(ClaimState(claim.state))],
     )
+
+
+def document_for(actor: Actor, claim_id: Any, document_id: Any) -> tuple[Claim, Any]:
+    """A document of a claim the actor may see; NotFound otherwise."""
+    claim = access.claim_for(actor, claim_id)
+    document = claim.documents.filter(pk=document_id).first()
+    if document is None:
+        raise NotFound()
+    return claim, document
 
 
 def claim_case(actor: Actor, claim_id: Any) -> ClaimView:

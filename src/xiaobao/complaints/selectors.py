@@ -17,6 +17,7 @@ from xiaobao.complaints.models import Attachment, Complaint, Deadline
 from xiaobao.deadlines.clock import ClockState, state_on
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor, ActorKind
+from xiaobao.kernel.errors import NotFound
 from xiaobao.ops import clock
 from xiaobao.privacy.domain.identifiers import mask_name, mask_phone
 
@@ -223,6 +224,15 @@ def partner_timeliness(actor: Actor) -> list[PartnerTimeliness]:
         PartnerTimeliness(pk, row["name"], row["n"], row["ok"], row["late"], row["open"])
         for pk, row in sorted(by_partner.items())
     ]
+
+
+def attachment_for(actor: Actor, complaint_id: int, attachment_id: int) -> tuple[Complaint, Attachment]:
+    """A file the complainant sent, of a complaint the actor may see; NotFound otherwise."""
+    complaint = access.complaint_for(actor, complaint_id)
+    kept = complaint.attachments.filter(pk=attachment_id).first()
+    if kept is None:
+        raise NotFound()
+    return complaint, kept
 
 
 def attachment_file_names() -> list[str]:

@@ -40,7 +40,7 @@ from xiaobao.identity.actions import (
 )
 from xiaobao.identity.actors import actor_for_request
 from xiaobao.identity.models import Insurer
-from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind
+from xiaobao.kernel.actors import ANONYMOUS, SYSTEM, Actor, ActorKind
 from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.ops import clock, ratelimit
 from xiaobao.ops.client import client_ip
@@ -246,7 +246,7 @@ def _tracked_key(request: HttpRequest, reference: str) -> access.TrackingKey:
         return access.tracked_key(
             reference,
             opened=request.session.get(TRACKED, []),
-            actor=consumer_actor(request) or actor_for_request(request),
+            actor=consumer_actor(request) or ANONYMOUS,
         )
     except NotFound:
         raise Http404 from None

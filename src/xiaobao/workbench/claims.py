@@ -28,6 +28,7 @@ from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import DomainError, InvalidInput, NotFound
 from xiaobao.kernel.i18n import _
 from xiaobao.ops.i18n import message_of
+from xiaobao.workbench.files import stored_file
 from xiaobao.workbench.labels import CLOCK_TEXT, days_text
 from xiaobao.workbench.staff import staff_only
 
@@ -182,14 +183,7 @@ def claim_step(request: HttpRequest, actor: Actor, claim_id: int, step: str) -> 
 def claim_document(request: HttpRequest, actor: Actor, claim_id: int, document_id: int) -> FileResponse:
     """A document of a claim the reader may see, served through the access check (never a public URL)."""
     try:
-        view = selectors.claim_case(actor, claim_id)
+        claim, document = selectors.document_for(actor, claim_id, document_id)
     except NotFound:
         raise Http404 from None
-    document = next((d for d in view.documents if d.pk == document_id), None)
-    if document is None:
-        raise Http404
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type)  # streamed in chunks
-    extension = document.content_type.split("/")[1].replace("mpeg", "mp3")
-    response["Content-Disposition"] = f'inline; filename="{view.claim.reference}-{document.item_code}.{extension}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file(document.file, document.content_type, f"{claim.reference}-{document.item_code}")

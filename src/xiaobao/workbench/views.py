@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import replace
 from typing import Any
@@ -36,6 +37,7 @@ from xiaobao.notifications import actions as notification_actions
 from xiaobao.notifications import selectors as notification_selectors
 from xiaobao.ops import clock as app_clock
 from xiaobao.ops.i18n import message_of, translated_labels
+from xiaobao.workbench.files import stored_file
 from xiaobao.workbench.labels import CLOCK_TEXT, FLAG_TEXT, STEP_TEXT, days_text
 from xiaobao.workbench.staff import staff_only
 from xiaobao.workbench.steps import STEPS
@@ -49,6 +51,10 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 QUEUE_PAGE_ROWS = 50
+MAX_QUEUE_PAGE = 20_000
+"""A million rows deep: any page beyond is a typo (and past a bigint, the database's error)."""
+REFERENCE_TYPED = re.compile(r"[^A-Za-z0-9-]")
+"""What a reference can hold; anything else typed into the search (a NUL PostgreSQL refuses) is dropped."""
 
 
 @staff_only
@@ -61,10 +67,10 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
         channel=query.get("channel") if query.get("channel") in {c.value for c in Channel} else None,
         flag=query.get("flag") if query.get("flag") in FLAG_TEXT else None,
         handler_id=_int_or_none(query.get("handler_id")),
-        reference=(query.get("reference") or "").strip()[:32] or None,
+        reference=REFERENCE_TYPED.sub("", query.get("reference") or "")[:32] or None,
         limit=QUEUE_PAGE_ROWS,
     )
-    page = max(_int_or_none(query.get("page")) or 1, 1)
+    page = min(max(_int_or_none(query.get("page")) or 1, 1), MAX_QUEUE_PAGE)
     filters = replace(filters, offset=(page - 1) * QUEUE_PAGE_ROWS)
     found, total = selectors.queue_page(actor, filters)
     rows = [present(row.complaint, row.clock_state.value, row.days_left, row.due) for row in found]
@@ -191,17 +197,10 @@ def approvals(request: HttpRequest, actor: Actor) -> HttpResponse:
 def attachment(request: HttpRequest, actor: Actor, complaint_id: int, attachment_id: int) -> FileResponse:
     """A file the complainant sent, served through the case's access check (never a public URL)."""
     try:
-        view = selectors.case(actor, complaint_id)
+        complaint, kept = selectors.attachment_for(actor, complaint_id, attachment_id)
     except NotFound:
         raise Http404 from None
-    kept = next((a for a in view.attachments if a.pk == attachment_id), None)
-    if kept is None:
-        raise Http404
-    response = FileResponse(kept.file.open("rb"), content_type=kept.content_type)  # streamed in chunks
-    extension = kept.content_type.split("/")[1].replace("mpeg", "mp3")
-    response["Content-Disposition"] = f'inline; filename="{view.complaint.reference}-{kept.pk}.{extension}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file(kept.file, kept.content_type, f"{complaint.reference}-{kept.pk}")
 
 
 @staff_only

@@ -131,7 +131,7 @@ def complaint_attach(*, actor: Actor, complaint_id: int, uploads: list[Upload]) 
     roll back and the files this attempt wrote are deleted; a worker killed outright leaves the file at its
     address for the retry to adopt rather than copy.
     """
-    from xiaobao.complaints.domain.files import MAX_FILES, TooManyFiles, check_file
+    from xiaobao.complaints.domain.files import MAX_FILES, TooManyFiles, check_file, extension_of
 
     complaint = _for_complainant_or_staff(actor, complaint_id)
     checked = [(upload, check_file(upload.name, upload.size, upload.head())) for upload in uploads]
@@ -156,8 +156,7 @@ def complaint_attach(*, actor: Actor, complaint_id: int, uploads: list[Upload]) 
             uploaded_at=clock.now(),
             uploaded_by=actor.audit_id,
         )
-        extension = content_type.split("/")[1].replace("mpeg", "mp3")
-        name = f"complaints/complaint-{complaint.pk}/{digest}.{extension}"
+        name = f"complaints/complaint-{complaint.pk}/{digest}.{extension_of(content_type)}"
         stored_files.store_once(attachment.file, name, upload.content, digest)
         attachment.save()
         saved.append(attachment)

@@ -16,6 +16,7 @@ __all__ = [
     "TooManyFiles",
     "check_file",
     "content_type_of",
+    "extension_of",
 ]
 
 # (offset, magic bytes, content type); checked in order.
@@ -49,6 +50,11 @@ class FileTooLarge(InvalidInput):
 class TooManyFiles(InvalidInput):
     code = "too_many_files"
     default_message = _("Attach at most 5 files.")
+
+
+def extension_of(content_type: str) -> str:
+    """The file-name extension of an accepted content type ("application/pdf" → "pdf", "audio/mpeg" → "mp3")."""
+    return content_type.split("/")[1].replace("mpeg", "mp3")
 
 
 def content_type_of(head: bytes) -> str | None:
