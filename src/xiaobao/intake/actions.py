@@ -22,6 +22,7 @@ from xiaobao.intake.models import MailboxPoll, ReceivedMessage
 from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind
 from xiaobao.kernel.errors import PermissionDenied
 from xiaobao.ops import clock
+from xiaobao.privacy.domain.identifiers import normalise_phone
 from xiaobao.privacy.keys import blind_indexer
 
 
@@ -68,13 +69,9 @@ def intake_take_call(*, actor: Actor, call: Call) -> tuple[Complaint, str]:
     )
     if seen is not None:
         return seen.complaint, "repeat"
-    from xiaobao.privacy.domain.identifiers import normalise_phone
-
+    phone = normalise_phone(call.caller_number)
     consumer = _known_or_new(
-        actor.insurer_id,
-        "phone",
-        normalise_phone(call.caller_number),
-        ConsumerDetails(name=call.caller_name or "来电人", phone=normalise_phone(call.caller_number)),
+        actor.insurer_id, "phone", phone, ConsumerDetails(name=call.caller_name or "来电人", phone=phone)
     )
     recording = f"通话录音 {call.recording_ref}" if call.recording_ref else ""
     text = call.summary + (f"\n[{recording}]" if recording else "")

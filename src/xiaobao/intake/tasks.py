@@ -55,5 +55,5 @@ def _sources() -> list[tuple[str, Callable[[], Outcome]]]:
 def _waiting(source: str) -> int:
     if not source.startswith("maildir:"):
         return 0  # an IMAP poll takes in every unseen message; what failed stays unseen for the next one
-    box = mailbox.Maildir(source.removeprefix("maildir:"), create=False)
-    return sum(1 for key in box.iterkeys() if "S" not in box.get_message(key).get_flags())
+    # a message taken in moves from new/ to cur/: what is still in new/ waits (counted, not read)
+    return sum(1 for entry in (Path(source.removeprefix("maildir:")) / "new").iterdir() if entry.is_file())
