@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # its Swagger UI from our own static files (no CDN, no inline script: our CSP holds)
     "xiaobao.audit",
     "xiaobao.privacy",
     "xiaobao.identity",
