@@ -93,6 +93,7 @@ ALLOWED: dict[str, tuple[str, set[str]]] = {
             "read Deadline.objects",
             "write Complaint.objects…bulk_create()",
             "write Deadline.objects…bulk_create()",
+            "write Consumer.objects…bulk_create()",
         },
     ),
     "notifications/gateways.py": (

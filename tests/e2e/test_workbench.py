@@ -64,6 +64,7 @@ def test_a_handler_works_a_case_from_the_queue_to_the_decision_notice(
     assert_accessible(page)
     page.get_by_role("button", name="开始调查").click()
 
+    page.locator("summary", has_text="记录处理决定").click()  # one step's form open at a time (#14)
     page.get_by_label("查明的事实").fill("拒赔通知未引用具体条款。")
     page.get_by_label("依据（合同条款、法律）").fill("合同第十二条；《保险法》第二十四条。")
     page.get_by_label("理由", exact=True).fill("拒赔理由成立，但告知不充分。")
@@ -73,7 +74,7 @@ def test_a_handler_works_a_case_from_the_queue_to_the_decision_notice(
 
     page.get_by_role("button", name="发送处理决定通知").click()
     expect(page.get_by_text("决定已发送")).to_be_visible()
-    expect(page.locator(".timeline")).to_contain_text("已发出处理决定通知")
+    expect(page.locator(".timeline").first).to_contain_text("已发出处理决定通知")
     assert_accessible(page)
 
     notice = Notification.objects.get(about_id=str(complaint.pk), purpose="decision_notice")
@@ -88,6 +89,7 @@ def test_a_rejected_decision_keeps_what_was_typed(page: Page, case_for_handler: 
     sign_in(page, username, PASSWORD)
     page.goto(f"/workbench/complaints/{complaint.pk}/")
 
+    page.locator("summary", has_text="记录处理决定").click()
     page.get_by_label("查明的事实").fill("已调取通话录音。")
     page.get_by_label("我们将采取的措施").fill("补发说明。")
     page.get_by_role("button", name="记录处理决定").click()  # basis and reasons are missing
@@ -161,5 +163,5 @@ def test_a_colleagues_case_offers_no_handling_step(page: Page, case_for_handler:
     page.goto(f"/workbench/complaints/{complaint.pk}/")
     expect(page.get_by_role("heading", name=complaint.reference)).to_be_visible()
     expect(page.get_by_role("button", name="开始调查")).to_have_count(0)
-    expect(page.get_by_role("button", name="中止计时")).to_have_count(0)
+    expect(page.locator("details.step")).to_have_count(0)
     assert_accessible(page)

@@ -137,6 +137,6 @@ def test_the_staff_claim_page_speaks_to_staff(client: Client, desk: Desk) -> Non
     assert ">claim_form<" not in page
     document = claim.documents.get()
     served = client.get(f"/workbench/claims/{claim.pk}/documents/{document.pk}/")
-    assert served["Content-Disposition"].endswith('.pdf"')
+    assert served["Content-Disposition"].endswith("%E7%94%B3%E8%AF%B7%E4%B9%A6.pdf")  # 申请书.pdf, as it was sent
     compliance = signed_in(Client(), desk.compliance).get("/workbench/").content.decode()
     assert "/workbench/claims/" not in compliance

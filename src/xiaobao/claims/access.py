@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from xiaobao.claims.models import Claim
+from xiaobao.claims.models import ChecklistItem, ChecklistItemWording, Claim
 from xiaobao.identity.access import one, tenant_scoped
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.kernel.actors import Actor, ActorKind
@@ -40,3 +40,26 @@ def claim_of_claimant(actor: Actor, claim_id: Any, *, for_update: bool = False) 
     if actor.kind is not ActorKind.CONSUMER:
         return one(Claim.objects.none(), claim_id)
     return one(Claim.objects.filter(claimant_id=actor.consumer_id or 0), claim_id, for_update=for_update)
+
+
+def checklist_of(insurer_id: int, product_line: str, claim_type: str) -> QuerySet[ChecklistItem]:
+    """The document checklist in force for an insurer's claims of this kind (CLM-T1): the insurer's own when it
+    keeps one for the kind, else the platform's. Public information — what a claimant must send — so no actor."""
+    kind = ChecklistItem.objects.filter(product_line=product_line, claim_type=claim_type)
+    own = kind.filter(insurer_id=insurer_id)
+    return own if own.exists() else kind.filter(insurer__isnull=True)
+
+
+def checklist_kept_by(actor: Actor, permission: Permission = Permission.ADMINISTER_INSURER) -> QuerySet[ChecklistItem]:
+    """The checklist items the actor's insurer keeps itself (its administrator's page)."""
+    return tenant_scoped(ChecklistItem.objects.all(), actor, permission)
+
+
+def checklist_item_kept_by(actor: Actor, item_id: Any, *, for_update: bool = False) -> ChecklistItem:
+    return one(checklist_kept_by(actor), item_id, for_update=for_update)
+
+
+def wordings_of(items: list[ChecklistItem], language: str) -> dict[int, ChecklistItemWording]:
+    """The wording of each item in a language other than Simplified Chinese, where one is kept."""
+    found = ChecklistItemWording.objects.filter(item__in=items, language=language)
+    return {wording.item_id: wording for wording in found}

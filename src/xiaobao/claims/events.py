@@ -62,3 +62,13 @@ CHECKLIST_CHANGED = event_type(
     _("document checklist changed"),
     fields=("by", "code", "line", "name", "required", "type", "waivable"),
 )
+CHECKLIST_ITEM_KEPT = event_type(
+    "claim.checklist_item_kept",
+    _("insurer's document checklist changed"),
+    fields=("adopted", "code", "explanation", "line", "name", "required", "type", "waivable"),
+)
+CHECKLIST_WORDING_KEPT = event_type(
+    "claim.checklist_wording_kept",
+    _("document checklist worded in another language"),
+    fields=("adopted", "code", "explanation", "language", "name"),
+)

@@ -14,9 +14,17 @@ from xiaobao.privacy.fields import EncryptedTextField
 
 
 class ChecklistItem(models.Model):
-    """A document a claim of this product line and type needs, with its plain-language explanation.
-    Maintained by administrators (admin site); `waivable_in_green_channel` marks what the insurer may waive."""
+    """A document a claim of this product line and type needs, with its plain-language explanation (CLM-T1).
+    `waivable_in_green_channel` marks what the insurer may waive.
 
+    A row with no ``insurer`` is the platform's checklist, kept by the platform's administrators (admin site);
+    an insurer that keeps its own checklist for a kind has rows of its own, which then replace the platform's
+    for its claims (``claims.access.checklist_of``). ``name``/``explanation`` are in Simplified Chinese; other
+    languages are ``ChecklistItemWording`` rows."""
+
+    insurer = models.ForeignKey(
+        "identity.Insurer", on_delete=models.PROTECT, null=True, blank=True, related_name="checklist_items"
+    )
     product_line = models.CharField(max_length=32)
     claim_type = models.CharField(max_length=32)
     code = models.SlugField(max_length=40)
@@ -29,11 +37,33 @@ class ChecklistItem(models.Model):
     class Meta:
         ordering = ["product_line", "claim_type", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["product_line", "claim_type", "code"], name="checklist_item_once")
+            models.UniqueConstraint(
+                fields=["product_line", "claim_type", "code"],
+                condition=models.Q(insurer__isnull=True),
+                name="checklist_item_once",
+            ),
+            models.UniqueConstraint(
+                fields=["insurer", "product_line", "claim_type", "code"],
+                condition=models.Q(insurer__isnull=False),
+                name="checklist_item_once_per_insurer",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.product_line}/{self.claim_type}: {self.name}"
+
+
+class ChecklistItemWording(models.Model):
+    """What a checklist item is called and how it is explained in another language than Simplified Chinese
+    (a consumer reads the checklist in their own language, CMP-I2)."""
+
+    item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="wordings")
+    language = models.CharField(max_length=8)
+    name = models.CharField(_("name"), max_length=100)
+    explanation = models.CharField(_("explanation"), max_length=300)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "language"], name="checklist_wording_once")]
 
 
 class Claim(models.Model):

@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from xiaobao.audit.models import ChainHead
-from xiaobao.complaints.models import Complaint, Conflict, Deadline, Extension, PartnerForward
+from xiaobao.complaints.models import Complaint, Conflict, Deadline, Extension, PartnerForward, SavedQueueView
 from xiaobao.identity.access import one, tenant_scoped
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor, ActorKind, Role
@@ -98,6 +98,17 @@ def open_deadlines_for(actor: Actor) -> QuerySet[Deadline]:
     deadlines = deadlines.filter(insurer_id_copy=actor.insurer_id or 0)
     interested = interested_complaint_ids(actor)
     return deadlines.exclude(complaint_id__in=interested) if interested else deadlines
+
+
+def saved_views_for(actor: Actor) -> QuerySet[SavedQueueView]:
+    """A staff member's own saved queue views; nobody sees another's (not even a supervisor)."""
+    if actor.kind is not ActorKind.STAFF or not staff_may(actor, Permission.VIEW_COMPLAINTS):
+        return SavedQueueView.objects.none()
+    return SavedQueueView.objects.filter(staff_id=actor.staff_id or 0, insurer_id=actor.insurer_id or 0)
+
+
+def saved_view_for(actor: Actor, view_id: Any, *, for_update: bool = False) -> SavedQueueView:
+    return one(saved_views_for(actor), view_id, for_update=for_update)
 
 
 def forwards_for(actor: Actor) -> QuerySet[PartnerForward]:

@@ -21,6 +21,8 @@ from xiaobao.complaints.access import forwards_for
 from xiaobao.complaints.actions import NewComplaint
 from xiaobao.complaints.domain.classification import GROUP_COMPLAINT_THRESHOLD, Channel, ProductLine, Reason
 from xiaobao.complaints.domain.decisions import Decision, Outcome
+from xiaobao.complaints.domain.lifecycle import State
+from xiaobao.complaints.domain.queue import MAX_LIMIT, MAX_OFFSET, MAX_PAGE, MAX_SEARCH_LENGTH, SortKey
 from xiaobao.complaints.models import Complaint, PartnerForward
 from xiaobao.deadlines.clock import state_on
 from xiaobao.identity.actions import ConsumerDetails
@@ -210,24 +212,36 @@ def register(
     )
 
 
-MAX_OFFSET = 1_000_000
-"""Deep enough for any queue; beyond it an offset is a mistake (and past a bigint, the database's error)."""
+SORTS = tuple(f"{way}{key.value}" for key in SortKey for way in ("", "-"))
+SEARCH_HELP = (
+    "A reference (or its start), a resident ID number, a phone number, else a name or policy number: "
+    "found by exact match, since personal data is stored encrypted"
+)
 
 
 class QueueIn(Strict):
-    state: str | None = None
+    """The queue's query parameters, refused with 422 when malformed; what passes is read by the same parser
+    as the workbench page's (``selectors.parse_queue_filters``), so both give the same rows."""
+
+    state: State | None = None
     due_within_days: Annotated[int, Field(ge=0, le=365)] | None = None
     branch_id: Id | None = None
     channel: Channel | None = None
     flag: Literal["elderly", "disabled", "new_urban_resident", "major_emergency", "group"] | None = None
     handler_id: Id | None = None
-    limit: Annotated[int, Field(ge=1, le=200)] = 50
+    reference: Annotated[str, Field(max_length=32, pattern=r"^[A-Za-z0-9-]*$")] | None = None
+    q: Annotated[str, Field(max_length=MAX_SEARCH_LENGTH, description=SEARCH_HELP)] | None = None
+    sort: Literal[SORTS] = "due"  # type: ignore[valid-type]
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = 50
     offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0
+    page: Annotated[int, Field(ge=1, le=MAX_PAGE, description="Pages of `limit` rows, from 1; instead of offset")] | (
+        None
+    ) = None
 
 
 @router.get("/complaints", response=list[ComplaintOut], summary="The queue: open complaints, most urgent first")
 def complaint_queue(request: HttpRequest, filters: Query[QueueIn]) -> list[dict[str, object]]:
-    rows = selectors.queue(api_actor(request), selectors.QueueFilters(**filters.model_dump()))
+    rows = selectors.queue(api_actor(request), selectors.parse_queue_filters(request.GET))
     return [
         _out(
             row.complaint,

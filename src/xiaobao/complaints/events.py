@@ -115,3 +115,10 @@ MESSAGE_RECEIVED = event_type(
 INFORMATION_REQUESTED = event_type(
     "complaint.information_requested", _("information requested from you"), visible_to_consumer=True, fields=("length",)
 )
+QUEUE_VIEW_SAVED = event_type("complaint.queue_view_saved", _("a queue view saved"), fields=("name", "query"))
+QUEUE_VIEW_DELETED = event_type("complaint.queue_view_deleted", _("a queue view deleted"), fields=("name",))
+QUEUE_EXPORTED = event_type(
+    "complaint.queue_exported",
+    _("the complaint queue exported (personal data masked)"),
+    fields=("capped", "format", "query", "rows"),
+)

@@ -36,6 +36,9 @@ class Complaint(models.Model):
     registered_at = models.DateTimeField()
     complainant = models.ForeignKey("identity.Consumer", on_delete=models.PROTECT, related_name="complaints")
     policy_number = EncryptedTextField(blank=True, default="")
+    policy_number_index = models.CharField(max_length=64, blank=True, default="")
+    """The blind index of the normalised policy number (empty when none was given): the queue finds a case by
+    its policy number without the database holding it."""
     claim_reference = models.CharField(max_length=64, blank=True, default="")
     product_line = models.CharField(max_length=32, choices=_choices(ProductLine))
     reason = models.CharField(max_length=32, choices=_choices(Reason))
@@ -79,10 +82,41 @@ class Complaint(models.Model):
         indexes = [
             models.Index(fields=["insurer", "state"], name="complaint_insurer_state"),
             models.Index(fields=["fingerprint", "registered_at"], name="complaint_duplicate"),
+            models.Index(
+                fields=["policy_number_index"],
+                name="complaint_policy_number",
+                condition=~models.Q(policy_number_index=""),
+            ),
+            # The queue's search by reference prefix (LIKE 'LN-2026-00%'): a pattern index on PostgreSQL, whose
+            # unique index under a non-C collation cannot answer LIKE; other databases ignore the operator class.
+            models.Index(fields=["reference"], name="complaint_reference_prefix", opclasses=["varchar_pattern_ops"]),
+            # The queue's order among cases due the same day (INC-E3, INC-3), read from the index alone when
+            # paging deep into it (complaints.selectors._one_page).
+            models.Index(fields=["id", "elderly", "disabled", "new_urban_resident"], name="complaint_queue_priority"),
         ]
 
     def __str__(self) -> str:
         return self.reference or f"complaint {self.pk}"
+
+
+class SavedQueueView(models.Model):
+    """A staff member's named set of queue filters and sort, private to them (#14 "Queue at volume").
+
+    ``query`` is the query string the queue's one parser reads (``complaints.domain.queue``), kept in its
+    normal form — only known parameters, never a page number.
+    """
+
+    insurer = models.ForeignKey("identity.Insurer", on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey("identity.Staff", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=1000, blank=True, default="")
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["staff", "name"], name="saved_queue_view_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class InformationRequest(models.Model):

@@ -9,13 +9,14 @@ Pure: the calendar and "today" are arguments. RULES.md ids:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
 from xiaobao.deadlines.rules import DEFAULT, Rule, RuleSet, Unit
 from xiaobao.kernel.calendar import BusinessCalendar, CalendarYearNotLoaded
+from xiaobao.kernel.i18n import _
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,25 @@ class Pause:
     def days(self, until: date) -> int:
         """Calendar days paused, counting an open pause up to ``until`` (exclusive)."""
         return max(((self.end or until) - self.start).days, 0)
+
+
+@dataclass(frozen=True)
+class Said:
+    """One sentence of an explanation: a message marked for translation and its values. Values that are
+    themselves words (a weekday, a unit) are marked too, so the reader's language can translate them."""
+
+    message: str
+    params: dict[str, object]
+
+    def text(self, translate: Callable[[str], str] = lambda message: message) -> str:
+        words = {
+            k: translate(v) if k in TRANSLATED_PARAMS and isinstance(v, str) else v for k, v in self.params.items()
+        }
+        return translate(self.message) % words
+
+
+WEEKDAYS = (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday"))
+TRANSLATED_PARAMS = frozenset({"weekday", "unit", "what", "counts_from", "reason", "holiday"})
 
 
 class ClockState(StrEnum):
@@ -48,7 +68,12 @@ class Deadline:
     counted_last_day: date
     """The last day before roll-forward; ``due`` differs when that day was a rest day."""
     paused_days: int
-    steps: tuple[str, ...] = field(default=(), compare=False)
+    said: tuple[Said, ...] = field(default=(), compare=False)
+    """How the date is reached, one sentence each, to be translated where a person reads it."""
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        return tuple(sentence.text() for sentence in self.said)
 
     def explain(self) -> str:
         return "\n".join(self.steps)
@@ -117,15 +142,34 @@ def compute(
     ``restarted_on`` (CMP-T5) replaces the start and drops pauses before it.
     For working-day rules a pause moves the limit by the working days it covered.
     """
-    steps = [f"{rule.id}: {rule.what} within {rules.total_length(rule)} {rule.unit.value} of {rule.counts_from}."]
-    steps.append(f"Source: {rule.source}.")
+    said: list[Said] = []
+
+    def say(message: str, **params: object) -> None:
+        said.append(Said(message, params))
+
+    say(
+        _("%(rule)s: %(what)s within %(length)s %(unit)s of %(counts_from)s."),
+        rule=rule.id,
+        what=rule.what,
+        length=rules.total_length(rule),
+        unit=rule.unit.value,
+        counts_from=rule.counts_from,
+    )
+    say(_("Source: %(source)s."), source=rule.source)
     if restarted_on is not None:
-        steps.append(f"New facts received {restarted_on:%Y-%m-%d}: the clock restarts from that day (CMP-T5).")
+        say(
+            _("New facts received %(day)s: the clock restarts from that day (CMP-T5)."),
+            day=restarted_on.isoformat(),
+        )
         start = restarted_on
         pauses = [p for p in pauses if p.start > start]
     length = rules.total_length(rule)
     first = start + timedelta(days=1)
-    steps.append(f"Started {start:%Y-%m-%d}; that day is not counted, day 1 is {first:%m-%d} (CMP-T7).")
+    say(
+        _("Started %(start)s; that day is not counted, day 1 is %(first)s (CMP-T7)."),
+        start=start.isoformat(),
+        first=f"{first:%m-%d}",
+    )
     until = today or start
     paused = 0
     for pause in pauses:
@@ -133,39 +177,37 @@ def compute(
         if rule.unit is Unit.WORKING_DAYS:
             days = calendar.working_days_between(pause.start, (pause.end or until) - timedelta(days=1))
         paused += days
-        ending = f"until {pause.end:%Y-%m-%d}" if pause.end else "and still paused"
-        reason = f" ({pause.reason})" if pause.reason else ""
-        steps.append(
-            f"Paused from {pause.start:%Y-%m-%d} {ending}{reason}: {days} {rule.unit.value} do not count (CMP-T4)."
-        )
+        params = {"start": pause.start.isoformat(), "days": days, "unit": rule.unit.value, "reason": pause.reason}
+        if pause.end:
+            say(
+                _("Paused from %(start)s until %(end)s: %(days)s %(unit)s do not count (CMP-T4)."),
+                **params,
+                end=pause.end.isoformat(),
+            )
+        else:
+            say(_("Paused from %(start)s and still paused: %(days)s %(unit)s do not count (CMP-T4)."), **params)
 
     if rule.unit is Unit.WORKING_DAYS:
         due = calendar.add_working_days(start, length + paused)
-        skipped = (due - start).days - (length + paused)
-        steps.append(
-            f"Counting {length + paused} working days, skipping {skipped} rest days: day {length + paused} "
-            f"is {due:%Y-%m-%d} ({due:%A})."
+        say(
+            _("Counting %(days)s working days, skipping %(skipped)s rest days: day %(days)s is %(due)s (%(weekday)s)."),
+            days=length + paused,
+            skipped=(due - start).days - (length + paused),
+            due=due.isoformat(),
+            weekday=WEEKDAYS[due.weekday()],
         )
-        steps.append(f"Due: {due:%Y-%m-%d}.")
-        return Deadline(rule, start, due, due, paused, tuple(steps))
+        say(_("Due: %(due)s."), due=due.isoformat())
+        return Deadline(rule, start, due, due, paused, tuple(said))
 
     last = start + timedelta(days=length + paused)
-    total = f"{length} + {paused} paused" if paused else f"{length}"
-    steps.append(f"Day {total} is {last:%Y-%m-%d} ({last:%A}).")
-    rolls = rule.roll_forward if roll_forward is None else roll_forward
-    if calendar.is_rest_day(last) and rolls:
-        due = calendar.next_working_day(last)
-        holiday = calendar.holiday_name(last)
-        why = f"falls in the {holiday} holiday" if holiday else "is a weekend rest day"
-        steps.append(f"{last:%m-%d} {why}: moved to the next working day, {due:%Y-%m-%d} ({due:%A}) (CMP-T7).")
+    day = {"last": last.isoformat(), "weekday": WEEKDAYS[last.weekday()], "length": length, "paused": paused}
+    if paused:
+        say(_("Day %(length)s + %(paused)s paused is %(last)s (%(weekday)s)."), **day)
     else:
-        due = last
-        if calendar.is_adjusted_working_day(last):
-            steps.append(f"{last:%m-%d} is a {last:%A} but an adjusted working day (调休): it stands.")
-        elif calendar.is_rest_day(last):
-            steps.append(f"{last:%m-%d} is a rest day; this rule does not move it.")
-    steps.append(f"Due: {due:%Y-%m-%d}.")
-    return Deadline(rule, start, due, last, paused, tuple(steps))
+        say(_("Day %(length)s is %(last)s (%(weekday)s)."), **day)
+    due = _last_day(last, calendar, rolls=rule.roll_forward if roll_forward is None else roll_forward, say=say)
+    say(_("Due: %(due)s."), due=due.isoformat())
+    return Deadline(rule, start, due, last, paused, tuple(said))
 
 
 def reminder_kind(days_left: int, thresholds: Sequence[int]) -> str:
@@ -193,3 +235,36 @@ def state_on(
     if days_left <= due_soon_days:
         return ClockState.DUE_SOON, days_left
     return ClockState.RUNNING, days_left
+
+
+def _last_day(last: date, calendar: BusinessCalendar, *, rolls: bool, say: Callable[..., None]) -> date:
+    """CMP-T7: a last day that is a rest day moves to the next working day (where the rule says so)."""
+    if calendar.is_rest_day(last) and rolls:
+        due = calendar.next_working_day(last)
+        holiday = calendar.holiday_name(last)
+        moved = {"last": f"{last:%m-%d}", "due": due.isoformat(), "weekday": WEEKDAYS[due.weekday()]}
+        if holiday:
+            say(
+                _(
+                    "%(last)s falls in the %(holiday)s holiday: moved to the next working day, %(due)s (%(weekday)s) "
+                    "(CMP-T7)."
+                ),
+                holiday=holiday,
+                **moved,
+            )
+        else:
+            say(
+                _("%(last)s is a weekend rest day: moved to the next working day, %(due)s (%(weekday)s) (CMP-T7)."),
+                **moved,
+            )
+    else:
+        due = last
+        if calendar.is_adjusted_working_day(last):
+            say(
+                _("%(last)s is a %(weekday)s but an adjusted working day (调休): it stands."),
+                last=f"{last:%m-%d}",
+                weekday=WEEKDAYS[last.weekday()],
+            )
+        elif calendar.is_rest_day(last):
+            say(_("%(last)s is a rest day; this rule does not move it."), last=f"{last:%m-%d}")
+    return due

@@ -95,8 +95,27 @@ def branches_for(actor: Actor) -> QuerySet[Branch]:
     return tenant_scoped(Branch.objects.all(), actor, Permission.VIEW_ORGANISATION)
 
 
+def branches_administered_by(actor: Actor) -> QuerySet[Branch]:
+    return tenant_scoped(Branch.objects.all(), actor, Permission.ADMINISTER_INSURER)
+
+
 def branch_for(actor: Actor, branch_id: Any, *, for_update: bool = False) -> Branch:
     return one(branches_for(actor), branch_id, for_update=for_update)
+
+
+def administered_insurer(actor: Actor, *, for_update: bool = False) -> Insurer:
+    """The insurer whose settings the actor keeps: their own, if they administer it (issue #14); else NotFound."""
+    insurers = tenant_scoped(Insurer.objects.all(), actor, Permission.ADMINISTER_INSURER, insurer_field="id")
+    return one(insurers, actor.insurer_id, for_update=for_update)
+
+
+def service_points_administered_by(actor: Actor) -> QuerySet[ServicePoint]:
+    """Every counter of the actor's insurer, published or not, for its administrator."""
+    return tenant_scoped(ServicePoint.objects.all(), actor, Permission.ADMINISTER_INSURER)
+
+
+def service_point_for(actor: Actor, point_id: Any, *, for_update: bool = False) -> ServicePoint:
+    return one(service_points_administered_by(actor), point_id, for_update=for_update)
 
 
 def staff_members_for(actor: Actor, permission: Permission = Permission.VIEW_STAFF) -> QuerySet[Staff]:

@@ -37,3 +37,12 @@ MEDIATION_ORGANISATION_CREATED = event_type(
 MEDIATOR_CREATED = event_type("mediator.created", _("mediator created"), fields=("username",))
 STAFF_KEY_ISSUED = event_type("staff.key_issued", _("staff API token issued"), fields=("key", "label"))
 STAFF_KEY_REVOKED = event_type("staff.key_revoked", _("staff API token revoked"), fields=("key",))
+BRANCH_RENAMED = event_type("branch.renamed", _("branch renamed"), fields=("name",))
+STAFF_DEACTIVATED = event_type("staff.deactivated", _("staff member deactivated"), fields=("active",))
+STAFF_PASSWORD_SET = event_type("staff.password_set", _("staff member's password set"), fields=())
+PARTNER_DEACTIVATED = event_type("partner.deactivated", _("partner deactivated"), fields=("active",))
+INSURER_CHANNELS_CHANGED = event_type(
+    "insurer.channels_changed",
+    _("published complaint channels changed"),
+    fields=("complaint_address", "complaint_email", "complaint_phone", "website"),
+)

@@ -124,6 +124,9 @@ class Consumer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="consumer"
     )
     name = EncryptedTextField(_("name"))
+    name_index = models.CharField(max_length=64, null=True, blank=True, db_index=True)  # noqa: DJ001
+    """The blind index of the normalised name (``privacy.domain.identifiers.normalise_name``): staff find a
+    complainant by exact name in the queue without the database holding the name."""
     resident_id = EncryptedTextField(_("resident ID number"), null=True, blank=True)
     resident_id_index = models.CharField(max_length=64, null=True, blank=True, unique=True)
     phone = EncryptedTextField(_("phone"), null=True, blank=True)

@@ -16,8 +16,8 @@ def personal_data_accesses_for(actor: Actor) -> QuerySet[PersonalDataAccess]:
     return tenant_scoped(PersonalDataAccess.objects.all(), actor, Permission.VIEW_PERSONAL_DATA_LOG)
 
 
-def agreements_for(actor: Actor) -> QuerySet[DataSharingAgreement]:
-    return tenant_scoped(DataSharingAgreement.objects.all(), actor, Permission.VIEW_PARTNERS)
+def agreements_for(actor: Actor, permission: Permission = Permission.VIEW_PARTNERS) -> QuerySet[DataSharingAgreement]:
+    return tenant_scoped(DataSharingAgreement.objects.all(), actor, permission)
 
 
 def partner_may_receive(*, partner_id: int, category: str, on: date) -> bool:

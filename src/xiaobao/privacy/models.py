@@ -33,3 +33,6 @@ class DataSharingAgreement(models.Model):
     valid_from = models.DateField()
     valid_until = models.DateField()
     signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["insurer", "reference"], name="agreement_reference_once")]

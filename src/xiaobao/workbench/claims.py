@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from xiaobao.claims import actions, selectors
@@ -23,13 +24,15 @@ from xiaobao.claims.labels import (
     GREEN_TEXT,
     region_name,
 )
+from xiaobao.complaints import selectors as complaint_selectors
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import DomainError, InvalidInput, NotFound
 from xiaobao.kernel.i18n import _
 from xiaobao.ops.i18n import message_of
+from xiaobao.privacy import actions as privacy_actions
 from xiaobao.workbench.files import stored_file
-from xiaobao.workbench.labels import CLOCK_TEXT, days_text
+from xiaobao.workbench.labels import CLOCK_TEXT, REVEAL_FIELD_TEXT, days_text
 from xiaobao.workbench.staff import staff_only
 
 Form = Mapping[str, Any]
@@ -127,7 +130,16 @@ def claim_queue(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 @staff_only
-def claim_case(request: HttpRequest, actor: Actor, claim_id: int, *, error: str = "", form: Any = None) -> HttpResponse:
+def claim_case(
+    request: HttpRequest,
+    actor: Actor,
+    claim_id: int,
+    *,
+    error: str = "",
+    form: Any = None,
+    revealed: dict[str, str] | None = None,
+    reveal_error: str = "",
+) -> HttpResponse:
     try:
         view = selectors.claim_case(actor, claim_id)
     except NotFound:
@@ -158,9 +170,36 @@ def claim_case(request: HttpRequest, actor: Actor, claim_id: int, *, error: str 
             "error": error,
             "form": form or {},
             "actor": actor,
+            "claimant": complaint_selectors.person_shown(view.claim.claimant),
+            "complaints": complaint_selectors.complaints_about_claim(actor, view.claim.reference or ""),
+            "revealed": revealed or {},
+            "reveal_error": reveal_error,
+            "reveal_fields": REVEAL_FIELD_TEXT,
+            "may_reveal": staff_may(actor, Permission.REVEAL_PERSONAL_DATA),
         },
-        status=400 if error else 200,
+        status=400 if error or reveal_error else 200,
     )
+
+
+@require_POST
+@never_cache
+@staff_only
+def claim_reveal(request: HttpRequest, actor: Actor, claim_id: int) -> HttpResponse:
+    """One full value of the claimant's personal data, shown on this answer only; checked and logged by the
+    reveal action (SEC-1, PI-4), reached only through the claim's own gate."""
+    field = request.POST.get("field", "")
+    try:
+        claim = selectors.claim_case(actor, claim_id).claim
+        value = privacy_actions.personal_data_reveal(
+            actor=actor, consumer_id=claim.claimant_id, field=field, reason=request.POST.get("reason", "")
+        )
+    except NotFound:
+        raise Http404 from None
+    except DomainError as refused:
+        return claim_case(
+            request, claim_id, reveal_error=message_of(refused), form={"step": "reveal", **request.POST.dict()}
+        )
+    return claim_case(request, claim_id, revealed={"field": field, "value": value or "—"})
 
 
 @require_POST
@@ -186,4 +225,10 @@ def claim_document(request: HttpRequest, actor: Actor, claim_id: int, document_i
         claim, document = selectors.document_for(actor, claim_id, document_id)
     except NotFound:
         raise Http404 from None
-    return stored_file(document.file, document.content_type, f"{claim.reference}-{document.item_code}")
+    return stored_file(
+        document.file,
+        document.content_type,
+        document.original_name,
+        fallback=f"{claim.reference}-{document.item_code}",
+        download=request.GET.get("download") == "1",
+    )

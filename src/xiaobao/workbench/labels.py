@@ -32,6 +32,13 @@ FLAG_TEXT = {
     "group": _("group complaint"),
 }
 
+REVEAL_FIELD_TEXT = {
+    "name": _("full name"),
+    "phone": _("full phone number"),
+    "resident_id": _("full ID number"),
+}
+"""What a case page may reveal of the complainant (privacy.actions.REVEALABLE_FIELDS), in words."""
+
 CLOCK_TEXT = {
     "running": _("on time"),
     "due soon": _("due soon"),

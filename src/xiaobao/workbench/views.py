@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 import uuid
-from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from xiaobao.claims import selectors as claim_selectors
@@ -19,7 +18,6 @@ from xiaobao.claims.labels import CLAIM_STATE_TEXT
 from xiaobao.complaints import actions, selectors
 from xiaobao.complaints.domain.classification import (
     CHANNEL_TEXT,
-    GROUP_COMPLAINT_THRESHOLD,
     PRODUCT_LINE_TEXT,
     REASON_TEXT,
     Channel,
@@ -27,88 +25,41 @@ from xiaobao.complaints.domain.classification import (
     Reason,
 )
 from xiaobao.complaints.domain.decisions import Outcome
-from xiaobao.complaints.domain.lifecycle import State
 from xiaobao.complaints.labels import STATE_TEXT
 from xiaobao.identity import access as identity_access
-from xiaobao.identity.domain.permissions import Permission
+from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor, Role
 from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.notifications import actions as notification_actions
 from xiaobao.notifications import selectors as notification_selectors
 from xiaobao.ops import clock as app_clock
 from xiaobao.ops.i18n import message_of, translated_labels
+from xiaobao.privacy import actions as privacy_actions
 from xiaobao.workbench.files import stored_file
-from xiaobao.workbench.labels import CLOCK_TEXT, FLAG_TEXT, STEP_TEXT, days_text
+from xiaobao.workbench.labels import REVEAL_FIELD_TEXT, STEP_TEXT
+from xiaobao.workbench.presenting import handlers_for as _handlers
+from xiaobao.workbench.presenting import present
 from xiaobao.workbench.staff import staff_only
 from xiaobao.workbench.steps import STEPS
 
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
-QUEUE_PAGE_ROWS = 50
-MAX_QUEUE_PAGE = 20_000
-"""A million rows deep: any page beyond is a typo (and past a bigint, the database's error)."""
-REFERENCE_TYPED = re.compile(r"[^A-Za-z0-9-]")
-"""What a reference can hold; anything else typed into the search (a NUL PostgreSQL refuses) is dropped."""
+STEPS_WITH_A_FORM = frozenset(
+    {"decline", "assign", "pause", "new_facts", "declare_conflict", "extend", "decide", "decide_review"}
+    | {"request_information", "forward"}
+)
+"""Steps that ask for something: each is a form of its own, one open at a time; the others are one button."""
 
 
 @staff_only
-def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
-    query = request.GET
-    filters = selectors.QueueFilters(
-        state=query.get("state") if query.get("state") in {s.value for s in State} else None,
-        due_within_days=_int_or_none(query.get("due_within_days")),
-        branch_id=_int_or_none(query.get("branch_id")),
-        channel=query.get("channel") if query.get("channel") in {c.value for c in Channel} else None,
-        flag=query.get("flag") if query.get("flag") in FLAG_TEXT else None,
-        handler_id=_int_or_none(query.get("handler_id")),
-        reference=REFERENCE_TYPED.sub("", query.get("reference") or "")[:32] or None,
-        limit=QUEUE_PAGE_ROWS,
-    )
-    page = min(max(_int_or_none(query.get("page")) or 1, 1), MAX_QUEUE_PAGE)
-    filters = replace(filters, offset=(page - 1) * QUEUE_PAGE_ROWS)
-    found, total = selectors.queue_page(actor, filters)
-    rows = [present(row.complaint, row.clock_state.value, row.days_left, row.due) for row in found]
-    other_pages = query.copy()
-    other_pages.pop("page", None)
-    return render(
-        request,
-        "workbench/queue.html",
-        {
-            "rows": rows,
-            "total": total,
-            "first_shown": filters.offset + 1 if rows else 0,
-            "last_shown": filters.offset + len(rows),
-            "previous_page": page - 1 if page > 1 else None,
-            "next_page": page + 1 if filters.offset + len(rows) < total else None,
-            "keep": other_pages.urlencode(),
-            "filters": filters,
-            "states": STATE_TEXT,
-            "channels": translated_labels({c.value: CHANNEL_TEXT[c] for c in Channel}),
-            "flags": FLAG_TEXT,
-            "branches": identity_access.branches_for(actor).order_by("level", "name"),
-            "handlers": _handlers(actor),
-            "actor": actor,
-        },
-    )
-
-
-def _handlers(actor: Actor) -> Any:
-    return (
-        identity_access.staff_members_for(actor, Permission.VIEW_ORGANISATION)
-        .filter(role_grants__role__in=[Role.HANDLER.value, Role.SUPERVISOR.value], active=True)
-        .distinct()
-        .order_by("display_name")
-    )
-
-
-@staff_only
-def case(request: HttpRequest, actor: Actor, complaint_id: int, *, error: str = "", form: Any = None) -> HttpResponse:
+def case(
+    request: HttpRequest,
+    actor: Actor,
+    complaint_id: int,
+    *,
+    error: str = "",
+    form: Any = None,
+    revealed: dict[str, str] | None = None,
+    reveal_error: str = "",
+) -> HttpResponse:
     try:
         view = selectors.case(actor, complaint_id)
     except NotFound:
@@ -129,6 +80,8 @@ def case(request: HttpRequest, actor: Actor, complaint_id: int, *, error: str = 
             "complaint": complaint,
             "steps": steps,
             "step_text": STEP_TEXT,
+            "form_steps": STEPS_WITH_A_FORM,
+            "form_steps_offered": any(step in STEPS_WITH_A_FORM for step in steps),
             "state_text": STATE_TEXT.get(complaint.state, complaint.state),
             "outcomes": [(o.value, _(actions.OUTCOME_TEXT[o])) for o in Outcome],
             "handlers": _handlers(actor) if "assign" in steps else [],
@@ -144,28 +97,36 @@ def case(request: HttpRequest, actor: Actor, complaint_id: int, *, error: str = 
             "reasons": translated_labels({r.value: REASON_TEXT[r] for r in Reason}),
             "complainant": selectors.complainant_shown(complaint),
             "attachments": view.attachments,
+            "explanation": [sentence.text(_) for sentence in view.explanation],
             "today": app_clock.today(),
+            "revealed": revealed or {},
+            "reveal_error": reveal_error,
+            "reveal_fields": REVEAL_FIELD_TEXT,
+            "may_reveal": staff_may(actor, Permission.REVEAL_PERSONAL_DATA),
         },
-        status=400 if error else 200,
+        status=400 if error or reveal_error else 200,
     )
 
 
-def present(complaint: Any, clock_state: str, days_left: int | None, due: Any) -> dict[str, Any]:
-    """How one complaint's clock and flags read on a page: in words and in colour, never colour alone."""
-    flags = [
-        name for name in ("elderly", "disabled", "new_urban_resident", "major_emergency") if getattr(complaint, name)
-    ]
-    if complaint.group_size >= GROUP_COMPLAINT_THRESHOLD:
-        flags.append("group")
-    return {
-        "complaint": complaint,
-        "due": due,
-        "days_text": days_text(days_left),
-        "clock_text": CLOCK_TEXT.get(clock_state, clock_state),
-        "clock_class": "clock-" + clock_state.replace(" ", "-"),
-        "state_text": STATE_TEXT.get(complaint.state, complaint.state),
-        "flags": [FLAG_TEXT[f] for f in flags],
-    }
+@require_POST
+@never_cache
+@staff_only
+def reveal(request: HttpRequest, actor: Actor, complaint_id: int) -> HttpResponse:
+    """One full value of the complainant's personal data, shown once on this answer and never kept in a page
+    or a session; the reveal action checks the role and logs who saw what and why (SEC-1, PI-4)."""
+    field = request.POST.get("field", "")
+    try:
+        complaint = selectors.case(actor, complaint_id).complaint
+        value = privacy_actions.personal_data_reveal(
+            actor=actor, consumer_id=complaint.complainant_id, field=field, reason=request.POST.get("reason", "")
+        )
+    except NotFound:
+        raise Http404 from None
+    except DomainError as refused:
+        return case(
+            request, complaint_id, reveal_error=message_of(refused), form={"step": "reveal", **request.POST.dict()}
+        )
+    return case(request, complaint_id, revealed={"field": field, "value": value or "—"})
 
 
 @require_POST
@@ -200,7 +161,13 @@ def attachment(request: HttpRequest, actor: Actor, complaint_id: int, attachment
         complaint, kept = selectors.attachment_for(actor, complaint_id, attachment_id)
     except NotFound:
         raise Http404 from None
-    return stored_file(kept.file, kept.content_type, f"{complaint.reference}-{kept.pk}")
+    return stored_file(
+        kept.file,
+        kept.content_type,
+        kept.original_name,
+        fallback=f"{complaint.reference}-{kept.pk}",
+        download=request.GET.get("download") == "1",
+    )
 
 
 @staff_only

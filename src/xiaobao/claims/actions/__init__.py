@@ -7,7 +7,13 @@ one transaction.
 
 from __future__ import annotations
 
-from xiaobao.claims.actions._checklists import checklist_item_save
+from xiaobao.claims.actions._checklists import (
+    ChecklistItemText,
+    checklist_item_keep,
+    checklist_item_save,
+    checklist_wording_keep,
+    other_languages,
+)
 from xiaobao.claims.actions._deciding import (
     claim_advance_payment,
     claim_agree_amount,
@@ -25,10 +31,13 @@ from xiaobao.claims.actions._visits import claim_book_home_visit
 
 __all__ = [
     "HELD_BY_INSURER",
+    "ChecklistItemText",
     "ClaimSweepResult",
     "NewClaim",
     "checklist",
+    "checklist_item_keep",
     "checklist_item_save",
+    "checklist_wording_keep",
     "claim_advance_payment",
     "claim_agree_amount",
     "claim_assess",
@@ -45,4 +54,5 @@ __all__ = [
     "emergency_declare",
     "explained",
     "missing",
+    "other_languages",
 ]

@@ -19,7 +19,7 @@ from xiaobao.claims.actions._shared import (
 )
 from xiaobao.claims.domain import clocks, documents
 from xiaobao.claims.domain.lifecycle import ClaimState, ClaimStep
-from xiaobao.claims.models import ChecklistItem, ClaimDocument, DocumentRequest
+from xiaobao.claims.models import ClaimDocument, DocumentRequest
 from xiaobao.complaints.domain.files import MAX_BYTES, check_file
 from xiaobao.deadlines.rules import DEFAULT as RULES
 from xiaobao.identity.domain.permissions import Permission
@@ -101,9 +101,7 @@ def claim_receive_document(
     claim = _for_claimant_or_staff(actor, claim_id)
     if ClaimState(claim.state) not in {ClaimState.REPORTED, ClaimState.DOCUMENTS_REQUESTED, ClaimState.ASSESSING}:
         raise InvalidInput(_("This claim no longer takes documents."))
-    if not ChecklistItem.objects.filter(
-        product_line=claim.product_line, claim_type=claim.claim_type, code=item_code
-    ).exists():
+    if not access.checklist_of(claim.insurer_id, claim.product_line, claim.claim_type).filter(code=item_code).exists():
         raise InvalidInput(_("That is not a document this claim needs."))
     size = stored_files.size_of(content)
     content_type = check_file(name, size, b"" if size > MAX_BYTES else stored_files.head_of(content))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import get_language, gettext_noop
 
 from xiaobao.calendars.selectors import business_calendar
 from xiaobao.claims import access
 from xiaobao.claims.domain import clocks, documents
 from xiaobao.claims.domain.lifecycle import ClaimState, ClaimStep, next_claim_state
-from xiaobao.claims.models import ChecklistItem, Claim, ClaimDeadline
+from xiaobao.claims.models import ChecklistItem, ChecklistItemWording, Claim, ClaimDeadline
 from xiaobao.deadlines.clock import provisional_due_date
 from xiaobao.deadlines.rules import DEFAULT as RULES
 from xiaobao.identity.domain.permissions import Permission
@@ -19,6 +19,9 @@ from xiaobao.identity.selectors import staff_with
 from xiaobao.kernel.actors import Actor, ActorKind, Role
 from xiaobao.notifications.actions import tell_consumer
 from xiaobao.ops import clock
+
+DEFAULT_LANGUAGE = "zh-hans"
+"""The language checklist items are written in; other languages are ``ChecklistItemWording`` rows."""
 
 # Documents the insurer holds itself and never asks for (CMP-I2): the policy it issued.
 HELD_BY_INSURER = frozenset({"policy"})
@@ -102,7 +105,7 @@ def _close_clock(claim: Claim, which: clocks.ClaimClock) -> ClaimDeadline | None
 def checklist(claim: Claim) -> list[documents.ChecklistEntry]:
     return [
         documents.ChecklistEntry(item.code, item.required, item.waivable_in_green_channel)
-        for item in ChecklistItem.objects.filter(product_line=claim.product_line, claim_type=claim.claim_type)
+        for item in access.checklist_of(claim.insurer_id, claim.product_line, claim.claim_type)
     ]
 
 
@@ -114,18 +117,25 @@ def missing(claim: Claim) -> list[str]:
     )
 
 
-def described(claim: Claim, codes: list[str] | None = None) -> list[tuple[str, str, str]]:
-    """(code, name, plain-language explanation) of ``codes`` in that order, or of the whole checklist."""
-    items = {
-        i.code: i for i in ChecklistItem.objects.filter(product_line=claim.product_line, claim_type=claim.claim_type)
+def described(
+    claim: Claim, codes: list[str] | None = None, *, language: str | None = None
+) -> list[tuple[str, str, str]]:
+    """(code, name, plain-language explanation) of ``codes`` in that order, or of the whole checklist, in the
+    reader's language where the insurer (or the platform) keeps a wording in it, else as written."""
+    items = {i.code: i for i in access.checklist_of(claim.insurer_id, claim.product_line, claim.claim_type)}
+    language = language or get_language() or DEFAULT_LANGUAGE
+    wordings = access.wordings_of(list(items.values()), language) if language != DEFAULT_LANGUAGE else {}
+    worded: dict[str, ChecklistItem | ChecklistItemWording] = {
+        code: wordings.get(item.pk, item) for code, item in items.items()
     }
     wanted = list(items) if codes is None else codes
-    return [(c, items[c].name, items[c].explanation) if c in items else (c, c, "") for c in wanted]
+    return [(c, worded[c].name, worded[c].explanation) if c in worded else (c, c, "") for c in wanted]
 
 
 def explained(claim: Claim, codes: list[str]) -> list[tuple[str, str]]:
-    """(name, explanation) of each item, for the notices."""
-    return [(name, text) for _code, name, text in described(claim, codes)]
+    """(name, explanation) of each item, for the notices: in the claimant's language."""
+    language = claim.claimant.preferred_language
+    return [(name, text) for _code, name, text in described(claim, codes, language=language)]
 
 
 def _for_claimant_or_staff(actor: Actor, claim_id: int) -> Claim:

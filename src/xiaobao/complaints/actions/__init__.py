@@ -42,6 +42,17 @@ from xiaobao.complaints.actions._partners import (
     complaint_forward,
     partner_forward_answer,
 )
+from xiaobao.complaints.actions._queue import (
+    EXPORT_CAP,
+    EXPORT_FORMATS,
+    MAX_BULK_ASSIGNMENT,
+    AssignmentOutcome,
+    QueueExport,
+    complaint_queue_export,
+    complaints_assign,
+    saved_view_delete,
+    saved_view_save,
+)
 from xiaobao.complaints.actions._registration import (
     NewComplaint,
     Registration,
@@ -49,6 +60,7 @@ from xiaobao.complaints.actions._registration import (
     complaint_file_online,
     complaint_register,
     complaint_registration,
+    policy_number_index,
 )
 from xiaobao.complaints.actions._shared import (
     OUTCOME_TEXT,
@@ -61,10 +73,15 @@ from xiaobao.complaints.actions._sweep import (
 from xiaobao.ops.idempotency import IdempotencyKeyReused
 
 __all__ = [
+    "EXPORT_CAP",
+    "EXPORT_FORMATS",
+    "MAX_BULK_ASSIGNMENT",
     "OUTCOME_TEXT",
     "PARTNER_DATA_CATEGORY",
+    "AssignmentOutcome",
     "IdempotencyKeyReused",
     "NewComplaint",
+    "QueueExport",
     "Registration",
     "ReviewWindowClosed",
     "SweepResult",
@@ -86,6 +103,7 @@ __all__ = [
     "complaint_investigate",
     "complaint_new_facts",
     "complaint_pause",
+    "complaint_queue_export",
     "complaint_register",
     "complaint_registration",
     "complaint_request_extension",
@@ -95,7 +113,11 @@ __all__ = [
     "complaint_send_decision",
     "complaint_want_mediation",
     "complaint_withdraw",
+    "complaints_assign",
     "complaints_sweep",
     "interest_facts",
     "partner_forward_answer",
+    "policy_number_index",
+    "saved_view_delete",
+    "saved_view_save",
 ]

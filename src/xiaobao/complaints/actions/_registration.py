@@ -36,6 +36,7 @@ from xiaobao.kernel.actors import Actor, ActorKind, Role
 from xiaobao.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from xiaobao.kernel.i18n import _
 from xiaobao.ops import clock, idempotency, stored_files
+from xiaobao.privacy.domain.identifiers import normalise_policy_number
 from xiaobao.privacy.keys import blind_indexer
 
 
@@ -152,6 +153,7 @@ def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idemp
         registered_at=now,
         complainant=consumer,
         policy_number=data.policy_number,
+        policy_number_index=policy_number_index(data.policy_number),
         claim_reference=data.claim_reference,
         product_line=ProductLine(data.product_line).value,
         reason=Reason(data.reason).value,
@@ -222,6 +224,12 @@ def _complainant(actor: Actor, data: NewComplaint, insurer_id: int) -> Consumer:
     if data.complainant is not None:
         return identity_actions.consumer_register(actor=actor, details=data.complainant, insurer_id=insurer_id)
     raise InvalidInput(_("Say who the complainant is."))
+
+
+def policy_number_index(policy_number: str) -> str:
+    """The blind index the queue's search finds a policy number by; empty when there is none."""
+    normalised = normalise_policy_number(policy_number)
+    return blind_indexer().index("policy_number", normalised) if normalised else ""
 
 
 def access_code_hash(reference: str, code: str) -> str:

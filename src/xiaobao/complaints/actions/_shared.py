@@ -16,6 +16,7 @@ from xiaobao.complaints.models import (
     Complaint,
     Deadline,
 )
+from xiaobao.complaints.selectors import pauses_since
 from xiaobao.deadlines import clock as deadline_clock
 from xiaobao.deadlines.rules import DEFAULT as RULES
 from xiaobao.deadlines.rules import Unit
@@ -39,13 +40,6 @@ def _of_insurer(model: type, pk: int | None, insurer_id: int):  # type: ignore[n
     return found
 
 
-def _pauses(complaint: Complaint, since: date) -> list[deadline_clock.Pause]:
-    return [
-        deadline_clock.Pause(p.started_on, p.ended_on, p.kind)
-        for p in complaint.pauses.filter(started_on__gt=since).order_by("started_on")
-    ]
-
-
 @dataclass(frozen=True)
 class Computed:
     due: date
@@ -56,7 +50,7 @@ class Computed:
 def _compute(complaint: Complaint, rule_id: str, start: date, *, new: bool = False) -> Computed:
     """The due date; provisional (the earliest it can be) when it falls in a year whose calendar is not
     published yet — the sweep computes it again once the year is loaded."""
-    pauses = [] if new else _pauses(complaint, start)
+    pauses = [] if new else pauses_since(complaint, start)
     rule, calendar, today = RULES[rule_id], business_calendar(), clock.today()
     try:
         computed = deadline_clock.compute(rule, start, calendar, pauses=pauses, today=today)

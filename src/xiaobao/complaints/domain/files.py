@@ -16,6 +16,7 @@ __all__ = [
     "TooManyFiles",
     "check_file",
     "content_type_of",
+    "download_name",
     "extension_of",
 ]
 
@@ -55,6 +56,21 @@ class TooManyFiles(InvalidInput):
 def extension_of(content_type: str) -> str:
     """The file-name extension of an accepted content type ("application/pdf" → "pdf", "audio/mpeg" → "mp3")."""
     return content_type.split("/")[1].replace("mpeg", "mp3")
+
+
+EXTENSIONS_OF = {"image/jpeg": {"jpg", "jpeg", "jpe"}, "audio/mp4": {"m4a", "mp4"}, "audio/mpeg": {"mp3"}}
+
+
+def download_name(original: str, content_type: str, *, fallback: str) -> str:
+    """The name a file is downloaded under: the one it was sent with, without any folder or control character,
+    ending in the extension of what it really is (a "scan" that is a PDF downloads as "scan.pdf")."""
+    name = "".join(c for c in original.replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable()).strip(" .")
+    name = name[:120] or fallback
+    suffix = name.rsplit(".", 1)[1].lower() if "." in name else ""
+    extension = extension_of(content_type)
+    if suffix in EXTENSIONS_OF.get(content_type, {extension}):
+        return name
+    return f"{name}.{extension}"
 
 
 def content_type_of(head: bytes) -> str | None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -34,14 +36,31 @@ from xiaobao.identity.models import (
 from xiaobao.kernel.actors import Actor, ActorKind, Role
 from xiaobao.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from xiaobao.kernel.i18n import _
+from xiaobao.ops import idempotency
 from xiaobao.privacy.domain.identifiers import (
     birth_date_from_resident_id,
     mask_phone,
     mask_resident_id,
+    normalise_name,
     normalise_phone,
     normalise_resident_id,
 )
 from xiaobao.privacy.keys import blind_indexer
+
+
+def name_index(name: str) -> str:
+    """The blind index of a person's name as the queue's search looks it up (exact, after normalising)."""
+    return blind_indexer().index("name", normalise_name(name))
+
+
+BRANCH_NAME_LENGTH = 200
+
+
+class AlreadyExists(InvalidInput):
+    """A code or user name is taken (also what a form sent twice meets: the first one made the row)."""
+
+    code = "already_exists"
+    default_message = _("This already exists.")
 
 
 def _require_system(actor: Actor) -> None:
@@ -76,6 +95,10 @@ def branch_create(
         parent_level=BranchLevel(parent.level) if parent else None,
         same_insurer=parent is None or parent.insurer_id == insurer_id,
     )
+    if not code.strip() or not name.strip():
+        raise InvalidInput(_("Give the branch a code and a name."))
+    if Branch.objects.filter(insurer_id=insurer_id, code=code).exists():
+        raise AlreadyExists(_("A branch with this code already exists."))
     branch = Branch.objects.create(insurer_id=insurer_id, code=code, name=name, level=level, parent=parent)
     record(
         event_type=events.BRANCH_CREATED,
@@ -84,6 +107,28 @@ def branch_create(
         insurer_id=insurer_id,
         new={"code": code, "name": name, "level": int(level), "parent": parent_id},
     )
+    return branch
+
+
+@transaction.atomic
+def branch_rename(*, actor: Actor, branch_id: int, name: str) -> Branch:
+    """A branch keeps its code, level and place in the hierarchy; only what it is called changes."""
+    branch = access.one(access.branches_administered_by(actor), branch_id, for_update=True)
+    name = name.strip()
+    if not name or len(name) > BRANCH_NAME_LENGTH:
+        raise InvalidInput(_("Give the branch a name (at most 200 characters)."))
+    if name != branch.name:
+        old = branch.name
+        branch.name = name
+        branch.save(update_fields=["name"])
+        record(
+            event_type=events.BRANCH_RENAMED,
+            actor=actor,
+            subject=branch,
+            insurer_id=branch.insurer_id,
+            old={"name": old},
+            new={"name": name},
+        )
     return branch
 
 
@@ -100,6 +145,10 @@ def staff_create(
 ) -> Staff:
     access.require_for_insurer(actor, Permission.MANAGE_STAFF, insurer_id)
     branch = access.one(Branch.objects.filter(insurer_id=insurer_id), branch_id)
+    if not username.strip() or not display_name.strip():
+        raise InvalidInput(_("Give the staff member a user name and a name."))
+    if get_user_model().objects.filter(username=username).exists():
+        raise AlreadyExists(_("This user name is taken. Choose another."))
     user = get_user_model().objects.create_user(username=username, password=password)
     staff = Staff.objects.create(user=user, insurer_id=insurer_id, branch=branch, display_name=display_name)
     granted = sorted({Role(role) for role in roles})
@@ -131,6 +180,8 @@ def staff_grant_role(*, actor: Actor, staff_id: int, role: Role) -> None:
 @transaction.atomic
 def staff_revoke_role(*, actor: Actor, staff_id: int, role: Role) -> None:
     staff = access.staff_member_for(actor, staff_id, Permission.MANAGE_STAFF, for_update=True)
+    if role is Role.ADMINISTRATOR and staff.pk == actor.staff_id:
+        raise InvalidInput(_("You cannot take the administrator role from yourself; ask another administrator."))
     deleted, _ = StaffRole.objects.filter(staff=staff, role=role.value).delete()
     if deleted:
         record(
@@ -140,6 +191,39 @@ def staff_revoke_role(*, actor: Actor, staff_id: int, role: Role) -> None:
             insurer_id=staff.insurer_id,
             old={"role": role.value},
         )
+
+
+@transaction.atomic
+def staff_set_password(*, actor: Actor, staff_id: int, password: str) -> None:
+    """An administrator sets a staff member's password (a first one, or after it was forgotten)."""
+    staff = access.staff_member_for(actor, staff_id, Permission.MANAGE_STAFF, for_update=True)
+    user = staff.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record(event_type=events.STAFF_PASSWORD_SET, actor=actor, subject=staff, insurer_id=staff.insurer_id)
+
+
+@transaction.atomic
+def staff_deactivate(*, actor: Actor, staff_id: int) -> Staff:
+    """Someone who has left: they can no longer sign in or use a token; their name stays on what they did."""
+    staff = access.staff_member_for(actor, staff_id, Permission.MANAGE_STAFF, for_update=True)
+    if staff.pk == actor.staff_id:
+        raise InvalidInput(_("You cannot deactivate yourself; ask another administrator."))
+    if staff.active:
+        staff.active = False
+        staff.save(update_fields=["active"])
+        user = staff.user
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        record(
+            event_type=events.STAFF_DEACTIVATED,
+            actor=actor,
+            subject=staff,
+            insurer_id=staff.insurer_id,
+            old={"active": True},
+            new={"active": False},
+        )
+    return staff
 
 
 @dataclass(frozen=True)
@@ -200,6 +284,7 @@ def consumer_register(
         consumer = Consumer.objects.create(
             user_id=user_id,
             name=details.name.strip(),
+            name_index=name_index(details.name),
             resident_id=resident_id,
             resident_id_index=resident_id_index,
             phone=phone,
@@ -275,6 +360,7 @@ def consumer_identify_by_phone(*, actor: Actor, details: ConsumerDetails) -> Pho
     if stated is None:
         stated = Consumer.objects.create(
             name=details.name.strip(),
+            name_index=name_index(details.name),
             resident_id=resident_id,
             stated_resident_id_index=resident_id_index,
             phone=phone,
@@ -349,6 +435,10 @@ def partner_create(
     access.require_for_insurer(actor, Permission.MANAGE_PARTNERS, insurer_id)
     if kind not in {Partner.AGENT, Partner.OUTSOURCER}:
         raise InvalidInput(_("A partner is an agent or an outsourcer."))
+    if not code.strip() or not name.strip():
+        raise InvalidInput(_("Give the partner a code and a name."))
+    if Partner.objects.filter(insurer_id=insurer_id, code=code).exists():
+        raise AlreadyExists(_("A partner with this code already exists."))
     partner = Partner.objects.create(
         insurer_id=insurer_id, kind=kind, code=code, name=name, contact_email=contact_email
     )
@@ -359,6 +449,24 @@ def partner_create(
         insurer_id=insurer_id,
         new={"kind": kind, "code": code, "name": name},
     )
+    return partner
+
+
+@transaction.atomic
+def partner_deactivate(*, actor: Actor, partner_id: int) -> Partner:
+    """An agent or outsourcer the insurer no longer works with: its keys stop working at once (CHN-3)."""
+    partner = access.partner_for(actor, partner_id, Permission.MANAGE_PARTNERS, for_update=True)
+    if partner.active:
+        partner.active = False
+        partner.save(update_fields=["active"])
+        record(
+            event_type=events.PARTNER_DEACTIVATED,
+            actor=actor,
+            subject=partner,
+            insurer_id=partner.insurer_id,
+            old={"active": True},
+            new={"active": False},
+        )
     return partner
 
 
@@ -393,12 +501,34 @@ def mediator_create(*, actor: Actor, organisation_id: int, username: str, displa
     return mediator
 
 
+class KeyAlreadyIssued(InvalidInput):
+    """The same form was sent twice: the key was issued the first time and its secret shown then, once."""
+
+    code = "key_already_issued"
+    default_message = _(
+        "This key was already issued, and its secret shown once. If it was not kept, revoke the key and issue "
+        "a new one."
+    )
+
+
 @transaction.atomic
-def partner_key_issue(*, actor: Actor, partner_id: int, label: str = "") -> tuple[PartnerKey, str]:
-    """A new API key; the full key is returned once and never stored."""
+def partner_key_issue(
+    *, actor: Actor, partner_id: int, label: str = "", idempotency_key: str | None = None
+) -> tuple[PartnerKey, str]:
+    """A new API key; the full key is returned once and never stored. The same ``idempotency_key`` again (a
+    form sent twice) issues nothing: ``KeyAlreadyIssued``."""
     partner = access.partner_for(actor, partner_id, Permission.MANAGE_PARTNERS, for_update=True)
+    if not partner.active:
+        raise InvalidInput(_("This partner is no longer active; it cannot be given a key."))
+    hashed = idempotency.request_hash(partner.pk, label)
+    if idempotency_key is not None and idempotency.previous_result(
+        "partner_key_issue", actor.audit_id, idempotency_key, hashed
+    ):
+        raise KeyAlreadyIssued()
     prefix, secret_hash, raw = mint_key(PARTNER_KEY_SCHEME)
     key = PartnerKey.objects.create(partner=partner, prefix=prefix, secret_hash=secret_hash, label=label)
+    if idempotency_key is not None:
+        idempotency.remember("partner_key_issue", actor.audit_id, idempotency_key, hashed, key.pk)
     record(
         event_type=events.PARTNER_KEY_ISSUED,
         actor=actor,
@@ -466,12 +596,31 @@ def staff_key_revoke(*, actor: Actor, key_id: int) -> StaffKey:
 
 
 @transaction.atomic
-def service_point_save(*, actor: Actor, point: ServicePoint, changed_by: str) -> ServicePoint:
-    """Publish a counter or change it (CHN-2); the platform's administrators, through the admin site."""
-    _require_system(actor)
+def service_point_save(
+    *, actor: Actor, point: ServicePoint, changed_by: str, idempotency_key: str | None = None
+) -> ServicePoint:
+    """Publish a counter or change it (CHN-2): the platform's administrators through the admin site, or the
+    insurer's administrator for its own counters. A new counter sent twice under one ``idempotency_key`` is
+    saved once."""
+    if actor.kind is not ActorKind.SYSTEM:
+        access.require_for_insurer(actor, Permission.ADMINISTER_INSURER, point.insurer_id)
+        if point.pk is not None:  # the stored row is the actor's insurer's too, and stays there
+            stored = access.service_point_for(actor, point.pk, for_update=True)
+            if stored.insurer_id != point.insurer_id:
+                raise NotFound()
     first = point.pk is None
-    point.full_clean()
+    hashed = idempotency.request_hash(point.insurer_id, point.name, point.address)
+    if first and idempotency_key is not None:
+        earlier = idempotency.previous_result("service_point_save", actor.audit_id, idempotency_key, hashed)
+        if earlier is not None:
+            return access.one(ServicePoint.objects.filter(insurer_id=point.insurer_id), earlier)
+    try:
+        point.full_clean()
+    except ValidationError as invalid:
+        raise InvalidInput(_("Give the counter a name, an address and its opening hours.")) from invalid
     point.save()
+    if first and idempotency_key is not None:
+        idempotency.remember("service_point_save", actor.audit_id, idempotency_key, hashed, point.pk)
     record(
         event_type=events.SERVICE_POINT_SAVED,
         actor=actor,
@@ -487,3 +636,44 @@ def service_point_save(*, actor: Actor, point: ServicePoint, changed_by: str) ->
         },
     )
     return point
+
+
+@dataclass(frozen=True)
+class ComplaintChannels:
+    """Where consumers complain to the insurer, as published on its page (CMP-P1)."""
+
+    complaint_phone: str
+    complaint_address: str
+    complaint_email: str
+    website: str
+
+
+@transaction.atomic
+def insurer_channels_save(*, actor: Actor, channels: ComplaintChannels) -> Insurer:
+    """The insurer's administrator publishes its complaint phone, address, email and website (CMP-P1)."""
+    insurer = access.administered_insurer(actor, for_update=True)
+    wanted = {name: str(value).strip() for name, value in asdict(channels).items()}
+    if not wanted["complaint_phone"] or not wanted["complaint_address"]:
+        raise InvalidInput(_("Publish at least a complaint phone and a postal address."))
+    try:
+        if wanted["complaint_email"]:
+            validate_email(wanted["complaint_email"])
+        if wanted["website"]:
+            URLValidator(schemes=["http", "https"])(wanted["website"])
+    except ValidationError as invalid:
+        raise InvalidInput(_("Check the email address and the website address.")) from invalid
+    old = {name: getattr(insurer, name) for name in wanted}
+    changed = {name: value for name, value in wanted.items() if old[name] != value}
+    if changed:
+        for name, value in changed.items():
+            setattr(insurer, name, value)
+        insurer.save(update_fields=sorted(changed))
+        record(
+            event_type=events.INSURER_CHANNELS_CHANGED,
+            actor=actor,
+            subject=insurer,
+            insurer_id=insurer.pk,
+            old={name: old[name] for name in changed},
+            new=changed,
+        )
+    return insurer

@@ -14,6 +14,7 @@ from xiaobao.kernel.actors import Actor, ActorKind, Role
 class Permission(StrEnum):
     VIEW_ORGANISATION = "identity.view_organisation"
     MANAGE_STAFF = "identity.manage_staff"
+    ADMINISTER_INSURER = "identity.administer_insurer"
     VIEW_STAFF = "identity.view_staff"
     VIEW_CONSUMER = "identity.view_consumer"
     MANAGE_PARTNERS = "identity.manage_partners"
@@ -40,6 +41,8 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_ORGANISATION: _EVERY_STAFF_ROLE,
     Permission.VIEW_STAFF: frozenset({Role.SUPERVISOR, Role.SENIOR_MANAGER, Role.ADMINISTRATOR, Role.AUDITOR}),
     Permission.MANAGE_STAFF: frozenset({Role.ADMINISTRATOR}),
+    # The insurer's own settings: branches, counters, complaint channels, checklists, agreements (issue #14).
+    Permission.ADMINISTER_INSURER: frozenset({Role.ADMINISTRATOR}),
     Permission.VIEW_CONSUMER: frozenset({Role.HANDLER, Role.SUPERVISOR, Role.SENIOR_MANAGER, Role.COMPLIANCE_OFFICER}),
     Permission.VIEW_PARTNERS: frozenset(
         {Role.HANDLER, Role.SUPERVISOR, Role.SENIOR_MANAGER, Role.COMPLIANCE_OFFICER, Role.ADMINISTRATOR}

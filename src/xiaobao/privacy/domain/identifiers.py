@@ -5,6 +5,7 @@ Pure: ``python-stdnum`` and ``phonenumbers`` only.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 import phonenumbers
@@ -71,6 +72,18 @@ def normalise_phone(raw: str, *, region: str = "CN") -> str:
 def is_mobile(normalised_phone: str) -> bool:
     number_type = phonenumbers.number_type(phonenumbers.parse(normalised_phone, None))
     return number_type in {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+
+def normalise_name(raw: str) -> str:
+    """A name as its blind index keeps it: NFKC (full-width letters and spaces folded), spaces collapsed,
+    case folded — ``张三丰`` and ``　张三丰 `` are one name, as are ``John Smith`` and ``JOHN  SMITH``."""
+    return " ".join(unicodedata.normalize("NFKC", raw).split()).casefold()
+
+
+def normalise_policy_number(raw: str) -> str:
+    """A policy number as its blind index keeps it: NFKC, no spaces, upper case (``pdaa 2026-01`` is
+    ``PDAA2026-01``)."""
+    return "".join(unicodedata.normalize("NFKC", raw).split()).upper()
 
 
 def mask_resident_id(value: str) -> str:

@@ -24,4 +24,5 @@ def waiting_for(actor: Any) -> dict[str, int]:
         "inbox": unread_count(actor),
         "approvals": approvals_waiting(actor),
         "claims": int(staff_may(actor, Permission.HANDLE_CLAIMS)),
+        "administration": int(staff_may(actor, Permission.ADMINISTER_INSURER)),
     }
