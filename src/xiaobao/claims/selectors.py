@@ -151,3 +151,28 @@ def claims_about(actor: Actor, claim_reference: str, insurer_id: int) -> list[Cl
 def document_file_names() -> list[str]:
     """Every stored file a row names, across insurers (system use: the orphan sweep of ops.stored_files)."""
     return [name for name in ClaimDocument.objects.values_list("file", flat=True) if name]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A refused claim and the day of its refusal (Asia/Shanghai), from which the CLM-T4 notice is counted."""
+
+    claim: Claim
+    refused_on: date
+
+
+def _refusal(claim: Claim) -> Refusal:
+    notice = claim.deadlines.filter(clock=ClaimClock.REFUSAL_NOTICE.value).order_by("-start", "-pk").first()
+    if claim.state != ClaimState.REFUSED.value or notice is None:
+        raise NotFound()
+    return Refusal(claim, notice.start)
+
+
+def refusal_for(actor: Actor, claim_id: Any) -> Refusal:
+    """The refusal of a claim the staff member may see (CLM-T4); NotFound for any other claim or actor."""
+    return _refusal(access.claim_for(actor, claim_id))
+
+
+def refusal_of_claimant(actor: Actor, claim_id: Any) -> Refusal:
+    """The refusal of the claimant's own claim; NotFound for anyone else's."""
+    return _refusal(access.claim_of_claimant(actor, claim_id))

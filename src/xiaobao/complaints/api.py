@@ -426,11 +426,11 @@ def send_decision(request: HttpRequest, complaint_id: int) -> dict[str, object]:
 
 @router.get("/complaints/{complaint_id}/decision-letter.pdf", summary="The printable decision letter")
 def decision_letter(request: HttpRequest, complaint_id: int) -> HttpResponse:
-    from xiaobao.complaints.letters import decision_letter_pdf
+    from xiaobao.complaints.letters import decision_letter_name, decision_letter_pdf
 
-    view = selectors.case(api_actor(request), complaint_id)
-    response = HttpResponse(decision_letter_pdf(view.complaint), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{view.complaint.reference}.pdf"'
+    complaint = selectors.decided_complaint_for(api_actor(request), complaint_id)
+    response = HttpResponse(decision_letter_pdf(complaint), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{decision_letter_name(complaint)}"'
     return response
 
 

@@ -1,64 +1,57 @@
-"""The printable decision letter (CMP-N1) as PDF, in the complainant's language.
+"""The decision letter (CMP-N1) as PDF, in the complainant's language: the facts found, the basis and
+reasons, the outcome and what the insurer will do, and the complainant's remedies — review by the
+higher-level office within 30 days (CMP-N2), mediation, arbitration, court.
 
-reportlab's built-in Adobe CJK font (STSong-Light) needs no font file, so the
-letter is made on a closed network; PDF readers supply the glyphs.
+The same letter is opened by staff (workbench, API) and downloaded by the complainant from the tracking
+page once it was sent; its date is the day of the decision in Asia/Shanghai.
 """
 
 from __future__ import annotations
 
-from io import BytesIO
-from xml.sax.saxutils import escape
-
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+from xiaobao.casework.letters import Letter, Section, letter_pdf
 from xiaobao.complaints.actions import OUTCOME_TEXT
 from xiaobao.complaints.domain.decisions import REMEDY_TEXT, Outcome
 from xiaobao.complaints.models import Complaint
-
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-
-BODY = ParagraphStyle("body", fontName=FONT, fontSize=12, leading=18, wordWrap="CJK")
-TITLE = ParagraphStyle("title", parent=BODY, fontSize=16, leading=24, spaceAfter=6 * mm)
+from xiaobao.kernel.errors import NotFound
+from xiaobao.ops.clock import statutory_date_of
 
 
-def decision_letter_pdf(complaint: Complaint) -> bytes:
-    consumer = complaint.complainant
-    with translation.override(consumer.preferred_language):
-        text = render_to_string(
-            "complaints/notices/decision.txt",
-            {
-                "complaint": complaint,
-                "outcome_text": gettext(OUTCOME_TEXT[Outcome(complaint.outcome)]) if complaint.outcome else "",
-                "options": [gettext(option) for option in REMEDY_TEXT.values()],
-            },
-        ).strip()
-        title = gettext("Decision on your complaint %(reference)s") % {"reference": complaint.reference}
-        insurer = complaint.insurer
-    buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=title,
-        author=insurer.name,
-        leftMargin=25 * mm,
-        rightMargin=25 * mm,
-        topMargin=25 * mm,
-        bottomMargin=25 * mm,
+def decision_letter(complaint: Complaint) -> Letter:
+    """The letter of a decided complaint, its words in the complainant's language (call inside that language)."""
+    if not complaint.outcome or complaint.decided_at is None:
+        raise NotFound()
+    sections = [
+        Section(gettext("What we found"), complaint.findings),
+        Section(gettext("Basis"), complaint.basis),
+        Section(gettext("Reasons"), complaint.reasons),
+    ]
+    if complaint.remedy.strip():
+        sections.append(Section(gettext("What we will do"), complaint.remedy))
+    return Letter(
+        insurer=complaint.insurer,
+        title=gettext("Decision on your complaint"),
+        reference=complaint.reference or "",
+        day=statutory_date_of(complaint.decided_at),
+        addressee=complaint.complainant.name,
+        headline=f"{gettext('Outcome:')} {gettext(OUTCOME_TEXT[Outcome(complaint.outcome)])}",
+        sections=sections,
+        options_heading=gettext("If you do not accept this decision, you may:"),
+        options=[gettext(option) for option in REMEDY_TEXT.values()],
+        office=complaint.handling_branch.name,
     )
-    lines = text.splitlines()
-    story = [Paragraph(escape(insurer.name), BODY), Spacer(1, 4 * mm), Paragraph(escape(lines[0]), TITLE)]
-    for line in lines[1:]:
-        story.append(Paragraph(escape(line), BODY) if line.strip() else Spacer(1, 3 * mm))
-    contact = " · ".join(x for x in (insurer.complaint_phone, insurer.complaint_address, insurer.complaint_email) if x)
-    story += [Spacer(1, 8 * mm), Paragraph(escape(contact), BODY)]
-    document.build(story)
-    return buffer.getvalue()
+
+
+def decision_letter_pdf(complaint: Complaint, *, sent_only: bool = False) -> bytes:
+    """The PDF in the complainant's preferred language; NotFound before the decision (or, for the
+    complainant, ``sent_only``, before the notice went out: they never read a decision not yet sent)."""
+    if sent_only and complaint.notified_at is None:
+        raise NotFound()
+    with translation.override(complaint.complainant.preferred_language):
+        return letter_pdf(decision_letter(complaint))
+
+
+def decision_letter_name(complaint: Complaint) -> str:
+    return f"{complaint.reference}.pdf"

@@ -373,3 +373,11 @@ def attachment_for(actor: Actor, complaint_id: int, attachment_id: int) -> tuple
 def attachment_file_names() -> list[str]:
     """Every stored file a row names, across insurers (system use: the orphan sweep of ops.stored_files)."""
     return [name for name in Attachment.objects.values_list("file", flat=True) if name]
+
+
+def decided_complaint_for(actor: Actor, complaint_id: Any) -> Complaint:
+    """A decided complaint the actor may see, with what its decision letter names (CMP-N1); NotFound otherwise."""
+    complaint = access.complaint_for(actor, complaint_id)
+    if not complaint.outcome:
+        raise NotFound()
+    return complaint

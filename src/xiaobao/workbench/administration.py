@@ -57,7 +57,7 @@ def administrator_only(view: AdminView) -> AdminView:
     return wrapped
 
 
-def _attempt(form: forms.Form, change: Callable[[dict[str, Any]], object]) -> bool:
+def _attempt(form: forms.BaseForm, change: Callable[[dict[str, Any]], object]) -> bool:
     """Run the change when the form is valid; a refusal goes on the form, in the reader's language."""
     if not form.is_valid():
         return False
@@ -88,7 +88,8 @@ def overview(request: HttpRequest, actor: Actor, insurer: Insurer, *, form: Any 
     channels = form or f.ChannelsForm(
         prefix="channels",
         initial={
-            name: getattr(insurer, name) for name in ("complaint_phone", "complaint_address", "complaint_email", "website")
+            name: getattr(insurer, name)
+            for name in ("complaint_phone", "complaint_address", "complaint_email", "website")
         },
     )
     return _page(
@@ -114,7 +115,7 @@ def channels_save(request: HttpRequest, actor: Actor, insurer: Insurer) -> HttpR
 
 
 def _branch_choices(actor: Actor) -> list[tuple[int, str]]:
-    levels = dict(f.Branch._meta.get_field("level").choices or [])
+    levels = dict(f.BRANCH_LEVELS)
     return [
         (b.pk, f"{b.name} ({levels.get(b.level, b.level)})")
         for b in access.branches_administered_by(actor).order_by("level", "name")
@@ -126,16 +127,17 @@ def branches(
     request: HttpRequest, actor: Actor, insurer: Insurer, *, form: Any = None, rename: Any = None
 ) -> HttpResponse:
     rows = list(access.branches_administered_by(actor).select_related("parent").order_by("level", "name", "pk"))
-    renames = {
-        b.pk: rename if rename is not None and rename.prefix == f"branch-{b.pk}" else None for b in rows
-    }
+    renames = {b.pk: rename if rename is not None and rename.prefix == f"branch-{b.pk}" else None for b in rows}
     return _page(
         request,
         "branches.html",
         {
             "actor": actor,
             "insurer": insurer,
-            "rows": [(b, renames[b.pk] or f.BranchRenameForm(prefix=f"branch-{b.pk}", initial={"name": b.name})) for b in rows],
+            "rows": [
+                (b, renames[b.pk] or f.BranchRenameForm(prefix=f"branch-{b.pk}", initial={"name": b.name}))
+                for b in rows
+            ],
             "form": form or f.BranchAddForm(prefix="add", branches=_branch_choices(actor)),
         },
         rejected=form is not None or rename is not None,
@@ -457,7 +459,7 @@ def counter_page(request: HttpRequest, actor: Actor, insurer: Insurer, point_id:
     point = access.service_point_for(actor, point_id)
     form = f.ServicePointForm(request.POST or None, prefix="counter", instance=point)
     if request.method == "POST" and _save_counter(request, actor, form):
-        return _done(request, _("Counter saved."), "workbench:admin_counters")  # type: ignore[return-value]
+        return _done(request, _("Counter saved."), "workbench:admin_counters")
     context = {"actor": actor, "insurer": insurer, "point": point, "form": form}
     return _page(request, "counter.html", context, rejected=bool(form.errors))
 
@@ -531,9 +533,7 @@ def checklist(
 
 @require_POST
 @administrator_only
-def checklist_item_save(
-    request: HttpRequest, actor: Actor, insurer: Insurer, line: str, kind: str
-) -> HttpResponseBase:
+def checklist_item_save(request: HttpRequest, actor: Actor, insurer: Insurer, line: str, kind: str) -> HttpResponseBase:
     _kind_or_404(line, kind)
     code = request.POST.get("code", "")
     form: f.ChecklistItemForm = (
@@ -564,7 +564,7 @@ def checklist_item_save(
 
 @administrator_only
 def checklist_wording(
-    request: HttpRequest, actor: Actor, insurer: Insurer, line: str, kind: str, language: str
+    request: HttpRequest, actor: Actor, insurer: Insurer, *, line: str, kind: str, language: str
 ) -> HttpResponse:
     """The checklist of a kind in another language: one small form per document."""
     _kind_or_404(line, kind)
@@ -580,22 +580,21 @@ def checklist_wording(
         prefix = f"item-{item.code}"
         if item.code == posted:
             form = f.ChecklistWordingForm(request.POST, prefix=prefix)
-            if _attempt(
-                form,
-                lambda data, item=item: claim_actions.checklist_wording_keep(
+
+            def keep(data: dict[str, Any], code: str = item.code) -> object:
+                return claim_actions.checklist_wording_keep(
                     actor=actor,
                     insurer_id=insurer.pk,
                     product_line=line,
                     claim_type=kind,
-                    code=item.code,
+                    code=code,
                     language=language,
                     name=data["name"],
                     explanation=data["explanation"],
-                ),
-            ):
-                return _done(  # type: ignore[return-value]
-                    request, _("Wording saved."), "workbench:admin_checklist_wording", line, kind, language
                 )
+
+            if _attempt(form, keep):
+                return _done(request, _("Wording saved."), "workbench:admin_checklist_wording", line, kind, language)
             rejected = True
         else:
             worded = wordings.get(item.pk)

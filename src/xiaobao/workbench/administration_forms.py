@@ -14,6 +14,8 @@ from xiaobao.identity.models import ROLE_CHOICES, Branch, Partner, ServicePoint
 from xiaobao.ops.i18n import translated_labels
 from xiaobao.privacy.domain.agreements import DATA_CATEGORY_TEXT
 
+BRANCH_LEVELS: list[Any] = list(Branch._meta.get_field("level").choices or [])
+PARTNER_KINDS: list[Any] = list(Partner._meta.get_field("kind").choices or [])
 CODE_HELP = _("Letters, digits and hyphens; it cannot be changed later.")
 
 
@@ -27,7 +29,7 @@ class ChannelsForm(forms.Form):
 class BranchAddForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=32, help_text=CODE_HELP)
     name = forms.CharField(label=_("Name"), max_length=200)
-    level = forms.TypedChoiceField(label=_("Level"), coerce=int, choices=Branch._meta.get_field("level").choices)
+    level = forms.TypedChoiceField(label=_("Level"), coerce=int, choices=BRANCH_LEVELS)
     parent = forms.TypedChoiceField(
         label=_("The office it reports to"),
         coerce=int,
@@ -96,7 +98,7 @@ class RolesForm(forms.Form):
 
 
 class PartnerAddForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Partner._meta.get_field("kind").choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=PARTNER_KINDS)
     code = forms.SlugField(label=_("Code"), max_length=32, help_text=CODE_HELP)
     name = forms.CharField(label=_("Name"), max_length=200)
     contact_email = forms.EmailField(label=_("Contact email (optional)"), required=False)

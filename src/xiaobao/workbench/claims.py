@@ -184,7 +184,7 @@ def claim_case(
 @require_POST
 @never_cache
 @staff_only
-def claim_reveal(request: HttpRequest, actor: Actor, claim_id: int) -> HttpResponse:
+def claim_reveal(request: HttpRequest, actor: Actor, claim_id: int) -> HttpResponseBase:
     """One full value of the claimant's personal data, shown on this answer only; checked and logged by the
     reveal action (SEC-1, PI-4), reached only through the claim's own gate."""
     field = request.POST.get("field", "")

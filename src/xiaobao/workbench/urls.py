@@ -44,7 +44,9 @@ urlpatterns = [
     path("administration/partners/<int:partner_id>/keys/", admin.partner_key_issue, name="admin_key_issue"),
     path("administration/partners/<int:partner_id>/agreements/", admin.agreement_record, name="admin_agreement"),
     path(
-        "administration/partners/<int:partner_id>/deactivate/", admin.partner_deactivate, name="admin_partner_deactivate"
+        "administration/partners/<int:partner_id>/deactivate/",
+        admin.partner_deactivate,
+        name="admin_partner_deactivate",
     ),
     path("administration/keys/<int:key_id>/revoke/", admin.partner_key_revoke, name="admin_key_revoke"),
     path("administration/counters/", admin.counters, name="admin_counters"),
@@ -53,7 +55,9 @@ urlpatterns = [
     path("administration/checklists/", admin.checklists, name="admin_checklists"),
     path("administration/checklists/<slug:line>/<slug:kind>/", admin.checklist, name="admin_checklist"),
     path(
-        "administration/checklists/<slug:line>/<slug:kind>/save/", admin.checklist_item_save, name="admin_checklist_save"
+        "administration/checklists/<slug:line>/<slug:kind>/save/",
+        admin.checklist_item_save,
+        name="admin_checklist_save",
     ),
     path(
         "administration/checklists/<slug:line>/<slug:kind>/<str:language>/",

@@ -35,7 +35,7 @@ from xiaobao.notifications import selectors as notification_selectors
 from xiaobao.ops import clock as app_clock
 from xiaobao.ops.i18n import message_of, translated_labels
 from xiaobao.privacy import actions as privacy_actions
-from xiaobao.workbench.files import stored_file
+from xiaobao.workbench.files import pdf_response, stored_file
 from xiaobao.workbench.labels import REVEAL_FIELD_TEXT, STEP_TEXT
 from xiaobao.workbench.presenting import handlers_for as _handlers
 from xiaobao.workbench.presenting import present
@@ -111,7 +111,7 @@ def case(
 @require_POST
 @never_cache
 @staff_only
-def reveal(request: HttpRequest, actor: Actor, complaint_id: int) -> HttpResponse:
+def reveal(request: HttpRequest, actor: Actor, complaint_id: int) -> HttpResponseBase:
     """One full value of the complainant's personal data, shown once on this answer and never kept in a page
     or a session; the reveal action checks the role and logs who saw what and why (SEC-1, PI-4)."""
     field = request.POST.get("field", "")
@@ -212,15 +212,13 @@ def decide_extension(request: HttpRequest, actor: Actor, extension_id: int) -> H
 
 @staff_only
 def decision_letter(request: HttpRequest, actor: Actor, complaint_id: int) -> HttpResponse:
-    from xiaobao.complaints.letters import decision_letter_pdf
+    from xiaobao.complaints.letters import decision_letter_name, decision_letter_pdf
 
     try:
-        view = selectors.case(actor, complaint_id)
+        complaint = selectors.decided_complaint_for(actor, complaint_id)
+        return pdf_response(decision_letter_pdf(complaint), decision_letter_name(complaint))
     except NotFound:
         raise Http404 from None
-    response = HttpResponse(decision_letter_pdf(view.complaint), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{view.complaint.reference}.pdf"'
-    return response
 
 
 @staff_only

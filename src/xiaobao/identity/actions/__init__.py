@@ -182,7 +182,7 @@ def staff_revoke_role(*, actor: Actor, staff_id: int, role: Role) -> None:
     staff = access.staff_member_for(actor, staff_id, Permission.MANAGE_STAFF, for_update=True)
     if role is Role.ADMINISTRATOR and staff.pk == actor.staff_id:
         raise InvalidInput(_("You cannot take the administrator role from yourself; ask another administrator."))
-    deleted, _ = StaffRole.objects.filter(staff=staff, role=role.value).delete()
+    deleted, _per_model = StaffRole.objects.filter(staff=staff, role=role.value).delete()
     if deleted:
         record(
             event_type=events.STAFF_ROLE_REVOKED,

@@ -20,7 +20,9 @@ class AgreementIncomplete(InvalidInput):
     default_message = _("An agreement needs a reference, its purpose, the kinds of data it covers and its term.")
 
 
-def check_agreement(*, reference: str, purpose: str, categories: list[str], valid_from: date, valid_until: date) -> None:
+def check_agreement(
+    *, reference: str, purpose: str, categories: list[str], valid_from: date, valid_until: date
+) -> None:
     """PIPL Art.21 (PI-3): the contract fixes purpose, term and data types; a term ends after it begins."""
     if not reference.strip() or not purpose.strip() or not categories:
         raise AgreementIncomplete()
