@@ -17,6 +17,7 @@ $(VENV)/.installed-test: requirements-test.lock $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.lock
 	command -v xgettext >/dev/null || scripts/apt-install.sh gettext
 	test -x /usr/bin/chromium || scripts/apt-install.sh chromium
+	command -v pdffonts >/dev/null || scripts/apt-install.sh poppler-utils
 	test -x /usr/sbin/dovecot || scripts/apt-install.sh dovecot-imapd
 	touch $@
 

@@ -21,6 +21,7 @@ from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from django.db import models
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
@@ -107,20 +108,25 @@ def letter_date(day: date) -> str:
     return formats.date_format(day, "DATE_FORMAT")
 
 
+CONTACT_FIELDS = ("complaint_phone", "complaint_address", "complaint_email", "website")
+
+
 def insurer_contacts(insurer: Insurer) -> list[tuple[str, str]]:
     """The insurer's published complaint channels (CMP-P1), labelled with the model's own field names."""
-    fields = ("complaint_phone", "complaint_address", "complaint_email", "website")
+    fields = [Insurer._meta.get_field(name) for name in CONTACT_FIELDS]
     return [
-        (capfirst(str(Insurer._meta.get_field(name).verbose_name)), value)
-        for name in fields
-        if (value := getattr(insurer, name))
+        (capfirst(str(field.verbose_name)), value)
+        for field in fields
+        if isinstance(field, models.Field) and (value := getattr(insurer, field.name))
     ]
 
 
 def _styles() -> dict[str, ParagraphStyle]:
     font = letter_font()
     wrap = "CJK" if (get_language() or "").startswith("zh") else None
-    body = ParagraphStyle("body", fontName=font, fontSize=11, leading=17, wordWrap=wrap, splitLongWords=True)
+    body = ParagraphStyle(
+        "body", fontName=font, bulletFontName=font, fontSize=11, leading=16, wordWrap=wrap, splitLongWords=True
+    )
     return {
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=9, leading=13, textColor=colors.HexColor("#444444")),
@@ -128,7 +134,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "letterhead": ParagraphStyle(
             "letterhead", parent=body, fontSize=9, leading=13, alignment=TA_CENTER, textColor=colors.HexColor("#444444")
         ),
-        "title": ParagraphStyle("title", parent=body, fontSize=16, leading=24, alignment=TA_CENTER, spaceBefore=4 * mm),
+        "title": ParagraphStyle("title", parent=body, fontSize=16, leading=22, alignment=TA_CENTER, spaceBefore=3 * mm),
         "headline": ParagraphStyle(
             "headline",
             parent=body,
@@ -137,10 +143,10 @@ def _styles() -> dict[str, ParagraphStyle]:
             borderColor=colors.black,
             borderWidth=0.8,
             borderPadding=(3 * mm, 3 * mm, 3 * mm, 3 * mm),
-            spaceBefore=5 * mm,
-            spaceAfter=6 * mm,
+            spaceBefore=4 * mm,
+            spaceAfter=5 * mm,
         ),
-        "heading": ParagraphStyle("heading", parent=body, fontSize=12.5, leading=19, spaceBefore=4 * mm),
+        "heading": ParagraphStyle("heading", parent=body, fontSize=12.5, leading=18, spaceBefore=3 * mm),
     }
 
 
@@ -156,7 +162,12 @@ def _rows(rows: Sequence[tuple[str, str]], style: ParagraphStyle, widths: tuple[
     )
     table.setStyle(
         TableStyle(
-            [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 1)]
+            [
+                ("FONTNAME", (0, 0), (-1, -1), letter_font()),  # a table opens each cell in Helvetica else
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ]
         )
     )
     return table
@@ -172,10 +183,11 @@ def _seal_area(letter: Letter, styles: dict[str, ParagraphStyle], width: float) 
         Paragraph(_text(letter_date(letter.day)), styles["body"]),
     ]
     seal = [Paragraph(_text(gettext("Seal and signature")), styles["small"])]
-    table = Table([[office, seal]], colWidths=[width - 75 * mm, 75 * mm], rowHeights=[45 * mm])
+    table = Table([[office, seal]], colWidths=[width - 75 * mm, 75 * mm], rowHeights=[34 * mm])
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), letter_font()),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BOX", (1, 0), (1, 0), 0.8, colors.black),
                 ("LEFTPADDING", (0, 0), (0, 0), 0),
@@ -184,7 +196,7 @@ def _seal_area(letter: Letter, styles: dict[str, ParagraphStyle], width: float) 
             ]
         )
     )
-    return KeepTogether([Spacer(1, 8 * mm), table])
+    return KeepTogether([Spacer(1, 6 * mm), table])
 
 
 def letter_pdf(letter: Letter) -> bytes:
@@ -195,13 +207,13 @@ def letter_pdf(letter: Letter) -> bytes:
     document = SimpleDocTemplate(
         buffer,
         pagesize=A4,
-        title=f"{letter.title} {letter.reference}",
+        title=letter.title,
         author=letter.insurer.name,
         subject=letter.title,
         leftMargin=margin,
         rightMargin=margin,
-        topMargin=18 * mm,
-        bottomMargin=20 * mm,
+        topMargin=15 * mm,
+        bottomMargin=18 * mm,
         initialFontName=letter_font(),  # else reportlab opens each page in Helvetica, a font it never embeds
     )
     width = A4[0] - 2 * margin
@@ -213,7 +225,7 @@ def letter_pdf(letter: Letter) -> bytes:
         Spacer(1, 2 * mm),
         HRFlowable(width="100%", thickness=1.2, color=colors.black, spaceAfter=2 * mm),
         Paragraph(_text(letter.title), styles["title"]),
-        Spacer(1, 4 * mm),
+        Spacer(1, 3 * mm),
         _rows(
             [
                 (gettext("Reference"), letter.reference),
@@ -228,7 +240,7 @@ def letter_pdf(letter: Letter) -> bytes:
     for section in letter.sections:
         story.append(Paragraph(_text(section.heading), styles["heading"]))
         if section.rows:
-            story.append(_rows(section.rows, styles["body"], (40 * mm, width - 40 * mm)))
+            story.append(_rows(section.rows, styles["body"], (45 * mm, width - 45 * mm)))
         story += [Paragraph(_text(line), styles["body"]) for line in section.text.splitlines() if line.strip()]
     story += [
         Paragraph(_text(letter.options_heading), styles["heading"]),
@@ -244,7 +256,7 @@ def letter_pdf(letter: Letter) -> bytes:
     if contacts:
         story += [
             Paragraph(_text(gettext("Our complaint contacts")), styles["heading"]),
-            _rows(contacts, styles["body"], (40 * mm, width - 40 * mm)),
+            _rows(contacts, styles["body"], (45 * mm, width - 45 * mm)),
         ]
     story.append(_seal_area(letter, styles, width))
     footer = gettext("%(reference)s · page %(page)d")

@@ -6,7 +6,7 @@ claim page, the claimant downloads it from their own claim page on the portal.
 
 from __future__ import annotations
 
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext
 
 from xiaobao.casework.letters import Letter, Section, letter_date, letter_pdf
@@ -29,16 +29,15 @@ def refusal_letter(refusal: Refusal) -> Letter:
     """The refusal letter, its words in the language active when called (the claimant's)."""
     claim = refusal.claim
     kind = CLAIM_TYPE_TEXT.get((claim.product_line, claim.claim_type))
-    amount = formats.number_format(claim.amount_claimed, 2, use_l10n=True, force_grouping=True)
     facts = [
-        (gettext("Claim"), str(kind) if kind else f"{claim.product_line} / {claim.claim_type}"),
+        (gettext("What the claim is for"), str(kind) if kind else f"{claim.product_line} / {claim.claim_type}"),
         (gettext("Incident"), f"{letter_date(claim.incident_date)} ({region_name(claim.incident_region)})"),
-        (gettext("Amount claimed"), f"¥{amount}"),
+        (gettext("Amount claimed"), f"¥{claim.amount_claimed:,.2f}"),  # as a bank writes it, in every language
         (gettext("Received"), letter_date(claim.received_on)),
     ]
     return Letter(
         insurer=claim.insurer,
-        title=gettext("Notice of refusal of your claim"),
+        title=gettext("Notice of refusal of your claim %(reference)s") % {"reference": claim.reference},
         reference=claim.reference or "",
         day=refusal.refused_on,
         addressee=claim.claimant.name,

@@ -19,6 +19,11 @@ from xiaobao.kernel.errors import NotFound
 from xiaobao.ops.clock import statutory_date_of
 
 
+def _labelled(label: str, value: str) -> str:
+    """ "Outcome: upheld", "处理结果：支持" — a full-width colon needs no space after it."""
+    return f"{label}{'' if label.endswith('：') else ' '}{value}"
+
+
 def decision_letter(complaint: Complaint) -> Letter:
     """The letter of a decided complaint, its words in the complainant's language (call inside that language)."""
     if not complaint.outcome or complaint.decided_at is None:
@@ -32,11 +37,11 @@ def decision_letter(complaint: Complaint) -> Letter:
         sections.append(Section(gettext("What we will do"), complaint.remedy))
     return Letter(
         insurer=complaint.insurer,
-        title=gettext("Decision on your complaint"),
+        title=gettext("Decision on your complaint %(reference)s") % {"reference": complaint.reference},
         reference=complaint.reference or "",
         day=statutory_date_of(complaint.decided_at),
         addressee=complaint.complainant.name,
-        headline=f"{gettext('Outcome:')} {gettext(OUTCOME_TEXT[Outcome(complaint.outcome)])}",
+        headline=_labelled(gettext("Outcome:"), gettext(OUTCOME_TEXT[Outcome(complaint.outcome)])),
         sections=sections,
         options_heading=gettext("If you do not accept this decision, you may:"),
         options=[gettext(option) for option in REMEDY_TEXT.values()],

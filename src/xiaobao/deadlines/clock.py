@@ -48,6 +48,8 @@ class Said:
 
 
 WEEKDAYS = (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday"))
+UNIT_WORDS = (_("calendar days"), _("working days"))
+"""The values of ``rules.Unit``, marked so a page can say them in its reader's language."""
 TRANSLATED_PARAMS = frozenset({"weekday", "unit", "what", "counts_from", "reason", "holiday"})
 
 

@@ -19,12 +19,14 @@ from xiaobao.claims import access as claims_access
 from xiaobao.claims import actions, selectors
 from xiaobao.claims.actions import NewClaim
 from xiaobao.claims.labels import CLAIM_CLOCK_TEXT, CLAIM_STATE_TEXT, CLAIM_TYPE_TEXT, GREEN_TEXT
+from xiaobao.claims.letters import refusal_letter_name, refusal_letter_pdf
 from xiaobao.identity.models import Insurer
 from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.ops.i18n import message_of
 from xiaobao.portal.forms import ClaimForm, HomeVisitForm
 from xiaobao.portal.session import consumer_actor, identity_unconfirmed
+from xiaobao.web.letters import letter_response
 
 
 def _kinds() -> list[tuple[str, str]]:
@@ -157,3 +159,13 @@ def claim_home_visit(request: HttpRequest, reference: str) -> HttpResponse:
         return claim_follow(request, reference, error=message_of(refused), visit_form=form)
     messages.success(request, _("Your home visit is booked. We will call you the day before."))
     return HttpResponseRedirect(reverse("portal:claim", args=[reference]))
+
+
+def claim_refusal_letter(request: HttpRequest, reference: str) -> HttpResponse:
+    """The written refusal notice of the claimant's own refused claim (CLM-T4); anything else is a 404."""
+    actor, claim_id = _own(request, reference)
+    try:
+        refusal = selectors.refusal_of_claimant(actor, claim_id)
+    except NotFound:
+        raise Http404 from None
+    return letter_response(refusal_letter_pdf(refusal), refusal_letter_name(refusal))

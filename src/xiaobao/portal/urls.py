@@ -14,11 +14,13 @@ urlpatterns = [
     path("claims/<str:reference>/", claims.claim_follow, name="claim"),
     path("claims/<str:reference>/documents/", claims.claim_upload, name="claim_upload"),
     path("claims/<str:reference>/home-visit/", claims.claim_home_visit, name="claim_home_visit"),
+    path("claims/<str:reference>/refusal-letter.pdf", claims.claim_refusal_letter, name="claim_letter"),
     path("filed/<str:reference>/", views.filed, name="filed"),
     path("track/", views.track, name="track"),
     path("my/", views.mine, name="mine"),
     path("after-login/", views.after_login, name="after_login"),
     path("track/<str:reference>/", views.tracking, name="tracking"),
+    path("track/<str:reference>/decision-letter.pdf", views.tracking_letter, name="tracking_letter"),
     path("track/<str:reference>/<str:step>/", views.tracking_step, name="tracking_step"),
     path("elder-mode/", views.elder_mode, name="elder_mode"),
 ]

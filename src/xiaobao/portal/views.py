@@ -29,6 +29,7 @@ from xiaobao.complaints.domain.decisions import REMEDY_TEXT
 from xiaobao.complaints.domain.lifecycle import State, Step
 from xiaobao.complaints.domain.steps import steps_for
 from xiaobao.complaints.labels import STATE_TEXT
+from xiaobao.complaints.letters import decision_letter_name, decision_letter_pdf
 from xiaobao.complaints.models import Complaint, Deadline
 from xiaobao.deadlines.clock import state_on
 from xiaobao.identity import access as identity_access
@@ -50,6 +51,7 @@ from xiaobao.portal.forms import CodeForm, ComplaintForm, IdentityForm, ReviewFo
 from xiaobao.portal.session import consumer_actor, identity_unconfirmed, remember_verified, verified_consumer
 from xiaobao.privacy.keys import keyring
 from xiaobao.sales.selectors import product_page, products_of
+from xiaobao.web.letters import letter_response
 
 PENDING, TRACKED = "portal_pending", "portal_tracked"
 AFTER_VERIFY = {"complaint": "portal:file_details", "claim": "portal:claim_apply", "mine": "portal:mine"}
@@ -397,6 +399,15 @@ def tracking_step(request: HttpRequest, reference: str, step: str) -> HttpRespon
         return tracking(request, reference, error=message_of(refused), review_form=review_form)
     messages.success(request, _("Thank you. We have recorded it."))
     return HttpResponseRedirect(reverse("portal:tracking", args=[reference]))
+
+
+def tracking_letter(request: HttpRequest, reference: str) -> HttpResponse:
+    """The decision letter, once sent, to the same readers as the tracking page (CMP-N1, CMP-N3); else 404."""
+    complaint = _tracked(request, reference)
+    try:
+        return letter_response(decision_letter_pdf(complaint, sent_only=True), decision_letter_name(complaint))
+    except NotFound:
+        raise Http404 from None
 
 
 @require_POST

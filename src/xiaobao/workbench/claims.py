@@ -24,6 +24,7 @@ from xiaobao.claims.labels import (
     GREEN_TEXT,
     region_name,
 )
+from xiaobao.claims.letters import refusal_letter_name, refusal_letter_pdf
 from xiaobao.complaints import selectors as complaint_selectors
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor
@@ -31,6 +32,7 @@ from xiaobao.kernel.errors import DomainError, InvalidInput, NotFound
 from xiaobao.kernel.i18n import _
 from xiaobao.ops.i18n import message_of
 from xiaobao.privacy import actions as privacy_actions
+from xiaobao.web.letters import letter_response
 from xiaobao.workbench.files import stored_file
 from xiaobao.workbench.labels import CLOCK_TEXT, REVEAL_FIELD_TEXT, days_text
 from xiaobao.workbench.staff import staff_only
@@ -232,3 +234,13 @@ def claim_document(request: HttpRequest, actor: Actor, claim_id: int, document_i
         fallback=f"{claim.reference}-{document.item_code}",
         download=request.GET.get("download") == "1",
     )
+
+
+@staff_only
+def claim_refusal_letter(request: HttpRequest, actor: Actor, claim_id: int) -> HttpResponse:
+    """The written refusal notice (CLM-T4), the same PDF the claimant downloads; 404 for any other claim."""
+    try:
+        refusal = selectors.refusal_for(actor, claim_id)
+    except NotFound:
+        raise Http404 from None
+    return letter_response(refusal_letter_pdf(refusal), refusal_letter_name(refusal))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 
 from xiaobao.complaints.domain.files import download_name
 
@@ -25,14 +25,5 @@ def stored_file(
     response["X-Content-Type-Options"] = "nosniff"
     response["X-Frame-Options"] = "SAMEORIGIN"
     response["Content-Security-Policy"] = FILE_CONTENT_SECURITY_POLICY
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def pdf_response(content: bytes, name: str) -> HttpResponse:
-    """A letter made on request, shown inline under ``name``: never sniffed, never kept by a shared cache."""
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -25,6 +25,7 @@ urlpatterns = [
     path("claims/<int:claim_id>/steps/<str:step>/", claims.claim_step, name="claim_step"),
     path("claims/<int:claim_id>/documents/<int:document_id>/", claims.claim_document, name="claim_document"),
     path("claims/<int:claim_id>/reveal/", claims.claim_reveal, name="claim_reveal"),
+    path("claims/<int:claim_id>/refusal-letter.pdf", claims.claim_refusal_letter, name="claim_letter"),
     path("extensions/<int:extension_id>/decision/", views.decide_extension, name="decide_extension"),
     # the insurer administrator's pages (issue #14)
     path("administration/", admin.overview, name="admin_overview"),

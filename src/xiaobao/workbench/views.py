@@ -35,7 +35,8 @@ from xiaobao.notifications import selectors as notification_selectors
 from xiaobao.ops import clock as app_clock
 from xiaobao.ops.i18n import message_of, translated_labels
 from xiaobao.privacy import actions as privacy_actions
-from xiaobao.workbench.files import pdf_response, stored_file
+from xiaobao.web.letters import letter_response
+from xiaobao.workbench.files import stored_file
 from xiaobao.workbench.labels import REVEAL_FIELD_TEXT, STEP_TEXT
 from xiaobao.workbench.presenting import handlers_for as _handlers
 from xiaobao.workbench.presenting import present
@@ -216,7 +217,7 @@ def decision_letter(request: HttpRequest, actor: Actor, complaint_id: int) -> Ht
 
     try:
         complaint = selectors.decided_complaint_for(actor, complaint_id)
-        return pdf_response(decision_letter_pdf(complaint), decision_letter_name(complaint))
+        return letter_response(decision_letter_pdf(complaint), decision_letter_name(complaint))
     except NotFound:
         raise Http404 from None
 
