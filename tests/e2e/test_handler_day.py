@@ -135,3 +135,29 @@ def test_a_handler_finds_a_case_by_phone_sees_its_files_and_answer_takes_a_step_
     expect(page.locator("main")).to_contain_text(complaint.reference)
     assert_accessible(page)
     assert refused == []
+
+
+def test_the_new_workbench_pages_are_accessible_in_three_languages(page: Page, day: tuple[str, Complaint]) -> None:
+    username, complaint = day
+    admin, _ = make_tenant("admins").staff(Role.ADMINISTRATOR)
+    pages = {
+        username: [
+            f"/workbench/?q={PHONE}",
+            "/workbench/?sort=-received&page=1",
+            f"/workbench/complaints/{complaint.pk}/",
+            "/workbench/inbox/",
+        ],
+        admin.user.username: ["/workbench/administration/", "/workbench/administration/staff/"],
+    }
+    for who, urls in pages.items():
+        page.context.clear_cookies()
+        sign_in(page, who, PASSWORD)
+        for language in ("zh-hans", "zh-hant", "en"):
+            page.goto(urls[0])
+            page.get_by_label(re.compile("语言|語言|Language")).select_option(language)
+            page.get_by_role("button", name=re.compile("切换|切換|Change")).click()
+            for url in urls:
+                page.goto(url)
+                assert page.locator("html").get_attribute("lang") == language
+                page.locator("details").evaluate_all("all => all.forEach(d => d.open = true)")  # every form shown
+                assert_accessible(page)

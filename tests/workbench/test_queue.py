@@ -119,7 +119,7 @@ def test_a_recused_staff_member_does_not_find_the_case_by_any_search(desk: Desk,
 
 def test_a_search_that_matches_nobody_says_so(client: Client, desk: Desk, people: dict[str, Complaint]) -> None:
     page = signed_in(client, desk.supervisor).get("/workbench/?q=查无此人").content.decode()
-    assert "没有符合条件的在办投诉" in page or "No open complaint matches." in page
+    assert "没有符合条件的在办投诉" in page
     assert REFERENCE.findall(page) == []
 
 
@@ -294,7 +294,7 @@ def test_the_result_says_how_many_were_assigned_and_lists_each_refusal(client: C
         {"complaint": [*chosen, naming.pk], "handler_id": desk.handler_staff.pk, "back": "page=1"},
         follow=True,
     ).content.decode()
-    assert "已分派 2 件投诉" in page or "2 complaints assigned." in page
+    assert "已指派 2 件投诉" in page
     assert f"{naming.reference}:" in page or f"{naming.reference}：" in page
 
 

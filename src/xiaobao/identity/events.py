@@ -39,7 +39,9 @@ STAFF_KEY_ISSUED = event_type("staff.key_issued", _("staff API token issued"), f
 STAFF_KEY_REVOKED = event_type("staff.key_revoked", _("staff API token revoked"), fields=("key",))
 BRANCH_RENAMED = event_type("branch.renamed", _("branch renamed"), fields=("name",))
 STAFF_DEACTIVATED = event_type("staff.deactivated", _("staff member deactivated"), fields=("active",))
-STAFF_PASSWORD_SET = event_type("staff.password_set", _("staff member's password set"), fields=())
+STAFF_PASSWORD_SET = event_type(
+    "staff.password_set", _("staff member's password set"), fields=("by_self",)
+)  # never the password itself
 PARTNER_DEACTIVATED = event_type("partner.deactivated", _("partner deactivated"), fields=("active",))
 INSURER_CHANNELS_CHANGED = event_type(
     "insurer.channels_changed",

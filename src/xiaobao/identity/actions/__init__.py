@@ -200,7 +200,13 @@ def staff_set_password(*, actor: Actor, staff_id: int, password: str) -> None:
     user = staff.user
     user.set_password(password)
     user.save(update_fields=["password"])
-    record(event_type=events.STAFF_PASSWORD_SET, actor=actor, subject=staff, insurer_id=staff.insurer_id)
+    record(
+        event_type=events.STAFF_PASSWORD_SET,
+        actor=actor,
+        subject=staff,
+        insurer_id=staff.insurer_id,
+        new={"by_self": staff.pk == actor.staff_id},
+    )
 
 
 @transaction.atomic
