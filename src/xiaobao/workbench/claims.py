@@ -31,10 +31,10 @@ from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import DomainError, InvalidInput, NotFound
 from xiaobao.kernel.i18n import _
 from xiaobao.ops.i18n import message_of
-from xiaobao.privacy import actions as privacy_actions
 from xiaobao.web.letters import letter_response
 from xiaobao.workbench.files import stored_file
-from xiaobao.workbench.labels import CLOCK_TEXT, REVEAL_FIELD_TEXT, days_text
+from xiaobao.workbench.labels import CLOCK_TEXT, days_text
+from xiaobao.workbench.reveal import reveal_and_draw, reveal_context
 from xiaobao.workbench.staff import staff_only
 
 Form = Mapping[str, Any]
@@ -174,10 +174,7 @@ def claim_case(
             "actor": actor,
             "claimant": complaint_selectors.person_shown(view.claim.claimant),
             "complaints": complaint_selectors.complaints_about_claim(actor, view.claim.reference or ""),
-            "revealed": revealed or {},
-            "reveal_error": reveal_error,
-            "reveal_fields": REVEAL_FIELD_TEXT,
-            "may_reveal": staff_may(actor, Permission.REVEAL_PERSONAL_DATA),
+            **reveal_context(actor, revealed, reveal_error),
         },
         status=400 if error or reveal_error else 200,
     )
@@ -189,19 +186,12 @@ def claim_case(
 def claim_reveal(request: HttpRequest, actor: Actor, claim_id: int) -> HttpResponseBase:
     """One full value of the claimant's personal data, shown on this answer only; checked and logged by the
     reveal action (SEC-1, PI-4), reached only through the claim's own gate."""
-    field = request.POST.get("field", "")
-    try:
-        claim = selectors.claim_case(actor, claim_id).claim
-        value = privacy_actions.personal_data_reveal(
-            actor=actor, consumer_id=claim.claimant_id, field=field, reason=request.POST.get("reason", "")
-        )
-    except NotFound:
-        raise Http404 from None
-    except DomainError as refused:
-        return claim_case(
-            request, claim_id, reveal_error=message_of(refused), form={"step": "reveal", **request.POST.dict()}
-        )
-    return claim_case(request, claim_id, revealed={"field": field, "value": value or "—"})
+    return reveal_and_draw(
+        request,
+        actor,
+        lambda: selectors.claim_case(actor, claim_id).claim.claimant_id,
+        lambda **extra: claim_case(request, claim_id, **extra),
+    )
 
 
 @require_POST

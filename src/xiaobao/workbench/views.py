@@ -27,19 +27,18 @@ from xiaobao.complaints.domain.classification import (
 from xiaobao.complaints.domain.decisions import Outcome
 from xiaobao.complaints.labels import STATE_TEXT
 from xiaobao.identity import access as identity_access
-from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor, Role
 from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.notifications import actions as notification_actions
 from xiaobao.notifications import selectors as notification_selectors
 from xiaobao.ops import clock as app_clock
 from xiaobao.ops.i18n import message_of, translated_labels
-from xiaobao.privacy import actions as privacy_actions
 from xiaobao.web.letters import letter_response
 from xiaobao.workbench.files import stored_file
-from xiaobao.workbench.labels import REVEAL_FIELD_TEXT, STEP_TEXT
+from xiaobao.workbench.labels import STEP_TEXT
 from xiaobao.workbench.presenting import handlers_for as _handlers
 from xiaobao.workbench.presenting import present
+from xiaobao.workbench.reveal import reveal_and_draw, reveal_context
 from xiaobao.workbench.staff import staff_only
 from xiaobao.workbench.steps import STEPS
 
@@ -100,10 +99,7 @@ def case(
             "attachments": view.attachments,
             "explanation": [sentence.text(_) for sentence in view.explanation],
             "today": app_clock.today(),
-            "revealed": revealed or {},
-            "reveal_error": reveal_error,
-            "reveal_fields": REVEAL_FIELD_TEXT,
-            "may_reveal": staff_may(actor, Permission.REVEAL_PERSONAL_DATA),
+            **reveal_context(actor, revealed, reveal_error),
         },
         status=400 if error or reveal_error else 200,
     )
@@ -115,19 +111,12 @@ def case(
 def reveal(request: HttpRequest, actor: Actor, complaint_id: int) -> HttpResponseBase:
     """One full value of the complainant's personal data, shown once on this answer and never kept in a page
     or a session; the reveal action checks the role and logs who saw what and why (SEC-1, PI-4)."""
-    field = request.POST.get("field", "")
-    try:
-        complaint = selectors.case(actor, complaint_id).complaint
-        value = privacy_actions.personal_data_reveal(
-            actor=actor, consumer_id=complaint.complainant_id, field=field, reason=request.POST.get("reason", "")
-        )
-    except NotFound:
-        raise Http404 from None
-    except DomainError as refused:
-        return case(
-            request, complaint_id, reveal_error=message_of(refused), form={"step": "reveal", **request.POST.dict()}
-        )
-    return case(request, complaint_id, revealed={"field": field, "value": value or "—"})
+    return reveal_and_draw(
+        request,
+        actor,
+        lambda: selectors.case(actor, complaint_id).complaint.complainant_id,
+        lambda **extra: case(request, complaint_id, **extra),
+    )
 
 
 @require_POST
