@@ -59,11 +59,13 @@ lint: install-test
 
 pytest: pytest-sqlite pytest-postgres
 
+# Every test runs at least once: the browser tests against PostgreSQL (the production database), `make run`'s
+# own SQLite set-up on the SQLite pass; everything else on both.
 pytest-sqlite: install-test
-	DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest -n 2
+	DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest -n 2 -m "not browser"
 
 pytest-postgres: install-test
-	scripts/with-postgres.sh $(BIN)/pytest -n 2
+	scripts/with-postgres.sh $(BIN)/pytest -n 2 -m "not sqlite_demo"
 
 bench: install-test
 	$(BIN)/python bench/deadlines.py

@@ -90,6 +90,7 @@ def test_a_claimant_is_asked_once_for_three_documents_sends_them_and_sees_the_de
 
         desk.reload()
         desk.get_by_role("button", name="开始审核").click()
+        expect(desk.locator(".facts")).to_contain_text("审核中")  # the new page, not the one being left
         desk.locator("#agree_amount-amount").fill("8000")
         desk.get_by_role("button", name="确定赔付金额").click()
         expect(desk.locator(".facts")).to_contain_text("赔付金额已达成协议")

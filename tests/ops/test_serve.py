@@ -16,6 +16,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 PROJECT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
@@ -35,6 +37,7 @@ def _healthz(port: int) -> dict[str, object] | None:
         return None
 
 
+@pytest.mark.sqlite_demo
 def test_make_run_serves_healthz_ok_and_stops_on_one_interrupt(tmp_path: Path) -> None:
     port = _free_port()
     env = {

@@ -94,6 +94,7 @@ def test_rotate_keys_reencrypts_under_the_newest_key_and_old_keys_can_then_go(se
     keys.reset()
 
 
+@pytest.mark.sqlite_demo
 def test_the_database_file_holds_no_plaintext_after_make_run_setup(tmp_path: Path) -> None:
     """The demo set-up on a real SQLite file: none of the consumers' names, IDs or phones is in its bytes."""
     env = {**os.environ, "XIAOBAO_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
