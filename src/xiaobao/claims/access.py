@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import QuerySet
@@ -34,6 +35,29 @@ def claim_id_of_claimant(actor: Actor, reference: str) -> int:
     if claim_id is None:
         raise NotFound()
     return claim_id
+
+
+def claim_by_reference_and_code(reference: str, code: str) -> Claim:
+    """The claim this reference and access code open; a wrong code looks exactly like an unknown reference."""
+    import hmac
+
+    from xiaobao.claims.actions import access_code_hash
+
+    reference = reference.strip().upper()
+    claim = Claim.objects.filter(reference=reference).first()
+    if claim is None or not claim.access_code_hash:
+        raise NotFound()
+    if not hmac.compare_digest(claim.access_code_hash, access_code_hash(reference, code)):
+        raise NotFound()
+    return claim
+
+
+def claim_id_opened(reference: str, opened: Collection[int]) -> tuple[int, int]:
+    """(claim id, claimant id) of a claim this browser opened with its access code; NotFound otherwise."""
+    found = Claim.objects.filter(reference=reference, pk__in=list(opened)).values_list("pk", "claimant_id").first()
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def claim_of_claimant(actor: Actor, claim_id: Any, *, for_update: bool = False) -> Claim:

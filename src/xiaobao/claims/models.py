@@ -72,6 +72,8 @@ class Claim(models.Model):
     insurer = models.ForeignKey("identity.Insurer", on_delete=models.PROTECT, related_name="claims")
     handling_branch = models.ForeignKey("identity.Branch", on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(max_length=32, unique=True, null=True)  # noqa: DJ001  (set right after insert)
+    access_code_hash = models.CharField(max_length=64, blank=True, default="")
+    """With the reference, the 8-digit code in the claimant's first message opens the claim online (CMP-2)."""
     policy_number = EncryptedTextField()
     product_line = models.CharField(max_length=32)
     claim_type = models.CharField(max_length=32)

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from xiaobao.complaints.models import Complaint
 from xiaobao.identity.models import Staff
 from xiaobao.kernel.actors import Actor
-from xiaobao.notifications.actions import tell_consumer
+from xiaobao.notifications.actions import NoticeFooter, tell_consumer
 from xiaobao.notifications.actions import tell_staff as notify_staff
 from xiaobao.notifications.models import Notification
 
@@ -30,6 +31,10 @@ def tell_complainant(
         insurer_id=complaint.insurer_id,
         about=complaint,
         complaint=complaint,
+        footer=NoticeFooter(
+            case_path=reverse("portal:tracking", args=[complaint.reference]),
+            hotline=complaint.insurer.complaint_phone,
+        ),
         **context,
     )
 

@@ -180,6 +180,11 @@ EMAIL_BACKEND = ENV.get(
 EMAIL_HOST = ENV.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(ENV.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", "xiaobao@localhost")
+# The site's address as consumers reach it: every SMS and email about a case carries a link to it (issue #15).
+XIAOBAO_PUBLIC_URL = (
+    ENV.get("XIAOBAO_PUBLIC_URL")
+    or (f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else f"http://127.0.0.1:{ENV.get('PORT', '8000')}")
+).rstrip("/")
 XIAOBAO_SMS_GATEWAY = ENV.get("XIAOBAO_SMS_GATEWAY", "xiaobao.notifications.gateways.RecordingSmsGateway")
 XIAOBAO_NOTIFICATION_MAX_ATTEMPTS = int(ENV.get("XIAOBAO_NOTIFICATION_MAX_ATTEMPTS", "8"))
 XIAOBAO_NOTIFICATION_BACKOFF_SECONDS = int(ENV.get("XIAOBAO_NOTIFICATION_BACKOFF_SECONDS", "30"))

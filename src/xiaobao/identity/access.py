@@ -22,6 +22,7 @@ from xiaobao.identity.models import (
     MediationOrganisation,
     Partner,
     PartnerKey,
+    PhoneVerification,
     ServicePoint,
     Staff,
 )
@@ -173,3 +174,11 @@ def partner_key_for(actor: Actor, key_id: Any, *, for_update: bool = False) -> P
 def mediation_organisations_for(actor: Actor) -> QuerySet[MediationOrganisation]:
     """The mediation directory is public (DSP-2: consumers are told where to go)."""
     return MediationOrganisation.objects.all()
+
+
+def consumers_of_checked_phone(verification: PhoneVerification) -> list[Consumer]:
+    """Every consumer record on the phone a code has just proved (ADR 0007: a person is who their verified phone
+    says — the records this phone made or is on record for, and nobody else's); none for an unproved code."""
+    if verification.verified_at is None:
+        return []
+    return list(Consumer.objects.filter(phone_index=verification.phone_index).order_by("pk"))

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from xiaobao.privacy.fields import EncryptedTextField
+
 
 class MailboxPoll(models.Model):
     """When the worker last read a complaint mailbox and what it found — for /healthz and the people on call."""
@@ -32,3 +34,19 @@ class ReceivedMessage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["insurer", "channel", "external_id"], name="received_message_once")
         ]
+
+
+class Draft(models.Model):
+    """What a consumer typed into a portal form and has not sent yet (a complaint, a claim): kept a day,
+    encrypted, for the one consumer who typed it — so a lapsed phone check or a closed browser loses nothing."""
+
+    consumer = models.ForeignKey("identity.Consumer", on_delete=models.CASCADE, related_name="+")
+    insurer = models.ForeignKey("identity.Insurer", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16)
+    fields = EncryptedTextField()
+    """The form's typed fields as JSON (files are not kept: they are chosen again)."""
+    saved_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["consumer", "insurer", "kind"], name="one_draft_per_form")]

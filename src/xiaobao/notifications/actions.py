@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -130,6 +131,16 @@ def _send(notification: Notification) -> Receipt:
     return Receipt(channel="in_app", reference=key)
 
 
+@dataclass(frozen=True)
+class NoticeFooter:
+    """What ends every notice about a case (issue #15, INC-1): the link back to it, and a person to talk to —
+    the hotline, and the page that asks us to call back."""
+
+    case_path: str
+    hotline: str = ""
+    call_back_path: str = ""
+
+
 def tell_consumer(
     *,
     actor: Actor,
@@ -140,9 +151,11 @@ def tell_consumer(
     purpose: str,
     insurer_id: int | None,
     about: models.Model,
+    footer: NoticeFooter | None = None,
     **context: object,
 ) -> Notification:
-    """Render ``template`` and ``subject`` (a msgid) in the consumer's language and queue it on their channel."""
+    """Render ``template`` and ``subject`` (a msgid) in the consumer's language and queue it on their channel;
+    with ``footer``, the notice ends with the link to the case and how to reach a person."""
     from django.template.loader import render_to_string
     from django.utils import translation
     from django.utils.translation import gettext
@@ -150,6 +163,19 @@ def tell_consumer(
     channel, address = preferred_address(consumer)
     with translation.override(consumer.preferred_language):
         body = render_to_string(template, {"about": about, **context}).strip()
+        if footer is not None:
+            site = settings.XIAOBAO_PUBLIC_URL
+            body += (
+                "\n"
+                + render_to_string(
+                    "notifications/footer.txt",
+                    {
+                        "case_url": site + footer.case_path,
+                        "hotline": footer.hotline,
+                        "call_back_url": site + footer.call_back_path if footer.call_back_path else "",
+                    },
+                ).rstrip()
+            )
         rendered_subject = gettext(subject) % subject_params
     return notification_queue(
         actor=actor,

@@ -21,11 +21,12 @@ from xiaobao.claims.actions import NewClaim
 from xiaobao.claims.labels import CLAIM_CLOCK_TEXT, CLAIM_STATE_TEXT, CLAIM_TYPE_TEXT, GREEN_TEXT
 from xiaobao.claims.letters import refusal_letter_name, refusal_letter_pdf
 from xiaobao.identity.models import Insurer
-from xiaobao.kernel.actors import Actor
+from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.ops.i18n import message_of
 from xiaobao.portal.forms import ClaimForm, HomeVisitForm
-from xiaobao.portal.session import consumer_actor, identity_unconfirmed
+from xiaobao.portal.session import consumer_actor, identity_unconfirmed, opened_claims
+from xiaobao.portal.sign_in import open_case
 from xiaobao.web.letters import letter_response
 
 
@@ -78,20 +79,28 @@ def claim_apply(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _own(request: HttpRequest, reference: str) -> tuple[Actor, int]:
-    """The claimant's own claim; anything else is a 404, as for an unknown number."""
+    """The claimant's own claim (signed in, or their phone checked), or one this browser opened with its reference
+    and access code — acting as its claimant; anything else is a 404, as for an unknown number."""
     actor = consumer_actor(request)
-    if actor is None:
-        raise Http404
+    if actor is not None:
+        try:
+            return actor, claims_access.claim_id_of_claimant(actor, reference)
+        except NotFound:
+            pass
     try:
-        return actor, claims_access.claim_id_of_claimant(actor, reference)
+        claim_id, claimant_id = claims_access.claim_id_opened(reference, opened_claims(request))
     except NotFound:
         raise Http404 from None
+    return Actor(kind=ActorKind.CONSUMER, consumer_id=claimant_id), claim_id
 
 
 def claim_follow(
     request: HttpRequest, reference: str, *, error: str = "", visit_form: HomeVisitForm | None = None
 ) -> HttpResponse:
-    actor, claim_id = _own(request, reference)
+    try:
+        actor, claim_id = _own(request, reference)
+    except Http404:
+        return open_case(request, reference)
     try:
         view = selectors.claim_follow(actor, claim_id)
     except NotFound:

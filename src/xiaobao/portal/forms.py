@@ -50,6 +50,26 @@ def _domain(check: Any, value: str) -> str:
         raise forms.ValidationError(message_of(error)) from error
 
 
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=32,
+        help_text=_("The phone you gave us. We send it a 6-digit code."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_phone(self) -> str:
+        return _domain(normalise_phone, self.cleaned_data["phone"])
+
+
+class ChooseConsumerForm(forms.Form):
+    consumer = forms.TypedChoiceField(label=_("Whose cases do you want to see?"), coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consumer"].choices = people  # type: ignore[attr-defined]
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("The 6-digit code from the text message"),

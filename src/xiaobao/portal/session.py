@@ -1,4 +1,8 @@
-"""Who the consumer on the portal is: signed in, or their phone checked with a one-time code a while ago."""
+"""Who the consumer on the portal is: signed in, or their phone checked with a one-time code.
+
+A checked phone holds for half an hour after the person's last page (it lasts while they are active); once it
+lapses, what they were typing is kept (``portal.kept``) and only a new code is asked for, sent to the same phone.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +22,17 @@ VERIFIED_FOR = timedelta(minutes=30)
 def remember_verified(request: HttpRequest, identity: PhoneIdentity) -> None:
     """This browser checked the phone of ``identity.consumer`` just now; whether the ID number typed was
     confirmed by that phone is kept so the pages can say why earlier cases are not shown."""
+    remember_consumer(request, identity.consumer.pk, confirmed=identity.confirmed)
+
+
+def remember_consumer(request: HttpRequest, consumer_id: int, *, confirmed: bool | None = None) -> None:
+    """This browser checked the phone of consumer ``consumer_id`` just now (``confirmed`` as above; None when
+    the person signed in with the phone alone, which confirms nothing about an ID number)."""
     request.session.cycle_key()  # a new session id once someone is known: no fixation
     request.session[VERIFIED] = {
-        "id": identity.consumer.pk,
+        "id": consumer_id,
         "until": (clock.now() + VERIFIED_FOR).isoformat(),
-        "confirmed": identity.confirmed,
+        "confirmed": confirmed,
     }
 
 
@@ -33,11 +43,25 @@ def identity_unconfirmed(request: HttpRequest) -> bool:
 
 
 def verified_consumer(request: HttpRequest) -> Actor | None:
-    """The consumer whose phone this browser checked in the last half hour."""
+    """The consumer whose phone this browser checked, active in the last half hour; each page renews it."""
     verified = request.session.get(VERIFIED)
-    if not verified or clock.now() > datetime.fromisoformat(verified["until"]):
+    if not verified:
         return None
+    now = clock.now()
+    if now > datetime.fromisoformat(verified["until"]):
+        return None
+    renewed = (now + VERIFIED_FOR).isoformat()
+    if renewed[:16] != verified["until"][:16]:  # at most one session write a minute
+        request.session[VERIFIED] = {**verified, "until": renewed}
     return Actor(kind=ActorKind.CONSUMER, consumer_id=verified["id"])
+
+
+def lapsed_consumer_id(request: HttpRequest) -> int | None:
+    """The consumer whose check in this browser has lapsed (to send a new code to the same phone); else None."""
+    verified = request.session.get(VERIFIED)
+    if not verified or verified_consumer(request) is not None:
+        return None
+    return int(verified["id"])
 
 
 def consumer_actor(request: HttpRequest) -> Actor | None:
@@ -46,3 +70,15 @@ def consumer_actor(request: HttpRequest) -> Actor | None:
     if signed_in.kind is ActorKind.CONSUMER:
         return signed_in
     return verified_consumer(request)
+
+
+OPENED_CLAIMS = "portal_opened_claims"
+
+
+def remember_claim(request: HttpRequest, claim_id: int) -> None:
+    """This browser opened the claim with its reference and access code: it may follow it from now on."""
+    request.session[OPENED_CLAIMS] = sorted({*request.session.get(OPENED_CLAIMS, []), claim_id})
+
+
+def opened_claims(request: HttpRequest) -> list[int]:
+    return list(request.session.get(OPENED_CLAIMS, []))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaobao.portal import claims, views
+from xiaobao.portal import claims, sign_in, views
 
 app_name = "portal"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("filed/<str:reference>/", views.filed, name="filed"),
     path("track/", views.track, name="track"),
     path("my/", views.mine, name="mine"),
+    path("sign-in/", sign_in.sign_in, name="sign_in"),
+    path("sign-in/code/", sign_in.sign_in_code, name="sign_in_code"),
+    path("sign-in/choose/", sign_in.sign_in_choose, name="sign_in_choose"),
     path("after-login/", views.after_login, name="after_login"),
     path("track/<str:reference>/", views.tracking, name="tracking"),
     path("track/<str:reference>/decision-letter.pdf", views.tracking_letter, name="tracking_letter"),

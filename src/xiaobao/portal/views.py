@@ -6,7 +6,6 @@ for the code are kept in the session encrypted, never in plaintext.
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaobao.audit.timeline import timeline
+from xiaobao.claims import access as claims_access
 from xiaobao.claims.labels import CLAIM_STATE_TEXT
 from xiaobao.claims.selectors import claims_of_claimant
 from xiaobao.complaints import access, actions
@@ -48,8 +48,15 @@ from xiaobao.ops.client import client_ip
 from xiaobao.ops.i18n import message_of
 from xiaobao.portal import page_cache
 from xiaobao.portal.forms import CodeForm, ComplaintForm, IdentityForm, ReviewForm, TrackForm
-from xiaobao.portal.session import consumer_actor, identity_unconfirmed, remember_verified, verified_consumer
-from xiaobao.privacy.keys import keyring
+from xiaobao.portal.sealed import seal, unseal
+from xiaobao.portal.session import (
+    consumer_actor,
+    identity_unconfirmed,
+    remember_claim,
+    remember_verified,
+    verified_consumer,
+)
+from xiaobao.portal.sign_in import open_case, sign_in_url
 from xiaobao.sales.selectors import product_page, products_of
 from xiaobao.web.letters import letter_response
 
@@ -91,20 +98,6 @@ def product(request: HttpRequest, code: str, product_code: str) -> HttpResponse:
 # -- filing ------------------------------------------------------------------------------------
 
 
-def _seal(data: dict[str, Any]) -> str:
-    return keyring().encrypt(json.dumps(data, ensure_ascii=False), context="portal.session")
-
-
-def _open(token: str | None) -> dict[str, Any] | None:
-    if not token:
-        return None
-    try:
-        loaded: dict[str, Any] = json.loads(keyring().decrypt(token, context="portal.session"))
-    except Exception:  # a stale or foreign value: start again
-        return None
-    return loaded
-
-
 def file_start(request: HttpRequest, code: str) -> HttpResponse:
     company = get_object_or_404(Insurer, code=code)
     form = IdentityForm(request.POST or None)
@@ -120,7 +113,7 @@ def file_start(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(None, message_of(refused))
         else:
             then = request.GET.get("for") if request.GET.get("for") in AFTER_VERIFY else "complaint"
-            request.session[PENDING] = _seal(
+            request.session[PENDING] = seal(
                 {**form.cleaned_data, "verification": verification.pk, "insurer": code, "then": then}
             )
             return HttpResponseRedirect(reverse("portal:file_verify", args=[code]))
@@ -134,7 +127,7 @@ def file_start(request: HttpRequest, code: str) -> HttpResponse:
 
 def file_verify(request: HttpRequest, code: str) -> HttpResponse:
     company = get_object_or_404(Insurer, code=code)
-    pending = _open(request.session.get(PENDING))
+    pending = unseal(request.session.get(PENDING))
     if pending is None or pending["insurer"] != code:
         return HttpResponseRedirect(reverse("portal:file_start", args=[code]))
     form = CodeForm(request.POST or None)
@@ -262,7 +255,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     """A signed-in consumer's own complaints, across every insurer."""
     actor = consumer_actor(request)
     if actor is None:
-        return HttpResponseRedirect(f"{reverse('login')}?next={reverse('portal:mine')}")
+        return HttpResponseRedirect(sign_in_url(reverse("portal:mine")))
     complaints = access.complaints_for(actor).select_related("insurer").order_by("-registered_at")
     return render(
         request,
@@ -295,7 +288,8 @@ def _tracking_buckets(reference: str, address: str) -> list[tuple[str, int, time
 
 
 def track(request: HttpRequest) -> HttpResponse:
-    """Reference + access code. A wrong code is refused exactly like an unknown number; guesses are throttled."""
+    """Reference + access code, for a complaint or a claim (CL-…). A wrong code is refused exactly like an unknown
+    number; guesses are throttled."""
     form = TrackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         reference = form.cleaned_data["reference"].strip().upper()
@@ -303,23 +297,38 @@ def track(request: HttpRequest) -> HttpResponse:
         try:
             for bucket, limit, window in buckets:
                 ratelimit.check(bucket, limit=limit, window=window)
-            complaint = access.complaint_by_reference_and_code(reference, form.cleaned_data["access_code"])
+            opened = _open_with_code(request, reference, form.cleaned_data["access_code"])
         except NotFound:
             for bucket, _limit, _window in buckets:
                 ratelimit.hit(bucket)
             form.add_error(
                 None,
                 _(
-                    "We found no complaint with that reference number and access code. "
+                    "We found no complaint or claim with that reference number and access code. "
                     "Check both and try again, or call us."
                 ),
             )
         except DomainError as refused:
             form.add_error(None, message_of(refused))
         else:
-            _remember(request, complaint)
-            return HttpResponseRedirect(reverse("portal:tracking", args=[complaint.reference]))
-    return render(request, "portal/track.html", {"form": form}, status=400 if form.errors else 200)
+            return HttpResponseRedirect(opened)
+    return render(
+        request,
+        "portal/track.html",
+        {"form": form, "sign_in": sign_in_url(request.GET.get("next") or reverse("portal:mine"))},
+        status=400 if form.errors else 200,
+    )
+
+
+def _open_with_code(request: HttpRequest, reference: str, code: str) -> str:
+    """Remember in this browser the case the code opens, and say where its page is; NotFound for a wrong pair."""
+    if reference.startswith("CL-"):
+        claim = claims_access.claim_by_reference_and_code(reference, code)
+        remember_claim(request, claim.pk)
+        return reverse("portal:claim", args=[claim.reference])
+    complaint = access.complaint_by_reference_and_code(reference, code)
+    _remember(request, complaint)
+    return reverse("portal:tracking", args=[complaint.reference])
 
 
 def tracking(
@@ -327,7 +336,10 @@ def tracking(
 ) -> HttpResponse:
     if error or review_form is not None:  # a form shown again with what was typed: drawn fresh
         return _tracking_page(request, _tracked(request, reference), {"error": error, "review_form": review_form})
-    key = _tracked_key(request, reference)
+    try:
+        key = _tracked_key(request, reference)
+    except Http404:
+        return open_case(request, reference)
     return page_cache.served(
         request,
         kind="track",

@@ -24,7 +24,7 @@ from xiaobao.claims.actions._deciding import (
     claim_resume,
 )
 from xiaobao.claims.actions._documents import claim_receive_document, claim_request_documents
-from xiaobao.claims.actions._reporting import NewClaim, claim_report, emergency_declare
+from xiaobao.claims.actions._reporting import NewClaim, access_code_hash, claim_report, emergency_declare
 from xiaobao.claims.actions._shared import HELD_BY_INSURER, checklist, described, explained, missing
 from xiaobao.claims.actions._sweep import ClaimSweepResult, claims_sweep
 from xiaobao.claims.actions._visits import claim_book_home_visit
@@ -34,6 +34,7 @@ __all__ = [
     "ChecklistItemText",
     "ClaimSweepResult",
     "NewClaim",
+    "access_code_hash",
     "checklist",
     "checklist_item_keep",
     "checklist_item_save",

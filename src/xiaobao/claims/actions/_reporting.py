@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,6 +23,7 @@ from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind
 from xiaobao.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from xiaobao.kernel.i18n import _
 from xiaobao.ops import clock, idempotency
+from xiaobao.privacy.keys import blind_indexer
 
 SCOPE = "claim_report"
 
@@ -115,8 +117,10 @@ def _report(
         home_visit_requested=data.home_visit_requested,
     )
     claim.reference = f"CL-{now.year}-{claim.pk:06d}"
+    access_code = f"{secrets.randbelow(10**8):08d}"
+    claim.access_code_hash = access_code_hash(claim.reference, access_code)
     claim.green_channel = _green_reasons(claim)
-    claim.save(update_fields=["reference", "green_channel"])
+    claim.save(update_fields=["reference", "access_code_hash", "green_channel"])
     _open_clock(claim, clocks.ClaimClock.ADVANCE_PAYMENT, "CLM-T5", claim.received_on)
     if clocks.notice_rule(claim.product_line):
         _open_clock(claim, clocks.ClaimClock.DOCUMENTS_NOTICE, "CLM-T6", claim.received_on)
@@ -129,10 +133,22 @@ def _report(
         new={"reference": claim.reference, "green_channel": claim.green_channel},
     )
     consumer_relate(actor=SYSTEM, consumer=claimant, insurer_id=insurer.pk)
-    _tell(actor, claim, "claim_received", "received", missing=explained(claim, missing(claim)))
+    _tell(
+        actor,
+        claim,
+        "claim_received",
+        "received",
+        missing=explained(claim, missing(claim)),
+        access_code=access_code,
+    )
     if idempotency_key:
         idempotency.remember(SCOPE, actor.audit_id, idempotency_key, hashed, claim.pk)
     return claim
+
+
+def access_code_hash(reference: str, code: str) -> str:
+    """What is kept of a claim's access code: a keyed hash bound to its reference, never the code."""
+    return blind_indexer().index("claim_access", f"{reference}:{code.strip()}")
 
 
 def _check(data: NewClaim) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_noop
 
 from xiaobao.calendars.selectors import business_calendar
@@ -17,7 +18,7 @@ from xiaobao.identity.domain.permissions import Permission
 from xiaobao.identity.models import Staff
 from xiaobao.identity.selectors import staff_with
 from xiaobao.kernel.actors import Actor, ActorKind, Role
-from xiaobao.notifications.actions import tell_consumer
+from xiaobao.notifications.actions import NoticeFooter, tell_consumer
 from xiaobao.ops import clock
 
 DEFAULT_LANGUAGE = "zh-hans"
@@ -38,6 +39,9 @@ def _tell(actor: Actor, claim: Claim, purpose: str, template: str, **context: ob
         insurer_id=claim.insurer_id,
         about=claim,
         claim=claim,
+        footer=NoticeFooter(
+            case_path=reverse("portal:claim", args=[claim.reference]), hotline=claim.insurer.complaint_phone
+        ),
         **context,
     )
 
