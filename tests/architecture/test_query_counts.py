@@ -31,7 +31,7 @@ CASE_PAGE = 21  # 15, the kept messages, the nav's counts (less one: recusal in 
 # the pauses behind the clock's explanation, what was sent to the complainant
 TRACKING_PAGE_DRAWN = 7
 TRACKING_PAGE_KEPT = 2
-INTAKE_THROUGH_THE_API = 41
+INTAKE_THROUGH_THE_API = 42  # 41, and the insurer's hotline at the foot of the notice (issue #15)
 
 
 def _signed_in(desk: Desk) -> Client:

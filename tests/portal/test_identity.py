@@ -62,7 +62,7 @@ def test_another_persons_id_number_cannot_act_on_their_cases(owner: Owner, stran
     sent = stranger.client.post(
         f"/claims/{owner.claim.reference}/documents/", {"doc-claim_form": SimpleUploadedFile("a.pdf", PDF)}
     )
-    withdrawn = stranger.client.post(f"/track/{owner.complaint.reference}/withdraw/")
+    withdrawn = stranger.client.post(f"/track/{owner.complaint.reference}/withdraw/", {"confirm": "yes"})
     assert (sent.status_code, withdrawn.status_code) == (404, 404)
     owner.complaint.refresh_from_db()
     assert owner.complaint.state != "withdrawn"

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from tests.portal.conftest import Filer, filed_and_opened
+from xiaobao.audit.models import AuditEvent
 from xiaobao.complaints import actions
 from xiaobao.complaints.models import Complaint
 from xiaobao.kernel.actors import SYSTEM
@@ -99,10 +100,22 @@ def test_an_unopened_complaint_is_not_shown(filer: Filer) -> None:
 def test_the_complainant_withdraws_and_asks_for_mediation_from_the_tracking_page(filer: Filer) -> None:
     complaint, _ = filed_and_opened(filer)
     filer.client.post(f"/track/{complaint.reference}/mediation/")
-    filer.client.post(f"/track/{complaint.reference}/withdraw/")
+    filer.client.post(f"/track/{complaint.reference}/withdraw/", {"confirm": "yes"})
     complaint.refresh_from_db()
     assert complaint.state == "withdrawn"
     assert complaint.mediation_wanted_on is not None
+
+
+def test_one_press_on_withdraw_only_asks_to_confirm_and_changes_nothing(filer: Filer) -> None:
+    complaint, _ = filed_and_opened(filer)
+    events_before = AuditEvent.objects.count()
+    asked = filer.client.post(f"/track/{complaint.reference}/withdraw/")
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert 'name="confirm" value="yes"' in page
+    assert f'href="/track/{complaint.reference}/"' in page  # the way back keeps the complaint
+    assert Complaint.objects.get(pk=complaint.pk).state != "withdrawn"
+    assert AuditEvent.objects.count() == events_before
 
 
 def test_a_review_request_without_grounds_keeps_the_page_and_says_why(filer: Filer) -> None:

@@ -5,11 +5,13 @@ and remembers the message id so it is taken in once. Parsing the message is the 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
+from xiaobao.audit.recorder import record
 from xiaobao.complaints import actions
 from xiaobao.complaints.actions import NewComplaint, Upload
 from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
@@ -18,9 +20,12 @@ from xiaobao.identity import access as identity_access
 from xiaobao.identity.actions import ConsumerDetails, consumer_register
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.identity.models import Consumer, Insurer
-from xiaobao.intake.models import MailboxPoll, ReceivedMessage
+from xiaobao.intake import events
+from xiaobao.intake.access import draft_of
+from xiaobao.intake.models import Draft, MailboxPoll, ReceivedMessage
 from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind
-from xiaobao.kernel.errors import PermissionDenied
+from xiaobao.kernel.errors import InvalidInput, PermissionDenied
+from xiaobao.kernel.i18n import _
 from xiaobao.ops import clock
 from xiaobao.privacy.domain.identifiers import normalise_phone
 from xiaobao.privacy.keys import blind_indexer
@@ -223,3 +228,62 @@ def intake_mailbox_polled(*, source: str, created: int, appended: int, skipped: 
             "error": error[:500],
         },
     )
+
+
+DRAFT_KEPT_FOR = timedelta(days=1)
+DRAFT_KINDS = frozenset({"complaint", "claim"})
+
+
+@transaction.atomic
+def draft_keep(*, actor: Actor, insurer_id: int, kind: str, fields: dict[str, str], why: str) -> Draft:
+    """Keep what a consumer typed into a portal form for a day (issue #15: nothing typed is lost) — when they
+    ask to finish later, or when their phone check lapsed before they sent it. One draft per form: a newer
+    one replaces it. Only the consumer reads it back (``intake.access.draft_of``)."""
+    if actor.kind is not ActorKind.CONSUMER or actor.consumer_id is None:
+        raise PermissionDenied()
+    if kind not in DRAFT_KINDS or not Insurer.objects.filter(pk=insurer_id).exists():
+        raise InvalidInput(_("This form cannot be kept."))
+    now = clock.now()
+    draft, created = Draft.objects.select_for_update().update_or_create(
+        consumer_id=actor.consumer_id,
+        insurer_id=insurer_id,
+        kind=kind,
+        defaults={
+            "fields": json.dumps(fields, ensure_ascii=False),
+            "saved_at": now,
+            "expires_at": now + DRAFT_KEPT_FOR,
+        },
+    )
+    record(
+        event_type=events.DRAFT_KEPT,
+        actor=actor,
+        subject=draft,
+        insurer_id=insurer_id,
+        new={"kind": kind, "expires_at": draft.expires_at.isoformat(), "why": why},
+        first=created,
+    )
+    return draft
+
+
+@transaction.atomic
+def draft_discard(*, actor: Actor, insurer_id: int, kind: str, why: str) -> None:
+    """The form was sent (or the consumer threw the draft away): what was typed is not kept any longer."""
+    draft = draft_of(actor, insurer_id, kind, for_update=True)
+    if draft is None:
+        return
+    record(
+        event_type=events.DRAFT_DISCARDED,
+        actor=actor,
+        subject=draft,
+        insurer_id=insurer_id,
+        new={"kind": kind, "why": why},
+    )
+    draft.delete()
+
+
+def draft_fields(draft: Draft | None) -> dict[str, str]:
+    """The typed fields of a draft (empty for none)."""
+    if draft is None:
+        return {}
+    loaded: dict[str, str] = json.loads(draft.fields)
+    return loaded

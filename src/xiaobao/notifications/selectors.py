@@ -30,3 +30,17 @@ def inbox_notice_for(actor: Actor, notification_id: Any, *, for_update: bool = F
 
 def unread_count(actor: Actor) -> int:
     return inbox_for(actor).filter(read_at__isnull=True).count()
+
+
+def channel_told(about: Any, purpose: str, consumer_id: int) -> str | None:
+    """The channel ("sms", "email", "in_app") the consumer was sent the ``purpose`` notice about ``about`` on, or
+    None when nothing was sent — so a page says "we sent it by text message" only when we did."""
+    found = (
+        Notification.objects.filter(
+            about_type=about._meta.label_lower, about_id=str(about.pk), purpose=purpose, consumer_id=consumer_id
+        )
+        .order_by("created_at")
+        .values_list("channel", flat=True)
+        .first()
+    )
+    return str(found) if found is not None else None

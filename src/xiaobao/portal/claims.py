@@ -21,10 +21,12 @@ from xiaobao.claims.actions import NewClaim
 from xiaobao.claims.labels import CLAIM_CLOCK_TEXT, CLAIM_STATE_TEXT, CLAIM_TYPE_TEXT, GREEN_TEXT
 from xiaobao.claims.letters import refusal_letter_name, refusal_letter_pdf
 from xiaobao.identity.models import Insurer
+from xiaobao.intake.actions import draft_discard
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.ops.i18n import message_of
 from xiaobao.portal.forms import ClaimForm, HomeVisitForm
+from xiaobao.portal.kept import Kept, keep_for_later, kept_for, lapsed
 from xiaobao.portal.session import consumer_actor, identity_unconfirmed, opened_claims
 from xiaobao.portal.sign_in import open_case
 from xiaobao.web.letters import letter_response
@@ -41,9 +43,16 @@ def claim_apply(request: HttpRequest, code: str) -> HttpResponse:
     company = get_object_or_404(Insurer, code=code)
     actor = consumer_actor(request)
     if actor is None:
-        return HttpResponseRedirect(f"{reverse('portal:file_start', args=[code])}?for=claim")
-    form = ClaimForm(request.POST or None, kinds=_kinds())
-    token = request.POST.get("token") or uuid.uuid4().hex
+        return lapsed(request, company, "claim") or HttpResponseRedirect(
+            f"{reverse('portal:file_start', args=[code])}?for=claim"
+        )
+    if request.method == "POST" and request.POST.get("save") == "later":
+        saved = keep_for_later(request, actor, company, "claim")
+        form = ClaimForm(initial=saved.fields, kinds=_kinds())
+        return _apply_page(request, company, form, saved.fields.get("token") or uuid.uuid4().hex, saved=saved)
+    kept = kept_for(actor, company.pk, "claim")
+    form = ClaimForm(request.POST or None, kinds=_kinds(), initial=kept.fields if kept else None)
+    token = request.POST.get("token") or (kept.fields.get("token") if kept else "") or uuid.uuid4().hex
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         line, _sep, kind = data["kind"].partition("/")
@@ -66,14 +75,34 @@ def claim_apply(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as refused:
             form.add_error(None, message_of(refused))
         else:
+            draft_discard(actor=actor, insurer_id=company.pk, kind="claim", why="sent")
             messages.success(
                 request, _("We have received your claim. Its number is %(reference)s.") % {"reference": claim.reference}
             )
             return HttpResponseRedirect(reverse("portal:claim", args=[claim.reference]))
+    return _apply_page(request, company, form, token, restored=kept if request.method == "GET" else None)
+
+
+def _apply_page(
+    request: HttpRequest,
+    company: Insurer,
+    form: ClaimForm,
+    token: str,
+    *,
+    saved: Kept | None = None,
+    restored: Kept | None = None,
+) -> HttpResponse:
     return render(
         request,
         "portal/claim_apply.html",
-        {"insurer": company, "form": form, "token": token, "unconfirmed": identity_unconfirmed(request)},
+        {
+            "insurer": company,
+            "form": form,
+            "token": token,
+            "unconfirmed": identity_unconfirmed(request),
+            "saved": saved,
+            "restored": restored,
+        },
         status=400 if form.errors else 200,
     )
 

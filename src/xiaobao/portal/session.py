@@ -56,6 +56,13 @@ def verified_consumer(request: HttpRequest) -> Actor | None:
     return Actor(kind=ActorKind.CONSUMER, consumer_id=verified["id"])
 
 
+def was_confirmed(request: HttpRequest) -> bool | None:
+    """What ``remember_consumer`` was told about the ID number, kept across a lapsed check."""
+    verified = request.session.get(VERIFIED) or {}
+    confirmed = verified.get("confirmed")
+    return confirmed if isinstance(confirmed, bool) else None
+
+
 def lapsed_consumer_id(request: HttpRequest) -> int | None:
     """The consumer whose check in this browser has lapsed (to send a new code to the same phone); else None."""
     verified = request.session.get(VERIFIED)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from xiaobao.identity import access as identity_access
 from xiaobao.identity.actions import phone_verification_check, phone_verification_start
 from xiaobao.identity.models import Consumer
+from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import DomainError
 from xiaobao.ops.client import client_ip
 from xiaobao.ops.i18n import message_of
@@ -98,7 +99,10 @@ def sign_in_choose(request: HttpRequest) -> HttpResponse:
     pending = unseal(request.session.get(SIGN_IN))
     if pending is None or "people" not in pending:
         return HttpResponseRedirect(reverse("portal:sign_in"))
-    people = {p.pk: p for p in Consumer.objects.filter(pk__in=pending["people"]).order_by("pk")}
+    # Each as themselves: the gate opens a consumer's record to that consumer only.
+    people = {
+        pk: identity_access.consumer_for(Actor(kind=ActorKind.CONSUMER, consumer_id=pk), pk) for pk in pending["people"]
+    }
     form = ChooseConsumerForm(request.POST or None, people=[(pk, _person_label(p)) for pk, p in people.items()])
     if request.method == "POST" and form.is_valid():
         return _signed_in(request, people[form.cleaned_data["consumer"]], pending["next"])

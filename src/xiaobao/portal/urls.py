@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaobao.portal import claims, sign_in, views
+from xiaobao.portal import claims, kept, sign_in, views
 
 app_name = "portal"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("i/<slug:code>/complain/verify/", views.file_verify, name="file_verify"),
     path("i/<slug:code>/complain/details/", views.file_details, name="file_details"),
     path("i/<slug:code>/claim/", claims.claim_apply, name="claim_apply"),
+    path("i/<slug:code>/check-again/", kept.check_again, name="check_again"),
     path("claims/<str:reference>/", claims.claim_follow, name="claim"),
     path("claims/<str:reference>/documents/", claims.claim_upload, name="claim_upload"),
     path("claims/<str:reference>/home-visit/", claims.claim_home_visit, name="claim_home_visit"),

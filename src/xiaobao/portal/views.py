@@ -41,13 +41,16 @@ from xiaobao.identity.actions import (
 )
 from xiaobao.identity.actors import actor_for_request
 from xiaobao.identity.models import Insurer
+from xiaobao.intake.actions import draft_discard
 from xiaobao.kernel.actors import ANONYMOUS, SYSTEM, Actor, ActorKind
 from xiaobao.kernel.errors import DomainError, NotFound
+from xiaobao.notifications.selectors import channel_told
 from xiaobao.ops import clock, ratelimit
 from xiaobao.ops.client import client_ip
 from xiaobao.ops.i18n import message_of
 from xiaobao.portal import page_cache
 from xiaobao.portal.forms import CodeForm, ComplaintForm, IdentityForm, ReviewForm, TrackForm
+from xiaobao.portal.kept import Kept, keep_for_later, kept_for, lapsed
 from xiaobao.portal.sealed import seal, unseal
 from xiaobao.portal.session import (
     consumer_actor,
@@ -164,9 +167,19 @@ def file_details(request: HttpRequest, code: str) -> HttpResponse:
     company = get_object_or_404(Insurer, code=code)
     actor = verified_consumer(request)
     if actor is None:
-        return HttpResponseRedirect(reverse("portal:file_start", args=[code]))
-    form = ComplaintForm(request.POST or None, request.FILES or None)
-    token = request.POST.get("token") or uuid.uuid4().hex
+        return lapsed(request, company, "complaint") or HttpResponseRedirect(reverse("portal:file_start", args=[code]))
+    if request.method == "POST" and request.POST.get("save") == "later":
+        saved = keep_for_later(request, actor, company, "complaint")
+        return _details_page(
+            request,
+            company,
+            ComplaintForm(initial=saved.fields),
+            saved.fields.get("token") or uuid.uuid4().hex,
+            saved=saved,
+        )
+    kept = kept_for(actor, company.pk, "complaint")
+    form = ComplaintForm(request.POST or None, request.FILES or None, initial=kept.fields if kept else None)
+    token = request.POST.get("token") or (kept.fields.get("token") if kept else "") or uuid.uuid4().hex
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # The time of receipt is the first submission of this form: a resubmission is the same request.
@@ -192,14 +205,35 @@ def file_details(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as refused:
             form.add_error(None, message_of(refused))
         else:
+            draft_discard(actor=actor, insurer_id=company.pk, kind="complaint", why="sent")
             _remember(request, filed_now.complaint)
             request.session["portal_new_code"] = filed_now.access_code  # shown once, on the next page
             request.session["portal_duplicate"] = filed_now.linked_duplicate
             return HttpResponseRedirect(reverse("portal:filed", args=[filed_now.complaint.reference]))
+    return _details_page(request, company, form, token, restored=kept if request.method == "GET" else None)
+
+
+def _details_page(
+    request: HttpRequest,
+    company: Insurer,
+    form: ComplaintForm,
+    token: str,
+    *,
+    saved: Kept | None = None,
+    restored: Kept | None = None,
+) -> HttpResponse:
     return render(
         request,
         "portal/file_details.html",
-        {"insurer": company, "form": form, "token": token, "step": 3, "unconfirmed": identity_unconfirmed(request)},
+        {
+            "insurer": company,
+            "form": form,
+            "token": token,
+            "step": 3,
+            "unconfirmed": identity_unconfirmed(request),
+            "saved": saved,
+            "restored": restored,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -213,14 +247,18 @@ def _handling_branch(company: Insurer) -> int:
 
 
 def filed(request: HttpRequest, reference: str) -> HttpResponse:
+    """Received — or found to be a complaint we already have. The page says what was really sent, and on which
+    channel: a repeat sends nothing new."""
     complaint = _tracked(request, reference)
+    duplicate = request.session.pop("portal_duplicate", False)
     return render(
         request,
         "portal/filed.html",
         {
             "complaint": complaint,
             "access_code": request.session.pop("portal_new_code", ""),
-            "duplicate": request.session.pop("portal_duplicate", False),
+            "duplicate": duplicate,
+            "sent_by": channel_told(complaint, "complaint_received", complaint.complainant_id),
         },
     )
 
@@ -393,6 +431,8 @@ def tracking_step(request: HttpRequest, reference: str, step: str) -> HttpRespon
     review_form = ReviewForm(request.POST) if step == "review" else None
     try:
         if step == "withdraw":
+            if request.POST.get("confirm") != "yes":  # one press never withdraws: the person confirms first
+                return render(request, "portal/withdraw_confirm.html", {"complaint": complaint})
             actions.complaint_withdraw(actor=actor, complaint_id=complaint.pk)
         elif step == "review" and review_form is not None:
             if not review_form.is_valid():
