@@ -173,3 +173,14 @@ def test_the_complainant_whose_phone_is_checked_opens_their_case_from_my_page(fi
     again.verify()
     assert complaint.reference in again.client.get("/my/").content.decode()
     assert again.client.get(f"/track/{complaint.reference}/").status_code == 200
+
+
+def test_the_case_page_tells_the_story_with_the_stage_now_marked(filer: Filer) -> None:
+    complaint, _ = filed_and_opened(filer)
+    actions.complaint_accept(actor=SYSTEM, complaint_id=complaint.pk)
+    page = filer.client.get(f"/track/{complaint.reference}/").content.decode()
+    stepper = page.split('class="stepper"')[1].split("</ol>")[0]
+    assert stepper.count("<li") == 6
+    assert stepper.count('aria-current="step"') == 1
+    assert stepper.count('class="done"') == 2  # received, accepted
+    assert 'id="headline"' not in page  # no decision yet: no headline

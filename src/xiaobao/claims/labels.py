@@ -77,3 +77,18 @@ CLAIM_STATE_STAFF_TEXT = {**CLAIM_STATE_TEXT, "documents_requested": _("waiting 
 def region_name(code: str) -> str:
     """The city of a six-digit area code (a district's code names its city: 210102 is in 210100, Shenyang)."""
     return str(REGION_TEXT.get(f"{code[:4]}00", code))
+
+# The stages of the claimant's road (claims.domain.journey), and what happens while each is current.
+CLAIM_STAGE_TEXT = {
+    "reported": _("We received your claim"),
+    "documents": _("We have every document"),
+    "assessed": _("We assess the claim"),
+    "agreed": _("We agree the amount with you"),
+    "paid": _("We pay"),
+    "refused": _("We cannot pay this claim"),
+}
+CLAIM_STAGE_NOW_TEXT = {
+    "documents": _("Send the documents listed below; we asked for all of them at once."),
+    "assessed": _("We check the documents and the policy, and decide."),
+    "paid": _("We pay within 10 days of agreeing the amount."),
+}

@@ -17,3 +17,23 @@ STATE_TEXT = {
     "closed": _("closed"),
     "withdrawn": _("withdrawn"),
 }
+
+# The stages of the complainant's road (complaints.domain.journey), and what happens while each is current.
+STAGE_TEXT = {
+    "received": _("We received it"),
+    "accepted": _("We accept it as a complaint"),
+    "investigated": _("We look into it"),
+    "decided": _("We decide"),
+    "told": _("We tell you our decision in writing"),
+    "reviewed": _("We review the decision"),
+    "closed": _("Closed"),
+    "declined": _("Not accepted as a complaint"),
+    "withdrawn": _("You withdrew it"),
+}
+STAGE_NOW_TEXT = {
+    "accepted": _("We check that it is a complaint we handle, and tell you."),
+    "investigated": _("Someone who had no part in the matter looks at what happened and may ask you for more."),
+    "told": _("Our decision is made; the letter with our reasons is on its way to you."),
+    "reviewed": _("Someone who did not make the first decision looks at it again."),
+    "closed": _("You have our decision. If you do not accept it, the options are below."),
+}

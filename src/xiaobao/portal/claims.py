@@ -26,6 +26,7 @@ from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.ops.i18n import message_of
 from xiaobao.portal.forms import ClaimForm, HomeVisitForm
+from xiaobao.portal.journeys import claim_headline, claim_story
 from xiaobao.portal.kept import Kept, keep_for_later, kept_for, lapsed
 from xiaobao.portal.session import consumer_actor, identity_unconfirmed, opened_claims
 from xiaobao.portal.sign_in import open_case
@@ -143,6 +144,8 @@ def claim_follow(
             "view": view,
             "claim": claim,
             "state_text": CLAIM_STATE_TEXT.get(claim.state, claim.state),
+            "journey": claim_story(claim),
+            "headline": claim_headline(claim),
             "next_date": next_date,
             "next_text": CLAIM_CLOCK_TEXT.get(next_date.clock, "") if next_date else "",
             "green": [GREEN_TEXT.get(r, r) for r in claim.green_channel],

@@ -50,6 +50,7 @@ from xiaobao.ops.client import client_ip
 from xiaobao.ops.i18n import message_of
 from xiaobao.portal import page_cache
 from xiaobao.portal.forms import CodeForm, ComplaintForm, IdentityForm, ReviewForm, TrackForm
+from xiaobao.portal.journeys import complaint_headline, complaint_story
 from xiaobao.portal.kept import Kept, keep_for_later, kept_for, lapsed
 from xiaobao.portal.sealed import seal, unseal
 from xiaobao.portal.session import (
@@ -409,6 +410,8 @@ def _tracking_page(request: HttpRequest, complaint: Complaint, extra: dict[str, 
             "days_left": days_left,
             "paused": state is not None and state.value == "paused",
             "timeline": timeline(complaint, consumer_view=True),
+            "journey": complaint_story(complaint),
+            "headline": complaint_headline(complaint),
             "extensions": complaint.extensions.filter(effective_at__isnull=False).order_by("effective_at"),
             "open_requests": complaint.information_requests.filter(answered_at__isnull=True).order_by("requested_at"),
             "options": [_(text) for text in REMEDY_TEXT.values()],
