@@ -167,3 +167,15 @@ def test_the_filed_page_names_the_channel_the_code_really_went_by(filer: Filer) 
     page = filer.client.get(filer.details()["Location"]).content.decode()  # type: ignore[index]
     assert 'id="sent-email"' in page
     assert 'id="sent-sms"' not in page
+
+
+def test_the_worker_deletes_drafts_past_their_day_and_says_so_in_the_audit_log(filer: Filer) -> None:
+    from xiaobao.intake.tasks import forget_expired_drafts
+
+    filer.verified()
+    filer.client.post(f"/i/{filer.insurer.code}/complain/details/", {**TYPED, "save": "later"})
+    assert forget_expired_drafts.call() == 0
+    with clock.using(Later(24 * 60 + 1)):
+        assert forget_expired_drafts.call() == 1
+    assert Draft.objects.count() == 0
+    assert AuditEvent.objects.filter(event_type="intake.draft_discarded").count() == 1

@@ -217,6 +217,10 @@ XIAOBAO_PERIODIC_TASKS = {
         "task": "xiaobao.intake.tasks.take_in_mail",
         "every_seconds": XIAOBAO_MAIL_POLL_SECONDS,
     },
+    "intake.forget_expired_drafts": {
+        "task": "xiaobao.intake.tasks.forget_expired_drafts",
+        "every_seconds": 3600,
+    },
     "complaints.sweep_deadlines": {
         "task": "xiaobao.complaints.tasks.sweep_deadlines",
         "every_seconds": int(ENV.get("XIAOBAO_SWEEP_SECONDS", "600")),

@@ -281,6 +281,24 @@ def draft_discard(*, actor: Actor, insurer_id: int, kind: str, why: str) -> None
     draft.delete()
 
 
+@transaction.atomic
+def drafts_forget_expired(*, actor: Actor) -> int:
+    """Delete every draft past its day, each with its audit event; how many were deleted."""
+    if actor.kind is not ActorKind.SYSTEM:
+        raise PermissionDenied()
+    expired = list(Draft.objects.select_for_update().filter(expires_at__lte=clock.now()))
+    for draft in expired:
+        record(
+            event_type=events.DRAFT_DISCARDED,
+            actor=actor,
+            subject=draft,
+            insurer_id=draft.insurer_id,
+            new={"kind": draft.kind, "why": "expired"},
+        )
+        draft.delete()
+    return len(expired)
+
+
 def draft_fields(draft: Draft | None) -> dict[str, str]:
     """The typed fields of a draft (empty for none)."""
     if draft is None:

@@ -13,8 +13,9 @@ from pathlib import Path
 from django.conf import settings
 from django_tasks import task
 
-from xiaobao.intake.actions import intake_mailbox_polled
+from xiaobao.intake.actions import drafts_forget_expired, intake_mailbox_polled
 from xiaobao.intake.mail import Outcome, imap_settings, ingest_imap, ingest_maildir
+from xiaobao.kernel.actors import SYSTEM
 
 
 @task()
@@ -57,3 +58,9 @@ def _waiting(source: str) -> int:
         return 0  # an IMAP poll takes in every unseen message; what failed stays unseen for the next one
     # a message taken in moves from new/ to cur/: what is still in new/ waits (counted, not read)
     return sum(1 for entry in (Path(source.removeprefix("maildir:")) / "new").iterdir() if entry.is_file())
+
+
+@task()
+def forget_expired_drafts() -> int:
+    """Run by the periodic scheduler: drafts a day old are deleted (PI-1, kept no longer than promised)."""
+    return drafts_forget_expired(actor=SYSTEM)
