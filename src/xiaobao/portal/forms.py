@@ -119,7 +119,11 @@ class ComplaintForm(forms.Form):
 
 
 class TrackForm(forms.Form):
-    reference = forms.CharField(label=_("Reference number"), max_length=32, help_text=_("For example LN-2026-000123"))
+    reference = forms.CharField(
+        label=_("Reference number of the complaint or claim"),
+        max_length=32,
+        help_text=_("For example LN-2026-000123, or CL-2026-000045 for a claim"),
+    )
     access_code = forms.CharField(
         label=_("Access code"), max_length=16, help_text=_("The 8 digits in our text message")
     )
