@@ -127,6 +127,7 @@ def test_every_complaint_notice_carries_the_link_to_its_case_and_a_person_to_cal
     received = Notification.objects.get(purpose="complaint_received")
     assert f"https://xiaobao.example/track/{complaint.reference}/" in received.body
     assert "95500" in received.body
+    assert f"https://xiaobao.example/i/{filer.insurer.code}/call-back/" in received.body
 
 
 def test_a_link_followed_in_another_browser_offers_both_ways_to_open_the_case(filer: Filer) -> None:
@@ -203,3 +204,8 @@ def test_a_claim_opened_by_code_does_not_open_another_claim_of_the_same_browser(
     later.post("/track/", {"reference": mine.reference, "access_code": code.group(1)})
     assert later.get(f"/claims/{mine.reference}/").status_code == 200
     assert later.get(f"/claims/{theirs.reference}/").status_code == 404
+
+
+def test_a_consumer_who_lands_on_the_staff_log_in_is_sent_to_the_phone_sign_in(client: Client) -> None:
+    page = client.get("/accounts/login/").content.decode()
+    assert 'href="/sign-in/"' in page

@@ -217,6 +217,10 @@ XIAOBAO_PERIODIC_TASKS = {
         "task": "xiaobao.intake.tasks.take_in_mail",
         "every_seconds": XIAOBAO_MAIL_POLL_SECONDS,
     },
+    "ops.prune_rate_limit_hits": {
+        "task": "xiaobao.ops.tasks.prune_rate_limit_hits",
+        "every_seconds": 3600,
+    },
     "intake.forget_expired_drafts": {
         "task": "xiaobao.intake.tasks.forget_expired_drafts",
         "every_seconds": 3600,

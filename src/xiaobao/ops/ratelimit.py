@@ -11,6 +11,9 @@ from xiaobao.kernel.i18n import _
 from xiaobao.ops import clock
 from xiaobao.ops.models import RateLimitHit
 
+KEPT_FOR = timedelta(days=2)
+"""Attempts are kept this long, then pruned (``prune``): longer than any window a limit counts in."""
+
 
 class TooManyAttempts(DomainError):
     code = "too_many_attempts"
@@ -19,6 +22,8 @@ class TooManyAttempts(DomainError):
 
 def check(bucket: str, *, limit: int, window: timedelta) -> None:
     """Refuse when the bucket already holds ``limit`` attempts within the window."""
+    if window > KEPT_FOR:
+        raise ValueError(f"a rate-limit window of {window} is longer than attempts are kept ({KEPT_FOR})")
     since = clock.now() - window
     if RateLimitHit.objects.filter(bucket=bucket, at__gte=since).count() >= limit:
         raise TooManyAttempts(minutes=int(window.total_seconds() // 60))
@@ -28,3 +33,9 @@ def hit(bucket: str) -> None:
     """Count one attempt (committed even if the caller's request then fails)."""
     with transaction.atomic():
         RateLimitHit.objects.create(bucket=bucket, at=clock.now())
+
+
+def prune() -> int:
+    """Delete attempts older than any window counts (issue #19: the table no longer grows for ever)."""
+    deleted, _kinds = RateLimitHit.objects.filter(at__lt=clock.now() - KEPT_FOR).delete()
+    return deleted
