@@ -34,6 +34,7 @@ def tell_complainant(
         footer=NoticeFooter(
             case_path=reverse("portal:tracking", args=[complaint.reference]),
             hotline=complaint.insurer.complaint_phone,
+            call_back_path=reverse("portal:insurer_call_back", args=[complaint.insurer.code]),
         ),
         **context,
     )

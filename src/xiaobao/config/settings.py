@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "xiaobao.workbench",
     "xiaobao.portal",
     "xiaobao.intake",
+    "xiaobao.callbacks",
     "xiaobao.notifications",
     "xiaobao.ops",
     "xiaobao.demo",

@@ -145,6 +145,7 @@ def claim_follow(
             "claim": claim,
             "state_text": CLAIM_STATE_TEXT.get(claim.state, claim.state),
             "journey": claim_story(claim),
+            "insurer": claim.insurer,  # the header's call-back goes straight to this insurer
             "headline": claim_headline(claim),
             "next_date": next_date,
             "next_text": CLAIM_CLOCK_TEXT.get(next_date.clock, "") if next_date else "",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaobao.portal import claims, kept, sign_in, views
+from xiaobao.portal import call_back, claims, kept, sign_in, views
 
 app_name = "portal"
 urlpatterns = [
@@ -27,4 +27,7 @@ urlpatterns = [
     path("track/<str:reference>/decision-letter.pdf", views.tracking_letter, name="tracking_letter"),
     path("track/<str:reference>/<str:step>/", views.tracking_step, name="tracking_step"),
     path("elder-mode/", views.elder_mode, name="elder_mode"),
+    path("call-back/", call_back.choose_insurer, name="call_back"),
+    path("call-back/<str:reference>/", call_back.call_back_done, name="call_back_done"),
+    path("i/<slug:code>/call-back/", call_back.insurer_call_back, name="insurer_call_back"),
 ]

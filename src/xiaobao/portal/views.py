@@ -411,6 +411,7 @@ def _tracking_page(request: HttpRequest, complaint: Complaint, extra: dict[str, 
             "paused": state is not None and state.value == "paused",
             "timeline": timeline(complaint, consumer_view=True),
             "journey": complaint_story(complaint),
+            "insurer": complaint.insurer,  # the header's call-back goes straight to this insurer
             "headline": complaint_headline(complaint),
             "extensions": complaint.extensions.filter(effective_at__isnull=False).order_by("effective_at"),
             "open_requests": complaint.information_requests.filter(answered_at__isnull=True).order_by("requested_at"),

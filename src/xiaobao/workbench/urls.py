@@ -1,7 +1,7 @@
 from django.urls import path
 
 from xiaobao.workbench import administration as admin
-from xiaobao.workbench import claims, queue, views
+from xiaobao.workbench import call_backs, claims, queue, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -27,6 +27,9 @@ urlpatterns = [
     path("claims/<int:claim_id>/reveal/", claims.claim_reveal, name="claim_reveal"),
     path("claims/<int:claim_id>/refusal-letter.pdf", claims.claim_refusal_letter, name="claim_letter"),
     path("extensions/<int:extension_id>/decision/", views.decide_extension, name="decide_extension"),
+    path("call-backs/", call_backs.call_back_queue, name="call_backs"),
+    path("call-backs/<int:request_id>/phone/", call_backs.call_back_phone, name="call_back_phone"),
+    path("call-backs/<int:request_id>/call/", call_backs.call_back_record, name="call_back_record"),
     # the insurer administrator's pages (issue #14)
     path("administration/", admin.overview, name="admin_overview"),
     path("administration/channels/", admin.channels_save, name="admin_channels"),

@@ -40,7 +40,9 @@ def _tell(actor: Actor, claim: Claim, purpose: str, template: str, **context: ob
         about=claim,
         claim=claim,
         footer=NoticeFooter(
-            case_path=reverse("portal:claim", args=[claim.reference]), hotline=claim.insurer.complaint_phone
+            case_path=reverse("portal:claim", args=[claim.reference]),
+            hotline=claim.insurer.complaint_phone,
+            call_back_path=reverse("portal:insurer_call_back", args=[claim.insurer.code]),
         ),
         **context,
     )

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     DECIDE_REVIEWS = "complaints.decide_review"
     VIEW_CLAIMS = "claims.view"
     HANDLE_CLAIMS = "claims.handle"
+    HANDLE_CALLBACKS = "callbacks.handle"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -69,6 +70,8 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     ),
     # The handler role covers claims adjusters ("complaint handler / claims adjuster").
     Permission.HANDLE_CLAIMS: frozenset({Role.HANDLER, Role.SUPERVISOR}),
+    # Call-back requests (INC-E3): those who answer the phone see their insurer's queue and record the calls.
+    Permission.HANDLE_CALLBACKS: frozenset({Role.HANDLER, Role.SUPERVISOR}),
 }
 
 

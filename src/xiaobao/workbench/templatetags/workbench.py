@@ -24,5 +24,6 @@ def waiting_for(actor: Any) -> dict[str, int]:
         "inbox": unread_count(actor),
         "approvals": approvals_waiting(actor),
         "claims": int(staff_may(actor, Permission.HANDLE_CLAIMS)),
+        "call_backs": int(staff_may(actor, Permission.HANDLE_CALLBACKS)),
         "administration": int(staff_may(actor, Permission.ADMINISTER_INSURER)),
     }
