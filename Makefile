@@ -19,6 +19,8 @@ $(VENV)/.installed-test: requirements-test.lock $(VENV)/.installed
 	test -x /usr/bin/chromium || scripts/apt-install.sh chromium
 	command -v pdffonts >/dev/null || scripts/apt-install.sh poppler-utils
 	test -x /usr/sbin/dovecot || scripts/apt-install.sh dovecot-imapd
+	command -v espeak-ng >/dev/null || scripts/apt-install.sh espeak-ng
+	fc-list -q "Noto Sans Mongolian" && fc-list -q "Noto Sans CJK KR" || scripts/apt-install.sh fonts-noto-core fonts-noto-cjk
 	touch $@
 
 # axe-core for the browser tests, from the npm registry, exactly as locked.
@@ -26,6 +28,7 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --silent
 
 install: $(VENV)/.installed
+	@command -v espeak-ng >/dev/null || echo "note: espeak-ng is not installed, so pages offer only the browser's own voice for read-aloud (scripts/apt-install.sh espeak-ng adds it)"
 install-test: $(VENV)/.installed-test node_modules/.package-lock.json
 
 ## Serve xiaobao on SQLite with demo data: gunicorn and the task worker, one Ctrl-C stops both.

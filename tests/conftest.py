@@ -17,8 +17,9 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile("xiaobao")
 
-# the complaint desk and the settable clock; a real IMAP server (Dovecot) for the mail tests that ask for one
-pytest_plugins = ["tests.support.desk", "tests.support.imap"]
+# the complaint desk and the settable clock; a real IMAP server (Dovecot) for the mail tests that ask for one;
+# the one browser of the browser tests
+pytest_plugins = ["tests.support.desk", "tests.support.imap", "tests.support.browser"]
 
 
 @dataclass

@@ -6,7 +6,6 @@ from collections.abc import Callable
 import pytest
 
 from tests.conftest import World
-from tests.e2e.conftest import browser  # noqa: F401  (the browser tests here drive the same Chromium)
 from xiaobao.callbacks import actions
 from xiaobao.callbacks.actions import CallbackAsked
 from xiaobao.callbacks.domain.languages import CallLanguage

@@ -88,9 +88,12 @@ def test_the_scheduler_enqueues_the_sweep_once_per_interval(clock: SettableClock
     def sweeps() -> int:
         return DBTaskResult.objects.filter(task_path="xiaobao.complaints.tasks.sweep_deadlines").count()
 
-    # the mailbox reading is a periodic task too now (#21: mail taken in without a command)
+    # the mailbox reading is a periodic task too now (#21: mail taken in without a command), and the hourly
+    # housekeeping of #15 and #19 (expired drafts, old rate-limit counts)
     assert enqueue_due_periodic_tasks() == [
         "intake.take_in_mail",
+        "ops.prune_rate_limit_hits",
+        "intake.forget_expired_drafts",
         "complaints.sweep_deadlines",
         "claims.sweep_deadlines",
     ]

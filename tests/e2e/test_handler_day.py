@@ -23,6 +23,7 @@ from xiaobao.identity.actors import actor_for_partner_key
 from xiaobao.kernel.actors import SYSTEM, Role
 from xiaobao.notifications.models import Notification
 from xiaobao.ops import clock
+from xiaobao.web.languages import language_tag
 
 pytestmark = pytest.mark.browser
 
@@ -158,6 +159,6 @@ def test_the_new_workbench_pages_are_accessible_in_three_languages(page: Page, d
             page.get_by_role("button", name=re.compile("切换|切換|Change")).click()
             for url in urls:
                 page.goto(url)
-                assert page.locator("html").get_attribute("lang") == language
+                assert page.locator("html").get_attribute("lang") == language_tag(language)
                 page.locator("details").evaluate_all("all => all.forEach(d => d.open = true)")  # every form shown
                 assert_accessible(page)

@@ -1,4 +1,5 @@
-"""Every user-facing string is translatable and translated (Simplified Chinese default, Traditional, English)."""
+"""Every user-facing string is translatable and translated (Simplified Chinese default, Traditional, English,
+Korean and traditional-script Mongolian)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from xiaobao.privacy.domain.identifiers import InvalidResidentId
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "xiaobao"
 LOCALE = PACKAGE / "locale"
-TRANSLATED = ["zh_Hans", "zh_Hant"]
+TRANSLATED = ["zh_Hans", "zh_Hant", "ko", "mn_Mong"]
 
 
 def _translation(entry: polib.POEntry | polib.MOEntry) -> object:
@@ -66,6 +67,10 @@ def test_every_marked_string_in_the_source_is_in_the_catalogue(tmp_path: Path) -
         ("zh-hans", "身份证号码无效。请核对身份证上的 18 位号码，最后一位可能是 X。"),
         ("zh-hant", "身份證號碼無效。請核對身份證上的 18 位號碼，最後一位可能是 X。"),
         ("en", "This resident ID number is not valid. Check the 18 characters on the ID card; the last one may be X."),
+        (
+            "ko",
+            "주민 신분증 번호가 올바르지 않습니다. 신분증에 적힌 18자리를 확인해 주십시오. 마지막 자리는 X일 수 있습니다.",
+        ),
     ],
 )
 def test_a_refusal_reaches_the_person_in_their_language(language: str, expected: str) -> None:

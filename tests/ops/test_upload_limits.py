@@ -95,7 +95,7 @@ def test_the_page_is_in_the_language_of_the_person(client: Client) -> None:
     response = too_large(client, "/workbench/", HTTP_ACCEPT_LANGUAGE="zh-hans")
 
     assert response.status_code == 413  # type: ignore[attr-defined]
-    assert '<html lang="zh-hans">' in response.content.decode()  # type: ignore[attr-defined]
+    assert '<html lang="zh-Hans">' in response.content.decode()  # type: ignore[attr-defined]
 
 
 def test_a_body_within_the_cap_goes_on_to_the_view(client: Client) -> None:

@@ -78,6 +78,7 @@ def region_name(code: str) -> str:
     """The city of a six-digit area code (a district's code names its city: 210102 is in 210100, Shenyang)."""
     return str(REGION_TEXT.get(f"{code[:4]}00", code))
 
+
 # The stages of the claimant's road (claims.domain.journey), and what happens while each is current.
 CLAIM_STAGE_TEXT = {
     "reported": _("We received your claim"),

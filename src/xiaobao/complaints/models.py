@@ -163,7 +163,8 @@ class Deadline(StatutoryClock):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="deadlines")
     target = models.DateField(null=True, blank=True)
-    """INC-E3: the shorter internal target of an elderly or disabled complainant's case (None for others)."""
+    """INC-E3, INC-3: the shorter internal target of an elderly, disabled or new-urban-resident complainant's case
+    (``complaints.domain.clocks.priority_target``; None for others)."""
     approved_by = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:

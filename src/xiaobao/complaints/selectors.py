@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from xiaobao.audit.timeline import TimelineEntry, timeline
 from xiaobao.calendars.selectors import business_calendar
@@ -26,17 +27,17 @@ from xiaobao.complaints.domain.steps import steps_for
 from xiaobao.complaints.models import Attachment, Complaint, Deadline, SavedQueueView
 from xiaobao.deadlines.clock import ClockState, Pause, Said, compute, state_on
 from xiaobao.deadlines.rules import DEFAULT as RULES
+from xiaobao.identity.domain.documents import ID_KIND_TEXT, IdKind, index_kind, mask_document, normalise_document
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.identity.models import Consumer
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.calendar import CalendarYearNotLoaded
-from xiaobao.kernel.errors import NotFound
+from xiaobao.kernel.errors import InvalidInput, NotFound
 from xiaobao.notifications.access import notifications_for
 from xiaobao.ops import clock
 from xiaobao.privacy.domain.identifiers import (
     mask_name,
     mask_phone,
-    mask_resident_id,
     normalise_name,
     normalise_policy_number,
 )
@@ -170,7 +171,7 @@ def _searched(typed: str | None) -> Q:
         return Q(complaint__complainant__resident_id_index=index) | Q(
             complaint__complainant__stated_resident_id_index=index
         )
-    wanted = Q()
+    wanted = _other_documents(term.value)
     if name := normalise_name(term.value):
         namesakes = list(
             Consumer.objects.filter(name_index=indexer.index("name", name)).values_list("pk", flat=True)[
@@ -180,6 +181,24 @@ def _searched(typed: str | None) -> Q:
         wanted |= Q(complaint__complainant_id__in=namesakes) if namesakes else Q(pk__in=[])
     if policy := normalise_policy_number(term.value):
         wanted |= Q(complaint__policy_number_index=indexer.index("policy_number", policy))
+    return wanted
+
+
+def _other_documents(typed: str) -> Q:
+    """A passport or permit number typed into the search box (INC-3): each kind it could be, by its own index."""
+    indexer = blind_indexer()
+    wanted = Q()
+    for kind in IdKind:
+        if kind is IdKind.RESIDENT_ID:
+            continue
+        try:
+            number = normalise_document(kind, typed)
+        except InvalidInput:
+            continue
+        index = indexer.index(index_kind(kind), number)
+        wanted |= Q(complaint__complainant__resident_id_index=index) | Q(
+            complaint__complainant__stated_resident_id_index=index
+        )
     return wanted
 
 
@@ -289,6 +308,8 @@ class ComplainantShown:
     phone: str
     resident_id: str
     confirmed: bool
+    id_document: str = ""
+    """The kind of document ``resident_id`` is the masked number of, when it is not a resident ID (INC-3)."""
 
 
 def complainant_shown(complaint: Complaint) -> ComplainantShown:
@@ -301,9 +322,17 @@ def person_shown(person: Any) -> ComplainantShown:
     return ComplainantShown(
         name=mask_name(person.name) if person.name else "—",
         phone=mask_phone(person.phone) if person.phone else "",
-        resident_id=mask_resident_id(person.resident_id) if person.resident_id else "",
+        resident_id=mask_document(person.id_kind, person.resident_id) if person.resident_id else "",
         confirmed=person.identity_confirmed,
+        id_document=_document_named(person.id_kind) if person.resident_id else "",
     )
+
+
+def _document_named(kind: str) -> str:
+    """The document's name in the reader's language; nothing for a resident ID, which every page assumes."""
+    if kind == IdKind.RESIDENT_ID.value:
+        return ""
+    return gettext(ID_KIND_TEXT[IdKind(kind)])
 
 
 def complaints_about_claim(actor: Actor, claim_reference: str) -> list[Complaint]:

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "xiaobao.portal",
     "xiaobao.intake",
     "xiaobao.callbacks",
+    "xiaobao.speech",
     "xiaobao.notifications",
     "xiaobao.ops",
     "xiaobao.demo",
@@ -100,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "xiaobao.speech.recording.RecordSpokenTexts",  # the texts a page showed with a player, in one write (INC-E2)
 ]
 
 ROOT_URLCONF = "xiaobao.config.urls"
@@ -117,10 +119,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "xiaobao.web.context.elder_mode",
+                "xiaobao.web.context.uploads",
             ],
         },
     },
 ]
+
+# Labels end in one punctuation mark, never "？:" (issue #15).
+FORM_RENDERER = "xiaobao.web.forms.PlainPunctuationRenderer"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -129,14 +135,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Languages: Simplified Chinese by default, Traditional Chinese and English.
+# Languages: Simplified Chinese by default, Traditional Chinese, English, Korean and traditional-script Mongolian.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
     ("zh-hant", _("Traditional Chinese")),
     ("en", _("English")),
+    ("ko", _("Korean")),
+    ("mn-mong", _("Mongolian (traditional script)")),  # Inner Mongolia's script; Django's table: xiaobao.web.languages
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["xiaobao.web.formats"]  # digits, not Cyrillic month names, for mn-mong dates
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
@@ -195,12 +204,16 @@ XIAOBAO_WORKER_STALE_SECONDS = int(ENV.get("XIAOBAO_WORKER_STALE_SECONDS", "30")
 XIAOBAO_BENCH_ENDPOINTS = env_flag(ENV, "XIAOBAO_BENCH_ENDPOINTS", default=False)
 # Complaint deadlines: remind this many days before (CMP-1), escalate when overdue.
 XIAOBAO_REMINDER_DAYS = tuple(int(d) for d in env_list(ENV, "XIAOBAO_REMINDER_DAYS", ["5", "2"]))
-# INC-E3: elderly and disabled complainants' cases get an internal target of this fraction of the statutory time.
+# INC-E3, INC-3: elderly, disabled and new-urban-resident complainants' cases get an internal target of this
+# fraction of the statutory time.
 XIAOBAO_PRIORITY_TARGET_FRACTION = float(ENV.get("XIAOBAO_PRIORITY_TARGET_FRACTION", "0.5"))
 XIAOBAO_DUPLICATE_WINDOW_HOURS = int(ENV.get("XIAOBAO_DUPLICATE_WINDOW_HOURS", "72"))
 # Consumer pages kept rendered while unchanged (portal/page_cache.py); 0 turns it off. They hold personal
 # data, so the "pages" cache is the process's own memory, never a shared server.
 XIAOBAO_PAGE_CACHE_SECONDS = int(ENV.get("XIAOBAO_PAGE_CACHE_SECONDS", "300"))
+# Read-aloud (INC-E2): espeak-ng (Debian's package) speaks what a page showed; its WAV is kept here by key.
+XIAOBAO_ESPEAK_NG = ENV.get("XIAOBAO_ESPEAK_NG", "espeak-ng")
+XIAOBAO_SPEECH_DIR = Path(ENV.get("XIAOBAO_SPEECH_DIR", VAR_DIR / "speech"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "pages": {

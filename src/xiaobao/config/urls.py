@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("workbench/", include("xiaobao.workbench.urls")),
     path("admin/", admin.site.urls),
+    path("", include("xiaobao.speech.urls")),
     path("", include("xiaobao.portal.urls")),
 ]
 

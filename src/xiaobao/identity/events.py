@@ -4,11 +4,18 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaobao.audit.registry import event_type
 
-CONSUMER_REGISTERED = event_type("consumer.registered", _("consumer registered"), fields=("phone", "resident_id"))
+CONSUMER_REGISTERED = event_type(
+    "consumer.registered", _("consumer registered"), fields=("phone", "resident_id", "id_kind")
+)
 CONSUMER_IDENTITY_UNCONFIRMED = event_type(
     "consumer.identity_unconfirmed",
     _("consumer's identity not confirmed: ID number given from another phone"),
-    fields=("on_record", "phone", "resident_id"),
+    fields=("on_record", "phone", "resident_id", "id_kind"),
+)
+CONSUMER_NEW_URBAN_RESIDENT = event_type(
+    "consumer.new_urban_resident",
+    _("consumer said they are a new urban resident (priority handling, INC-3)"),
+    fields=("new_urban_resident",),
 )
 CONSUMER_ID_RELEASED = event_type(
     "consumer.resident_id_released",

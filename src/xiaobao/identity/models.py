@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xiaobao.identity.domain.branches import BranchLevel
+from xiaobao.identity.domain.documents import ID_KIND_TEXT, IdKind
 from xiaobao.kernel.actors import Role
 from xiaobao.privacy.fields import EncryptedTextField
 
@@ -127,8 +128,18 @@ class Consumer(models.Model):
     name_index = models.CharField(max_length=64, null=True, blank=True, db_index=True)  # noqa: DJ001
     """The blind index of the normalised name (``privacy.domain.identifiers.normalise_name``): staff find a
     complainant by exact name in the queue without the database holding the name."""
+    id_kind = models.CharField(
+        _("kind of ID document"),
+        max_length=32,
+        choices=[(kind.value, _(text)) for kind, text in ID_KIND_TEXT.items()],
+        default=IdKind.RESIDENT_ID.value,
+    )
+    """Which document ``resident_id`` holds the number of (INC-3): a resident ID, a passport, a permit…"""
     resident_id = EncryptedTextField(_("resident ID number"), null=True, blank=True)
+    """The number of the document ``id_kind`` names (the field kept its name from when it held resident IDs only)."""
     resident_id_index = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    """Blind index of the number under its kind (``identity.domain.documents.index_kind``): one person, one record,
+    and the same characters under two kinds never match."""
     phone = EncryptedTextField(_("phone"), null=True, blank=True)
     phone_index = models.CharField(max_length=64, null=True, blank=True, db_index=True)  # noqa: DJ001
     email = EncryptedTextField(_("email"), null=True, blank=True)

@@ -9,16 +9,37 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaobao.claims.labels import LIAONING_CITIES
 from xiaobao.complaints.domain.classification import PRODUCT_LINE_TEXT, REASON_TEXT
-from xiaobao.complaints.domain.files import MAX_FILES
+from xiaobao.complaints.domain.files import ACCEPT, MAX_FILES
+from xiaobao.identity.domain.documents import ID_KIND_TEXT, IdKind, birth_year_in, check_birth_year, normalise_document
 from xiaobao.kernel.errors import InvalidInput
+from xiaobao.ops import clock
 from xiaobao.ops.i18n import message_of, translated_labels
-from xiaobao.privacy.domain.identifiers import normalise_phone, normalise_resident_id
+from xiaobao.privacy.domain.identifiers import normalise_phone
 
 
 class IdentityForm(forms.Form):
+    """Who is filing: any identity document (INC-3), its number checked for its kind; a year of birth only
+    from those whose document does not hold one (INC-1); whether they are new to the city (INC-3)."""
+
     name = forms.CharField(label=_("Your name"), max_length=100)
+    id_kind = forms.ChoiceField(
+        label=_("Type of ID document"),
+        choices=list(translated_labels(ID_KIND_TEXT).items()),
+        initial=IdKind.RESIDENT_ID.value,
+        required=False,  # a page from before the choice existed sends none: a resident ID, as it was then
+    )
     resident_id = forms.CharField(
-        label=_("Resident ID number"), max_length=24, help_text=_("The 18 characters on your ID card.")
+        label=_("Resident ID or other ID document number"),
+        max_length=24,
+        help_text=_(
+            "A resident ID card has 18 characters. For another document, type the number as it is printed on it."
+        ),
+    )
+    birth_year = forms.IntegerField(
+        label=_("Year of birth (only if your document is not a resident ID card)"),
+        required=False,
+        help_text=_("For example 1956. People aged 60 or over are helped first."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "bday-year"}),
     )
     phone = forms.CharField(
         label=_("Mobile phone"), max_length=32, help_text=_("We send a 6-digit code to this phone to check it is you.")
@@ -29,9 +50,27 @@ class IdentityForm(forms.Form):
         initial="sms",
     )
     email = forms.EmailField(label=_("Email (only if you chose email)"), required=False)
+    new_urban_resident = forms.BooleanField(
+        label=_("I moved to the city recently (new urban resident)"),
+        required=False,
+        help_text=_("Complaints of people new to the city are handled first."),
+    )
+
+    def clean_id_kind(self) -> str:
+        return str(self.cleaned_data.get("id_kind") or IdKind.RESIDENT_ID.value)
 
     def clean_resident_id(self) -> str:
-        return _domain(normalise_resident_id, self.cleaned_data["resident_id"])
+        kind = self.cleaned_data.get("id_kind") or IdKind.RESIDENT_ID.value
+        return _domain(lambda typed: normalise_document(kind, typed), self.cleaned_data["resident_id"])
+
+    def clean_birth_year(self) -> int | None:
+        year = self.cleaned_data.get("birth_year")
+        if year is None:
+            return None
+        try:
+            return check_birth_year(year, this_year=clock.today().year)
+        except InvalidInput as error:
+            raise forms.ValidationError(message_of(error)) from error
 
     def clean_phone(self) -> str:
         return _domain(normalise_phone, self.cleaned_data["phone"])
@@ -40,6 +79,9 @@ class IdentityForm(forms.Form):
         cleaned = super().clean() or {}
         if cleaned.get("preferred_channel") == "email" and not cleaned.get("email"):
             self.add_error("email", _("Enter your email, or choose text messages."))
+        number = cleaned.get("resident_id")
+        if number and birth_year_in(cleaned.get("id_kind") or IdKind.RESIDENT_ID.value, number) is not None:
+            cleaned["birth_year"] = None  # the document says it; a typed year is not kept (PI-1)
         return cleaned
 
 
@@ -81,6 +123,9 @@ class CodeForm(forms.Form):
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"accept": ACCEPT, **(attrs or {})})  # phone photos and the camera offered (INC-E1)
 
 
 class MultipleFileField(forms.FileField):

@@ -21,6 +21,7 @@ from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from xiaobao.ops import clock
+from xiaobao.web.context import elder_size
 
 # Stands in for the CSRF token while the page is drawn; replaced on every serving.
 TOKEN_SLOT = "xb-csrf-slot-9c1e0b7d"  # noqa: S105  (a placeholder, not a secret)
@@ -40,7 +41,7 @@ def served(
             pk,
             version,
             get_language(),
-            request.COOKIES.get("elder") == "1",
+            elder_size(request),
             clock.today(),
             request.get_full_path(),
         )

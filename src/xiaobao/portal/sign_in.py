@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from xiaobao.identity import access as identity_access
 from xiaobao.identity.actions import phone_verification_check, phone_verification_start
+from xiaobao.identity.domain.documents import mask_document
 from xiaobao.identity.models import Consumer
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import DomainError
@@ -23,7 +24,7 @@ from xiaobao.ops.i18n import message_of
 from xiaobao.portal.forms import ChooseConsumerForm, CodeForm, PhoneForm, TrackForm
 from xiaobao.portal.sealed import seal, unseal
 from xiaobao.portal.session import consumer_actor, remember_consumer
-from xiaobao.privacy.domain.identifiers import mask_name, mask_phone, mask_resident_id
+from xiaobao.privacy.domain.identifiers import mask_name, mask_phone
 
 SIGN_IN = "portal_sign_in"
 
@@ -115,7 +116,7 @@ def sign_in_choose(request: HttpRequest) -> HttpResponse:
 
 
 def _person_label(person: Consumer) -> str:
-    number = mask_resident_id(person.resident_id) if person.resident_id else ""
+    number = mask_document(person.id_kind, person.resident_id) if person.resident_id else ""
     return _("%(name)s, ID number %(number)s") % {"name": mask_name(person.name), "number": number}
 
 

@@ -62,6 +62,7 @@ from xiaobao.portal.session import (
 )
 from xiaobao.portal.sign_in import open_case, sign_in_url
 from xiaobao.sales.selectors import product_page, products_of
+from xiaobao.web.context import ELDER_COOKIE, ELDER_SIZES
 from xiaobao.web.letters import letter_response
 
 PENDING, TRACKED = "portal_pending", "portal_tracked"
@@ -146,6 +147,9 @@ def file_verify(request: HttpRequest, code: str) -> HttpResponse:
                 details=ConsumerDetails(
                     name=pending["name"],
                     resident_id=pending["resident_id"],
+                    id_kind=pending.get("id_kind") or "resident_id",
+                    birth_year=pending.get("birth_year"),
+                    new_urban_resident=bool(pending.get("new_urban_resident")),
                     phone=pending["phone"],
                     email=pending.get("email") or None,
                     preferred_channel=pending["preferred_channel"],
@@ -468,15 +472,17 @@ def tracking_letter(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 def elder_mode(request: HttpRequest) -> HttpResponse:
-    """The elder version (INC-E1): larger text and targets, no pop-ups; remembered for a year."""
+    """The elder version (INC-E1): larger text and targets, no pop-ups; ``elder=on`` larger text, ``elder=large``
+    extra-large text, anything else the standard version; remembered for a year."""
     target = request.POST.get("next") or "/"
     if not target.startswith("/") or target.startswith("//"):
         target = "/"
     response = HttpResponseRedirect(target)
-    if request.POST.get("elder") == "on":
-        response.set_cookie("elder", "1", max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    chosen = ELDER_SIZES.get(request.POST.get("elder", ""))
+    if chosen:
+        response.set_cookie(ELDER_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     else:
-        response.delete_cookie("elder")
+        response.delete_cookie(ELDER_COOKIE)
     return response
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaobao.complaints.domain.classification import CHANNEL_TEXT, PRODUCT_LINE_TEXT, REASON_TEXT, Channel
+from xiaobao.complaints.domain.files import ACCEPT
 from xiaobao.ops.i18n import translated_labels
 
 
@@ -38,7 +39,11 @@ class IntakeForm(forms.Form):
     requested_outcome = forms.CharField(
         label=_("What they ask for"), max_length=10_000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    scan = forms.FileField(label=_("Scanned letter or document (optional)"), required=False)
+    scan = forms.FileField(
+        label=_("Scanned letter or document (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
 
     def __init__(self, *args: Any, branches: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

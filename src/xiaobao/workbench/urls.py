@@ -1,7 +1,7 @@
 from django.urls import path
 
 from xiaobao.workbench import administration as admin
-from xiaobao.workbench import call_backs, claims, queue, views
+from xiaobao.workbench import call_backs, claims, previews, queue, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -14,6 +14,11 @@ urlpatterns = [
     path("complaints/<int:complaint_id>/steps/<str:step>/", views.take_step, name="step"),
     path("complaints/<int:complaint_id>/decision-letter.pdf", views.decision_letter, name="letter"),
     path("complaints/<int:complaint_id>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path(
+        "complaints/<int:complaint_id>/attachments/<int:attachment_id>/preview.jpg",
+        previews.attachment_preview,
+        name="attachment_preview",
+    ),
     path("complaints/<int:complaint_id>/reveal/", views.reveal, name="reveal"),
     path("approvals/", views.approvals, name="approvals"),
     path("inbox/", views.inbox, name="inbox"),
@@ -24,6 +29,11 @@ urlpatterns = [
     path("claims/<int:claim_id>/", claims.claim_case, name="claim"),
     path("claims/<int:claim_id>/steps/<str:step>/", claims.claim_step, name="claim_step"),
     path("claims/<int:claim_id>/documents/<int:document_id>/", claims.claim_document, name="claim_document"),
+    path(
+        "claims/<int:claim_id>/documents/<int:document_id>/preview.jpg",
+        previews.claim_document_preview,
+        name="claim_document_preview",
+    ),
     path("claims/<int:claim_id>/reveal/", claims.claim_reveal, name="claim_reveal"),
     path("claims/<int:claim_id>/refusal-letter.pdf", claims.claim_refusal_letter, name="claim_letter"),
     path("extensions/<int:extension_id>/decision/", views.decide_extension, name="decide_extension"),

@@ -299,7 +299,7 @@ def complaint_send_decision(*, actor: Actor, complaint_id: int) -> Complaint:
             "state": new,
             "notice": str(notice.pk),
             "deadline": deadline.state if deadline else None,
-            # INC-E3: whether an elderly or disabled complainant's case met its shorter internal target
+            # INC-E3, INC-3: whether a priority complainant's case met its shorter internal target
             **({"target_met": clock.today() <= deadline.target} if deadline and deadline.target else {}),
         },
     )

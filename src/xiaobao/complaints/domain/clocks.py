@@ -96,9 +96,11 @@ def check_approver(
 
 
 def priority_target(start: date, due: date, *, priority: bool, fraction: float) -> date | None:
-    """INC-E3, INC-3: an elderly, disabled or new-urban-resident complainant's case gets an internal target — ``fraction`` (by default
-    half) of the time the law allows, counted from the same start — so it is handled first; the statutory due
-    date itself does not move. None for everyone else."""
+    """The priority rule (RULES.md INC-E3 for the elderly, MISSION INC-2 for disabled people, MISSION INC-3 for
+    new urban residents — "priority response to their complaints"): such a complainant's case gets an internal
+    target, ``fraction`` (by default half) of the time the law allows, counted from the same start, so it is
+    handled first; the statutory due date itself does not move. In the staff queue the same cases come first
+    among those due the same day (``complaints.selectors.PRIORITY_AMONG_EQUALS``). None for everyone else."""
     if not priority:
         return None
     if not 0 < fraction <= 1:

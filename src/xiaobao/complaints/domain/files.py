@@ -1,4 +1,5 @@
-"""What a complainant may attach: images, PDF and audio, recognised from their content, not their name."""
+"""What a complainant may attach: images (phone photos in HEIC/HEIF and WebP too), PDF and audio, recognised from
+their content, not their name (INC-E1: a photo taken on a phone is accepted as it is)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from xiaobao.kernel.uploads import MAX_FILE_BYTES, MAX_FILES
 
 MAX_BYTES = MAX_FILE_BYTES
 __all__ = [
+    "ACCEPT",
+    "HEIF_BRANDS",
     "MAX_BYTES",
     "MAX_FILES",
     "SIGNATURES",
@@ -34,12 +37,27 @@ SIGNATURES: list[tuple[int, bytes, str]] = [
     (4, b"ftypM4A", "audio/mp4"),
     (0, b"OggS", "audio/ogg"),
 ]
+HEIF_BRANDS = {
+    b"heic": "image/heic",
+    b"heix": "image/heic",
+    b"heim": "image/heic",
+    b"heis": "image/heic",
+    b"hevc": "image/heic",
+    b"hevx": "image/heic",
+    b"mif1": "image/heif",
+    b"msf1": "image/heif",
+}
+"""The major brands of an ISO-BMFF ``ftyp`` box that name a HEIF still image (ISO/IEC 23008-12): HEVC-coded
+(what phones write, "HEIC") or any HEIF."""
+ACCEPT = "image/*,.heic,.heif,.webp,application/pdf,.pdf,audio/*"
+"""What a file field offers to pick (its ``accept``): on a phone ``image/*`` also offers the camera."""
 
 
 class FileNotAccepted(InvalidInput):
     code = "file_not_accepted"
     default_message = _(
-        "“%(name)s” cannot be attached: send a photo (JPEG, PNG), a PDF or a sound recording (MP3, M4A, AMR, WAV)."
+        "“%(name)s” cannot be attached: send a photo (JPEG, PNG, HEIC, WebP), a PDF or a sound recording (MP3, M4A, "
+        "AMR, WAV)."
     )
 
 
@@ -58,7 +76,13 @@ def extension_of(content_type: str) -> str:
     return content_type.split("/")[1].replace("mpeg", "mp3")
 
 
-EXTENSIONS_OF = {"image/jpeg": {"jpg", "jpeg", "jpe"}, "audio/mp4": {"m4a", "mp4"}, "audio/mpeg": {"mp3"}}
+EXTENSIONS_OF = {
+    "image/jpeg": {"jpg", "jpeg", "jpe"},
+    "image/heic": {"heic", "heif"},
+    "image/heif": {"heif", "heic"},
+    "audio/mp4": {"m4a", "mp4"},
+    "audio/mpeg": {"mp3"},
+}
 
 
 def download_name(original: str, content_type: str, *, fallback: str) -> str:
@@ -77,6 +101,10 @@ def content_type_of(head: bytes) -> str | None:
     """The type recognised from the first bytes of the file, or None."""
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return "audio/wav"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        return HEIF_BRANDS[head[8:12]]
     for offset, magic, content_type in SIGNATURES:
         if head[offset : offset + len(magic)] == magic:
             return content_type

@@ -18,6 +18,15 @@ from xiaobao.identity.actions._verification import phone_verification_check as p
 from xiaobao.identity.actions._verification import phone_verification_start as phone_verification_start
 from xiaobao.identity.actors import PARTNER_KEY_SCHEME, STAFF_KEY_SCHEME, mint_key
 from xiaobao.identity.domain.branches import BranchLevel, check_parent
+from xiaobao.identity.domain.documents import (
+    IdKind,
+    birth_year_in,
+    check_birth_year,
+    id_kind,
+    index_kind,
+    mask_document,
+    normalise_document,
+)
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.identity.models import (
     Branch,
@@ -36,14 +45,11 @@ from xiaobao.identity.models import (
 from xiaobao.kernel.actors import Actor, ActorKind, Role
 from xiaobao.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from xiaobao.kernel.i18n import _
-from xiaobao.ops import idempotency
+from xiaobao.ops import clock, idempotency
 from xiaobao.privacy.domain.identifiers import (
-    birth_date_from_resident_id,
     mask_phone,
-    mask_resident_id,
     normalise_name,
     normalise_phone,
-    normalise_resident_id,
 )
 from xiaobao.privacy.keys import blind_indexer
 
@@ -234,10 +240,16 @@ def staff_deactivate(*, actor: Actor, staff_id: int) -> Staff:
 
 @dataclass(frozen=True)
 class ConsumerDetails:
-    """What identifies a consumer; only the fields the step needs are filled (PI-1)."""
+    """What identifies a consumer; only the fields the step needs are filled (PI-1).
+
+    ``resident_id`` is the number of the document ``id_kind`` names (a resident ID unless said otherwise,
+    INC-3); ``birth_year`` is asked only of those whose document does not hold it (the elderly flag, INC-1).
+    """
 
     name: str
     resident_id: str | None = None
+    id_kind: str = IdKind.RESIDENT_ID.value
+    birth_year: int | None = None
     phone: str | None = None
     email: str | None = None
     preferred_language: str = "zh-hans"
@@ -268,11 +280,12 @@ def consumer_register(
         raise PermissionDenied()
     if not details.name.strip():
         raise InvalidInput(_("Please enter the consumer's name."))
-    resident_id = normalise_resident_id(details.resident_id) if details.resident_id else None
+    kind = id_kind(details.id_kind)
+    resident_id = normalise_document(kind, details.resident_id) if details.resident_id else None
     phone = normalise_phone(details.phone) if details.phone else None
     email = details.email.strip().lower() if details.email else None
     indexer = blind_indexer()
-    resident_id_index = indexer.index("resident_id", resident_id) if resident_id else None
+    resident_id_index = indexer.index(index_kind(kind), resident_id) if resident_id else None
 
     existing = None
     if resident_id_index is not None:
@@ -291,13 +304,14 @@ def consumer_register(
             user_id=user_id,
             name=details.name.strip(),
             name_index=name_index(details.name),
+            id_kind=kind.value if resident_id else IdKind.RESIDENT_ID.value,
             resident_id=resident_id,
             resident_id_index=resident_id_index,
             phone=phone,
             phone_index=indexer.index("phone", phone) if phone else None,
             email=email,
             email_index=indexer.index("email", email) if email else None,
-            birth_year=birth_date_from_resident_id(resident_id).year if resident_id else None,
+            birth_year=_birth_year(kind, resident_id, details.birth_year),
             preferred_language=details.preferred_language,
             preferred_channel=details.preferred_channel,
             visually_impaired=details.visually_impaired,
@@ -311,8 +325,9 @@ def consumer_register(
             subject=consumer,
             insurer_id=insurer_id,
             new={
-                "resident_id": mask_resident_id(resident_id) if resident_id else None,
+                "resident_id": mask_document(kind, resident_id) if resident_id else None,
                 "phone": mask_phone(phone) if phone else None,
+                **({"id_kind": kind.value} if resident_id and kind is not IdKind.RESIDENT_ID else {}),
             },
         )
     if insurer_id is not None:
@@ -344,10 +359,11 @@ def consumer_identify_by_phone(*, actor: Actor, details: ConsumerDetails) -> Pho
         raise PermissionDenied()
     if not details.phone or not details.resident_id:
         raise InvalidInput(_("Please enter your resident ID number and mobile phone."))
-    resident_id = normalise_resident_id(details.resident_id)
+    kind = id_kind(details.id_kind)
+    resident_id = normalise_document(kind, details.resident_id)
     phone = normalise_phone(details.phone)
     indexer = blind_indexer()
-    resident_id_index = indexer.index("resident_id", resident_id)
+    resident_id_index = indexer.index(index_kind(kind), resident_id)
     phone_index = indexer.index("phone", phone)
     on_record = Consumer.objects.select_for_update().filter(resident_id_index=resident_id_index).first()
     if on_record is None:
@@ -357,6 +373,7 @@ def consumer_identify_by_phone(*, actor: Actor, details: ConsumerDetails) -> Pho
         except IntegrityError:
             on_record = Consumer.objects.select_for_update().get(resident_id_index=resident_id_index)
     if on_record.phone_index == phone_index:
+        _note_new_urban_resident(actor, on_record, stated=details.new_urban_resident)
         return PhoneIdentity(on_record, confirmed=True)
     stated = (
         Consumer.objects.filter(phone_index=phone_index, stated_resident_id_index=resident_id_index)
@@ -367,25 +384,58 @@ def consumer_identify_by_phone(*, actor: Actor, details: ConsumerDetails) -> Pho
         stated = Consumer.objects.create(
             name=details.name.strip(),
             name_index=name_index(details.name),
+            id_kind=kind.value,
             resident_id=resident_id,
             stated_resident_id_index=resident_id_index,
             phone=phone,
             phone_index=phone_index,
             email=details.email.strip().lower() if details.email else None,
             email_index=indexer.index("email", details.email.strip().lower()) if details.email else None,
-            birth_year=birth_date_from_resident_id(resident_id).year,
+            birth_year=_birth_year(kind, resident_id, details.birth_year),
             preferred_language=details.preferred_language,
             preferred_channel=details.preferred_channel,
+            new_urban_resident=details.new_urban_resident,
         )
         record(
             event_type=events.CONSUMER_IDENTITY_UNCONFIRMED,
             actor=actor,
             subject=stated,
             insurer_id=None,
-            new={"resident_id": mask_resident_id(resident_id), "phone": mask_phone(phone), "on_record": on_record.pk},
+            new={
+                "resident_id": mask_document(kind, resident_id),
+                "phone": mask_phone(phone),
+                "on_record": on_record.pk,
+                **({"id_kind": kind.value} if kind is not IdKind.RESIDENT_ID else {}),
+            },
             first=True,
         )
+    _note_new_urban_resident(actor, stated, stated=details.new_urban_resident)
     return PhoneIdentity(stated, confirmed=False)
+
+
+def _birth_year(kind: IdKind, number: str | None, stated: int | None) -> int | None:
+    """The year the document holds, else the one the person gave (INC-1: the elderly flag for every document)."""
+    held = birth_year_in(kind, number) if number else None
+    if held is not None or stated is None:
+        return held
+    return check_birth_year(stated, this_year=clock.today().year)
+
+
+def _note_new_urban_resident(actor: Actor, consumer: Consumer, *, stated: bool) -> None:
+    """INC-3: a person who says, when filing, that they moved to the city recently is a new urban resident from
+    then on (their complaints get the shorter internal target and come first among equals). Saying nothing
+    takes nothing away."""
+    if stated and not consumer.new_urban_resident:
+        consumer.new_urban_resident = True
+        consumer.save(update_fields=["new_urban_resident"])
+        record(
+            event_type=events.CONSUMER_NEW_URBAN_RESIDENT,
+            actor=actor,
+            subject=consumer,
+            insurer_id=None,
+            old={"new_urban_resident": False},
+            new={"new_urban_resident": True},
+        )
 
 
 def _vouched_by_another_phone(actor: Actor, existing: Consumer, phone_index: str | None) -> bool:
@@ -408,7 +458,7 @@ def _release_resident_id(actor: Actor, holder: Consumer, *, insurer_id: int | No
         subject=holder,
         insurer_id=insurer_id,
         new={
-            "resident_id": mask_resident_id(holder.resident_id) if holder.resident_id else None,
+            "resident_id": mask_document(holder.id_kind, holder.resident_id) if holder.resident_id else None,
             "phone": mask_phone(holder.phone) if holder.phone else None,
             "holder": holder.pk,
         },
@@ -428,10 +478,10 @@ def consumer_relate(*, actor: Actor, consumer: Consumer, insurer_id: int) -> Non
         )
 
 
-def consumer_by_resident_id(resident_id: str) -> Consumer | None:
+def consumer_by_resident_id(resident_id: str, *, kind: str = IdKind.RESIDENT_ID.value) -> Consumer | None:
     """Exact lookup through the blind index (for identity verification; callers check access)."""
-    normalised = normalise_resident_id(resident_id)
-    return Consumer.objects.filter(resident_id_index=blind_indexer().index("resident_id", normalised)).first()
+    normalised = normalise_document(kind, resident_id)
+    return Consumer.objects.filter(resident_id_index=blind_indexer().index(index_kind(kind), normalised)).first()
 
 
 @transaction.atomic
