@@ -91,7 +91,17 @@ def test_filing_works_with_the_keyboard_alone(page: Page, insurer_code: str) -> 
     assert Complaint.objects.get().description == "退保金额与合同不符。"
 
 
-PUBLIC_PAGES = ["/", "/i/{code}/", "/i/{code}/products/fushou/", "/i/{code}/complain/", "/track/"]
+PUBLIC_PAGES = [
+    "/",
+    "/i/{code}/",
+    "/i/{code}/products/fushou/",
+    "/i/{code}/complain/",
+    "/track/",
+    "/track/LN-2026-999999/",  # a case link opened in a browser that may not see it: the "open your case" page
+    "/sign-in/",
+    "/call-back/",
+    "/i/{code}/call-back/",
+]
 
 
 def _open(browser: Browser, base_url: str, *, language: str, elder: bool) -> Any:
@@ -104,7 +114,7 @@ def _open(browser: Browser, base_url: str, *, language: str, elder: bool) -> Any
     return context
 
 
-@pytest.mark.parametrize("language", ["zh-hans", "zh-hant", "en"])
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant", "en", "ko", "mn-mong"])
 @pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder"])
 def test_every_public_page_is_accessible(
     browser: Browser, live_server: Any, insurer_code: str, language: str, elder: bool
