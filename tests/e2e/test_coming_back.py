@@ -5,7 +5,7 @@ alone; a form whose phone check lapsed keeps every typed field; a claimant opens
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.conftest import assert_accessible
 from tests.portal.conftest import latest_code
+from tests.support.clock import SettableClock
 from tests.support.world import fresh_resident_id
 from xiaobao.claims.models import Claim
 from xiaobao.complaints.models import Complaint
@@ -24,14 +25,9 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 
 
-class Moved:
+def Moved(**delta: float) -> SettableClock:  # noqa: N802  (reads as the moment it names)
     """The application's clock, some time from now (the live server reads the same process-wide clock)."""
-
-    def __init__(self, **delta: float) -> None:
-        self.moment = datetime.now().astimezone() + timedelta(**delta)
-
-    def now(self) -> datetime:
-        return self.moment
+    return SettableClock(clock.now() + timedelta(**delta))
 
 
 def _context(browser: Browser, base_url: str, *, elder: bool, viewport: dict[str, int] | None = None) -> BrowserContext:

@@ -12,6 +12,7 @@ from django.test import Client
 
 from tests.conftest import World
 from tests.portal.conftest import Filer, apply, filed_and_opened, latest_code
+from tests.support.clock import SettableClock
 from tests.support.world import fresh_resident_id
 from xiaobao.claims.models import Claim
 from xiaobao.complaints.models import Complaint
@@ -44,8 +45,7 @@ def test_my_cases_sends_a_consumer_to_the_phone_sign_in_not_the_staff_log_in(cli
 def test_the_phone_alone_signs_a_complainant_back_in_a_new_browser(filer: Filer, world: World) -> None:
     complaint, _code = filed_and_opened(filer)
     later = Client()
-    clock_moved = clock.now() + timedelta(days=1)
-    with clock.using(type("Later", (), {"now": staticmethod(lambda: clock_moved)})()):
+    with clock.using(SettableClock(clock.now() + timedelta(days=1))):
         assert later.get("/my/").status_code == 302
         signed_in = sign_in(later, "138 0013 8001")
         assert signed_in["Location"] == "/my/"  # type: ignore[index]

@@ -3,7 +3,7 @@ asked for; "finish later" keeps it a day for its one consumer; the filed page sa
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -11,6 +11,7 @@ from django.test import Client
 
 from tests.conftest import World
 from tests.portal.conftest import Filer, apply, filed_and_opened, latest_code
+from tests.support.clock import SettableClock
 from tests.support.world import fresh_resident_id
 from xiaobao.audit.models import AuditEvent
 from xiaobao.claims.models import Claim
@@ -31,12 +32,9 @@ TYPED = {
 }
 
 
-class Later:
-    def __init__(self, minutes: int) -> None:
-        self.moment = clock.now() + timedelta(minutes=minutes)
-
-    def now(self) -> datetime:
-        return self.moment
+def Later(minutes: int) -> SettableClock:  # noqa: N802  (reads as the moment it names)
+    """The application's clock, ``minutes`` from now."""
+    return SettableClock(clock.now() + timedelta(minutes=minutes))
 
 
 def test_the_check_lasts_while_the_person_is_active(filer: Filer) -> None:

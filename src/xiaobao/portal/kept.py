@@ -12,15 +12,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from xiaobao.identity import access as identity_access
-from xiaobao.identity.actions import phone_verification_check, phone_verification_start
+from xiaobao.identity.actions import phone_verification_start
 from xiaobao.identity.models import Insurer
 from xiaobao.intake.access import draft_of
 from xiaobao.intake.actions import draft_fields, draft_keep
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import DomainError
 from xiaobao.ops.client import client_ip
-from xiaobao.ops.i18n import message_of
-from xiaobao.portal.forms import CodeForm
+from xiaobao.portal.code_check import code_checked
 from xiaobao.portal.sealed import seal, unseal
 from xiaobao.portal.session import lapsed_consumer_id, remember_consumer, was_confirmed
 from xiaobao.privacy.domain.identifiers import mask_phone
@@ -98,16 +97,11 @@ def check_again(request: HttpRequest, code: str) -> HttpResponse:
     pending = unseal(request.session.get(RENEW))
     if pending is None or pending["insurer"] != code:
         return HttpResponseRedirect(reverse("portal:file_start", args=[code]))
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            phone_verification_check(verification_id=pending["verification"], code=form.cleaned_data["code"])
-        except DomainError as refused:
-            form.add_error("code", message_of(refused))
-        else:
-            del request.session[RENEW]
-            remember_consumer(request, pending["consumer"], confirmed=pending["confirmed"])
-            return HttpResponseRedirect(reverse(FORM_PAGES[pending["kind"]], args=[code]))
+    form, proved = code_checked(request, pending["verification"])
+    if proved is not None:
+        del request.session[RENEW]
+        remember_consumer(request, pending["consumer"], confirmed=pending["confirmed"])
+        return HttpResponseRedirect(reverse(FORM_PAGES[pending["kind"]], args=[code]))
     return render(
         request,
         "portal/check_again.html",

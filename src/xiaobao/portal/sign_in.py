@@ -14,14 +14,15 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from xiaobao.identity import access as identity_access
-from xiaobao.identity.actions import phone_verification_check, phone_verification_start
+from xiaobao.identity.actions import phone_verification_start
 from xiaobao.identity.domain.documents import mask_document
 from xiaobao.identity.models import Consumer
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import DomainError
 from xiaobao.ops.client import client_ip
 from xiaobao.ops.i18n import message_of
-from xiaobao.portal.forms import ChooseConsumerForm, CodeForm, PhoneForm, TrackForm
+from xiaobao.portal.code_check import code_checked
+from xiaobao.portal.forms import ChooseConsumerForm, PhoneForm, TrackForm
 from xiaobao.portal.sealed import seal, unseal
 from xiaobao.portal.session import consumer_actor, remember_consumer
 from xiaobao.privacy.domain.identifiers import mask_name, mask_phone
@@ -74,24 +75,17 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     pending = unseal(request.session.get(SIGN_IN))
     if pending is None or "verification" not in pending:
         return HttpResponseRedirect(reverse("portal:sign_in"))
-    form = CodeForm(request.POST or None)
+    form, proved = code_checked(request, pending["verification"])
     context = {"form": form, "stage": "code", "phone": pending["phone"], "next": pending["next"]}
-    if request.method == "POST" and form.is_valid():
-        try:
-            verification = phone_verification_check(
-                verification_id=pending["verification"], code=form.cleaned_data["code"]
-            )
-        except DomainError as refused:
-            form.add_error("code", message_of(refused))
-        else:
-            people = identity_access.consumers_of_checked_phone(verification)
-            if not people:
-                del request.session[SIGN_IN]
-                return render(request, "portal/sign_in.html", {**context, "stage": "none"})
-            if len(people) == 1:
-                return _signed_in(request, people[0], pending["next"])
-            request.session[SIGN_IN] = seal({"people": [p.pk for p in people], "next": pending["next"]})
-            return HttpResponseRedirect(reverse("portal:sign_in_choose"))
+    if proved is not None:
+        people = identity_access.consumers_of_checked_phone(proved)
+        if not people:
+            del request.session[SIGN_IN]
+            return render(request, "portal/sign_in.html", {**context, "stage": "none"})
+        if len(people) == 1:
+            return _signed_in(request, people[0], pending["next"])
+        request.session[SIGN_IN] = seal({"people": [p.pk for p in people], "next": pending["next"]})
+        return HttpResponseRedirect(reverse("portal:sign_in_choose"))
     return render(request, "portal/sign_in.html", context, status=400 if form.errors else 200)
 
 

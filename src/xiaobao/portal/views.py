@@ -36,7 +36,6 @@ from xiaobao.identity import access as identity_access
 from xiaobao.identity.actions import (
     ConsumerDetails,
     consumer_identify_by_phone,
-    phone_verification_check,
     phone_verification_start,
 )
 from xiaobao.identity.actors import actor_for_request
@@ -49,7 +48,8 @@ from xiaobao.ops import clock, ratelimit
 from xiaobao.ops.client import client_ip
 from xiaobao.ops.i18n import message_of
 from xiaobao.portal import page_cache
-from xiaobao.portal.forms import CodeForm, ComplaintForm, IdentityForm, ReviewForm, TrackForm
+from xiaobao.portal.code_check import code_checked
+from xiaobao.portal.forms import ComplaintForm, IdentityForm, ReviewForm, TrackForm
 from xiaobao.portal.journeys import complaint_headline, complaint_story
 from xiaobao.portal.kept import Kept, keep_for_later, kept_for, lapsed
 from xiaobao.portal.sealed import seal, unseal
@@ -135,31 +135,26 @@ def file_verify(request: HttpRequest, code: str) -> HttpResponse:
     pending = unseal(request.session.get(PENDING))
     if pending is None or pending["insurer"] != code:
         return HttpResponseRedirect(reverse("portal:file_start", args=[code]))
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            phone_verification_check(verification_id=pending["verification"], code=form.cleaned_data["code"])
-        except DomainError as refused:
-            form.add_error("code", message_of(refused))
-        else:
-            identity = consumer_identify_by_phone(
-                actor=SYSTEM,
-                details=ConsumerDetails(
-                    name=pending["name"],
-                    resident_id=pending["resident_id"],
-                    id_kind=pending.get("id_kind") or "resident_id",
-                    birth_year=pending.get("birth_year"),
-                    new_urban_resident=bool(pending.get("new_urban_resident")),
-                    phone=pending["phone"],
-                    email=pending.get("email") or None,
-                    preferred_channel=pending["preferred_channel"],
-                    preferred_language=request.LANGUAGE_CODE,
-                ),
-            )
-            del request.session[PENDING]
-            remember_verified(request, identity)
-            then = AFTER_VERIFY.get(pending.get("then", "complaint"), "portal:file_details")
-            return HttpResponseRedirect(reverse(then, args=[code]) if then != "portal:mine" else reverse(then))
+    form, proved = code_checked(request, pending["verification"])
+    if proved is not None:
+        identity = consumer_identify_by_phone(
+            actor=SYSTEM,
+            details=ConsumerDetails(
+                name=pending["name"],
+                resident_id=pending["resident_id"],
+                id_kind=pending.get("id_kind") or "resident_id",
+                birth_year=pending.get("birth_year"),
+                new_urban_resident=bool(pending.get("new_urban_resident")),
+                phone=pending["phone"],
+                email=pending.get("email") or None,
+                preferred_channel=pending["preferred_channel"],
+                preferred_language=request.LANGUAGE_CODE,
+            ),
+        )
+        del request.session[PENDING]
+        remember_verified(request, identity)
+        then = AFTER_VERIFY.get(pending.get("then", "complaint"), "portal:file_details")
+        return HttpResponseRedirect(reverse(then, args=[code]) if then != "portal:mine" else reverse(then))
     return render(
         request,
         "portal/file_verify.html",
