@@ -158,11 +158,22 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_ENGINE = "xiaobao.ops.sessions"  # database sessions, read with one plain query
 STATIC_ROOT = VAR_DIR / "static"
+# Uploads are encrypted at rest (issue #19, ADR 0012) by a storage wrapping the one that keeps the bytes: the disk
+# under MEDIA_ROOT by default, or the storage class XIAOBAO_FILE_STORAGE names (an S3-compatible one from
+# django-storages, configured by its own settings; it must overwrite on save for rotate_keys).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "xiaobao.privacy.storage.EncryptedStorage",
+        "OPTIONS": {
+            "inner": {"BACKEND": ENV.get("XIAOBAO_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")}
+        },
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(ENV.get("XIAOBAO_MEDIA_ROOT", VAR_DIR / "media"))
+# Files stored before encryption are refused until `manage.py rotate_keys` has encrypted them; turn this on to
+# serve them as they are meanwhile (anyone who can write to the store could then put a file of their own).
+XIAOBAO_FILES_PLAINTEXT_READABLE = env_flag(ENV, "XIAOBAO_FILES_PLAINTEXT_READABLE", default=False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024  # a body that is not a file (JSON, form fields), held in memory
 # Uploads (issue #12): a body declared larger than XIAOBAO_UPLOAD_MAX_REQUEST_BYTES is refused unread
 # (ops.limits; default: 5 files of 10 MB + 1 MB of form); files stream to a temporary file on disk, each

@@ -46,3 +46,9 @@ class InvalidInput(DomainError):
 class TransitionNotAllowed(DomainError):
     code = "transition_not_allowed"
     default_message = _("This step is not allowed in the current state.")
+
+
+class DamagedFile(Exception):
+    """A stored file fails its integrity check — changed, cut short, appended to, or stored unencrypted where
+    encryption is required — so none of it is served (issue #19). Not a refusal of the person asking: the
+    stored copy is at fault, and the message (for the log, not the page) says which file and how."""

@@ -1,8 +1,8 @@
 """Keeping an uploaded file once, in step with its row (issue #12, item 10).
 
 A file arrives as bytes or as an uploaded file already streamed to disk; it is measured, recognised and
-hashed in chunks, never read whole into memory. It is stored under a content address (the SHA-256 of its
-bytes, under its case), so:
+hashed in chunks, never read whole into memory. It is stored under a content address (under its case; the
+SHA-256 of its bytes, keyed by the storage when it can — ``address_of``), so:
 
 - a retry of the same bytes finds the same name: a file an interrupted attempt left behind is adopted
   (after checking its bytes), never written a second time beside it;
@@ -28,6 +28,8 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
+
+from xiaobao.kernel.errors import DamagedFile
 
 HEAD_BYTES = 16
 P = ParamSpec("P")
@@ -64,6 +66,14 @@ def sha256_of(content: bytes | File) -> str:  # type: ignore[type-arg]
     return digest.hexdigest()
 
 
+def address_of(field_file: FieldFile, sha256: str) -> str:
+    """The name part that stands for content with this SHA-256: what the storage makes of it (an encrypting
+    storage keys it, so a file's name does not confirm a guess of its content), else the SHA-256 itself.
+    The same bytes give the same address, so a retry finds the file an interrupted attempt left."""
+    keyed = getattr(field_file.storage, "content_address", None)
+    return str(keyed(sha256)) if callable(keyed) else sha256
+
+
 def _stored_sha256(field_file: FieldFile, name: str) -> str:
     digest = hashlib.sha256()
     with field_file.storage.open(name, "rb") as stored:
@@ -90,7 +100,11 @@ def store_once(
         raise RuntimeError("store_once runs inside removed_on_failure (or an action decorated with atomic)")
     storage = field_file.storage
     if storage.exists(name):
-        if _stored_sha256(field_file, name) == sha256:
+        try:
+            same = _stored_sha256(field_file, name) == sha256
+        except DamagedFile:  # cut off while being written (or damaged since): replaced below
+            same = False
+        if same:
             field_file.name = name
             return
         storage.delete(name)
@@ -147,3 +161,14 @@ by the owning app when it is ready, so this layer reads no case data itself."""
 
 def register_owner(folder: str, named: Callable[[], Iterable[str]]) -> None:
     OWNERS[folder] = named
+
+
+def stored_names(storage: Storage, folder: str) -> list[str]:
+    """Every file stored under ``folder``, at any depth."""
+    if not storage.exists(folder):
+        return []
+    folders, files = storage.listdir(folder)
+    names = [f"{folder}/{name}" for name in files]
+    for sub in folders:
+        names += stored_names(storage, f"{folder}/{sub}")
+    return names

@@ -63,6 +63,21 @@ class Keyring:
     def is_current(self, token: str) -> bool:
         return self.key_id_of(token) == self.current_id
 
+    def wrap(self, data_key: bytes, *, context: bytes) -> tuple[str, bytes]:
+        """``data_key`` sealed under the current key (envelope encryption of a file): the key id and
+        ``nonce ‖ ciphertext ‖ tag``, bound to ``context`` (the rest of the file's header)."""
+        nonce = os.urandom(_NONCE_BYTES)
+        return self.current_id, nonce + self._ciphers[self.current_id].encrypt(nonce, data_key, context)
+
+    def unwrap(self, key_id: str, wrapped: bytes, *, context: bytes) -> bytes:
+        cipher = self._ciphers.get(key_id)
+        if cipher is None:
+            raise DecryptionError(f"no key with id {key_id!r} in the keyring")
+        try:
+            return cipher.decrypt(wrapped[:_NONCE_BYTES], wrapped[_NONCE_BYTES:], context)
+        except InvalidTag as error:
+            raise DecryptionError("the file's data key fails authentication") from error
+
 
 class BlindIndexer:
     """HMAC-SHA256 of a normalised value: exact lookup without storing the value."""

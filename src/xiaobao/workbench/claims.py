@@ -211,7 +211,7 @@ def claim_step(request: HttpRequest, actor: Actor, claim_id: int, step: str) -> 
 
 
 @staff_only
-def claim_document(request: HttpRequest, actor: Actor, claim_id: int, document_id: int) -> FileResponse:
+def claim_document(request: HttpRequest, actor: Actor, claim_id: int, document_id: int) -> HttpResponseBase:
     """A document of a claim the reader may see, served through the access check (never a public URL)."""
     try:
         claim, document = selectors.document_for(actor, claim_id, document_id)

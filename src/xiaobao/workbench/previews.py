@@ -17,8 +17,8 @@ from xiaobao.claims import selectors as claim_selectors
 from xiaobao.complaints import selectors as complaint_selectors
 from xiaobao.complaints.domain.files import download_name
 from xiaobao.kernel.actors import Actor
-from xiaobao.kernel.errors import NotFound
-from xiaobao.workbench.files import FILE_CONTENT_SECURITY_POLICY
+from xiaobao.kernel.errors import DamagedFile, NotFound
+from xiaobao.workbench.files import FILE_CONTENT_SECURITY_POLICY, damaged_file
 from xiaobao.workbench.staff import staff_only
 
 pillow_heif.register_heif_opener()
@@ -54,6 +54,8 @@ def _preview_response(field_file: FieldFile, content_type: str, original_name: s
         body, _size = jpeg_of(field_file)
     except NotFound:
         raise Http404 from None
+    except DamagedFile as damage:
+        return damaged_file(damage)
     name = download_name(original_name, "image/jpeg", fallback=fallback)
     response = HttpResponse(body, content_type="image/jpeg")
     response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=name) or "inline"

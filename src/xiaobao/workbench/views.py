@@ -145,7 +145,7 @@ def approvals(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 @staff_only
-def attachment(request: HttpRequest, actor: Actor, complaint_id: int, attachment_id: int) -> FileResponse:
+def attachment(request: HttpRequest, actor: Actor, complaint_id: int, attachment_id: int) -> HttpResponseBase:
     """A file the complainant sent, served through the case's access check (never a public URL)."""
     try:
         complaint, kept = selectors.attachment_for(actor, complaint_id, attachment_id)

@@ -90,7 +90,7 @@ def claim_receive_document(
     (streamed to disk): its size is checked before anything is read, and it is hashed and stored in chunks.
 
     The file on disk and its row agree (issue #12): the file is stored under its content address,
-    ``claims/claim-<id>/<item>-<sha256>``, while the claim's row lock is held, and the unique
+    ``claims/claim-<id>/<item>-<address>`` (a keyed hash of its SHA-256), while the claim's row lock is held, and the unique
     (claim, item, sha256) constraint keeps one row. ``stored_files.atomic`` puts the transaction inside
     ``removed_on_failure``, so when anything in it fails — a later step, the commit itself, gunicorn's worker
     timeout — the transaction rolls back first and then the file this attempt wrote is deleted: no file
@@ -118,7 +118,8 @@ def claim_receive_document(
         sha256=digest,
         received_at=clock.now(),
     )
-    stored_files.store_once(document.file, f"claims/claim-{claim.pk}/{item_code}-{digest}", content, digest)
+    address = stored_files.address_of(document.file, digest)
+    stored_files.store_once(document.file, f"claims/claim-{claim.pk}/{item_code}-{address}", content, digest)
     document.save()
     record(
         event_type=events.DOCUMENT_RECEIVED,

@@ -125,7 +125,7 @@ def complaint_attach(*, actor: Actor, complaint_id: int, uploads: list[Upload]) 
 
     Each size is checked before anything is read; files are hashed and stored in chunks. The file on disk
     and its row agree (issue #12): a file is stored under its content address,
-    ``complaints/complaint-<id>/<sha256>.<ext>``, while the complaint's row lock is held, and a file whose
+    ``complaints/complaint-<id>/<address>.<ext>`` (a keyed hash of its SHA-256), while the complaint's row lock is held, and a file whose
     bytes the complaint already has is kept once (a retried upload returns the attachment already kept).
     ``stored_files.atomic`` puts the transaction inside ``removed_on_failure``: if anything fails, the rows
     roll back and the files this attempt wrote are deleted; a worker killed outright leaves the file at its
@@ -156,7 +156,8 @@ def complaint_attach(*, actor: Actor, complaint_id: int, uploads: list[Upload]) 
             uploaded_at=clock.now(),
             uploaded_by=actor.audit_id,
         )
-        name = f"complaints/complaint-{complaint.pk}/{digest}.{extension_of(content_type)}"
+        address = stored_files.address_of(attachment.file, digest)
+        name = f"complaints/complaint-{complaint.pk}/{address}.{extension_of(content_type)}"
         stored_files.store_once(attachment.file, name, upload.content, digest)
         attachment.save()
         saved.append(attachment)

@@ -16,17 +16,7 @@ from django.core.files.storage import Storage, default_storage
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from xiaobao.ops.stored_files import OWNERS
-
-
-def stored_names(storage: Storage, folder: str) -> list[str]:
-    if not storage.exists(folder):
-        return []
-    folders, files = storage.listdir(folder)
-    names = [f"{folder}/{name}" for name in files]
-    for sub in folders:
-        names += stored_names(storage, f"{folder}/{sub}")
-    return names
+from xiaobao.ops.stored_files import OWNERS, stored_names
 
 
 def orphans(storage: Storage, grace: timedelta) -> list[str]:

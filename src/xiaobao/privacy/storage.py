@@ -1,0 +1,191 @@
+"""Uploaded files encrypted at rest behind Django's storage API (issue #19, SEC-1; ADR 0012).
+
+``EncryptedStorage`` wraps another storage — the disk (``FileSystemStorage``) by default, any storage named
+in its ``inner`` option (an S3-compatible one from django-storages) otherwise — and encrypts on ``save``,
+decrypts on ``open``, in segments (``privacy.streaming``): every caller (``ops.stored_files``, downloads,
+previews, ``upload_orphans``) keeps working through the storage API and sees only plaintext; the inner
+storage sees only ciphertext. ``open`` authenticates the whole file first (one pass, a segment in memory at
+a time), so a file that opens is whole and a damaged one is refused before any byte is served.
+
+File names: uploads are stored under a content address, so a retry finds the file an interrupted attempt
+left. ``content_address`` makes that address an HMAC of the content's SHA-256 keyed with the blind-index
+key: still the same for the same bytes (a retry still adopts), but a listing of the bucket or a backup no
+longer lets anyone confirm a guessed document by hashing it.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from datetime import datetime
+from typing import IO, Any, cast
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import File
+from django.core.files.storage import Storage, storages
+from django.utils.deconstruct import deconstructible
+from django.utils.module_loading import import_string
+
+from xiaobao.kernel.errors import DamagedFile
+from xiaobao.privacy import streaming
+from xiaobao.privacy.keys import blind_indexer, keyring
+
+ADDRESS_KIND = "stored-file"
+
+
+@deconstructible(path="xiaobao.privacy.storage.EncryptedStorage")
+class EncryptedStorage(Storage):
+    """Encrypts what it stores in ``inner`` (``{"BACKEND": …, "OPTIONS": {…}}``, the disk by default).
+
+    ``plaintext_readable`` lets files stored before encryption be read as they are until ``rotate_keys`` has
+    encrypted them; off (the default), such a file is refused like a damaged one — otherwise anyone who can
+    write to the store could replace an encrypted file by one of their own.
+    """
+
+    def __init__(self, inner: dict[str, Any] | None = None, *, plaintext_readable: bool | None = None) -> None:
+        spec = inner or {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+        self.inner: Storage = import_string(spec["BACKEND"])(**spec.get("OPTIONS", {}))
+        self._plaintext_readable = plaintext_readable
+
+    @property
+    def plaintext_readable(self) -> bool:
+        if self._plaintext_readable is not None:
+            return self._plaintext_readable
+        return bool(getattr(settings, "XIAOBAO_FILES_PLAINTEXT_READABLE", False))
+
+    # -- naming --------------------------------------------------------------------------------------------
+
+    def content_address(self, sha256: str) -> str:
+        """The name part standing for content whose SHA-256 is ``sha256``: keyed, so it confirms nothing."""
+        return blind_indexer().index(ADDRESS_KIND, sha256)
+
+    # -- reading -------------------------------------------------------------------------------------------
+
+    def _open(self, name: str, mode: str = "rb") -> File:  # type: ignore[type-arg]
+        if any(flag in mode for flag in "wax+"):
+            raise ValueError("an encrypted file is written with save(), never opened for writing")
+        raw = self.inner.open(name, "rb")
+        try:
+            if not streaming.is_encrypted(raw.read(len(streaming.MAGIC))):
+                raw.seek(0)
+                if self.plaintext_readable:
+                    return raw
+                raise DamagedFile(f"{name}: not encrypted (stored before encryption?); run manage.py rotate_keys")
+            reader = streaming.DecryptingReader(cast(IO[bytes], raw), keyring(), name=name)
+            reader.verify()
+            reader.seek(0)
+        except BaseException:
+            raw.close()
+            raise
+        return File(reader, name=name)
+
+    def size(self, name: str) -> int:
+        """The plaintext's size (read from the header and the stored size, nothing decrypted)."""
+        with self.inner.open(name, "rb") as raw:
+            if not streaming.is_encrypted(raw.read(len(streaming.MAGIC))):
+                return int(self.inner.size(name))
+            raw.seek(0)
+            return streaming.DecryptingReader(cast(IO[bytes], raw), keyring(), name=name).size
+
+    # -- writing -------------------------------------------------------------------------------------------
+
+    def _save(self, name: str, content: File) -> str:  # type: ignore[type-arg]
+        if hasattr(content, "seekable") and content.seekable():
+            content.seek(0)
+        plain_size = getattr(content, "size", None)
+        reader = streaming.EncryptingReader(content, keyring(), plain_size=plain_size)
+        encrypted = File(reader, name=name)
+        if reader.size is not None:
+            encrypted.size = reader.size
+        return str(self.inner.save(name, encrypted))
+
+    def replace(self, name: str, stream: streaming.Readable) -> None:
+        """Put ``stream`` (already encrypted) in place of ``name`` at once: a reader sees the old file or the
+        new one, whole, and a crash leaves the old one (a ``.rotating`` file may remain, for upload_orphans).
+
+        On a disk: a temporary file beside it, synced, then renamed over it. Elsewhere the inner storage must
+        overwrite on save (an object store's PUT replaces atomically; django-storages' ``file_overwrite``).
+        """
+        try:
+            path = self.inner.path(name)
+        except NotImplementedError:
+            saved = self.inner.save(name, File(stream, name=name))
+            if saved != name:
+                self.inner.delete(saved)
+                raise ImproperlyConfigured(f"{self.inner!r} does not overwrite {name}: set it to overwrite") from None
+            return
+        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".", suffix=".rotating")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                streaming.copy(stream, out.write)
+                out.flush()
+                os.fsync(out.fileno())
+            if os.path.exists(path):
+                os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
+            os.replace(temporary, path)
+        except BaseException:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            raise
+
+    # -- key rotation --------------------------------------------------------------------------------------
+
+    def rotate(self, name: str) -> str:
+        """Bring ``name`` under the ring's current key: ``"current"`` (nothing to do), ``"rewrapped"`` (the data
+        key sealed anew; the content untouched) or ``"encrypted"`` (a plaintext file stored before encryption)."""
+        ring = keyring()
+        with self.inner.open(name, "rb") as raw:
+            if not streaming.is_encrypted(raw.read(len(streaming.MAGIC))):
+                raw.seek(0)
+                self.replace(name, streaming.EncryptingReader(raw, ring))
+                return "encrypted"
+            raw.seek(0)
+            header = streaming.read_header(raw, name=name)
+            if header.key_id == ring.current_id:
+                return "current"
+            self.replace(name, streaming.RewrappedReader(streaming.rewrapped(header, ring, name=name), raw))
+            return "rewrapped"
+
+    def key_id_of(self, name: str) -> str | None:
+        """The id of the key sealing ``name``'s data key; None for a file stored unencrypted."""
+        with self.inner.open(name, "rb") as raw:
+            if not streaming.is_encrypted(raw.read(len(streaming.MAGIC))):
+                return None
+            raw.seek(0)
+            return streaming.read_header(raw, name=name).key_id
+
+    # -- the rest is the inner storage's ------------------------------------------------------------------
+
+    def delete(self, name: str) -> None:
+        self.inner.delete(name)
+
+    def exists(self, name: str) -> bool:
+        return bool(self.inner.exists(name))
+
+    def listdir(self, path: str) -> tuple[list[str], list[str]]:
+        folders, files = self.inner.listdir(path)
+        return list(folders), list(files)
+
+    def get_accessed_time(self, name: str) -> datetime:
+        return self.inner.get_accessed_time(name)
+
+    def get_created_time(self, name: str) -> datetime:
+        return self.inner.get_created_time(name)
+
+    def get_modified_time(self, name: str) -> datetime:
+        return self.inner.get_modified_time(name)
+
+    def get_available_name(self, name: str, max_length: int | None = None) -> str:
+        return str(self.inner.get_available_name(name, max_length=max_length))
+
+    def url(self, name: str | None) -> str:
+        raise NotImplementedError("stored files have no public address: they are served through the access check")
+
+
+def default_encrypted_storage() -> EncryptedStorage:
+    storage = storages["default"]
+    if not isinstance(storage, EncryptedStorage):
+        raise ImproperlyConfigured("STORAGES['default'] must be xiaobao.privacy.storage.EncryptedStorage")
+    return storage
