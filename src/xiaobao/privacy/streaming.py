@@ -172,10 +172,12 @@ class EncryptingReader(_ReadOnlyStream):
     """Reading it gives the encrypted file of what ``plain`` holds from its current position: the header, then
     each segment as soon as the next one shows whether it was the last. Not seekable (a storage copies it)."""
 
-    def __init__(self, plain: Readable, ring: Keyring, *, plain_size: int | None = None) -> None:
+    def __init__(
+        self, plain: Readable, ring: Keyring, *, plain_size: int | None = None, segment_size: int = SEGMENT_SIZE
+    ) -> None:
         super().__init__()
         self._plain = plain
-        self.header, data_key = new_header(ring)
+        self.header, data_key = new_header(ring, segment_size=segment_size)
         self._cipher = AESGCM(data_key)
         self._index = 0
         self._started = self._finished = False
