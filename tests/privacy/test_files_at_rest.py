@@ -175,7 +175,7 @@ def test_the_download_says_its_plaintext_length(desk: Desk, media: Path) -> None
 
 def test_the_preview_of_a_stored_photo_is_drawn_from_the_original(desk: Desk, media: Path) -> None:
     heic = photo("HEIF", (64, 40))
-    kept, url = one_stored(desk, heic, "IMG_0001.HEIC")
+    _, url = one_stored(desk, heic, "IMG_0001.HEIC")
 
     preview = signed_in(Client(), desk.supervisor).get(url + "preview.jpg")
 

@@ -46,7 +46,7 @@ class EncryptedStorage(Storage):
 
     def __init__(self, inner: dict[str, Any] | None = None, *, plaintext_readable: bool | None = None) -> None:
         spec = inner or {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-        self.inner: Storage = import_string(spec["BACKEND"])(**spec.get("OPTIONS", {}))
+        self.inner_storage: Storage = import_string(spec["BACKEND"])(**spec.get("OPTIONS", {}))
         self._plaintext_readable = plaintext_readable
 
     @property
@@ -66,7 +66,7 @@ class EncryptedStorage(Storage):
     def _open(self, name: str, mode: str = "rb") -> File:  # type: ignore[type-arg]
         if any(flag in mode for flag in "wax+"):
             raise ValueError("an encrypted file is written with save(), never opened for writing")
-        raw = self.inner.open(name, "rb")
+        raw = self.inner_storage.open(name, "rb")
         try:
             if not streaming.is_encrypted(raw.read(len(streaming.MAGIC))):
                 raw.seek(0)
@@ -79,13 +79,13 @@ class EncryptedStorage(Storage):
         except BaseException:
             raw.close()
             raise
-        return File(reader, name=name)
+        return File(cast(IO[bytes], reader), name=name)
 
     def size(self, name: str) -> int:
         """The plaintext's size (read from the header and the stored size, nothing decrypted)."""
-        with self.inner.open(name, "rb") as raw:
+        with self.inner_storage.open(name, "rb") as raw:
             if not streaming.is_encrypted(raw.read(len(streaming.MAGIC))):
-                return int(self.inner.size(name))
+                return int(self.inner_storage.size(name))
             raw.seek(0)
             return streaming.DecryptingReader(cast(IO[bytes], raw), keyring(), name=name).size
 
@@ -96,10 +96,10 @@ class EncryptedStorage(Storage):
             content.seek(0)
         plain_size = getattr(content, "size", None)
         reader = streaming.EncryptingReader(content, keyring(), plain_size=plain_size)
-        encrypted = File(reader, name=name)
+        encrypted = File(cast(IO[bytes], reader), name=name)
         if reader.size is not None:
             encrypted.size = reader.size
-        return str(self.inner.save(name, encrypted))
+        return str(self.inner_storage.save(name, encrypted))
 
     def replace(self, name: str, stream: streaming.Readable) -> None:
         """Put ``stream`` (already encrypted) in place of ``name`` at once: a reader sees the old file or the
@@ -109,12 +109,14 @@ class EncryptedStorage(Storage):
         overwrite on save (an object store's PUT replaces atomically; django-storages' ``file_overwrite``).
         """
         try:
-            path = self.inner.path(name)
+            path = self.inner_storage.path(name)
         except NotImplementedError:
-            saved = self.inner.save(name, File(stream, name=name))
+            saved = self.inner_storage.save(name, File(cast(IO[bytes], stream), name=name))
             if saved != name:
-                self.inner.delete(saved)
-                raise ImproperlyConfigured(f"{self.inner!r} does not overwrite {name}: set it to overwrite") from None
+                self.inner_storage.delete(saved)
+                raise ImproperlyConfigured(
+                    f"{self.inner_storage!r} does not overwrite {name}: set it to overwrite"
+                ) from None
             return
         handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".", suffix=".rotating")
         try:
@@ -136,7 +138,7 @@ class EncryptedStorage(Storage):
         """Bring ``name`` under the ring's current key: ``"current"`` (nothing to do), ``"rewrapped"`` (the data
         key sealed anew; the content untouched) or ``"encrypted"`` (a plaintext file stored before encryption)."""
         ring = keyring()
-        with self.inner.open(name, "rb") as raw:
+        with self.inner_storage.open(name, "rb") as raw:
             if not streaming.is_encrypted(raw.read(len(streaming.MAGIC))):
                 raw.seek(0)
                 self.replace(name, streaming.EncryptingReader(raw, ring))
@@ -150,7 +152,7 @@ class EncryptedStorage(Storage):
 
     def key_id_of(self, name: str) -> str | None:
         """The id of the key sealing ``name``'s data key; None for a file stored unencrypted."""
-        with self.inner.open(name, "rb") as raw:
+        with self.inner_storage.open(name, "rb") as raw:
             if not streaming.is_encrypted(raw.read(len(streaming.MAGIC))):
                 return None
             raw.seek(0)
@@ -159,26 +161,26 @@ class EncryptedStorage(Storage):
     # -- the rest is the inner storage's ------------------------------------------------------------------
 
     def delete(self, name: str) -> None:
-        self.inner.delete(name)
+        self.inner_storage.delete(name)
 
     def exists(self, name: str) -> bool:
-        return bool(self.inner.exists(name))
+        return bool(self.inner_storage.exists(name))
 
     def listdir(self, path: str) -> tuple[list[str], list[str]]:
-        folders, files = self.inner.listdir(path)
+        folders, files = self.inner_storage.listdir(path)
         return list(folders), list(files)
 
     def get_accessed_time(self, name: str) -> datetime:
-        return self.inner.get_accessed_time(name)
+        return self.inner_storage.get_accessed_time(name)
 
     def get_created_time(self, name: str) -> datetime:
-        return self.inner.get_created_time(name)
+        return self.inner_storage.get_created_time(name)
 
     def get_modified_time(self, name: str) -> datetime:
-        return self.inner.get_modified_time(name)
+        return self.inner_storage.get_modified_time(name)
 
     def get_available_name(self, name: str, max_length: int | None = None) -> str:
-        return str(self.inner.get_available_name(name, max_length=max_length))
+        return str(self.inner_storage.get_available_name(name, max_length=max_length))
 
     def url(self, name: str | None) -> str:
         raise NotImplementedError("stored files have no public address: they are served through the access check")

@@ -27,7 +27,7 @@ import os
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO, Protocol
+from typing import IO, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -224,7 +224,7 @@ class DecryptingReader(io.RawIOBase):
     """The plaintext of an encrypted file, read and sought a segment at a time; every segment is authenticated
     before any of its bytes is handed out (``DamagedFile`` otherwise). ``verify`` authenticates them all."""
 
-    def __init__(self, raw: BinaryIO, ring: Keyring, *, name: str = "file") -> None:
+    def __init__(self, raw: IO[bytes], ring: Keyring, *, name: str = "file") -> None:
         super().__init__()
         self._raw, self._name = raw, name
         raw.seek(0, io.SEEK_END)
@@ -234,7 +234,7 @@ class DecryptingReader(io.RawIOBase):
         self._cipher = AESGCM(data_key_of(self.header, ring, name=name))
         self._unit = self.header.segment_size + TAG_BYTES
         full, rest = divmod(total - self.header.length, self._unit)
-        if rest == 0 and full == 0 or 0 < rest < TAG_BYTES:
+        if (rest == 0 and full == 0) or 0 < rest < TAG_BYTES:
             raise DamagedFile(f"{name}: cut short (its length fits no whole segment)")
         self._segments = full + (1 if rest else 0)
         self.size = full * self.header.segment_size + (rest - TAG_BYTES if rest else 0)
