@@ -21,6 +21,7 @@ from tests.support.sales import make_product
 from tests.support.world import fresh_resident_id, make_tenant
 from xiaobao.identity.models import Staff
 from xiaobao.kernel.actors import Role
+from xiaobao.privacy import keys, streaming
 from xiaobao.speech import engine
 from xiaobao.speech.domain.keys import speech_key
 from xiaobao.speech.domain.voices import VOICES
@@ -250,3 +251,33 @@ def test_a_claim_refusal_is_heard_from_the_claim_page(world: World, espeak: str)
     audio = heard(b"".join(reasons.streaming_content))  # type: ignore[attr-defined]
     assert 0.15 * len("事故发生在保单生效之前。") <= audio.seconds <= 0.6 * len("事故发生在保单生效之前。")
     assert audio.rms > 500
+
+
+def test_the_cached_audio_is_encrypted_on_disk(world: World, espeak: str, speech_dir: Path) -> None:
+    page = shown(world.ours)
+    whole = b"".join(page.client.get(_findings_audio(page)).streaming_content)  # type: ignore[attr-defined]
+
+    (kept,) = files_in(speech_dir)
+    raw = kept.read_bytes()
+
+    assert whole.startswith(b"RIFF")
+    assert raw.startswith(streaming.MAGIC)
+    assert b"RIFF" not in raw
+    assert b"WAVE" not in raw
+    assert whole[1000:1032] not in raw
+
+
+def test_a_damaged_cached_audio_is_made_again_not_served(world: World, espeak: str, speech_dir: Path) -> None:
+    page = shown(world.ours)
+    url = _findings_audio(page)
+    whole = b"".join(page.client.get(url).streaming_content)  # type: ignore[attr-defined]
+    (kept,) = files_in(speech_dir)
+    kept.write_bytes(kept.read_bytes()[:-1])
+
+    again = page.client.get(url)
+
+    assert again.status_code == 200
+    assert b"".join(again.streaming_content) == whole  # type: ignore[attr-defined]
+    assert files_in(speech_dir) == [kept]
+    with kept.open("rb") as raw:
+        assert streaming.DecryptingReader(raw, keys.keyring()).size == len(whole)

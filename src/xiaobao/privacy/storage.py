@@ -101,6 +101,11 @@ class EncryptedStorage(Storage):
             encrypted.size = reader.size
         return str(self.inner_storage.save(name, encrypted))
 
+    def put(self, name: str, plain: streaming.Readable) -> None:
+        """Store ``plain`` encrypted under ``name`` exactly (replacing what was there, at once): for a cache
+        whose names are its keys, where ``save`` would pick another name beside a file already there."""
+        self.replace(name, streaming.EncryptingReader(plain, keyring()))
+
     def replace(self, name: str, stream: streaming.Readable) -> None:
         """Put ``stream`` (already encrypted) in place of ``name`` at once: a reader sees the old file or the
         new one, whole, and a crash leaves the old one (a ``.rotating`` file may remain, for upload_orphans).
@@ -118,6 +123,7 @@ class EncryptedStorage(Storage):
                     f"{self.inner_storage!r} does not overwrite {name}: set it to overwrite"
                 ) from None
             return
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".", suffix=".rotating")
         try:
             with os.fdopen(handle, "wb") as out:

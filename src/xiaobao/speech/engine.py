@@ -3,19 +3,24 @@
 espeak-ng is Debian's ``espeak-ng`` package: local, no network, nothing fetched at run time. It is run
 without a shell, the text on its standard input (never on the command line, where ``ps`` would show it and
 a leading ``-`` would read as an option), WAV on its standard output. The audio is kept in a
-content-addressed directory (``<speech dir>/ab/abcdef….wav``), written to a temporary file and moved into
-place, so a reader never sees half a file and two processes making the same audio both end with one whole.
+content-addressed directory (``<speech dir>/ab/abcdef….wav``), encrypted like every upload (issue #19: it
+speaks a decision about a person), written to a temporary file and moved into place, so a reader never sees
+half a file and two processes making the same audio both end with one whole. A cached file that does not
+open (damaged, stored before encryption, or sealed by a key since taken out of the ring) is made again.
 """
 
 from __future__ import annotations
 
-import os
+import io
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import File
+
+from xiaobao.kernel.errors import DamagedFile
+from xiaobao.privacy.storage import EncryptedStorage
 
 from xiaobao.speech.domain.keys import speech_key, speech_secret
 from xiaobao.speech.domain.voices import Voice
@@ -42,8 +47,15 @@ def key_of(*, voice: Voice, text: str) -> str:
     return speech_key(secret, language=voice.language, voice=voice.engine_name, text=text)
 
 
-def audio_path(key: str) -> Path:
-    return speech_dir() / key[:2] / f"{key}.wav"
+def audio_name(key: str) -> str:
+    return f"{key[:2]}/{key}.wav"
+
+
+def speech_storage() -> EncryptedStorage:
+    """The speech cache: encrypted files under the speech directory."""
+    return EncryptedStorage(
+        {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(speech_dir())}}
+    )
 
 
 def synthesised(*, voice: str, text: str) -> bytes:
@@ -61,21 +73,14 @@ def synthesised(*, voice: str, text: str) -> bytes:
     return with_true_sizes(finished.stdout)
 
 
-def cached_audio(*, key: str, voice: str, text: str) -> Path:
-    """The file holding the WAV of ``text``: made on first call, found on every later one."""
-    path = audio_path(key)
-    if path.exists():
-        return path
-    audio = synthesised(voice=voice, text=text)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(audio)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+def cached_audio(*, key: str, voice: str, text: str) -> File:  # type: ignore[type-arg]
+    """The WAV of ``text``, open for reading (seekable, ``size`` in bytes): made on first call, found on every
+    later one."""
+    storage, name = speech_storage(), audio_name(key)
+    if storage.exists(name):
+        try:
+            return storage.open(name, "rb")
+        except DamagedFile:
+            pass  # a cache: made again below
+    storage.put(name, io.BytesIO(synthesised(voice=voice, text=text)))
+    return storage.open(name, "rb")

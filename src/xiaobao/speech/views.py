@@ -11,12 +11,13 @@ import logging
 import re
 import subprocess
 from collections.abc import Iterator
-from typing import BinaryIO
 
+from django.core.files.base import File
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
+from xiaobao.kernel.errors import DamagedFile
 from xiaobao.speech import engine, recording, selectors
 from xiaobao.speech.domain.keys import is_key
 from xiaobao.speech.domain.wav import NotWav
@@ -34,8 +35,8 @@ def audio(request: HttpRequest, key: str) -> HttpResponseBase:
     if spoken is None:
         raise Http404
     try:
-        path = engine.cached_audio(key=key, voice=spoken.voice, text=spoken.text)
-    except (engine.EngineMissing, subprocess.SubprocessError, OSError, NotWav):
+        handle = engine.cached_audio(key=key, voice=spoken.voice, text=spoken.text)
+    except (engine.EngineMissing, subprocess.SubprocessError, OSError, NotWav, DamagedFile):
         logger.exception("read-aloud: no audio for %s", key)
         unavailable = HttpResponse(
             gettext("Audio is not available at the moment. Please use this device's voice or try again later."),
@@ -44,7 +45,7 @@ def audio(request: HttpRequest, key: str) -> HttpResponseBase:
         )
         unavailable["Retry-After"] = "60"
         return unavailable
-    size = path.stat().st_size
+    size = int(handle.size)
     wanted = _RANGE.fullmatch(request.headers.get("Range", "").strip())
     start, end = 0, size - 1
     if wanted and (wanted.group(1) or wanted.group(2)):
@@ -54,10 +55,10 @@ def audio(request: HttpRequest, key: str) -> HttpResponseBase:
         else:
             start = max(size - int(last), 0)
         if start > end or start >= size:
+            handle.close()
             refused = HttpResponse(status=416)
             refused["Content-Range"] = f"bytes */{size}"
             return refused
-    handle = path.open("rb")
     handle.seek(start)
     response = FileResponse(_limited(handle, end - start + 1), content_type="audio/wav")
     if (start, end) != (0, size - 1):
@@ -79,7 +80,7 @@ def _recorded(key: str) -> recording.Spoken | None:
     return remembered
 
 
-def _limited(handle: BinaryIO, length: int) -> Iterator[bytes]:
+def _limited(handle: File[bytes], length: int) -> Iterator[bytes]:
     """``length`` bytes of an open file, in blocks; the file closed at the end."""
     try:
         left = length
