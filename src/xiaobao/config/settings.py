@@ -7,6 +7,7 @@ come from the environment, and start-up stops naming any that is missing).
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -160,12 +161,15 @@ SESSION_ENGINE = "xiaobao.ops.sessions"  # database sessions, read with one plai
 STATIC_ROOT = VAR_DIR / "static"
 # Uploads are encrypted at rest (issue #19, ADR 0012) by a storage wrapping the one that keeps the bytes: the disk
 # under MEDIA_ROOT by default, or the storage class XIAOBAO_FILE_STORAGE names (an S3-compatible one from
-# django-storages, configured by its own settings; it must overwrite on save for rotate_keys).
+# django-storages, its options as JSON in XIAOBAO_FILE_STORAGE_OPTIONS; it must overwrite on save, as S3 does).
 STORAGES = {
     "default": {
         "BACKEND": "xiaobao.privacy.storage.EncryptedStorage",
         "OPTIONS": {
-            "inner": {"BACKEND": ENV.get("XIAOBAO_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")}
+            "inner": {
+                "BACKEND": ENV.get("XIAOBAO_FILE_STORAGE", "django.core.files.storage.FileSystemStorage"),
+                "OPTIONS": json.loads(ENV.get("XIAOBAO_FILE_STORAGE_OPTIONS") or "{}"),
+            }
         },
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

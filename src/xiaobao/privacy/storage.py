@@ -24,7 +24,7 @@ from typing import IO, Any, cast
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import File
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils.deconstruct import deconstructible
 from django.utils.module_loading import import_string
 
@@ -108,21 +108,23 @@ class EncryptedStorage(Storage):
 
     def replace(self, name: str, stream: streaming.Readable) -> None:
         """Put ``stream`` (already encrypted) in place of ``name`` at once: a reader sees the old file or the
-        new one, whole, and a crash leaves the old one (a ``.rotating`` file may remain, for upload_orphans).
+        new one, whole, and a crash leaves the old one.
 
-        On a disk: a temporary file beside it, synced, then renamed over it. Elsewhere the inner storage must
-        overwrite on save (an object store's PUT replaces atomically; django-storages' ``file_overwrite``).
+        On the disk: a temporary file beside it (``.…rotating``: upload_orphans removes one a crash left),
+        synced, then renamed over it. Elsewhere the new file is spooled to a local temporary file first (the
+        old one may still be being read from) and saved over the old one: the inner storage must overwrite on
+        save, as an object store's PUT does (django-storages' ``file_overwrite``, its default).
         """
-        try:
-            path = self.inner_storage.path(name)
-        except NotImplementedError:
-            saved = self.inner_storage.save(name, File(cast(IO[bytes], stream), name=name))
+        if not isinstance(self.inner_storage, FileSystemStorage):
+            with tempfile.TemporaryFile() as spool:
+                streaming.copy(stream, spool.write)
+                spool.seek(0)
+                saved = self.inner_storage.save(name, File(spool, name=name))
             if saved != name:
                 self.inner_storage.delete(saved)
-                raise ImproperlyConfigured(
-                    f"{self.inner_storage!r} does not overwrite {name}: set it to overwrite"
-                ) from None
+                raise ImproperlyConfigured(f"the storage of encrypted files must overwrite on save ({name})")
             return
+        path = self.inner_storage.path(name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".", suffix=".rotating")
         try:

@@ -157,15 +157,19 @@ class _ReadOnlyStream(io.RawIOBase):
         return True
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        while not self._pending:
-            block = self._produce()
-            if block is None:
-                return 0
-            self._pending = memoryview(block)
-        count = min(len(buffer), len(self._pending))
-        buffer[:count] = self._pending[:count]
-        self._pending = self._pending[count:]
-        return count
+        view, filled = memoryview(buffer).cast("B"), 0
+        while filled < len(view):
+            if not self._pending:
+                block = self._produce()
+                if block is None:
+                    break
+                self._pending = memoryview(block)
+                continue
+            count = min(len(view) - filled, len(self._pending))
+            view[filled : filled + count] = self._pending[:count]
+            self._pending = self._pending[count:]
+            filled += count
+        return filled
 
 
 class EncryptingReader(_ReadOnlyStream):
@@ -273,13 +277,16 @@ class DecryptingReader(io.RawIOBase):
         return plain
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        if self._position >= self.size or not len(buffer):
-            return 0
-        index, offset = divmod(self._position, self.header.segment_size)
-        plain = self.segment(index)[offset : offset + len(buffer)]
-        buffer[: len(plain)] = plain
-        self._position += len(plain)
-        return len(plain)
+        """Fills ``buffer`` across segment boundaries (short only at the end): readers such as Pillow take a
+        short read for the end of the file."""
+        view, filled = memoryview(buffer).cast("B"), 0
+        while filled < len(view) and self._position < self.size:
+            index, offset = divmod(self._position, self.header.segment_size)
+            plain = self.segment(index)[offset : offset + len(view) - filled]
+            view[filled : filled + len(plain)] = plain
+            filled += len(plain)
+            self._position += len(plain)
+        return filled
 
     def readall(self) -> bytes:
         parts = []

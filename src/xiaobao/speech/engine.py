@@ -21,7 +21,6 @@ from django.core.files.base import File
 
 from xiaobao.kernel.errors import DamagedFile
 from xiaobao.privacy.storage import EncryptedStorage
-
 from xiaobao.speech.domain.keys import speech_key, speech_secret
 from xiaobao.speech.domain.voices import Voice
 from xiaobao.speech.domain.wav import with_true_sizes
