@@ -185,6 +185,19 @@ def test_the_preview_of_a_stored_photo_is_drawn_from_the_original(desk: Desk, me
     assert Image.open(io.BytesIO(preview.content)).size == (64, 40)
 
 
+def test_the_preview_of_a_photo_spanning_many_segments_is_drawn_from_the_original(desk: Desk, media: Path) -> None:
+    drawn = io.BytesIO()
+    Image.frombytes("RGB", (300, 200), os.urandom(300 * 200 * 3)).save(drawn, format="WEBP", lossless=True)
+    webp = drawn.getvalue()
+    _, url = one_stored(desk, webp, "微信图片.webp")
+
+    preview = signed_in(Client(), desk.supervisor).get(url + "preview.jpg")
+
+    assert len(webp) > 2 * streaming.SEGMENT_SIZE
+    assert preview.status_code == 200
+    assert preview.content == jpeg_of(_plain_field_file(webp))[0]
+
+
 def _plain_field_file(content: bytes) -> Any:
     """The original bytes behind the interface ``jpeg_of`` reads, as if they had never been stored."""
 
