@@ -260,6 +260,8 @@ def test_rotate_keys_rewraps_files_under_the_newest_key_and_they_open_without_th
     try:
         with override_settings(XIAOBAO_ENCRYPTION_KEYS=new_ring):
             keys.reset()
+            before_rotation = signed_in(Client(), desk.supervisor).get(url + "?download=1")
+            assert b"".join(before_rotation.streaming_content) == content  # type: ignore[attr-defined]
             call_command("rotate_keys", stdout=out)
         after = path.read_bytes()
         with override_settings(XIAOBAO_ENCRYPTION_KEYS={"rotated": new_ring["rotated"]}):
