@@ -282,3 +282,33 @@ def test_staff_and_consumers_cannot_use_the_partner_api(desk: Desk) -> None:
     assert [code for code, _ in _all_refused(staff, forward)] == [403, 403, 403]
     assert Client().get(LIST).status_code == 401
     assert Complaint.objects.filter(pk=forward.complaint_id).exists()
+
+
+PARTNER_LIST_QUERIES = 10  # measured on SQLite and PostgreSQL: the key, the agreements, the forwards with their
+# complaints and complainants in one query, the partner, one insert of the reads, the audit chain's head and event,
+# the transaction's savepoints
+
+
+def _queries(run: object) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        run()  # type: ignore[operator]
+    return len(captured)
+
+
+def test_the_partner_list_and_its_log_do_not_grow_with_the_forwards(desk: Desk) -> None:
+    partner = desk.world.ours.partner_under_agreement(["complaint", "complainant_contact", "policy"])
+    client, _key = _key_client(partner)
+    client.get(LIST)  # the key's first use is noted once; later calls within five minutes are not
+    for _ in range(2):
+        _forward(desk, partner)
+    few = _queries(lambda: client.get(LIST))
+    for _ in range(8):
+        _forward(desk, partner)
+    many = _queries(lambda: client.get(LIST))
+
+    assert many == few
+    assert many <= PARTNER_LIST_QUERIES
+    assert PartnerDataRead.objects.count() == 2 + 10

@@ -114,12 +114,13 @@ def test_the_consumer_goes_by_keyboard_to_who_read_her_data(
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
-def test_compliance_staff_read_their_log_and_the_administrator_an_agreement_awaiting_approval(
+def test_compliance_staff_read_their_log_and_approve_and_the_administrator_sees_an_agreement_awaiting(
     browser: Browser, live_server: Any, reads: Reads, locale: str
 ) -> None:
     words = WORDS[locale]
     for username, path in (
         (reads.compliance, "/workbench/data-reads/"),
+        (reads.compliance, "/workbench/approvals/"),
         (reads.administrator, f"/workbench/administration/partners/{reads.partner_id}/"),
     ):
         context = _context(browser, live_server.url, locale)
@@ -129,7 +130,7 @@ def test_compliance_staff_read_their_log_and_the_administrator_an_agreement_awai
         page.get_by_label(words["password"]).fill(PASSWORD)
         page.get_by_role("button", name=words["sign_in"]).click()
         page.goto(path)
-        if username == reads.compliance:
+        if path == "/workbench/data-reads/":
             expect(page.get_by_role("heading", name=words["log_heading"])).to_be_visible()
             expect(page.get_by_text("回电核实投诉细节")).to_be_visible()
         else:

@@ -138,3 +138,23 @@ def test_compliance_staff_of_another_insurer_get_their_own_empty_log(desk: Desk)
     page = response.content.decode()
     assert "回电核实投诉细节" not in page
     assert partner_name not in page
+
+
+def test_the_page_does_not_grow_with_the_reads(desk: Desk) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _partner_read(desk)
+    client = _signed_in("13800138001")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(PAGE).status_code == 200
+        return len(captured)
+
+    personal_data_reveal(actor=desk.handler, consumer_id=desk.complainant.pk, field="phone", reason="回电核实细节")
+    few = queries()
+    for _ in range(5):  # at the same minute: the session's renewal is not counted
+        _partner_read(desk)
+        personal_data_reveal(actor=desk.handler, consumer_id=desk.complainant.pk, field="name", reason="核对身份信息")
+    assert queries() == few

@@ -604,3 +604,44 @@ def test_a_claimant_reads_the_checklist_in_their_language(setting: Setting) -> N
     english = {code: name for code, name, _text in described(claim, ["invoice"], language="en")}
     chinese = {code: name for code, name, _text in described(claim, ["invoice"], language="zh-hans")}
     assert (english["invoice"], chinese["invoice"]) == ("Medical invoice", "医疗费用发票")
+
+
+def test_a_compliance_officer_approves_an_agreement_from_the_approvals_page(setting: Setting) -> None:
+    agreement = _recorded_by_another_administrator(setting)
+    compliance_staff, compliance = setting.world.ours.staff(Role.COMPLIANCE_OFFICER)
+    officer = Client()
+    officer.force_login(compliance_staff.user)
+
+    page = officer.get("/workbench/approvals/").content.decode()
+    approved = officer.post(f"/workbench/agreements/{agreement.pk}/approve/")
+
+    assert "DSA-2026-01" in page
+    assert "传输加密；仅投诉专员可见；结案后 30 日内删除" in page
+    assert approved.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.approved_by_id == compliance.staff_id
+    assert "DSA-2026-01" not in officer.get("/workbench/approvals/").content.decode()
+
+
+def test_only_compliance_or_administration_of_the_insurer_approve_from_the_workbench(setting: Setting) -> None:
+    agreement = _recorded_by_another_administrator(setting)
+    cast = replace(
+        Cast.build(setting.world, Role.COMPLIANCE_OFFICER),
+        staff_without_role=setting.world.ours.staff(Role.SUPERVISOR)[1],
+    )
+
+    def approves(actor: Actor) -> bool:
+        client = Client()
+        if actor.user_id is not None:
+            client.force_login(get_user_model().objects.get(pk=actor.user_id))
+        client.post(f"/workbench/agreements/{agreement.pk}/approve/")
+        return DataSharingAgreement.objects.filter(pk=agreement.pk, approved_at__isnull=False).exists()
+
+    assert_matrix(cast, approves, {"staff_with_role"})
+
+
+def test_the_recorder_does_not_see_their_own_agreement_waiting(setting: Setting) -> None:
+    admin = setting.client_of(setting.cast.staff_with_role)
+    admin.post(f"{ADMIN}/partners/{setting.partner.pk}/agreements/", AGREEMENT_FORM)
+
+    assert "DSA-2026-01" not in admin.get("/workbench/approvals/").content.decode()

@@ -16,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaobao.identity.domain.permissions import ROLE_PERMISSIONS, Permission
 from xiaobao.identity.models import ROLE_CHOICES
+from xiaobao.kernel.actors import Actor
 from xiaobao.ops.i18n import translated_labels
-from xiaobao.privacy.domain.agreements import DATA_CATEGORY_TEXT, PURPOSE_TEXT
+from xiaobao.privacy.access import agreements_for
+from xiaobao.privacy.domain.agreements import DATA_CATEGORY_TEXT, METHOD_TEXT, PURPOSE_TEXT
 from xiaobao.privacy.domain.identifiers import mask_name
-from xiaobao.privacy.models import PartnerDataRead, PersonalDataAccess
+from xiaobao.privacy.models import DataSharingAgreement, PartnerDataRead, PersonalDataAccess
 
 READS_PER_PAGE = 20
 
@@ -128,3 +130,36 @@ def reads_page(
                 )
             )
     return page, reads
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementAwaiting:
+    """An agreement waiting for a second person's approval, in words (PI-3)."""
+
+    agreement: DataSharingAgreement
+    purpose: str | Promise
+    categories: list[str | Promise]
+    method: str | Promise
+
+
+def agreements_awaiting_approval(actor: Actor) -> list[AgreementAwaiting]:
+    """Agreements of the actor's insurer recorded by someone else and not yet approved or ended (never their own:
+    the recorder cannot approve)."""
+    rows = (
+        agreements_for(actor, Permission.MANAGE_PARTNERS)
+        .filter(approved_at__isnull=True, ended_at__isnull=True)
+        .exclude(recorded_by_id=actor.staff_id)
+        .select_related("partner")
+        .order_by("signed_at", "pk")
+    )
+    categories, purposes = translated_labels(DATA_CATEGORY_TEXT), translated_labels(PURPOSE_TEXT)
+    methods = translated_labels(METHOD_TEXT)
+    return [
+        AgreementAwaiting(
+            agreement=row,
+            purpose=purposes.get(row.purpose, row.purpose),
+            categories=[categories.get(c, c) for c in row.data_categories],
+            method=methods.get(row.method, row.method),
+        )
+        for row in rows
+    ]

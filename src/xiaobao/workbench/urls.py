@@ -25,6 +25,7 @@ urlpatterns = [
     path("inbox/<uuid:notification_id>/read/", views.inbox_read, name="inbox_read"),
     path("partners/", views.partners, name="partners"),
     path("data-reads/", data_reads.data_reads, name="data_reads"),
+    path("agreements/<int:agreement_id>/approve/", data_reads.agreement_approve, name="agreement_approve"),
     path("intake/", views.intake, name="intake"),
     path("claims/", claims.claim_queue, name="claims"),
     path("claims/<int:claim_id>/", claims.claim_case, name="claim"),
