@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from tests.support.clock import SettableClock
@@ -15,9 +16,9 @@ from tests.support.desk import Desk
 from tests.support.matrix import row_counts
 from xiaobao.audit.models import AuditEvent
 from xiaobao.complaints import actions
-from xiaobao.complaints.models import Complaint, PartnerForward
+from xiaobao.complaints.models import PartnerForward
 from xiaobao.identity.actions import partner_key_issue
-from xiaobao.identity.models import Partner, PartnerKey, Staff
+from xiaobao.identity.models import Consumer, Partner, PartnerKey, Staff
 from xiaobao.kernel.actors import SYSTEM, Actor, Role
 from xiaobao.privacy import actions as privacy_actions
 from xiaobao.privacy.models import DataSharingAgreement, PartnerDataRead
@@ -278,10 +279,16 @@ def test_staff_and_consumers_cannot_use_the_partner_api(desk: Desk) -> None:
     forward = _forward(desk, partner)
     staff = Client()
     staff.force_login(_staff(desk.supervisor).user)
+    account = get_user_model().objects.create_user(username="complainant", password="x" * 12)
+    Consumer.objects.filter(pk=desk.complainant.pk).update(user=account)
+    consumer = Client()
+    consumer.force_login(account)
+    before = row_counts()
 
     assert [code for code, _ in _all_refused(staff, forward)] == [403, 403, 403]
-    assert Client().get(LIST).status_code == 401
-    assert Complaint.objects.filter(pk=forward.complaint_id).exists()
+    assert [code for code, _ in _all_refused(consumer, forward)] == [403, 403, 403]
+    assert [Client().get(url).status_code for _, url in _endpoints(forward)[:2]] == [401, 401]
+    assert row_counts() == before
 
 
 PARTNER_LIST_QUERIES = 10  # measured on SQLite and PostgreSQL: the key, the agreements, the forwards with their
