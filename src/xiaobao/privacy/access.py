@@ -48,6 +48,19 @@ def agreement_for(
     return one(agreements_for(actor, permission), agreement_id, for_update=for_update)
 
 
+def terms_of(agreement: DataSharingAgreement) -> Terms:
+    """What the release rule reads of one agreement already fetched through the gate."""
+    return Terms(
+        agreement_id=agreement.pk,
+        purpose=agreement.purpose,
+        categories=tuple(agreement.data_categories or ()),
+        valid_from=agreement.valid_from,
+        valid_until=agreement.valid_until,
+        approved_at=agreement.approved_at,
+        ended_at=agreement.ended_at,
+    )
+
+
 def _terms_of(partner_id: int) -> list[Terms]:
     rows = DataSharingAgreement.objects.filter(partner_id=partner_id).values_list(
         "pk", "purpose", "data_categories", "valid_from", "valid_until", "approved_at", "ended_at"

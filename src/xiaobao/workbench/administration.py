@@ -40,7 +40,6 @@ from xiaobao.privacy.domain.agreements import (
     DATA_CATEGORY_TEXT,
     METHOD_TEXT,
     PURPOSE_TEXT,
-    Terms,
     agreement_state,
 )
 from xiaobao.workbench import administration_forms as f
@@ -356,18 +355,7 @@ def partner_page(
     methods, states = translated_labels(METHOD_TEXT), translated_labels(AGREEMENT_STATE_TEXT)
     rows: list[dict[str, Any]] = []
     for agreement in agreements.order_by("-valid_until", "-pk"):
-        state = agreement_state(
-            Terms(
-                agreement_id=agreement.pk,
-                purpose=agreement.purpose,
-                categories=tuple(agreement.data_categories),
-                valid_from=agreement.valid_from,
-                valid_until=agreement.valid_until,
-                approved_at=agreement.approved_at,
-                ended_at=agreement.ended_at,
-            ),
-            today,
-        )
+        state = agreement_state(privacy_access.terms_of(agreement), today)
         rows.append(
             {
                 "agreement": agreement,
