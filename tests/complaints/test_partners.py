@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from tests.support.clock import SettableClock
@@ -23,9 +25,34 @@ def _partner_with_agreement(desk: Desk, categories: list[str] | None = None) -> 
 
 def test_a_forward_without_an_agreement_is_refused(desk: Desk) -> None:
     complaint = desk.in_state("investigating")
-    partner = _partner_with_agreement(desk, categories=["marketing"])
+    partner = _partner_with_agreement(desk, categories=["complainant_contact"])
     with pytest.raises(PermissionDenied):
         actions.complaint_forward(actor=desk.handler, complaint_id=complaint.pk, partner_id=partner.pk, summary="x")
+
+
+def test_a_forward_under_an_agreement_not_yet_approved_is_refused(desk: Desk) -> None:
+    complaint = desk.in_state("investigating")
+    partner = desk.world.ours.partner_under_agreement(approved=False)
+    with pytest.raises(PermissionDenied):
+        actions.complaint_forward(actor=desk.handler, complaint_id=complaint.pk, partner_id=partner.pk, summary="x")
+    assert not complaint.forwards.exists()
+
+
+def test_the_partner_cannot_answer_once_its_agreement_has_expired(desk: Desk, clock: SettableClock) -> None:
+    complaint = desk.in_state("investigating")
+    partner = desk.world.ours.partner_under_agreement(valid_until=date(2026, 3, 2))
+    forward = actions.complaint_forward(
+        actor=desk.handler, complaint_id=complaint.pk, partner_id=partner.pk, summary="x"
+    )
+    _, raw = partner_key_issue(actor=SYSTEM, partner_id=partner.pk)
+    clock.set("2026-03-03 00:00")
+
+    with pytest.raises(PermissionDenied):
+        actions.partner_forward_answer(actor=actor_for_partner_key(raw), forward_id=forward.pk, answer="迟到")  # type: ignore[arg-type]
+
+    forward.refresh_from_db()
+    assert forward.answered_at is None
+    assert not AuditEvent.objects.filter(event_type="complaint.partner_answered").exists()
 
 
 def test_the_partner_answers_with_its_key_and_the_answer_lands_in_the_case(desk: Desk, clock: SettableClock) -> None:
@@ -57,7 +84,7 @@ def test_another_partner_cannot_see_or_answer_the_forward(desk: Desk) -> None:
     forward = actions.complaint_forward(
         actor=desk.handler, complaint_id=complaint.pk, partner_id=_partner_with_agreement(desk).pk, summary="x"
     )
-    other = desk.world.theirs.partner()
+    other = desk.world.theirs.partner_under_agreement()  # in force: refused for the tenant, not the agreement
     _, raw = partner_key_issue(actor=SYSTEM, partner_id=other.pk)
     intruder = actor_for_partner_key(raw)
     assert intruder is not None

@@ -6,7 +6,7 @@ as for a row that does not exist.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import transaction
@@ -119,28 +119,36 @@ def test_data_sharing_agreement(world: World) -> None:
         insurer=world.ours.insurer,
         partner=partner,
         reference="DSA-1",
-        purpose="handling complaints about policies it sold",
-        data_categories=["name", "phone"],
+        purpose="complaint_handling",
+        purpose_detail="handling complaints about policies it sold",
+        data_categories=["complainant_contact"],
         valid_from=date(2026, 1, 1),
         valid_until=date(2026, 12, 31),
     )
     assert_matrix(cast, lambda a: agreements_for(a).filter(pk=agreement.pk).exists(), STAFF_ONLY)
 
 
-def test_a_partner_receives_data_only_under_an_agreement_in_force_that_covers_it(world: World) -> None:
+def test_a_partner_receives_data_only_under_an_approved_agreement_in_force_that_covers_it(world: World) -> None:
     partner = world.ours.partner(Partner.OUTSOURCER)
     DataSharingAgreement.objects.create(
         insurer=world.ours.insurer,
         partner=partner,
         reference="DSA-2",
-        purpose="complaint handling only",
-        data_categories=["name", "phone"],
+        purpose="complaint_handling",
+        purpose_detail="complaint handling only",
+        data_categories=["complainant_contact"],
         valid_from=date(2026, 1, 1),
         valid_until=date(2026, 6, 30),
+        approved_at=datetime(2025, 12, 20, tzinfo=UTC),
     )
-    assert partner_may_receive(partner_id=partner.pk, category="phone", on=date(2026, 3, 1))
-    assert not partner_may_receive(partner_id=partner.pk, category="resident_id", on=date(2026, 3, 1))
-    assert not partner_may_receive(partner_id=partner.pk, category="phone", on=date(2026, 6, 30) + timedelta(days=1))
+    assert partner_may_receive(partner_id=partner.pk, category="complainant_contact", on=date(2026, 3, 1))
+    assert not partner_may_receive(partner_id=partner.pk, category="policy", on=date(2026, 3, 1))
+    assert not partner_may_receive(
+        partner_id=partner.pk, category="complainant_contact", on=date(2026, 6, 30) + timedelta(days=1)
+    )
+    assert not partner_may_receive(
+        partner_id=partner.pk, category="complainant_contact", on=date(2026, 3, 1), purpose="policy_service"
+    )
 
 
 def test_notification(world: World) -> None:

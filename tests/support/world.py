@@ -49,8 +49,19 @@ class Tenant:
             actor=SYSTEM, insurer_id=self.insurer.pk, kind=kind, code=f"P{n}", name=f"Partner {n}"
         )
 
-    def partner_under_agreement(self, categories: Iterable[str] = ("complaint",)) -> Partner:
-        """An agent with a data-sharing agreement in force through 2026 for these kinds of data (SEC-2)."""
+    def partner_under_agreement(
+        self,
+        categories: Iterable[str] = ("complaint",),
+        *,
+        valid_from: date = date(2026, 1, 1),
+        valid_until: date = date(2026, 12, 31),
+        purpose: str = "complaint_handling",
+        approved: bool = True,
+    ) -> Partner:
+        """An agent with an approved data-sharing agreement in force through 2026 (unless told otherwise) for
+        these kinds of data, for complaint handling (SEC-2, PI-3)."""
+        from django.utils import timezone
+
         from xiaobao.privacy.models import DataSharingAgreement
 
         partner = self.partner(Partner.AGENT)
@@ -58,10 +69,14 @@ class Tenant:
             insurer=self.insurer,
             partner=partner,
             reference=f"DSA-{partner.pk}",
-            purpose="投诉处理",
+            purpose=purpose,
+            purpose_detail="投诉处理",
             data_categories=list(categories),
-            valid_from=date(2026, 1, 1),
-            valid_until=date(2026, 12, 31),
+            method="partner_api",
+            protection_measures="传输加密，仅投诉专员可见，结案后删除",
+            valid_from=valid_from,
+            valid_until=valid_until,
+            approved_at=timezone.now() if approved else None,
         )
         return partner
 

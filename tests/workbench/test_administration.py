@@ -339,40 +339,133 @@ def test_a_partner_is_deactivated_by_the_administrator_only_and_its_keys_stop(se
     assert _events("partner.deactivated") == 1
 
 
-def test_an_agreement_is_recorded_by_the_administrator_only_and_opens_the_data_it_covers(setting: Setting) -> None:
+AGREEMENT_FORM = {
+    "agreement-reference": "DSA-2026-01",
+    "agreement-purpose": "complaint_handling",
+    "agreement-purpose_detail": "处理其代理销售保单引起的投诉",
+    "agreement-data_categories": ["complaint", "complainant_contact"],
+    "agreement-method": "partner_api",
+    "agreement-protection_measures": "传输加密；仅投诉专员可见；结案后 30 日内删除",
+    "agreement-valid_from": "2026-01-01",
+    "agreement-valid_until": "2026-12-31",
+}
+
+
+def _recorded_by_another_administrator(setting: Setting) -> DataSharingAgreement:
+    _, recorder = setting.world.ours.staff(Role.ADMINISTRATOR)
+    recording = Client()
+    recording.force_login(get_user_model().objects.get(pk=recorder.user_id))
+    assert recording.post(f"{ADMIN}/partners/{setting.partner.pk}/agreements/", AGREEMENT_FORM).status_code == 302
+    return DataSharingAgreement.objects.get(reference="DSA-2026-01")
+
+
+def test_an_agreement_is_recorded_with_every_term_by_the_administrator_only_and_opens_nothing_yet(
+    setting: Setting,
+) -> None:
     url = f"{ADMIN}/partners/{setting.partner.pk}/agreements/"
-    form = {
-        "agreement-reference": "DSA-2026-01",
-        "agreement-purpose": "投诉处理",
-        "agreement-data_categories": ["complaint"],
-        "agreement-valid_from": "2026-01-01",
-        "agreement-valid_until": "2026-12-31",
-    }
-    assert not partner_may_receive(partner_id=setting.partner.pk, category="complaint", on=date(2026, 3, 1))
-    assert_matrix(setting.cast, post_changes(setting, url, form), ONLY_THE_ADMINISTRATOR)
+
+    assert_matrix(setting.cast, post_changes(setting, url, AGREEMENT_FORM), ONLY_THE_ADMINISTRATOR)
+
     agreement = DataSharingAgreement.objects.get(reference="DSA-2026-01")
-    assert (agreement.insurer_id, agreement.data_categories) == (setting.world.ours.insurer.pk, ["complaint"])
-    assert partner_may_receive(partner_id=setting.partner.pk, category="complaint", on=date(2026, 3, 1))
+    assert (agreement.insurer_id, agreement.purpose, agreement.data_categories, agreement.method) == (
+        setting.world.ours.insurer.pk,
+        "complaint_handling",
+        ["complainant_contact", "complaint"],
+        "partner_api",
+    )
+    assert agreement.protection_measures == "传输加密；仅投诉专员可见；结案后 30 日内删除"
+    assert (agreement.recorded_by_id, agreement.approved_at) == (setting.cast.staff_with_role.staff_id, None)
+    assert not partner_may_receive(partner_id=setting.partner.pk, category="complaint", on=date(2026, 3, 1))
     assert _events("privacy.agreement_signed") == 1
-    again = setting.client_of(setting.cast.staff_with_role).post(url, form)
+    again = setting.client_of(setting.cast.staff_with_role).post(url, AGREEMENT_FORM)
     assert again.status_code == 400
     assert DataSharingAgreement.objects.filter(reference="DSA-2026-01").count() == 1
 
 
-def test_an_agreement_that_ends_before_it_begins_is_refused(setting: Setting) -> None:
+def test_an_agreement_is_approved_by_another_administrator_only_and_then_opens_the_data(setting: Setting) -> None:
+    agreement = _recorded_by_another_administrator(setting)
+    url = f"{ADMIN}/agreements/{agreement.pk}/approve/"
+
+    assert_matrix(setting.cast, post_changes(setting, url, {}), ONLY_THE_ADMINISTRATOR)
+
+    agreement.refresh_from_db()
+    assert agreement.approved_by_id == setting.cast.staff_with_role.staff_id
+    assert partner_may_receive(partner_id=setting.partner.pk, category="complainant_contact", on=date(2026, 3, 1))
+    assert not partner_may_receive(partner_id=setting.partner.pk, category="policy", on=date(2026, 3, 1))
+    assert _events("privacy.agreement_approved") == 1
+
+
+def test_the_recorder_cannot_approve_their_own_agreement(setting: Setting) -> None:
     admin = setting.client_of(setting.cast.staff_with_role)
-    response = admin.post(
-        f"{ADMIN}/partners/{setting.partner.pk}/agreements/",
-        {
-            "agreement-reference": "DSA-BAD",
-            "agreement-purpose": "投诉处理",
-            "agreement-data_categories": ["complaint"],
-            "agreement-valid_from": "2026-12-31",
-            "agreement-valid_until": "2026-01-01",
-        },
-    )
+    admin.post(f"{ADMIN}/partners/{setting.partner.pk}/agreements/", AGREEMENT_FORM)
+    agreement = DataSharingAgreement.objects.get(reference="DSA-2026-01")
+
+    response = admin.post(f"{ADMIN}/agreements/{agreement.pk}/approve/", {})
+
     assert response.status_code == 400
-    assert 'value="DSA-BAD"' in response.content.decode()
+    assert "partner-error" in response.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.approved_at is None
+    assert _events("privacy.agreement_approved") == 0
+
+
+def test_an_agreement_is_ended_early_by_the_administrator_only_and_closes_the_data_at_once(
+    setting: Setting,
+) -> None:
+    agreement = _recorded_by_another_administrator(setting)
+    setting.client_of(setting.cast.staff_with_role).post(f"{ADMIN}/agreements/{agreement.pk}/approve/", {})
+    url = f"{ADMIN}/agreements/{agreement.pk}/end/"
+
+    assert_matrix(
+        setting.cast,
+        post_changes(setting, url, {f"end-{agreement.pk}-reason": "代理合同已解除"}),
+        ONLY_THE_ADMINISTRATOR,
+    )
+
+    agreement.refresh_from_db()
+    assert (agreement.end_reason, agreement.ended_by_id) == ("代理合同已解除", setting.cast.staff_with_role.staff_id)
+    assert not partner_may_receive(partner_id=setting.partner.pk, category="complaint", on=date(2026, 3, 1))
+    assert _events("privacy.agreement_ended") == 1
+
+
+def test_ending_an_agreement_without_a_reason_is_refused_and_keeps_it_in_force(setting: Setting) -> None:
+    agreement = _recorded_by_another_administrator(setting)
+    admin = setting.client_of(setting.cast.staff_with_role)
+    admin.post(f"{ADMIN}/agreements/{agreement.pk}/approve/", {})
+
+    response = admin.post(f"{ADMIN}/agreements/{agreement.pk}/end/", {f"end-{agreement.pk}-reason": "解除"})
+
+    assert response.status_code == 400
+    assert 'value="解除"' in response.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.ended_at is None
+    assert _events("privacy.agreement_ended") == 0
+
+
+def test_an_agreement_that_ends_before_it_begins_is_refused_and_keeps_what_was_typed(setting: Setting) -> None:
+    admin = setting.client_of(setting.cast.staff_with_role)
+    form = {
+        **AGREEMENT_FORM,
+        "agreement-reference": "DSA-BAD",
+        "agreement-valid_from": "2026-12-31",
+        "agreement-valid_until": "2026-01-01",
+    }
+    response = admin.post(f"{ADMIN}/partners/{setting.partner.pk}/agreements/", form)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="DSA-BAD"' in page
+    assert "处理其代理销售保单引起的投诉" in page
+    assert "传输加密；仅投诉专员可见；结案后 30 日内删除" in page
+    assert 'value="complainant_contact" id="id_agreement-data_categories_1" checked>' in page
+    assert 'value="policy" id="id_agreement-data_categories_2">' in page  # not ticked, not ticked now
+    assert not DataSharingAgreement.objects.exists()
+
+
+def test_an_agreement_without_protection_measures_is_refused(setting: Setting) -> None:
+    admin = setting.client_of(setting.cast.staff_with_role)
+    form = {**AGREEMENT_FORM, "agreement-protection_measures": "加密"}
+    response = admin.post(f"{ADMIN}/partners/{setting.partner.pk}/agreements/", form)
+    assert response.status_code == 400
     assert not DataSharingAgreement.objects.exists()
 
 
@@ -511,3 +604,44 @@ def test_a_claimant_reads_the_checklist_in_their_language(setting: Setting) -> N
     english = {code: name for code, name, _text in described(claim, ["invoice"], language="en")}
     chinese = {code: name for code, name, _text in described(claim, ["invoice"], language="zh-hans")}
     assert (english["invoice"], chinese["invoice"]) == ("Medical invoice", "医疗费用发票")
+
+
+def test_a_compliance_officer_approves_an_agreement_from_the_approvals_page(setting: Setting) -> None:
+    agreement = _recorded_by_another_administrator(setting)
+    compliance_staff, compliance = setting.world.ours.staff(Role.COMPLIANCE_OFFICER)
+    officer = Client()
+    officer.force_login(compliance_staff.user)
+
+    page = officer.get("/workbench/approvals/").content.decode()
+    approved = officer.post(f"/workbench/agreements/{agreement.pk}/approve/")
+
+    assert "DSA-2026-01" in page
+    assert "传输加密；仅投诉专员可见；结案后 30 日内删除" in page
+    assert approved.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.approved_by_id == compliance.staff_id
+    assert "DSA-2026-01" not in officer.get("/workbench/approvals/").content.decode()
+
+
+def test_only_compliance_or_administration_of_the_insurer_approve_from_the_workbench(setting: Setting) -> None:
+    agreement = _recorded_by_another_administrator(setting)
+    cast = replace(
+        Cast.build(setting.world, Role.COMPLIANCE_OFFICER),
+        staff_without_role=setting.world.ours.staff(Role.SUPERVISOR)[1],
+    )
+
+    def approves(actor: Actor) -> bool:
+        client = Client()
+        if actor.user_id is not None:
+            client.force_login(get_user_model().objects.get(pk=actor.user_id))
+        client.post(f"/workbench/agreements/{agreement.pk}/approve/")
+        return DataSharingAgreement.objects.filter(pk=agreement.pk, approved_at__isnull=False).exists()
+
+    assert_matrix(cast, approves, {"staff_with_role"})
+
+
+def test_the_recorder_does_not_see_their_own_agreement_waiting(setting: Setting) -> None:
+    admin = setting.client_of(setting.cast.staff_with_role)
+    admin.post(f"{ADMIN}/partners/{setting.partner.pk}/agreements/", AGREEMENT_FORM)
+
+    assert "DSA-2026-01" not in admin.get("/workbench/approvals/").content.decode()

@@ -17,13 +17,12 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from xiaobao.complaints import actions, selectors
-from xiaobao.complaints.access import forwards_for
 from xiaobao.complaints.actions import NewComplaint
 from xiaobao.complaints.domain.classification import GROUP_COMPLAINT_THRESHOLD, Channel, ProductLine, Reason
 from xiaobao.complaints.domain.decisions import Decision, Outcome
 from xiaobao.complaints.domain.lifecycle import State
 from xiaobao.complaints.domain.queue import MAX_LIMIT, MAX_OFFSET, MAX_PAGE, MAX_SEARCH_LENGTH, SortKey
-from xiaobao.complaints.models import Complaint, PartnerForward
+from xiaobao.complaints.models import Complaint
 from xiaobao.deadlines.clock import state_on
 from xiaobao.identity.actions import ConsumerDetails
 from xiaobao.identity.actors import api_actor
@@ -31,6 +30,7 @@ from xiaobao.identity.schemas import ConsumerIn
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.ops import clock
 from xiaobao.ops.schemas import Id, IdempotencyKey, Moment, Strict
+from xiaobao.privacy.actions import partner_reads_record as record_partner_reads
 from xiaobao.privacy.domain.identifiers import mask_name, mask_phone
 
 router = Router(tags=["complaints"])
@@ -320,11 +320,25 @@ class ExtensionOut(Schema):
 
 
 class ForwardOut(Schema):
+    """A forwarded complaint as the partner may read it (SEC-2, PI-3): only the fields of the categories its
+    approved agreements in force release for complaint handling; the others are absent, not masked."""
+
     id: int
-    complaint_reference: str
-    summary: str
-    due: date
-    answered_at: datetime | None
+    released_categories: list[str] = Field(description="The kinds of data released under the agreements in force")
+    purpose: str = Field(description="The purpose the data is released for")
+    complaint_reference: str | None = Field(None, description="category `complaint`")
+    summary: str | None = Field(None, description="category `complaint`")
+    due: date | None = Field(None, description="category `complaint`")
+    answered_at: datetime | None = Field(None, description="category `complaint`")
+    complainant_name: str | None = Field(None, description="category `complainant_contact`")
+    complainant_phone: str | None = Field(None, description="category `complainant_contact`")
+    policy_number: str | None = Field(None, description="category `policy`")
+    product_line: str | None = Field(None, description="category `policy`")
+
+
+class RefusalOut(Schema):
+    code: str
+    message: str
 
 
 def _then_case(request: HttpRequest, complaint_id: int) -> dict[str, object]:
@@ -475,27 +489,45 @@ def forward(request: HttpRequest, complaint_id: int, payload: ForwardIn) -> Stat
     return Status(201, {"id": sent.pk, "due": sent.due.isoformat()})
 
 
-def _forward_out(forward: PartnerForward) -> dict[str, object]:
-    return {
-        "id": forward.pk,
-        "complaint_reference": forward.complaint.reference,
-        "summary": forward.summary,
-        "due": forward.due,
-        "answered_at": forward.answered_at,
-    }
+def _logged(request: HttpRequest, seen: selectors.PartnerForwards) -> list[dict[str, object]]:
+    """Every partner read of consumer data is logged (SEC-2, PI-4) before the data leaves."""
+    record_partner_reads(actor=api_actor(request), granted=seen.granted, reads=seen.reads)
+    return seen.rows
 
 
-@partner_router.get("/forwards", response=list[ForwardOut], summary="Complaints forwarded to the calling partner")
+PARTNER_REFUSED = {403: RefusalOut, 404: RefusalOut}
+
+
+@partner_router.get(
+    "/forwards",
+    response={200: list[ForwardOut], **PARTNER_REFUSED},
+    exclude_unset=True,
+    summary="Complaints forwarded to the calling partner, with what its agreements in force release",
+)
 def partner_forwards(request: HttpRequest) -> list[dict[str, object]]:
-    forwards = forwards_for(api_actor(request)).select_related("complaint").order_by("due")
-    return [_forward_out(f) for f in forwards]
+    return _logged(request, selectors.partner_forwards(api_actor(request)))
+
+
+@partner_router.get(
+    "/forwards/{forward_id}",
+    response={200: ForwardOut, **PARTNER_REFUSED},
+    exclude_unset=True,
+    summary="One complaint forwarded to the calling partner",
+)
+def partner_forward(request: HttpRequest, forward_id: int) -> dict[str, object]:
+    return _logged(request, selectors.partner_forwards(api_actor(request), forward_id))[0]
 
 
 class AnswerIn(Strict):
     answer: Annotated[str, Field(min_length=1, max_length=10_000)]
 
 
-@partner_router.post("/forwards/{forward_id}/answer", response=ForwardOut)
+@partner_router.post(
+    "/forwards/{forward_id}/answer",
+    response={200: ForwardOut, 409: RefusalOut, 422: RefusalOut, **PARTNER_REFUSED},
+    exclude_unset=True,
+)
 def partner_answer(request: HttpRequest, forward_id: int, payload: AnswerIn) -> dict[str, object]:
-    forward = actions.partner_forward_answer(actor=api_actor(request), forward_id=forward_id, answer=payload.answer)
-    return _forward_out(forward)
+    actor = api_actor(request)
+    actions.partner_forward_answer(actor=actor, forward_id=forward_id, answer=payload.answer)
+    return _logged(request, selectors.partner_forwards(actor, forward_id))[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -24,9 +25,10 @@ from xiaobao.complaints.domain.queue import (
     parse_queue_filters,
 )
 from xiaobao.complaints.domain.steps import steps_for
-from xiaobao.complaints.models import Attachment, Complaint, Deadline, SavedQueueView
+from xiaobao.complaints.models import Attachment, Complaint, Deadline, PartnerForward, SavedQueueView
 from xiaobao.deadlines.clock import ClockState, Pause, Said, compute, state_on
 from xiaobao.deadlines.rules import DEFAULT as RULES
+from xiaobao.identity.access import one
 from xiaobao.identity.domain.documents import ID_KIND_TEXT, IdKind, index_kind, mask_document, normalise_document
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.identity.models import Consumer
@@ -35,6 +37,9 @@ from xiaobao.kernel.calendar import CalendarYearNotLoaded
 from xiaobao.kernel.errors import InvalidInput, NotFound
 from xiaobao.notifications.access import notifications_for
 from xiaobao.ops import clock
+from xiaobao.privacy.access import partner_release
+from xiaobao.privacy.actions import PartnerRead
+from xiaobao.privacy.domain.agreements import COMPLAINT_HANDLING, Release
 from xiaobao.privacy.domain.identifiers import (
     mask_name,
     mask_phone,
@@ -410,3 +415,56 @@ def decided_complaint_for(actor: Actor, complaint_id: Any) -> Complaint:
     if not complaint.outcome:
         raise NotFound()
     return complaint
+
+
+# --- what a partner may read of the complaints forwarded to it (SEC-2, PI-3) ---
+
+_PARTNER_FIELD_VALUES: dict[str, Callable[[PartnerForward], object]] = {
+    "complaint_reference": lambda f: f.complaint.reference,
+    "summary": lambda f: f.summary,
+    "due": lambda f: f.due,
+    "answered_at": lambda f: f.answered_at,
+    "complainant_name": lambda f: f.complaint.complainant.name or "",
+    "complainant_phone": lambda f: f.complaint.complainant.phone or "",
+    "policy_number": lambda f: f.complaint.policy_number,
+    "product_line": lambda f: f.complaint.product_line,
+}
+
+
+@dataclass(frozen=True)
+class PartnerForwards:
+    """The forwards a partner reads in one request, each cut to the fields its agreements in force release."""
+
+    granted: Release
+    rows: list[dict[str, object]]
+    reads: list[PartnerRead]
+
+
+def partner_release_today(actor: Actor) -> Release:
+    """SEC-2: asked on every partner request against today's date in Asia/Shanghai, never cached."""
+    return partner_release(actor, on=clock.today(), purpose=COMPLAINT_HANDLING)
+
+
+def partner_view(forward: PartnerForward, granted: Release) -> dict[str, object]:
+    """The forward with only the fields the release covers: a field outside it is absent, never masked."""
+    fields = granted.fields
+    shown: dict[str, object] = {
+        "id": forward.pk,
+        "released_categories": granted.categories,
+        "purpose": granted.purpose,
+    }
+    shown.update({name: value(forward) for name, value in _PARTNER_FIELD_VALUES.items() if name in fields})
+    return shown
+
+
+def partner_forwards(actor: Actor, forward_id: int | None = None) -> PartnerForwards:
+    """The calling partner's forwards (or the one asked for), refused with ``NoAgreementInForce`` when no
+    approved agreement for complaint handling is in force today; what it reads is returned to be logged."""
+    granted = partner_release_today(actor)
+    forwards = access.forwards_for(actor).select_related("complaint", "complaint__complainant")
+    chosen = [one(forwards, forward_id)] if forward_id is not None else list(forwards.order_by("due", "pk"))
+    return PartnerForwards(
+        granted=granted,
+        rows=[partner_view(forward, granted) for forward in chosen],
+        reads=[PartnerRead(consumer_id=f.complaint.complainant_id, record=f.complaint.reference or "") for f in chosen],
+    )

@@ -114,6 +114,7 @@ def actor_for_partner_key(raw_key: str) -> Actor | None:
         label=key.partner.name,
         insurer_id=key.partner.insurer_id,
         partner_id=key.partner_id,
+        partner_key_id=key.pk,
     )
 
 

@@ -42,6 +42,7 @@ class Actor:
     staff_id: int | None = None
     consumer_id: int | None = None
     partner_id: int | None = None
+    partner_key_id: int | None = None  # the key a partner called with (who read what: SEC-2, PI-4)
     mediation_organisation_id: int | None = None
     roles: frozenset[Role] = field(default_factory=frozenset)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaobao.portal import call_back, claims, kept, sign_in, views
+from xiaobao.portal import call_back, claims, data_reads, kept, sign_in, views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("filed/<str:reference>/", views.filed, name="filed"),
     path("track/", views.track, name="track"),
     path("my/", views.mine, name="mine"),
+    path("my/data/reads/", data_reads.data_reads, name="data_reads"),
     path("sign-in/", sign_in.sign_in, name="sign_in"),
     path("sign-in/code/", sign_in.sign_in_code, name="sign_in_code"),
     path("sign-in/choose/", sign_in.sign_in_choose, name="sign_in_choose"),

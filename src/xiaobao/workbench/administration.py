@@ -35,7 +35,13 @@ from xiaobao.ops import clock
 from xiaobao.ops.i18n import message_of, translated_labels
 from xiaobao.privacy import access as privacy_access
 from xiaobao.privacy import actions as privacy_actions
-from xiaobao.privacy.domain.agreements import DATA_CATEGORY_TEXT
+from xiaobao.privacy.domain.agreements import (
+    AGREEMENT_STATE_TEXT,
+    DATA_CATEGORY_TEXT,
+    METHOD_TEXT,
+    PURPOSE_TEXT,
+    agreement_state,
+)
 from xiaobao.workbench import administration_forms as f
 from xiaobao.workbench.staff import staff_only
 
@@ -338,13 +344,31 @@ def partner_page(
     *,
     key_form: Any = None,
     agreement_form: Any = None,
+    end_forms: dict[int, Any] | None = None,
     issued: str = "",
     error: str = "",
 ) -> HttpResponse:
     partner = access.partner_for(actor, partner_id, Permission.MANAGE_PARTNERS)
     today = clock.today()
     agreements = privacy_access.agreements_for(actor, Permission.MANAGE_PARTNERS).filter(partner=partner)
-    categories = translated_labels(DATA_CATEGORY_TEXT)
+    categories, purposes = translated_labels(DATA_CATEGORY_TEXT), translated_labels(PURPOSE_TEXT)
+    methods, states = translated_labels(METHOD_TEXT), translated_labels(AGREEMENT_STATE_TEXT)
+    rows: list[dict[str, Any]] = []
+    for agreement in agreements.order_by("-valid_until", "-pk"):
+        state = agreement_state(privacy_access.terms_of(agreement), today)
+        rows.append(
+            {
+                "agreement": agreement,
+                "purpose": purposes.get(agreement.purpose, agreement.purpose),
+                "categories": [categories.get(c, c) for c in agreement.data_categories],
+                "method": methods.get(agreement.method, agreement.method),
+                "state": state,
+                "state_text": states[state],
+                "approvable": state == "awaiting_approval" and agreement.recorded_by_id != actor.staff_id,
+                "endable": state in {"awaiting_approval", "not_yet", "in_force"},
+                "end_form": (end_forms or {}).get(agreement.pk) or f.AgreementEndForm(prefix=f"end-{agreement.pk}"),
+            }
+        )
     return _page(
         request,
         "partner.html",
@@ -353,17 +377,14 @@ def partner_page(
             "insurer": insurer,
             "partner": partner,
             "keys": access.partner_keys_for(actor).filter(partner=partner).order_by("-created_at"),
-            "agreements": [
-                (a, [categories.get(c, c) for c in a.data_categories], a.valid_from <= today <= a.valid_until)
-                for a in agreements.order_by("-valid_until")
-            ],
+            "agreements": rows,
             "key_form": key_form or f.KeyIssueForm(prefix="key"),
             "agreement_form": agreement_form or f.AgreementForm(prefix="agreement"),
             "token": uuid.uuid4().hex,
             "issued": issued,
             "error": error,
         },
-        rejected=bool(key_form or agreement_form or error),
+        rejected=bool(key_form or agreement_form or end_forms or error),
     )
 
 
@@ -409,9 +430,54 @@ def partner_deactivate(request: HttpRequest, actor: Actor, insurer: Insurer, par
 def agreement_record(request: HttpRequest, actor: Actor, insurer: Insurer, partner_id: int) -> HttpResponseBase:
     access.partner_for(actor, partner_id, Permission.MANAGE_PARTNERS)
     form = f.AgreementForm(request.POST, prefix="agreement")
-    if _attempt(form, lambda data: privacy_actions.agreement_record(actor=actor, partner_id=partner_id, **data)):
-        return _done(request, _("Agreement recorded."), "workbench:admin_partner", partner_id)
+    if _attempt(
+        form,
+        lambda data: privacy_actions.agreement_record(
+            actor=actor, partner_id=partner_id, terms=privacy_actions.AgreementTerms(**data)
+        ),
+    ):
+        return _done(
+            request,
+            _("Agreement recorded. It counts once another administrator or a compliance officer approves it."),
+            "workbench:admin_partner",
+            partner_id,
+        )
     return partner_page(request, partner_id, agreement_form=form)
+
+
+@require_POST
+@administrator_only
+def agreement_approve(request: HttpRequest, actor: Actor, insurer: Insurer, agreement_id: int) -> HttpResponseBase:
+    agreement = privacy_access.agreement_for(actor, agreement_id, Permission.MANAGE_PARTNERS)
+    try:
+        privacy_actions.agreement_approve(actor=actor, agreement_id=agreement_id)
+    except NotFound:
+        raise
+    except DomainError as refused:
+        return partner_page(request, agreement.partner_id, error=message_of(refused))
+    return _done(
+        request,
+        _("Agreement approved: it releases data from its first day."),
+        "workbench:admin_partner",
+        agreement.partner_id,
+    )
+
+
+@require_POST
+@administrator_only
+def agreement_end(request: HttpRequest, actor: Actor, insurer: Insurer, agreement_id: int) -> HttpResponseBase:
+    agreement = privacy_access.agreement_for(actor, agreement_id, Permission.MANAGE_PARTNERS)
+    form = f.AgreementEndForm(request.POST, prefix=f"end-{agreement_id}")
+    if _attempt(
+        form, lambda data: privacy_actions.agreement_end(actor=actor, agreement_id=agreement_id, reason=data["reason"])
+    ):
+        return _done(
+            request,
+            _("Agreement ended: the partner receives nothing more under it."),
+            "workbench:admin_partner",
+            agreement.partner_id,
+        )
+    return partner_page(request, agreement.partner_id, end_forms={agreement_id: form})
 
 
 # --- counters (CHN-2) ---

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaobao.identity.models import ROLE_CHOICES, Branch, Partner, ServicePoint
 from xiaobao.ops.i18n import translated_labels
-from xiaobao.privacy.domain.agreements import DATA_CATEGORY_TEXT
+from xiaobao.privacy.domain.agreements import DATA_CATEGORY_TEXT, METHOD_TEXT, PURPOSE_TEXT
 
 BRANCH_LEVELS: list[Any] = list(Branch._meta.get_field("level").choices or [])
 PARTNER_KINDS: list[Any] = list(Partner._meta.get_field("kind").choices or [])
@@ -111,24 +111,47 @@ class KeyIssueForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
+    """Every term PIPL Art.21 (PI-3) asks the agreement to fix."""
+
     reference = forms.CharField(label=_("Agreement reference"), max_length=64)
-    purpose = forms.CharField(
-        label=_("Purpose"),
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=())
+    purpose_detail = forms.CharField(
+        label=_("Purpose, as the agreement words it"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("What the partner may use the data for, as the agreement says."),
+        help_text=_("What the partner may use the data for, in the agreement's own words."),
     )
     data_categories = forms.MultipleChoiceField(
-        label=_("Kinds of data covered"), widget=forms.CheckboxSelectMultiple, choices=()
+        label=_("Kinds of data covered"),
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+        help_text=_("The partner receives the fields of the kinds ticked here, and no others."),
+    )
+    method = forms.ChoiceField(label=_("How the data reaches the partner"), choices=())
+    protection_measures = forms.CharField(
+        label=_("Protection measures"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("e.g. encryption, who at the partner may see the data, deletion when the case is closed."),
     )
     valid_from = forms.DateField(label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"}))
     valid_until = forms.DateField(label=_("In force until (last day)"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = list(translated_labels(PURPOSE_TEXT).items())  # type: ignore[attr-defined]
         self.fields["data_categories"].choices = list(  # type: ignore[attr-defined]
             translated_labels(DATA_CATEGORY_TEXT).items()
         )
+        self.fields["method"].choices = list(translated_labels(METHOD_TEXT).items())  # type: ignore[attr-defined]
+
+
+class AgreementEndForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it ends early"),
+        max_length=300,
+        help_text=_("e.g. the contract was terminated, or the partner breached it."),
+    )
 
 
 class ServicePointForm(forms.ModelForm):  # type: ignore[type-arg]

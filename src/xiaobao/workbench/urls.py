@@ -1,7 +1,7 @@
 from django.urls import path
 
 from xiaobao.workbench import administration as admin
-from xiaobao.workbench import call_backs, claims, previews, queue, views
+from xiaobao.workbench import call_backs, claims, data_reads, previews, queue, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -24,6 +24,8 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<uuid:notification_id>/read/", views.inbox_read, name="inbox_read"),
     path("partners/", views.partners, name="partners"),
+    path("data-reads/", data_reads.data_reads, name="data_reads"),
+    path("agreements/<int:agreement_id>/approve/", data_reads.agreement_approve, name="agreement_approve"),
     path("intake/", views.intake, name="intake"),
     path("claims/", claims.claim_queue, name="claims"),
     path("claims/<int:claim_id>/", claims.claim_case, name="claim"),
@@ -62,6 +64,10 @@ urlpatterns = [
         admin.partner_deactivate,
         name="admin_partner_deactivate",
     ),
+    path(
+        "administration/agreements/<int:agreement_id>/approve/", admin.agreement_approve, name="admin_agreement_approve"
+    ),
+    path("administration/agreements/<int:agreement_id>/end/", admin.agreement_end, name="admin_agreement_end"),
     path("administration/keys/<int:key_id>/revoke/", admin.partner_key_revoke, name="admin_key_revoke"),
     path("administration/counters/", admin.counters, name="admin_counters"),
     path("administration/counters/add/", admin.counter_add, name="admin_counter_add"),

@@ -141,7 +141,13 @@ def take_step(request: HttpRequest, actor: Actor, complaint_id: int, step: str) 
 
 @staff_only
 def approvals(request: HttpRequest, actor: Actor) -> HttpResponse:
-    return render(request, "workbench/approvals.html", {"pending": selectors.approvals(actor), "actor": actor})
+    from xiaobao.privacy.selectors import agreements_awaiting_approval
+
+    return render(
+        request,
+        "workbench/approvals.html",
+        {"pending": selectors.approvals(actor), "agreements": agreements_awaiting_approval(actor), "actor": actor},
+    )
 
 
 @staff_only

@@ -22,7 +22,8 @@ from xiaobao.kernel.errors import InvalidInput, PermissionDenied, TransitionNotA
 from xiaobao.kernel.i18n import _
 from xiaobao.notifications.actions import notification_queue
 from xiaobao.ops import clock
-from xiaobao.privacy.access import partner_may_receive
+from xiaobao.privacy.access import partner_may_receive, partner_release
+from xiaobao.privacy.domain.agreements import COMPLAINT_HANDLING
 
 PARTNER_DATA_CATEGORY = "complaint"
 
@@ -65,8 +66,11 @@ def complaint_forward(
 
 @transaction.atomic
 def partner_forward_answer(*, actor: Actor, forward_id: int, answer: str) -> PartnerForward:
+    """The partner's answer, only while an approved agreement for complaint handling is in force today (SEC-2):
+    after it expires or is ended, the answer is refused and nothing changes."""
     if actor.kind is not ActorKind.PARTNER:
         raise PermissionDenied()
+    partner_release(actor, on=clock.today(), purpose=COMPLAINT_HANDLING)
     forward = access.forward_for(actor, forward_id, for_update=True)
     if forward.answered_at is not None:
         raise TransitionNotAllowed(_("This forward has already been answered."))

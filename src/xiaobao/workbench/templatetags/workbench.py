@@ -26,4 +26,5 @@ def waiting_for(actor: Any) -> dict[str, int]:
         "claims": int(staff_may(actor, Permission.HANDLE_CLAIMS)),
         "call_backs": int(staff_may(actor, Permission.HANDLE_CALLBACKS)),
         "administration": int(staff_may(actor, Permission.ADMINISTER_INSURER)),
+        "data_reads": int(staff_may(actor, Permission.VIEW_PERSONAL_DATA_LOG)),
     }
