@@ -22,13 +22,13 @@ from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xiaobao.identity import actions, login_throttle, two_factor
 from xiaobao.identity.actors import actor_for_request, actor_for_user
 from xiaobao.kernel.actors import Actor, ActorKind
-from xiaobao.kernel.i18n import _
 from xiaobao.ops import clock
 from xiaobao.ops.client import client_ip
 from xiaobao.ops.i18n import message_of
@@ -106,7 +106,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponseBase:
             return HttpResponseRedirect(_next(request))
     return render(
         request,
-        "registration/two_factor_verify.html",
+        "web/accounts/two_factor_verify.html",
         {"form": form, "next": _next(request)},
         status=200,
     )
@@ -139,7 +139,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponseBase:
             return HttpResponseRedirect(_next(request))
     return render(
         request,
-        "registration/two_factor_enrol.html",
+        "web/accounts/two_factor_enrol.html",
         {
             "form": form,
             "next": _next(request),
@@ -171,8 +171,8 @@ def password_change(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
-        return render(request, "registration/password_changed.html")
-    return render(request, "registration/password_change.html", {"form": form}, status=200)
+        return render(request, "web/accounts/password_changed.html")
+    return render(request, "web/accounts/password_change.html", {"form": form}, status=200)
 
 
 class ClockedTokens(PasswordResetTokenGenerator):
@@ -214,8 +214,8 @@ def password_reset(request: HttpRequest) -> HttpResponse:
                 actions.account_password_reset_send(
                     actor=actor_for_user(user), user=user, link=link, language=get_language() or "zh-hans"
                 )
-            return render(request, "registration/password_reset_sent.html")
-    return render(request, "registration/password_reset.html", {"form": form})
+            return render(request, "web/accounts/password_reset_sent.html")
+    return render(request, "web/accounts/password_reset.html", {"form": form})
 
 
 def _accounts_with(email: str) -> list[Any]:
@@ -235,9 +235,9 @@ class AuditedSetPasswordForm(SetPasswordForm):
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     form_class=AuditedSetPasswordForm,
     token_generator=reset_tokens,
-    template_name="registration/password_reset_confirm.html",
+    template_name="web/accounts/password_reset_confirm.html",
     success_url=reverse_lazy("password_reset_complete"),
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
-    template_name="registration/password_reset_complete.html"
+    template_name="web/accounts/password_reset_complete.html"
 )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xiaobao.audit.recorder import record
@@ -114,9 +115,9 @@ def account_password_reset_send(*, actor: Actor, user: Any, link: str, language:
     """Email the one-time link that sets a new password, through the outbox (retried, with proof)."""
     staff = _staff_of(user)
     with translation.override(language):
-        subject = str(_("Set a new xiaobao password"))
+        subject = gettext("Set a new xiaobao password")
         body = str(
-            _(
+            gettext(
                 "Someone asked to set a new password for the xiaobao account %(username)s.\n\n"
                 "If it was you, open this link within one hour and choose a new password:\n%(link)s\n\n"
                 "If it was not you, ignore this message: your password stays as it is."
