@@ -83,7 +83,9 @@ def test_a_wrong_old_password_changes_nothing(staff: Staff, clock: SettableClock
 
 def test_a_weak_new_password_is_refused_by_the_validators(staff: Staff, clock: SettableClock) -> None:
     client = signed_in(staff)
-    client.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"})
+    client.post(
+        "/accounts/password/", {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"}
+    )
     assert password_accepted(staff, PASSWORD)
     assert events("account.password_changed") == 0
 

@@ -30,7 +30,10 @@ def staff(world: World) -> Staff:
 
 def sign_in(client: Client, staff: Staff, next_page: str = "") -> str:
     """Both steps; where the code step sent the person."""
-    client.post(f"/accounts/login/?next={quote(next_page)}", {"username": staff.user.username, "password": PASSWORD, "next": next_page})
+    client.post(
+        f"/accounts/login/?next={quote(next_page)}",
+        {"username": staff.user.username, "password": PASSWORD, "next": next_page},
+    )
     code = fresh_code(TOTPDevice.objects.get(user_id=staff.user_id))
     return str(client.post("/accounts/two-factor/", {"code": code, "next": next_page})["Location"])
 

@@ -83,7 +83,9 @@ def test_the_code_step_returns_to_the_page_asked_for(handler: Staff, clock: Sett
     client = password_only(handler)
     asked = client.get("/workbench/approvals/?page=2")
     assert asked["Location"] == f"{CODE_STEP}?next=%2Fworkbench%2Fapprovals%2F%3Fpage%3D2"
-    answered = client.post(asked["Location"], {"code": fresh_code(device_of(handler)), "next": "/workbench/approvals/?page=2"})
+    answered = client.post(
+        asked["Location"], {"code": fresh_code(device_of(handler)), "next": "/workbench/approvals/?page=2"}
+    )
     assert answered["Location"] == "/workbench/approvals/?page=2"
     assert client.get("/workbench/approvals/").status_code == 200
 

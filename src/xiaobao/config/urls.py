@@ -20,9 +20,7 @@ urlpatterns = [
     path("accounts/password/", accounts.password_change, name="password_change"),
     path("accounts/password/reset/", accounts.password_reset, name="password_reset"),
     path("accounts/password/reset/done/", accounts.password_reset_complete, name="password_reset_complete"),
-    path(
-        "accounts/password/reset/<uidb64>/<token>/", accounts.password_reset_confirm, name="password_reset_confirm"
-    ),
+    path("accounts/password/reset/<uidb64>/<token>/", accounts.password_reset_confirm, name="password_reset_confirm"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("workbench/", include("xiaobao.workbench.urls")),
     path("admin/", admin.site.urls),

@@ -23,7 +23,7 @@ from xiaobao.identity.models import Insurer, Partner, ServicePoint
 from xiaobao.kernel.actors import SYSTEM, Role
 
 DEMO_PASSWORD = "xiaobao-demo-2026"  # noqa: S105  (printed at start; demo only)
-DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"  # noqa: S105  (RFC 6238's test key; demo only)
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238 test key; demo only
 """Every demo staff member's authenticator (two-factor sign-in, issue #19): in an app, the key
 GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ; or ``manage.py demo_code <user>`` prints the current code."""
 

@@ -71,4 +71,6 @@ PASSWORD_CHANGED = event_type("account.password_changed", _("password changed by
 PASSWORD_RESET_ASKED = event_type(
     "account.password_reset_asked", _("password reset link sent by email"), fields=("email",)
 )
-PASSWORD_RESET = event_type("account.password_reset", _("password set again from the emailed link"), fields=("by_self",))
+PASSWORD_RESET = event_type(
+    "account.password_reset", _("password set again from the emailed link"), fields=("by_self",)
+)

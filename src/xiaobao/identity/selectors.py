@@ -19,4 +19,4 @@ def staff_with(insurer_id: int, *roles: Role) -> list[Staff]:
 
 def has_authenticator(member: Staff) -> bool:
     """Whether the staff member (fetched through ``access``) has a confirmed two-factor authenticator."""
-    return TOTPDevice.objects.filter(user_id=member.user_id, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user_id=member.user_id, confirmed=True).exists())

@@ -72,13 +72,13 @@ def _code_attempt(request: HttpRequest, form: CodeForm, check: Any) -> TOTPDevic
     if not form.is_valid():
         return None
     try:
-        login_throttle.code_check(request.user.pk)
+        login_throttle.code_check(int(request.user.pk or 0))
     except TooManyAttempts as locked:
         form.add_error(None, message_of(locked))
         return None
     device: TOTPDevice | None = check(form.cleaned_data["code"].replace(" ", "").strip())
     if device is None:
-        login_throttle.code_failed(request.user.pk)
+        login_throttle.code_failed(int(request.user.pk or 0))
         form.add_error("code", message_of(actions.WrongTwoFactorCode()))
     return device
 
@@ -208,7 +208,10 @@ def password_reset(request: HttpRequest) -> HttpResponse:
                 link = request.build_absolute_uri(
                     reverse(
                         "password_reset_confirm",
-                        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": reset_tokens.make_token(user)},
+                        kwargs={
+                            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                            "token": reset_tokens.make_token(user),
+                        },
                     )
                 )
                 actions.account_password_reset_send(
@@ -224,7 +227,7 @@ def _accounts_with(email: str) -> list[Any]:
     return [u for u in users if u.has_usable_password()]
 
 
-class AuditedSetPasswordForm(SetPasswordForm):
+class AuditedSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
     def save(self, commit: bool = True) -> Any:
         actions.account_password_reset(
             actor=actor_for_user(self.user), user=self.user, password=self.cleaned_data["new_password1"]

@@ -91,7 +91,7 @@ def staff_two_factor_reset(*, actor: Actor, staff_id: int) -> int:
         old={"devices": removed},
         new={"devices": 0},
     )
-    return removed
+    return int(removed)
 
 
 @transaction.atomic
