@@ -103,7 +103,7 @@ def _enrol_demo_staff() -> None:
     """Each demo staff member (and nobody else) gets a confirmed authenticator with the fixed demo key."""
     for user in get_user_model().objects.filter(username__in=_staff_usernames()):
         if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_KEY, confirmed=True)
+            actions.account_two_factor_install(actor=SYSTEM, user=user, key=DEMO_TOTP_KEY)
 
 
 def _staff_usernames() -> list[str]:

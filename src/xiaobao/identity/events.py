@@ -62,6 +62,9 @@ TWO_FACTOR_ENROLMENT_STARTED = event_type(
 TWO_FACTOR_CONFIRMED = event_type(
     "account.two_factor_confirmed", _("two-factor sign-in: authenticator confirmed by a first code"), fields=("device",)
 )
+TWO_FACTOR_INSTALLED = event_type(
+    "account.two_factor_installed", _("two-factor sign-in: authenticator with a known key (demo)"), fields=("device",)
+)
 TWO_FACTOR_RESET = event_type(
     "account.two_factor_reset",
     _("two-factor sign-in reset by an administrator: the person enrols again"),

@@ -81,6 +81,13 @@ class StaffSessionMiddleware:
         return HttpResponseRedirect(f"{reverse(step)}?{urlencode({'next': _back_to(request)})}")
 
 
+def session_began(sender: object, request: HttpRequest | None = None, **kwargs: object) -> None:
+    """At log-in (Django's ``user_logged_in``): the session's start and last use, written with the log-in's own
+    session save rather than by an extra write on the next page."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = request.session[SEEN_AT] = clock.now().isoformat()
+
+
 def _back_to(request: HttpRequest) -> str:
     """Where to return once signed in again: the page asked for (a POST's form is not replayed: its page)."""
     if request.method in {"GET", "HEAD"}:

@@ -12,9 +12,9 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN, redirect_to_login
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
@@ -152,25 +152,17 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponseBase:
 # --- the password ---
 
 
-class AuditedPasswordChangeForm(PasswordChangeForm):
-    """Django's form (the old password, then the new one twice through the validators); saved by the action."""
-
-    def save(self, commit: bool = True) -> Any:
-        actions.account_password_change(
-            actor=actor_for_user(self.user), user=self.user, password=self.cleaned_data["new_password1"]
-        )
-        return self.user
-
-
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponseBase:
     """Signed-in staff change their own password; this session stays, their other sessions end."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    form = AuditedPasswordChangeForm(request.user, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        update_session_auth_hash(request, form.user)
+    form = PasswordChangeForm(request.user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():  # Django's: the old password, the new one twice, validated
+        actions.account_password_change(
+            actor=_account_actor(request), user=request.user, password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(request, request.user)
         return render(request, "web/accounts/password_changed.html")
     return render(request, "web/accounts/password_change.html", {"form": form}, status=200)
 
@@ -227,16 +219,19 @@ def _accounts_with(email: str) -> list[Any]:
     return [u for u in users if u.has_usable_password()]
 
 
-class AuditedSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
-    def save(self, commit: bool = True) -> Any:
+class AuditedPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view (the token checked, then kept in the session, not the address bar); the new password is
+    set by the audited action instead of ``form.save()``."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
         actions.account_password_reset(
-            actor=actor_for_user(self.user), user=self.user, password=self.cleaned_data["new_password1"]
+            actor=actor_for_user(form.user), user=form.user, password=form.cleaned_data["new_password1"]
         )
-        return self.user
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
 
 
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    form_class=AuditedSetPasswordForm,
+password_reset_confirm = AuditedPasswordResetConfirmView.as_view(
     token_generator=reset_tokens,
     template_name="web/accounts/password_reset_confirm.html",
     success_url=reverse_lazy("password_reset_complete"),

@@ -57,6 +57,22 @@ def account_two_factor_enrol(*, actor: Actor, user: Any) -> TOTPDevice:
 
 
 @transaction.atomic
+def account_two_factor_install(*, actor: Actor, user: Any, key: str) -> TOTPDevice:
+    """An authenticator with a key known in advance, confirmed at once: the demo staff's (``demo_load``), whose
+    key is printed in the README so anyone trying xiaobao can sign in."""
+    device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, key=key, confirmed=True)
+    staff = _staff_of(user)
+    record(
+        event_type=events.TWO_FACTOR_INSTALLED,
+        actor=actor,
+        subject=user,
+        insurer_id=staff.insurer_id if staff else None,
+        new={"device": device.pk},
+    )
+    return device
+
+
+@transaction.atomic
 def account_two_factor_confirm(*, actor: Actor, user: Any, code: str) -> TOTPDevice:
     """The first code from the new authenticator: right, the device counts from now on (and any older one
     goes); wrong, nothing changes and ``WrongTwoFactorCode`` is raised (the caller counts the failure)."""
