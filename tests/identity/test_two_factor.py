@@ -193,3 +193,31 @@ def test_the_setting_is_on_by_default() -> None:
 
 def test_a_consumer_page_is_untouched(world: World, clock: SettableClock) -> None:
     assert Client().get("/").status_code == 200
+
+
+def test_the_password_alone_reaches_no_data_through_the_api(handler: Staff, clock: SettableClock) -> None:
+    client = password_only(handler)
+    assert client.get("/api/v1/complaints").status_code == 401
+    client.post(CODE_STEP, {"code": fresh_code(device_of(handler))})
+    assert client.get("/api/v1/complaints").status_code == 200
+
+
+@pytest.mark.parametrize("url", [CODE_STEP, ENROLMENT, "/accounts/password/"])
+def test_someone_not_signed_in_is_sent_to_sign_in_and_nothing_is_made(url: str, clock: SettableClock) -> None:
+    before = (TOTPDevice.objects.count(), AuditEvent.objects.count())
+    for response in (Client().get(url), Client().post(url, {"code": "123456"})):
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    assert (TOTPDevice.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_a_consumer_has_no_code_step(world: World, clock: SettableClock) -> None:
+    """Consumers sign in by a code sent to their phone (portal); a consumer's account is never asked for one."""
+    consumer = world.ours.consumer()
+    user = get_user_model().objects.create_user("consumer-with-password", password=PASSWORD)
+    type(consumer).objects.filter(pk=consumer.pk).update(user=user)
+    client = Client()
+    assert client.post("/accounts/login/", {"username": user.username, "password": PASSWORD}).status_code == 302
+    assert client.get(CODE_STEP)["Location"] == "/after-login/"
+    assert not client.get("/my/").get("Location", "").startswith(CODE_STEP)
+    assert not TOTPDevice.objects.exists()
