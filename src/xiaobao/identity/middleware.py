@@ -36,12 +36,13 @@ OPEN_BEFORE_THE_CODE = (
     "/accounts/two-factor/",
     "/accounts/password/reset/",
     "/i18n/",
+    "/elder-mode/",
     "/static/",
     "/healthz",
     "/api/",
 )
-"""Paths a signed-in person reaches before their code: the steps themselves, log-out, the language switch;
-the API answers bearer tokens only."""
+"""Paths a signed-in person reaches before their code: the steps themselves, log-out, the language and text
+size switches; the API checks the code itself for a session (``config.api.SessionActorAuth``)."""
 
 
 class StaffSessionMiddleware:
