@@ -35,6 +35,25 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _force_login_passes_both_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``client.force_login(user)`` stands for a whole sign-in, the password and the authenticator's code
+    (issue #19); the tests of the two steps themselves sign in through the pages."""
+    from django.test import Client
+
+    from xiaobao.identity.two_factor import VERIFIED
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        session = self.session
+        session[VERIFIED] = "tests/force_login"
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_files(settings: Any) -> None:
     """Pages render without running collectstatic first (the manifest storage needs its manifest)."""
     settings.STORAGES = {

@@ -10,6 +10,7 @@ from playwright.sync_api import Page
 
 from tests.support.browser import AXE
 from tests.support.sales import make_product
+from tests.support.two_factor import pass_the_code_step
 from tests.support.world import make_tenant
 from xiaobao.identity.actions import service_point_save
 from xiaobao.identity.models import ServicePoint
@@ -40,7 +41,9 @@ def sign_in(page: Page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+    pass_the_code_step(page, username)  # staff sign in with a code from their authenticator too (issue #19)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import assert_accessible
+from tests.support.two_factor import pass_the_code_step
 from tests.support.world import PASSWORD, make_tenant
 from xiaobao.identity.actions import partner_create, service_point_save
 from xiaobao.identity.actors import actor_for_partner_key
@@ -69,7 +70,9 @@ def sign_in(page: Page, username: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    pass_the_code_step(page, username)
     expect(page.get_by_role("link", name="Administration")).to_be_visible()
 
 

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import assert_accessible, sign_in
+from tests.support.two_factor import pass_the_code_step
 from tests.support.world import PASSWORD, make_tenant
 from xiaobao.complaints import actions
 from xiaobao.complaints.actions import NewComplaint
@@ -112,7 +113,9 @@ def test_the_workbench_works_by_keyboard(page: Page, case_for_handler: tuple[str
     page.keyboard.type(username)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    pass_the_code_step(page, username)  # the code typed, then Enter: by keyboard too
     expect(page.get_by_role("heading", name="投诉队列")).to_be_visible()
 
     link = page.get_by_role("link", name=complaint.reference)

@@ -40,6 +40,19 @@ def test_after_five_wrong_passwords_even_the_right_one_is_refused(username: str,
     assert "尝试次数过多" in page  # says it is locked, and for how long
 
 
+def test_the_6th_wrong_password_locks_the_account_for_a_while(username: str, clock: SettableClock) -> None:
+    """The 6th wrong password is refused even with the right password; after the window it is accepted."""
+    for _ in range(5):
+        sign_in(username, "wrong")
+    status, page = sign_in(username, PASSWORD)  # the 6th attempt, with the right password
+    assert status == 200
+    assert "尝试次数过多" in page
+    clock.advance(minutes=14)
+    assert sign_in(username, PASSWORD)[0] == 200  # still locked: "for a while" is the 15-minute window
+    clock.advance(minutes=2)
+    assert sign_in(username, PASSWORD)[0] == 302
+
+
 def test_a_guesser_elsewhere_does_not_lock_the_person_out_of_their_own_desk(
     username: str, clock: SettableClock
 ) -> None:

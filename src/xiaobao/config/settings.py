@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "xiaobao.notifications",
     "xiaobao.ops",
     "xiaobao.demo",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +102,7 @@ MIDDLEWARE = [
     # after every middleware's __call__; placed here, the 413 page is in the person's language with its token.
     "xiaobao.ops.limits.RequestSizeLimitMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "xiaobao.identity.middleware.StaffSessionMiddleware",  # session expiry and the second factor (issue #19)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "xiaobao.speech.recording.RecordSpokenTexts",  # the texts a page showed with a player, in one write (INC-E2)
@@ -157,6 +160,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/after-login/"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 8 * 3600
+# Staff accounts (issue #19, SEC-1). Two-factor sign-in (a code from an authenticator app after the password)
+# for staff and the admin site: on unless XIAOBAO_STAFF_TWO_FACTOR=0 (`make run` enrols the demo staff; `manage.py
+# demo_code <user>` prints their code). Sessions signed in with a password end when idle or too old.
+XIAOBAO_STAFF_TWO_FACTOR = env_flag(ENV, "XIAOBAO_STAFF_TWO_FACTOR", default=True)
+XIAOBAO_STAFF_IDLE_MINUTES = int(ENV.get("XIAOBAO_STAFF_IDLE_MINUTES", "30"))
+XIAOBAO_STAFF_SESSION_HOURS = int(ENV.get("XIAOBAO_STAFF_SESSION_HOURS", "12"))
+OTP_TOTP_ISSUER = "xiaobao"
+OTP_TOTP_THROTTLE_FACTOR = 0  # wrong codes are counted in the shared rate-limit table instead (identity.login_throttle)
+PASSWORD_RESET_TIMEOUT = int(ENV.get("XIAOBAO_PASSWORD_RESET_SECONDS", "3600"))  # the emailed link, one hour
 SESSION_ENGINE = "xiaobao.ops.sessions"  # database sessions, read with one plain query
 STATIC_ROOT = VAR_DIR / "static"
 # Uploads are encrypted at rest (issue #19, ADR 0012) by a storage wrapping the one that keeps the bytes: the disk

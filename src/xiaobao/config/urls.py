@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from xiaobao.config.api import api
 from xiaobao.ops.views import healthz
+from xiaobao.web import accounts
 from xiaobao.web.forms import ThrottledAuthenticationForm
 
 urlpatterns = [
@@ -14,6 +15,12 @@ urlpatterns = [
         "accounts/login/", auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm), name="login"
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", accounts.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/enrol/", accounts.two_factor_enrol, name="two_factor_enrol"),
+    path("accounts/password/", accounts.password_change, name="password_change"),
+    path("accounts/password/reset/", accounts.password_reset, name="password_reset"),
+    path("accounts/password/reset/done/", accounts.password_reset_complete, name="password_reset_complete"),
+    path("accounts/password/reset/<uidb64>/<token>/", accounts.password_reset_confirm, name="password_reset_confirm"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("workbench/", include("xiaobao.workbench.urls")),
     path("admin/", admin.site.urls),

@@ -12,6 +12,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import ric
 
 from xiaobao.demo.products import load_products
@@ -22,6 +23,9 @@ from xiaobao.identity.models import Insurer, Partner, ServicePoint
 from xiaobao.kernel.actors import SYSTEM, Role
 
 DEMO_PASSWORD = "xiaobao-demo-2026"  # noqa: S105  (printed at start; demo only)
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238 test key; demo only
+"""Every demo staff member's authenticator (two-factor sign-in, issue #19): in an app, the key
+GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ; or ``manage.py demo_code <user>`` prints the current code."""
 
 
 def resident_id(region: str, born: date, sequence: str) -> str:
@@ -81,6 +85,7 @@ STAFF_ROLES = [
 
 def load() -> DemoResult:
     if Insurer.objects.filter(code=INSURERS[0]["code"]).exists():
+        _enrol_demo_staff()  # a demo database loaded before two-factor sign-in gets its authenticators too
         return DemoResult(created=False, logins=_logins())
     with transaction.atomic():
         for spec in INSURERS:
@@ -90,7 +95,19 @@ def load() -> DemoResult:
         _load_complaints()
         _load_claims()
         load_products()
+        _enrol_demo_staff()
     return DemoResult(created=True, logins=_logins())
+
+
+def _enrol_demo_staff() -> None:
+    """Each demo staff member (and nobody else) gets a confirmed authenticator with the fixed demo key."""
+    for user in get_user_model().objects.filter(username__in=_staff_usernames()):
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            actions.account_two_factor_install(actor=SYSTEM, user=user, key=DEMO_TOTP_KEY)
+
+
+def _staff_usernames() -> list[str]:
+    return [f"{spec['prefix']}.{suffix}" for spec in INSURERS for suffix, _display, _roles in STAFF_ROLES]
 
 
 def _load_insurer(spec: dict) -> None:  # type: ignore[type-arg]

@@ -55,3 +55,25 @@ INSURER_CHANNELS_CHANGED = event_type(
     _("published complaint channels changed"),
     fields=("complaint_address", "complaint_email", "complaint_phone", "website"),
 )
+# Staff accounts (issue #19): the second factor and the password, never a secret or a code in the log.
+TWO_FACTOR_ENROLMENT_STARTED = event_type(
+    "account.two_factor_enrolment_started", _("two-factor sign-in: a new authenticator shown"), fields=("device",)
+)
+TWO_FACTOR_CONFIRMED = event_type(
+    "account.two_factor_confirmed", _("two-factor sign-in: authenticator confirmed by a first code"), fields=("device",)
+)
+TWO_FACTOR_INSTALLED = event_type(
+    "account.two_factor_installed", _("two-factor sign-in: authenticator with a known key (demo)"), fields=("device",)
+)
+TWO_FACTOR_RESET = event_type(
+    "account.two_factor_reset",
+    _("two-factor sign-in reset by an administrator: the person enrols again"),
+    fields=("devices",),
+)
+PASSWORD_CHANGED = event_type("account.password_changed", _("password changed by its holder"), fields=("by_self",))
+PASSWORD_RESET_ASKED = event_type(
+    "account.password_reset_asked", _("password reset link sent by email"), fields=("email",)
+)
+PASSWORD_RESET = event_type(
+    "account.password_reset", _("password set again from the emailed link"), fields=("by_self",)
+)

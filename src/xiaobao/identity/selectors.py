@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from xiaobao.identity.models import Staff
 from xiaobao.kernel.actors import Role
 
@@ -13,3 +15,8 @@ def staff_with(insurer_id: int, *roles: Role) -> list[Staff]:
         .select_related("user")
         .distinct()
     )
+
+
+def has_authenticator(member: Staff) -> bool:
+    """Whether the staff member (fetched through ``access``) has a confirmed two-factor authenticator."""
+    return bool(TOTPDevice.objects.filter(user_id=member.user_id, confirmed=True).exists())

@@ -25,7 +25,7 @@ from xiaobao.claims import access as claim_access
 from xiaobao.claims import actions as claim_actions
 from xiaobao.claims import selectors as claim_selectors
 from xiaobao.claims.labels import CLAIM_TYPE_TEXT
-from xiaobao.identity import access, actions
+from xiaobao.identity import access, actions, selectors
 from xiaobao.identity.domain.branches import BranchLevel
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.identity.models import ROLE_CHOICES, Insurer, ServicePoint
@@ -262,6 +262,7 @@ def staff_page(
             "password_form": password or f.SetPasswordForm(prefix="password"),
             "error": error,
             "is_self": member.pk == actor.staff_id,
+            "has_authenticator": selectors.has_authenticator(member),
         },
         rejected=bool(roles or password or error),
     )
@@ -297,6 +298,19 @@ def staff_password(request: HttpRequest, actor: Actor, insurer: Insurer, staff_i
     ):
         return _done(request, _("Password set. Give it to the person in private."), "workbench:admin_staff", staff_id)
     return staff_page(request, staff_id, password=form)
+
+
+@require_POST
+@administrator_only
+def staff_two_factor_reset(request: HttpRequest, actor: Actor, insurer: Insurer, staff_id: int) -> HttpResponseBase:
+    """A lost or new phone: the person's authenticator is cleared; they set up a new one at their next sign-in."""
+    actions.staff_two_factor_reset(actor=actor, staff_id=staff_id)
+    return _done(
+        request,
+        _("Two-step sign-in reset: at their next sign-in they set up their authenticator again."),
+        "workbench:admin_staff",
+        staff_id,
+    )
 
 
 @require_POST

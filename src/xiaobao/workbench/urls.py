@@ -53,6 +53,11 @@ urlpatterns = [
     path("administration/staff/<int:staff_id>/", admin.staff_page, name="admin_staff"),
     path("administration/staff/<int:staff_id>/roles/", admin.staff_roles, name="admin_staff_roles"),
     path("administration/staff/<int:staff_id>/password/", admin.staff_password, name="admin_staff_password"),
+    path(
+        "administration/staff/<int:staff_id>/two-factor/reset/",
+        admin.staff_two_factor_reset,
+        name="admin_staff_two_factor_reset",
+    ),
     path("administration/staff/<int:staff_id>/deactivate/", admin.staff_deactivate, name="admin_staff_deactivate"),
     path("administration/partners/", admin.partner_list, name="admin_partners"),
     path("administration/partners/add/", admin.partner_add, name="admin_partner_add"),

@@ -733,3 +733,17 @@ def insurer_channels_save(*, actor: Actor, channels: ComplaintChannels) -> Insur
             new=changed,
         )
     return insurer
+
+
+from xiaobao.identity.actions._accounts import WrongTwoFactorCode as WrongTwoFactorCode  # noqa: E402
+from xiaobao.identity.actions._accounts import account_password_change as account_password_change  # noqa: E402
+from xiaobao.identity.actions._accounts import account_password_reset as account_password_reset  # noqa: E402
+from xiaobao.identity.actions._accounts import (  # noqa: E402
+    account_password_reset_send as account_password_reset_send,
+)
+from xiaobao.identity.actions._accounts import account_two_factor_confirm as account_two_factor_confirm  # noqa: E402
+from xiaobao.identity.actions._accounts import account_two_factor_enrol as account_two_factor_enrol  # noqa: E402
+from xiaobao.identity.actions._accounts import (  # noqa: E402
+    account_two_factor_install as account_two_factor_install,
+)
+from xiaobao.identity.actions._accounts import staff_two_factor_reset as staff_two_factor_reset  # noqa: E402

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from base64 import b32encode
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from xiaobao.demo.data import DEMO_PASSWORD, load
+from xiaobao.demo.data import DEMO_PASSWORD, DEMO_TOTP_KEY, load
 
 
 class Command(BaseCommand):
@@ -18,3 +19,7 @@ class Command(BaseCommand):
         self.stdout.write(f"demo log-ins (password for all: {DEMO_PASSWORD}):")
         for login in result.logins:
             self.stdout.write(f"  {login.username:<24} {login.who}")
+        self.stdout.write(
+            "staff then type the code of their authenticator: `.venv/bin/python manage.py demo_code anhe.handler` "
+            f"prints it (or add the key {b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()} to an authenticator app)"
+        )

@@ -1,0 +1,28 @@
+"""``manage.py demo_code anhe.handler``: the sign-in code a demo staff member's authenticator shows now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from xiaobao.demo.data import DEMO_TOTP_KEY
+from xiaobao.identity.two_factor import code_now
+
+
+class Command(BaseCommand):
+    help = "Print the current two-factor sign-in code of a demo staff member (demo authenticators only)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        device = TOTPDevice.objects.filter(
+            user__username=options["username"], confirmed=True, key=DEMO_TOTP_KEY
+        ).first()
+        if device is None:
+            raise CommandError(
+                f"{options['username']!r} has no demo authenticator: only the demo staff of `manage.py demo_load` do."
+            )
+        self.stdout.write(code_now(device))

@@ -1,0 +1,179 @@
+"""Staff accounts (issue #19, SEC-1): the authenticator of two-factor sign-in, enrolled, confirmed and reset;
+the password changed by its holder or set again from an emailed link. Each is audited; no secret, code or
+password is ever written to the log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from xiaobao.audit.recorder import record
+from xiaobao.identity import access, events
+from xiaobao.identity.domain.permissions import Permission
+from xiaobao.identity.models import Staff
+from xiaobao.identity.two_factor import DEVICE_NAME
+from xiaobao.kernel.actors import Actor
+from xiaobao.kernel.errors import InvalidInput
+from xiaobao.kernel.i18n import _
+from xiaobao.notifications.actions import notification_queue
+from xiaobao.notifications.models import Channel
+
+
+class WrongTwoFactorCode(InvalidInput):
+    code = "wrong_two_factor_code"
+    default_message = _("That code is not right. Type the six digits your app shows now, then try again.")
+
+
+def _staff_of(user: Any) -> Staff | None:
+    return Staff.objects.filter(user=user).first()
+
+
+def _masked_email(email: str) -> str:
+    name, _at, domain = email.partition("@")
+    return f"{name[:1]}***@{domain}"
+
+
+@transaction.atomic
+def account_two_factor_enrol(*, actor: Actor, user: Any) -> TOTPDevice:
+    """A new authenticator secret for the person signed in with their password, shown once as a QR code and as
+    text; it counts only once confirmed by a first code. Asking again shows the same secret until then."""
+    pending = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
+    if pending is not None:
+        return pending
+    device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    staff = _staff_of(user)
+    record(
+        event_type=events.TWO_FACTOR_ENROLMENT_STARTED,
+        actor=actor,
+        subject=user,
+        insurer_id=staff.insurer_id if staff else None,
+        new={"device": device.pk},
+    )
+    return device
+
+
+@transaction.atomic
+def account_two_factor_install(*, actor: Actor, user: Any, key: str) -> TOTPDevice:
+    """An authenticator with a key known in advance, confirmed at once: the demo staff's (``demo_load``), whose
+    key is printed in the README so anyone trying xiaobao can sign in."""
+    device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, key=key, confirmed=True)
+    staff = _staff_of(user)
+    record(
+        event_type=events.TWO_FACTOR_INSTALLED,
+        actor=actor,
+        subject=user,
+        insurer_id=staff.insurer_id if staff else None,
+        new={"device": device.pk},
+    )
+    return device
+
+
+@transaction.atomic
+def account_two_factor_confirm(*, actor: Actor, user: Any, code: str) -> TOTPDevice:
+    """The first code from the new authenticator: right, the device counts from now on (and any older one
+    goes); wrong, nothing changes and ``WrongTwoFactorCode`` is raised (the caller counts the failure)."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None or not device.verify_token(code.strip().replace(" ", "")):
+        raise WrongTwoFactorCode
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    staff = _staff_of(user)
+    record(
+        event_type=events.TWO_FACTOR_CONFIRMED,
+        actor=actor,
+        subject=user,
+        insurer_id=staff.insurer_id if staff else None,
+        new={"device": device.pk},
+    )
+    return device
+
+
+@transaction.atomic
+def staff_two_factor_reset(*, actor: Actor, staff_id: int) -> int:
+    """The insurer's administrator clears a staff member's authenticator (a lost or new phone): at their next
+    sign-in they enrol a new one. Only the administrator's own insurer's staff are found."""
+    staff = access.staff_member_for(actor, staff_id, Permission.MANAGE_STAFF, for_update=True)
+    removed, _kinds = TOTPDevice.objects.filter(user_id=staff.user_id).delete()
+    record(
+        event_type=events.TWO_FACTOR_RESET,
+        actor=actor,
+        subject=staff.user,
+        insurer_id=staff.insurer_id,
+        old={"devices": removed},
+        new={"devices": 0},
+    )
+    return int(removed)
+
+
+@transaction.atomic
+def account_password_change(*, actor: Actor, user: Any, password: str) -> None:
+    """The signed-in person sets a new password (the form checked the old one and Django's validators). Their
+    other sessions end: Django's session check holds a hash of the password."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    staff = _staff_of(user)
+    record(
+        event_type=events.PASSWORD_CHANGED,
+        actor=actor,
+        subject=user,
+        insurer_id=staff.insurer_id if staff else None,
+        new={"by_self": True},
+    )
+
+
+@transaction.atomic
+def account_password_reset_send(*, actor: Actor, user: Any, link: str, language: str) -> None:
+    """Email the one-time link that sets a new password, through the outbox (retried, with proof)."""
+    staff = _staff_of(user)
+    with translation.override(language):
+        subject = gettext("Set a new xiaobao password")
+        body = str(
+            gettext(
+                "Someone asked to set a new password for the xiaobao account %(username)s.\n\n"
+                "If it was you, open this link within one hour and choose a new password:\n%(link)s\n\n"
+                "If it was not you, ignore this message: your password stays as it is."
+            )
+            % {"username": user.get_username(), "link": link}
+        )
+    notification_queue(
+        actor=actor,
+        channel=Channel.EMAIL,
+        to_address=user.email,
+        subject=subject,
+        body=body,
+        purpose="password_reset",
+        language=language,
+        insurer_id=staff.insurer_id if staff else None,
+        about=user,
+    )
+    record(
+        event_type=events.PASSWORD_RESET_ASKED,
+        actor=actor,
+        subject=user,
+        insurer_id=staff.insurer_id if staff else None,
+        new={"email": _masked_email(user.email)},
+    )
+
+
+@transaction.atomic
+def account_password_reset(*, actor: Actor, user: Any, password: str) -> None:
+    """A new password from the emailed link (Django's token, valid once and for ``PASSWORD_RESET_TIMEOUT``).
+
+    The log-in lock-out is kept, not cleared: it counts guesses at this account, and whoever guessed is still
+    guessing; the person signs in with the new password once the window has passed. Clearing it would let
+    anyone who can read the mailbox reset the count and guess on."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    staff = _staff_of(user)
+    record(
+        event_type=events.PASSWORD_RESET,
+        actor=actor,
+        subject=user,
+        insurer_id=staff.insurer_id if staff else None,
+        new={"by_self": True},
+    )
