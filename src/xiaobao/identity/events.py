@@ -55,3 +55,6 @@ INSURER_CHANNELS_CHANGED = event_type(
     _("published complaint channels changed"),
     fields=("complaint_address", "complaint_email", "complaint_phone", "website"),
 )
+CONSUMER_CORRECTED = event_type(
+    "consumer.corrected", _("consumer's data corrected at their request"), fields=("field", "value", "request")
+)

@@ -25,5 +25,6 @@ def waiting_for(actor: Any) -> dict[str, int]:
         "approvals": approvals_waiting(actor),
         "claims": int(staff_may(actor, Permission.HANDLE_CLAIMS)),
         "call_backs": int(staff_may(actor, Permission.HANDLE_CALLBACKS)),
+        "data_requests": int(staff_may(actor, Permission.HANDLE_DATA_REQUESTS)),
         "administration": int(staff_may(actor, Permission.ADMINISTER_INSURER)),
     }
