@@ -117,3 +117,80 @@ def alice(world: World, clock: SettableClock) -> Person:
 @pytest.fixture
 def bob(world: World, clock: SettableClock, alice: Person) -> Person:
     return make_person(world, name="司马相如", phone="13600002222", marker="BOBBY", with_file=True)
+
+
+HOSPITAL_ITEMS = ["claim_form", "id_card", "invoice", "discharge_summary", "bank_card"]
+
+
+def settle(world: World, person: Person) -> None:
+    """Every complaint of the person decided and closed, every claim refused: nothing holds their data."""
+    from xiaobao.complaints.domain.decisions import Decision, Outcome
+
+    decision = Decision(outcome=Outcome.NOT_UPHELD, findings="已核实", basis="合同第三条", reasons="理由充分", remedy="无")
+    for complaint in person.complaints:
+        tenant = world.ours if complaint.insurer_id == world.ours.insurer.pk else world.theirs
+        handler, _ = tenant.staff(Role.HANDLER)
+        pk = complaint.pk
+        complaint_actions.complaint_accept(actor=SYSTEM, complaint_id=pk)
+        complaint_actions.complaint_assign(actor=SYSTEM, complaint_id=pk, handler_id=handler.pk)
+        complaint_actions.complaint_investigate(actor=SYSTEM, complaint_id=pk)
+        complaint_actions.complaint_decide(actor=SYSTEM, complaint_id=pk, decision=decision)
+        complaint_actions.complaint_send_decision(actor=SYSTEM, complaint_id=pk)
+        complaint_actions.complaint_close(actor=SYSTEM, complaint_id=pk)
+    for claim in person.claims:
+        for code in HOSPITAL_ITEMS:
+            if Claim.objects.get(pk=claim.pk).state == "documents_complete":
+                break
+            claim_actions.claim_receive_document(
+                actor=SYSTEM, claim_id=claim.pk, item_code=code, name=f"{code}.pdf", content=PDF + code.encode()
+            )
+        claim_actions.claim_assess(actor=SYSTEM, claim_id=claim.pk)
+        claim_actions.claim_refuse(actor=SYSTEM, claim_id=claim.pk, reasons="事故原因不在本合同保障范围之内。", basis="合同第五条")
+
+
+def traces(person: Person, indexes: list[str]) -> list[str]:
+    """Where the person's name, ID number or phone — or their blind indexes — are still found: every table's raw
+    rows as the database holds them, and every encrypted column decrypted. The recording SMS gateway's table is
+    left out: it stands for the SMS provider, outside xiaobao (what it was sent is the provider's record)."""
+    from django.apps import apps
+    from django.db import connection
+
+    from xiaobao.privacy.fields import EncryptedTextField
+
+    plain = [person.name, person.resident_id, person.phone]
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            if table == "notifications_recordedsms":
+                continue
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 (table names from the database itself)
+            for row in cursor.fetchall():
+                text = " ".join(str(cell) for cell in row)
+                found += [f"{table}: {value}" for value in [*plain, *indexes] if value and value in text]
+    for model in apps.get_models():
+        if model.__name__ == "RecordedSms":
+            continue
+        encrypted = [f.name for f in model._meta.get_fields() if isinstance(f, EncryptedTextField)]
+        if not encrypted:
+            continue
+        for values in model._default_manager.values_list(*encrypted):
+            text = " ".join(str(v) for v in values)
+            found += [f"{model.__name__} (decrypted): {value}" for value in plain if value in text]
+    return found
+
+
+def indexes_of(person: Person) -> list[str]:
+    c = person.consumer
+    return [v for v in (c.name_index, c.phone_index, c.resident_id_index) if v]
+
+
+def audit_verifies() -> str:
+    """``manage.py audit_verify``'s answer: "ok" when it exits 0, else the break it names."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    try:
+        call_command("audit_verify")
+    except CommandError as broken:
+        return str(broken)
+    return "ok"

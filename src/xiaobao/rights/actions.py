@@ -166,7 +166,6 @@ def data_request_accept(*, actor: Actor, request_id: int) -> DataRequest:
         insurer_id=request.insurer_id,
         new={"kind": request.kind, "field": request.field, "state": request.state, "counts": counts,
              "notice": str(notice.pk)},
-        first=True,
     )  # fmt: skip
     return request
 
@@ -191,7 +190,6 @@ def _refuse(actor: Actor, request: DataRequest, reasons: str, *, holds: list[Hol
         subject=request,
         insurer_id=request.insurer_id,
         new={"kind": request.kind, "state": request.state, "holds": [h.value for h in holds], "notice": str(notice.pk)},
-        first=True,
     )
     return request
 
