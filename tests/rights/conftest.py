@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+import uuid
 
 from tests.conftest import World
 from tests.support.clock import SHANGHAI, SettableClock
@@ -29,6 +30,8 @@ from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind, Role
 from xiaobao.ops import clock as app_clock
 
 PDF = b"%PDF-1.4 a claim document of its own"
+"""Each file also carries random bytes: uploads are stored by content address, and parallel test workers share
+the media directory, so one test erasing its file must not delete another's."""
 
 
 @dataclass
@@ -95,7 +98,7 @@ def make_person(world: World, *, name: str, phone: str, marker: str, with_file: 
         claims.append(claim)
         if with_file:
             claim_actions.claim_receive_document(
-                actor=handler, claim_id=claim.pk, item_code="invoice", name=f"{marker}-发票.pdf", content=PDF + marker.encode()
+                actor=handler, claim_id=claim.pk, item_code="invoice", name=f"{marker}-发票.pdf", content=PDF + marker.encode() + uuid.uuid4().bytes
             )
     callback_request(
         actor=actor,
@@ -142,7 +145,7 @@ def settle(world: World, person: Person) -> None:
             if Claim.objects.get(pk=claim.pk).state == "documents_complete":
                 break
             claim_actions.claim_receive_document(
-                actor=SYSTEM, claim_id=claim.pk, item_code=code, name=f"{code}.pdf", content=PDF + code.encode()
+                actor=SYSTEM, claim_id=claim.pk, item_code=code, name=f"{code}.pdf", content=PDF + code.encode() + uuid.uuid4().bytes
             )
         claim_actions.claim_assess(actor=SYSTEM, claim_id=claim.pk)
         claim_actions.claim_refuse(actor=SYSTEM, claim_id=claim.pk, reasons="事故原因不在本合同保障范围之内。", basis="合同第五条")
