@@ -5,6 +5,7 @@ Simplified Chinese and English."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -57,11 +58,12 @@ def test_the_consumer_reads_downloads_and_corrects_her_data(
     page = context.new_page()
     _signed_in(page, alice.phone)
     expect(page.locator("h1")).to_be_visible()
-    assert alice.name in page.content() and "司马相如" not in page.content()
+    assert alice.name in page.content()
+    assert "司马相如" not in page.content()
     assert_accessible(page)
     with page.expect_download() as download:
         page.locator("a[href='/my/data/export.json']").click()
-    data = json.loads(open(download.value.path(), encoding="utf-8").read())  # noqa: PTH123
+    data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert [p["name"] for p in data["people"]] == [alice.name]
     # a correction sent by keyboard, once rejected (no value) then sent
     page.locator("#id_correct-field").select_option("name")
@@ -90,6 +92,3 @@ def test_the_consumer_reads_downloads_and_corrects_her_data(
     assert_accessible(staff_page)
     assert DataRequest.objects.filter(consumer=alice.consumer, state="accepted").count() == 1
     desk.close()
-
-
-

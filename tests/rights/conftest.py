@@ -3,13 +3,13 @@ both, with texts of their own, a file, a call-back, a draft and the notices the 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-import uuid
 
 from tests.conftest import World
 from tests.support.clock import SHANGHAI, SettableClock
@@ -98,7 +98,11 @@ def make_person(world: World, *, name: str, phone: str, marker: str, with_file: 
         claims.append(claim)
         if with_file:
             claim_actions.claim_receive_document(
-                actor=handler, claim_id=claim.pk, item_code="invoice", name=f"{marker}-发票.pdf", content=PDF + marker.encode() + uuid.uuid4().bytes
+                actor=handler,
+                claim_id=claim.pk,
+                item_code="invoice",
+                name=f"{marker}-发票.pdf",
+                content=PDF + marker.encode() + uuid.uuid4().bytes,
             )
     callback_request(
         actor=actor,
@@ -107,7 +111,13 @@ def make_person(world: World, *, name: str, phone: str, marker: str, with_file: 
         idempotency_key=f"key-{marker}",
         client="127.0.0.1",
     )
-    draft_keep(actor=actor, insurer_id=world.theirs.insurer.pk, kind="complaint", fields={"description": f"{marker} 草稿"}, why="later")
+    draft_keep(
+        actor=actor,
+        insurer_id=world.theirs.insurer.pk,
+        kind="complaint",
+        fields={"description": f"{marker} 草稿"},
+        why="later",
+    )
     consumer.refresh_from_db()
     return Person(consumer, actor, name, resident_id, phone, complaints, claims)
 
@@ -129,7 +139,9 @@ def settle(world: World, person: Person) -> None:
     """Every complaint of the person decided and closed, every claim refused: nothing holds their data."""
     from xiaobao.complaints.domain.decisions import Decision, Outcome
 
-    decision = Decision(outcome=Outcome.NOT_UPHELD, findings="已核实", basis="合同第三条", reasons="理由充分", remedy="无")
+    decision = Decision(
+        outcome=Outcome.NOT_UPHELD, findings="已核实", basis="合同第三条", reasons="理由充分", remedy="无"
+    )
     for complaint in person.complaints:
         tenant = world.ours if complaint.insurer_id == world.ours.insurer.pk else world.theirs
         handler, _ = tenant.staff(Role.HANDLER)
@@ -145,10 +157,16 @@ def settle(world: World, person: Person) -> None:
             if Claim.objects.get(pk=claim.pk).state == "documents_complete":
                 break
             claim_actions.claim_receive_document(
-                actor=SYSTEM, claim_id=claim.pk, item_code=code, name=f"{code}.pdf", content=PDF + code.encode() + uuid.uuid4().bytes
+                actor=SYSTEM,
+                claim_id=claim.pk,
+                item_code=code,
+                name=f"{code}.pdf",
+                content=PDF + code.encode() + uuid.uuid4().bytes,
             )
         claim_actions.claim_assess(actor=SYSTEM, claim_id=claim.pk)
-        claim_actions.claim_refuse(actor=SYSTEM, claim_id=claim.pk, reasons="事故原因不在本合同保障范围之内。", basis="合同第五条")
+        claim_actions.claim_refuse(
+            actor=SYSTEM, claim_id=claim.pk, reasons="事故原因不在本合同保障范围之内。", basis="合同第五条"
+        )
 
 
 def traces(person: Person, indexes: list[str]) -> list[str]:
@@ -166,7 +184,7 @@ def traces(person: Person, indexes: list[str]) -> list[str]:
         for table in connection.introspection.table_names():
             if table == "notifications_recordedsms":
                 continue
-            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 (table names from the database itself)
+            cursor.execute(f'SELECT * FROM "{table}"')
             for row in cursor.fetchall():
                 text = " ".join(str(cell) for cell in row)
                 found += [f"{table}: {value}" for value in [*plain, *indexes] if value and value in text]

@@ -37,7 +37,9 @@ def test_a_clock_of_no_days_is_a_programming_error() -> None:
         response_due(TODAY, 0)
 
 
-@pytest.mark.parametrize(("field", "value"), [("resident_id", "110101199003070011"), ("name", "  "), ("name", "x" * 201)])
+@pytest.mark.parametrize(
+    ("field", "value"), [("resident_id", "110101199003070011"), ("name", "  "), ("name", "x" * 201)]
+)
 def test_a_correction_takes_a_known_field_and_a_value(field: str, value: str) -> None:
     with pytest.raises(InvalidInput):
         check_correction(field, value)

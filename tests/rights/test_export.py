@@ -41,7 +41,12 @@ def listing(person: Person) -> list[str]:
     c = person.consumer
     values = [c.name, c.resident_id or "", c.phone or ""]
     for complaint in Complaint.objects.filter(complainant=c):
-        values += [complaint.reference or "", complaint.description, complaint.requested_outcome, complaint.policy_number]
+        values += [
+            complaint.reference or "",
+            complaint.description,
+            complaint.requested_outcome,
+            complaint.policy_number,
+        ]
     values += [m.text for m in Message.objects.filter(complaint__complainant=c)]
     for claim in Claim.objects.filter(claimant=c):
         values += [claim.reference or "", claim.description, claim.policy_number]
@@ -88,7 +93,12 @@ def test_the_export_names_no_staff_member(alice: Person) -> None:
     export = exported(alice)
     assert "Staff " not in export  # test staff are called "Staff <n>"
     data = personal_data_read(actor=alice.actor, format="json")
-    assert {step["by"] for c in data["complaints"] for step in c["steps"]} <= {"you", "insurer staff", "xiaobao", "agent or outsourcer"}
+    assert {step["by"] for c in data["complaints"] for step in c["steps"]} <= {
+        "you",
+        "insurer staff",
+        "xiaobao",
+        "agent or outsourcer",
+    }
 
 
 def test_the_export_is_recorded_as_a_read_of_her_data(alice: Person) -> None:

@@ -58,7 +58,8 @@ def test_a_granted_correction_changes_the_record_through_its_action_and_tells_th
     corrected = AuditEvent.objects.get(event_type="consumer.corrected")
     assert corrected.new_values == {"field": "name", "value": "欧*娜", "request": request.reference}
     notice = Notification.objects.get(purpose="rights.request_decided")
-    assert notice.consumer_id == alice.consumer.pk and request.reference in notice.body
+    assert notice.consumer_id == alice.consumer.pk
+    assert request.reference in notice.body
     assert DataRequest.objects.get(pk=request.pk).state == "accepted"
 
 
@@ -66,7 +67,8 @@ def test_a_corrected_phone_is_stored_normalised_with_its_index(world: World, ali
     request = made(alice, world, RequestKind.CORRECTION, field="phone", value="139 1111 2222")["theirs"]
     data_request_accept(actor=compliance(world, "theirs"), request_id=request.pk)
     consumer = Consumer.objects.get(pk=alice.consumer.pk)
-    assert consumer.phone == "+8613911112222" and consumer.phone_index != alice.consumer.phone_index
+    assert consumer.phone == "+8613911112222"
+    assert consumer.phone_index != alice.consumer.phone_index
 
 
 def test_a_refusal_states_its_reasons_to_the_consumer(world: World, alice: Person) -> None:
@@ -105,7 +107,8 @@ def test_an_open_complaint_holds_the_data_and_the_deletion_is_refused_with_that_
     # then it is refused with the hold as its reason, and nothing is erased
     refused = DataRequest.objects.get(pk=request.pk)
     assert refused.state == "refused"
-    assert "still being handled" in refused.refusal_reasons and "not yet paid" in refused.refusal_reasons
+    assert "still being handled" in refused.refusal_reasons
+    assert "not yet paid" in refused.refusal_reasons
     assert Erasure.objects.count() == 0
     assert Consumer.objects.get(pk=alice.consumer.pk).name == "欧阳娜娜"
     event = AuditEvent.objects.get(event_type="rights.request_refused")
@@ -124,7 +127,8 @@ def test_granted_deletions_at_both_insurers_leave_no_trace_and_the_audit_chain_v
     data_request_accept(actor=compliance(world), request_id=requests["ours"].pk)
     assert Consumer.objects.get(pk=alice.consumer.pk).name == "欧阳娜娜"
     descriptions = {c.insurer_id: c.description for c in Complaint.objects.filter(complainant=alice.consumer)}
-    assert descriptions[world.ours.insurer.pk] == "" and descriptions[world.theirs.insurer.pk] != ""
+    assert descriptions[world.ours.insurer.pk] == ""
+    assert descriptions[world.theirs.insurer.pk] != ""
     # and when the second grants it, her own record goes too
     data_request_accept(actor=compliance(world, "theirs"), request_id=requests["theirs"].pk)
     # then no table holds her name, ID number, phone or their indexes, and the audit log still verifies

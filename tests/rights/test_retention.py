@@ -15,10 +15,10 @@ from xiaobao.complaints.models import Complaint
 from xiaobao.identity.models import Consumer
 from xiaobao.kernel.actors import SYSTEM, Role
 from xiaobao.kernel.errors import PermissionDenied
+from xiaobao.ops import clock as app_clock
 from xiaobao.rights.actions import consumer_erase_after_retention, retention_sweep
 from xiaobao.rights.models import Erasure
 from xiaobao.rights.tasks import erase_after_retention
-from xiaobao.ops import clock as app_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +26,19 @@ FIVE_YEARS = 5 * 365
 
 
 def test_a_person_past_retention_is_erased_without_trace_and_the_audit_log_verifies(
-    world: World, alice: Person, bob: Person, clock: SettableClock, django_capture_on_commit_callbacks  # type: ignore[no-untyped-def]
+    world: World,
+    alice: Person,
+    bob: Person,
+    clock: SettableClock,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
     # given alice's cases all ended five years and a day ago; bob's are still open
     settle(world, alice)
     indexes = indexes_of(alice)
     stored = [d.file.name for d in ClaimDocument.objects.filter(claim__claimant=alice.consumer)]
     storage = ClaimDocument._meta.get_field("file").storage  # type: ignore[attr-defined]
-    assert stored and all(storage.exists(name) for name in stored)
+    assert stored
+    assert all(storage.exists(name) for name in stored)
     clock.advance(days=FIVE_YEARS + 1)
     # when the daily sweep runs
     with django_capture_on_commit_callbacks(execute=True):  # files are deleted once the erasure commits
@@ -46,7 +51,8 @@ def test_a_person_past_retention_is_erased_without_trace_and_the_audit_log_verif
     assert Consumer.objects.get(pk=bob.consumer.pk).name == "司马相如"
     assert Erasure.objects.filter(consumer=alice.consumer, insurer__isnull=True, why="retention").count() == 1
     event = AuditEvent.objects.get(event_type="rights.consumer_erased")
-    assert event.new_values["why"] == "retention" and event.subject_id == str(alice.consumer.pk)
+    assert event.new_values["why"] == "retention"
+    assert event.subject_id == str(alice.consumer.pk)
 
 
 def test_nobody_is_erased_before_the_period_ends(world: World, alice: Person, clock: SettableClock) -> None:
@@ -61,9 +67,14 @@ def test_an_open_complaint_holds_the_person_however_old(world: World, alice: Per
     complaint_actions.complaint_register(
         actor=world.ours.staff(Role.SUPERVISOR)[1],
         data=complaint_actions.NewComplaint(
-            handling_branch_id=world.ours.city.pk, channel="hotline", received_at=clock.now(), product_line="medical",
-            reason="claims", description="还在处理的投诉", complainant_id=alice.consumer.pk,
-        ),  # fmt: skip
+            handling_branch_id=world.ours.city.pk,
+            channel="hotline",
+            received_at=clock.now(),
+            product_line="medical",
+            reason="claims",
+            description="还在处理的投诉",
+            complainant_id=alice.consumer.pk,
+        ),
     )
     clock.advance(days=FIVE_YEARS * 2)
     assert retention_sweep(actor=SYSTEM) == 0

@@ -85,8 +85,10 @@ class CorrectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    prefix = "correct"
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="correct", **kwargs)
+        super().__init__(*args, **kwargs)
         self.fields["field"].choices = list(translated_labels(FIELD_TEXT).items())  # type: ignore[attr-defined]
 
 
@@ -104,8 +106,7 @@ class DeletionForm(forms.Form):
         )
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="delete", **kwargs)
+    prefix = "delete"
 
 
 def _plain(value: Any) -> Any:

@@ -8,6 +8,7 @@ reads what one person's records are, insurer by insurer. Not found and not allow
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -78,13 +79,13 @@ def claim_documents_of(claim_ids: list[int]) -> QuerySet[ClaimDocument]:
     return ClaimDocument.objects.filter(claim_id__in=claim_ids).order_by("pk")
 
 
-def claim_last_closed_on(claim_ids: list[int]) -> dict[int, Any]:
+def claim_last_closed_on(claim_ids: list[int]) -> dict[int, date]:
     """The day each claim's last clock closed (a claim has no closing date of its own)."""
-    found: dict[int, Any] = {}
-    for claim_id, closed_on in ClaimDeadline.objects.filter(claim_id__in=claim_ids, closed_on__isnull=False).values_list(
-        "claim_id", "closed_on"
-    ):
-        found[claim_id] = max(closed_on, found.get(claim_id, closed_on))
+    found: dict[int, date] = {}
+    closed = ClaimDeadline.objects.filter(claim_id__in=claim_ids, closed_on__isnull=False)
+    for claim_id, closed_on in closed.values_list("claim_id", "closed_on"):
+        if closed_on is not None:
+            found[claim_id] = max(closed_on, found.get(claim_id, closed_on))
     return found
 
 

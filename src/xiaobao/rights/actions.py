@@ -77,7 +77,7 @@ def personal_data_read(*, actor: Actor, format: str) -> dict[str, Any]:
     record(
         event_type=events.DATA_EXPORTED,
         actor=actor,
-        subject=people[[p.pk for p in people].index(actor.consumer_id)],
+        subject=next(p for p in people if p.pk == actor.consumer_id),
         insurer_id=None,
         new={"records": selectors.records_count(data), "format": format},
     )
@@ -251,7 +251,9 @@ def _facts(people: list[Consumer], insurer_id: int | None) -> list[RecordFacts]:
             )
         )
     for callback in access.callbacks_of(people, insurer_id):
-        facts.append(RecordFacts(RecordKind.CALLBACK, clock.statutory_date_of(callback.handled_at or callback.requested_at)))
+        facts.append(
+            RecordFacts(RecordKind.CALLBACK, clock.statutory_date_of(callback.handled_at or callback.requested_at))
+        )
     if insurer_id is None and not facts:
         facts.extend(RecordFacts(RecordKind.CONSUMER, clock.statutory_date_of(p.created_at)) for p in people)
     return facts
@@ -386,4 +388,3 @@ def retention_sweep(*, actor: Actor = SYSTEM) -> int:
     for consumer_id in access.consumers_to_review().values_list("pk", flat=True).iterator(chunk_size=1000):
         erased += consumer_erase_after_retention(actor=actor, consumer_id=consumer_id)
     return erased
-

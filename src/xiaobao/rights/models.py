@@ -20,7 +20,9 @@ class DataRequest(models.Model):
     consumer = models.ForeignKey("identity.Consumer", on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(max_length=32, unique=True, null=True)  # noqa: DJ001  (set right after insert, from the id)
     kind = models.CharField(max_length=16, choices=[(k.value, k.value) for k in RequestKind])
-    field = models.CharField(max_length=16, blank=True, default="", choices=[(f.value, f.value) for f in CorrectableField])
+    field = models.CharField(
+        max_length=16, blank=True, default="", choices=[(f.value, f.value) for f in CorrectableField]
+    )
     new_value = EncryptedTextField(blank=True, default="")
     note = EncryptedTextField(blank=True, default="")
     state = models.CharField(

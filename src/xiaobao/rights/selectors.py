@@ -143,10 +143,15 @@ def personal_data(consumers: list[Consumer]) -> dict[str, Any]:
             for cb in access.callbacks_of(consumers).select_related("insurer")
         ],
         "drafts": [
-            {"insurer": d.insurer.name, "kind": d.kind, "fields": _draft_fields(d.fields),
-             "saved_at": _value(d.saved_at), "expires_at": _value(d.expires_at)}
+            {
+                "insurer": d.insurer.name,
+                "kind": d.kind,
+                "fields": _draft_fields(d.fields),
+                "saved_at": _value(d.saved_at),
+                "expires_at": _value(d.expires_at),
+            }
             for d in access.drafts_of(ids).select_related("insurer")
-        ],  # fmt: skip
+        ],
         "messages_sent_to_you": [
             {"insurer": n.insurer.name if n.insurer else "", **_row(n, NOTICE_FIELDS)}
             for n in access.notices_to(ids).select_related("insurer")

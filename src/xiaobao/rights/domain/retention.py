@@ -67,9 +67,7 @@ def holds_of(records: Iterable[RecordFacts], today: date, periods: Mapping[str, 
     for record in records:
         if record.hold is not None:
             found.add(record.hold)
-        if record.dispute_on is not None and today <= record.dispute_on + timedelta(
-            days=periods[RecordKind.COMPLAINT]
-        ):
+        if record.dispute_on is not None and today <= record.dispute_on + timedelta(days=periods[RecordKind.COMPLAINT]):
             found.add(Hold.DISPUTE)
     return sorted(found)
 
