@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from tests.conftest import World
 from tests.rights.conftest import Person, audit_verifies, indexes_of, settle, traces
@@ -18,6 +20,7 @@ from xiaobao.kernel.errors import NotFound
 from xiaobao.notifications.models import Notification
 from xiaobao.rights.actions import data_request_accept, data_request_make, data_request_refuse
 from xiaobao.rights.domain.requests import RefusalNeedsReasons, RequestAlreadyDecided, RequestKind
+from xiaobao.rights.domain.retention import HOLD_TEXT, Hold
 from xiaobao.rights.models import DataRequest, Erasure
 from xiaobao.rights.selectors import data_request_queue
 
@@ -107,8 +110,9 @@ def test_an_open_complaint_holds_the_data_and_the_deletion_is_refused_with_that_
     # then it is refused with the hold as its reason, and nothing is erased
     refused = DataRequest.objects.get(pk=request.pk)
     assert refused.state == "refused"
-    assert "still being handled" in refused.refusal_reasons
-    assert "not yet paid" in refused.refusal_reasons
+    with translation.override("zh-hans"):  # her language: she reads the reasons
+        expected = [gettext(HOLD_TEXT[Hold.OPEN_COMPLAINT]), gettext(HOLD_TEXT[Hold.UNPAID_CLAIM])]
+    assert refused.refusal_reasons == " · ".join(expected)
     assert Erasure.objects.count() == 0
     assert Consumer.objects.get(pk=alice.consumer.pk).name == "欧阳娜娜"
     event = AuditEvent.objects.get(event_type="rights.request_refused")

@@ -15,7 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
-from django.utils.translation import gettext_noop
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from xiaobao.audit.recorder import record
 from xiaobao.claims.domain.lifecycle import ClaimState
@@ -152,7 +153,9 @@ def data_request_accept(*, actor: Actor, request_id: int) -> DataRequest:
     else:
         holds = holds_of(_facts(people, request.insurer_id), clock.today(), retention_periods())
         if holds:
-            return _refuse(actor, request, "; ".join(str(HOLD_TEXT[h]) for h in holds), holds=holds)
+            with translation.override(request.consumer.preferred_language):  # the consumer reads the reasons
+                reasons = " · ".join(gettext(HOLD_TEXT[h]) for h in holds)
+            return _refuse(actor, request, reasons, holds=holds)
     _decide(actor, request, RequestState.ACCEPTED)
     notice = _tell(actor, request)
     if request.kind == RequestKind.DELETION:

@@ -7,7 +7,6 @@ from xiaobao.audit.registry import event_type
 DATA_EXPORTED = event_type(
     "rights.data_exported", _("the consumer read and downloaded all their data"), fields=("records", "format")
 )
-DATA_VIEWED = event_type("rights.data_viewed", _("the consumer read all their data"), fields=("records",))
 REQUEST_MADE = event_type(
     "rights.request_made", _("the consumer asked to correct or delete their data"), fields=("kind", "field", "requests")
 )
