@@ -10,6 +10,7 @@ from django.test import Client
 from tests.conftest import World
 from tests.portal.conftest import latest_code
 from tests.rights.conftest import Person
+from tests.support.clock import SettableClock
 from xiaobao.audit.models import AuditEvent
 from xiaobao.kernel.actors import Role
 from xiaobao.rights.actions import data_request_make, data_request_refuse
@@ -179,3 +180,17 @@ def test_compliance_grants_a_correction_from_the_queue(world: World, alice: Pers
     )
     assert answer.status_code == 302
     assert DataRequest.objects.get(pk=request.pk).state == "accepted"
+
+
+def test_an_overdue_request_is_marked_so_in_the_queue(world: World, alice: Person, clock: SettableClock) -> None:
+    request = next(
+        r
+        for r in data_request_make(actor=alice.actor, kind=RequestKind.DELETION)
+        if r.insurer_id == world.ours.insurer.pk
+    )
+    browser = staff_browser(world, "ours", Role.COMPLIANCE_OFFICER)
+    assert "badge flag" not in browser.get("/workbench/data-requests/").content.decode()
+    clock.advance(days=16)
+    page = browser.get("/workbench/data-requests/").content.decode()
+    assert request.reference in page
+    assert "badge flag" in page
