@@ -7,13 +7,17 @@ import json
 
 import pytest
 
+from tests.conftest import World
 from tests.rights.conftest import Person
 from xiaobao.audit.models import AuditEvent
+from xiaobao.callbacks.actions import callback_record_call
+from xiaobao.callbacks.domain.lifecycle import CallOutcome
 from xiaobao.callbacks.models import CallbackRequest
 from xiaobao.claims.models import Claim, ClaimDocument
+from xiaobao.complaints import actions as complaint_actions
 from xiaobao.complaints.models import Complaint, Message
 from xiaobao.intake.models import Draft
-from xiaobao.kernel.actors import ANONYMOUS, Actor, ActorKind
+from xiaobao.kernel.actors import ANONYMOUS, SYSTEM, Actor, ActorKind, Role
 from xiaobao.kernel.errors import NotFound
 from xiaobao.notifications.models import Notification
 from xiaobao.rights.actions import personal_data_read
@@ -120,3 +124,21 @@ def test_only_a_consumer_reads_their_data(alice: Person, who: str) -> None:
     with pytest.raises(NotFound):
         personal_data_read(actor=actor, format="json")
     assert AuditEvent.objects.count() == before
+
+
+def test_the_export_holds_no_note_kept_inside_the_insurer(world: World, alice: Person) -> None:
+    # given a handler's note on her call-back and an appraisal pause's note on her complaint
+    callback = CallbackRequest.objects.get(consumer=alice.consumer)
+    handler = world.ours.staff(Role.HANDLER)[1]
+    callback_record_call(
+        actor=handler, request_id=callback.pk, outcome=CallOutcome.CALLED, note="INTERNAL 客户情绪激动"
+    )
+    complaint = alice.complaints[0]
+    complaint_actions.complaint_accept(actor=SYSTEM, complaint_id=complaint.pk)
+    complaint_actions.complaint_assign(actor=SYSTEM, complaint_id=complaint.pk, handler_id=handler.staff_id)
+    complaint_actions.complaint_investigate(actor=SYSTEM, complaint_id=complaint.pk)
+    complaint_actions.complaint_pause(actor=SYSTEM, complaint_id=complaint.pk, kind="appraisal", note="INTERNAL 等鉴定")
+    # when she downloads her data, then neither note is in it (her own call-back note is)
+    export = exported(alice)
+    assert "INTERNAL" not in export
+    assert "ALICE 请回电" in export
