@@ -170,3 +170,12 @@ def test_another_consumer_cannot_make_or_read_a_request_for_her(world: World, al
     with pytest.raises(NotFound):
         data_request_accept(actor=bob.actor, request_id=request.pk)
     assert DataRequest.objects.get(pk=request.pk).state == "open"
+
+
+def test_each_insurers_compliance_officers_are_told_of_a_new_request(world: World, alice: Person) -> None:
+    ours, _ = world.ours.staff(Role.COMPLIANCE_OFFICER)
+    theirs, _ = world.theirs.staff(Role.COMPLIANCE_OFFICER)
+    world.ours.staff(Role.HANDLER)  # a handler is not told
+    requests = made(alice, world, RequestKind.DELETION)
+    told = {(n.staff_id, n.about_id) for n in Notification.objects.filter(purpose="rights.request_made")}
+    assert told == {(ours.pk, str(requests["ours"].pk)), (theirs.pk, str(requests["theirs"].pk))}

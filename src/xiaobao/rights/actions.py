@@ -25,14 +25,16 @@ from xiaobao.identity.access import require
 from xiaobao.identity.actions import consumer_correct
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.identity.models import Consumer
-from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind
+from xiaobao.identity.selectors import staff_with
+from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind, Role
 from xiaobao.kernel.errors import PermissionDenied
-from xiaobao.notifications.actions import tell_consumer
+from xiaobao.notifications.actions import tell_consumer, tell_staff
 from xiaobao.notifications.models import Notification, Status
 from xiaobao.ops import clock, ratelimit
 from xiaobao.privacy.domain.identifiers import normalise_phone
 from xiaobao.rights import access, events, selectors
 from xiaobao.rights.domain.requests import (
+    KIND_TEXT,
     MAX_NOTE_LENGTH,
     CorrectableField,
     NoInsurerHoldsData,
@@ -123,6 +125,16 @@ def data_request_make(
         request.reference = f"DR-{clock.statutory_date_of(now).year}-{request.pk:06d}"
         request.save(update_fields=["reference"])
         made.append(request)
+        tell_staff(
+            actor=actor,
+            staff=staff_with(insurer_id, Role.COMPLIANCE_OFFICER),
+            reference=request.reference,
+            purpose="rights.request_made",
+            body=gettext("A consumer asked you to %(what)s. Answer in the data requests queue by %(due)s.")
+            % {"what": gettext(KIND_TEXT[kind]), "due": due.isoformat()},
+            insurer_id=insurer_id,
+            about=request,
+        )
     record(
         event_type=events.REQUEST_MADE,
         actor=actor,
