@@ -130,7 +130,7 @@ def data_request_make(
             staff=staff_with(insurer_id, Role.COMPLIANCE_OFFICER),
             reference=request.reference,
             purpose="rights.request_made",
-            body=gettext("A consumer asked you to %(what)s. Answer in the data requests queue by %(due)s.")
+            body=gettext("A consumer asked: “%(what)s”. Answer in the data requests queue by %(due)s.")
             % {"what": gettext(KIND_TEXT[kind]), "due": due.isoformat()},
             insurer_id=insurer_id,
             about=request,
