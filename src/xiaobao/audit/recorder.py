@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
@@ -50,7 +51,8 @@ def record(
         actor_id=actor.audit_id,
         old_values=_jsonable(old or {}),
         new_values=_jsonable(new or {}),
-        occurred_at=clock.now(),
+        # in UTC, as the database gives it back: a clock in another zone must not hash a string verify never sees
+        occurred_at=clock.now().astimezone(UTC),
         request_id=current_request_id.get(),
         visible_to_consumer=event_type.visible_to_consumer,
         prev_hash=head.hash,

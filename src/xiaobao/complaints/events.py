@@ -68,7 +68,10 @@ NEW_FACTS = event_type(
     fields=("due", "note", "restart"),
 )
 REVIEW_REQUESTED = event_type(
-    "complaint.review_requested", _("review requested"), visible_to_consumer=True, fields=("due", "grounds", "state")
+    "complaint.review_requested",
+    _("review requested"),
+    visible_to_consumer=True,
+    fields=("due", "grounds", "grounds_message", "state"),  # "grounds" held the text itself before issue #19
 )
 REVIEW_DECIDED = event_type(
     "complaint.review_decided", _("review decided"), visible_to_consumer=True, fields=("outcome", "state")

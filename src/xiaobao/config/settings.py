@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "xiaobao.intake",
     "xiaobao.callbacks",
     "xiaobao.speech",
+    "xiaobao.rights",
     "xiaobao.notifications",
     "xiaobao.ops",
     "xiaobao.demo",
@@ -274,7 +275,16 @@ XIAOBAO_PERIODIC_TASKS = {
         "task": "xiaobao.claims.tasks.sweep_deadlines",
         "every_seconds": int(ENV.get("XIAOBAO_SWEEP_SECONDS", "600")),
     },
+    "rights.erase_after_retention": {
+        "task": "xiaobao.rights.tasks.erase_after_retention",
+        "every_seconds": 86400,
+    },
 }
+
+# Data rights (PIPL, issue #19): the days an insurer has to answer a request to correct or delete data, and how
+# long each kind of record is kept after it ends. Both unverified defaults (rights.domain): set your own.
+XIAOBAO_DATA_REQUEST_DAYS = int(ENV.get("XIAOBAO_DATA_REQUEST_DAYS", "15"))
+XIAOBAO_RETENTION_DAYS: dict[str, int] = {}
 
 # Security headers. HTTPS settings are on in production; the development
 # server speaks plain HTTP on loopback.

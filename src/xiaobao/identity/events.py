@@ -77,3 +77,6 @@ PASSWORD_RESET_ASKED = event_type(
 PASSWORD_RESET = event_type(
     "account.password_reset", _("password set again from the emailed link"), fields=("by_self",)
 )
+CONSUMER_CORRECTED = event_type(
+    "consumer.corrected", _("consumer's data corrected at their request"), fields=("field", "value", "request")
+)

@@ -39,3 +39,10 @@ def prune() -> int:
     """Delete attempts older than any window counts (issue #19: the table no longer grows for ever)."""
     deleted, _kinds = RateLimitHit.objects.filter(at__lt=clock.now() - KEPT_FOR).delete()
     return deleted
+
+
+def forget(key: str) -> int:
+    """Delete the attempts counted under buckets naming ``key`` (a phone's blind index), when the person it
+    stands for is erased (issue #19): no bucket keeps their index."""
+    deleted, _kinds = RateLimitHit.objects.filter(bucket__endswith=f":{key}").delete()
+    return deleted

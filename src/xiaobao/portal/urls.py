@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaobao.portal import call_back, claims, data_reads, kept, sign_in, views
+from xiaobao.portal import call_back, claims, data_reads, kept, my_data, sign_in, views
 
 app_name = "portal"
 urlpatterns = [
@@ -20,6 +20,10 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("my/", views.mine, name="mine"),
     path("my/data/reads/", data_reads.data_reads, name="data_reads"),
+    path("my/data/", my_data.my_data, name="my_data"),
+    path("my/data/export.json", my_data.my_data_export, name="my_data_export"),
+    path("my/data/correct/", my_data.my_data_correct, name="my_data_correct"),
+    path("my/data/delete/", my_data.my_data_delete, name="my_data_delete"),
     path("sign-in/", sign_in.sign_in, name="sign_in"),
     path("sign-in/code/", sign_in.sign_in_code, name="sign_in_code"),
     path("sign-in/choose/", sign_in.sign_in_choose, name="sign_in_choose"),

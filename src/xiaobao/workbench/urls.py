@@ -1,7 +1,7 @@
 from django.urls import path
 
 from xiaobao.workbench import administration as admin
-from xiaobao.workbench import call_backs, claims, data_reads, previews, queue, views
+from xiaobao.workbench import call_backs, claims, data_reads, data_requests, previews, queue, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -40,6 +40,9 @@ urlpatterns = [
     path("claims/<int:claim_id>/refusal-letter.pdf", claims.claim_refusal_letter, name="claim_letter"),
     path("extensions/<int:extension_id>/decision/", views.decide_extension, name="decide_extension"),
     path("call-backs/", call_backs.call_back_queue, name="call_backs"),
+    path("data-requests/", data_requests.data_request_queue, name="data_requests"),
+    path("data-requests/<int:request_id>/accept/", data_requests.data_request_accept, name="data_request_accept"),
+    path("data-requests/<int:request_id>/refuse/", data_requests.data_request_refuse, name="data_request_refuse"),
     path("call-backs/<int:request_id>/phone/", call_backs.call_back_phone, name="call_back_phone"),
     path("call-backs/<int:request_id>/call/", call_backs.call_back_record, name="call_back_record"),
     # the insurer administrator's pages (issue #14)

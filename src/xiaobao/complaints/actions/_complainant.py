@@ -17,11 +17,13 @@ from xiaobao.complaints.actions._shared import (
     _staff_with,
     _step,
 )
+from xiaobao.complaints.domain.classification import Channel
 from xiaobao.complaints.domain.decisions import Outcome
 from xiaobao.complaints.domain.lifecycle import State, Step, next_state
 from xiaobao.complaints.models import (
     Attachment,
     Complaint,
+    Message,
 )
 from xiaobao.complaints.notices import tell_complainant, tell_staff
 from xiaobao.deadlines import clock as deadline_clock
@@ -71,13 +73,26 @@ def complaint_request_review(*, actor: Actor, complaint_id: int, grounds: str = 
     complaint.review_requested_on = today
     old, new = _step(complaint, Step.REQUEST_REVIEW, "review_requested_on")
     deadline = _open_deadline(complaint, "CMP-N2-DECISION", today)
+    # The grounds are the complainant's own words: kept encrypted with the case as a message, never in the
+    # append-only audit log, which holds only a reference to them (issue #19: erasure leaves the chain intact).
+    message = (
+        Message.objects.create(
+            complaint=complaint,
+            channel=Channel.WEB.value,
+            text=grounds.strip()[:2000],
+            received_at=clock.now(),
+            received_by=actor.audit_id,
+        )
+        if grounds.strip()
+        else None
+    )
     record(
         event_type=events.REVIEW_REQUESTED,
         actor=actor,
         subject=complaint,
         insurer_id=complaint.insurer_id,
         old={"state": old},
-        new={"state": new, "due": deadline.due.isoformat(), "grounds": grounds[:500]},
+        new={"state": new, "due": deadline.due.isoformat(), "grounds_message": message.pk if message else None},
     )
     tell_staff(
         actor=actor,

@@ -47,7 +47,9 @@ from xiaobao.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from xiaobao.kernel.i18n import _
 from xiaobao.ops import clock, idempotency
 from xiaobao.privacy.domain.identifiers import (
+    mask_name,
     mask_phone,
+    mask_text,
     normalise_name,
     normalise_phone,
 )
@@ -733,6 +735,46 @@ def insurer_channels_save(*, actor: Actor, channels: ComplaintChannels) -> Insur
             new=changed,
         )
     return insurer
+
+
+CORRECTABLE = ("name", "phone", "email")
+
+
+@transaction.atomic
+def consumer_correct(*, actor: Actor, consumer_id: int, field: str, value: str, request_reference: str) -> Consumer:
+    """Correct the consumer's name, phone or email at their request (PIPL Art.46), with its blind index; the audit
+    log keeps the masked value only. Staff who answer data requests (``rights.handle``) of an insurer the consumer
+    deals with, or the system; ``rights.actions.data_request_accept`` calls it for the request granted."""
+    if field not in CORRECTABLE:
+        raise InvalidInput(_("Choose what to correct: your name, your phone or your email."))
+    consumer = access.consumer_for(actor, consumer_id, Permission.HANDLE_DATA_REQUESTS, for_update=True)
+    indexer = blind_indexer()
+    if field == "name":
+        if not value.strip():
+            raise InvalidInput(_("Please enter the consumer's name."))
+        consumer.name, consumer.name_index, masked = value.strip(), name_index(value), mask_name(value.strip())
+        changed = ["name", "name_index"]
+    elif field == "phone":
+        phone = normalise_phone(value)
+        consumer.phone, consumer.phone_index, masked = phone, indexer.index("phone", phone), mask_phone(phone)
+        changed = ["phone", "phone_index"]
+    else:
+        email = value.strip().lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(_("Enter a valid email address.")) from None
+        consumer.email, consumer.email_index, masked = email, indexer.index("email", email), mask_text(email)
+        changed = ["email", "email_index"]
+    consumer.save(update_fields=changed)
+    record(
+        event_type=events.CONSUMER_CORRECTED,
+        actor=actor,
+        subject=consumer,
+        insurer_id=None,
+        new={"field": field, "value": masked, "request": request_reference},
+    )
+    return consumer
 
 
 from xiaobao.identity.actions._accounts import WrongTwoFactorCode as WrongTwoFactorCode  # noqa: E402

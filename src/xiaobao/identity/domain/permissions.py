@@ -34,6 +34,7 @@ class Permission(StrEnum):
     VIEW_CLAIMS = "claims.view"
     HANDLE_CLAIMS = "claims.handle"
     HANDLE_CALLBACKS = "callbacks.handle"
+    HANDLE_DATA_REQUESTS = "rights.handle"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -72,6 +73,8 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.HANDLE_CLAIMS: frozenset({Role.HANDLER, Role.SUPERVISOR}),
     # Call-back requests (INC-E3): those who answer the phone see their insurer's queue and record the calls.
     Permission.HANDLE_CALLBACKS: frozenset({Role.HANDLER, Role.SUPERVISOR}),
+    # A consumer's request to correct or delete their data (PIPL Art.46, 47) is answered by compliance.
+    Permission.HANDLE_DATA_REQUESTS: frozenset({Role.COMPLIANCE_OFFICER}),
 }
 
 

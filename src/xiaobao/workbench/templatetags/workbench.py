@@ -25,6 +25,7 @@ def waiting_for(actor: Any) -> dict[str, int]:
         "approvals": approvals_waiting(actor),
         "claims": int(staff_may(actor, Permission.HANDLE_CLAIMS)),
         "call_backs": int(staff_may(actor, Permission.HANDLE_CALLBACKS)),
+        "data_requests": int(staff_may(actor, Permission.HANDLE_DATA_REQUESTS)),
         "administration": int(staff_may(actor, Permission.ADMINISTER_INSURER)),
         "data_reads": int(staff_may(actor, Permission.VIEW_PERSONAL_DATA_LOG)),
     }

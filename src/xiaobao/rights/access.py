@@ -1,0 +1,158 @@
+"""The one gate to what xiaobao holds about a person (PIPL Art.44-47).
+
+A consumer is who their verified phone says (docs/adr/0007): every consumer record on that phone is theirs, and
+so is every call-back asked for from it. Staff whose roles grant ``rights.handle`` see their own insurer's data
+requests and no other's. The system (the retention sweep, the export and erasure actions after their own checks)
+reads what one person's records are, insurer by insurer. Not found and not allowed give the same answer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from xiaobao.callbacks.models import CallbackRequest
+from xiaobao.claims.models import Claim, ClaimDeadline, ClaimDocument
+from xiaobao.complaints.models import Attachment, Complaint, InformationRequest, Message, PartnerForward
+from xiaobao.identity.access import one, tenant_scoped
+from xiaobao.identity.domain.permissions import Permission
+from xiaobao.identity.models import Consumer, ConsumerRelationship, PhoneVerification
+from xiaobao.intake.models import Draft
+from xiaobao.kernel.actors import Actor, ActorKind
+from xiaobao.kernel.errors import NotFound
+from xiaobao.notifications.models import Notification
+from xiaobao.rights.models import DataRequest, Erasure
+
+
+def person_of(actor: Actor) -> list[Consumer]:
+    """The consumer records of the person acting: theirs, and every other record on the same verified phone;
+    refused (``NotFound``) for anyone but a consumer."""
+    if actor.kind is not ActorKind.CONSUMER or actor.consumer_id is None:
+        raise NotFound()
+    me = Consumer.objects.filter(pk=actor.consumer_id).first()
+    if me is None:
+        raise NotFound()
+    return records_on_phone(me)
+
+
+def records_on_phone(consumer: Consumer) -> list[Consumer]:
+    if consumer.phone_index is None:
+        return [consumer]
+    return list(Consumer.objects.filter(Q(pk=consumer.pk) | Q(phone_index=consumer.phone_index)).order_by("pk"))
+
+
+def consumer_of_system(consumer_id: int, *, for_update: bool = False) -> Consumer:
+    return one(Consumer.objects.all(), consumer_id, for_update=for_update)
+
+
+def consumers_to_review() -> QuerySet[Consumer]:
+    """Every consumer not yet erased in full, for the retention sweep."""
+    erased = Erasure.objects.filter(insurer__isnull=True).values("consumer_id")
+    return Consumer.objects.exclude(pk__in=erased).order_by("pk")
+
+
+def _in(field: str, consumer_ids: list[int], insurer_id: int | None, *, insurer_field: str = "insurer_id") -> Q:
+    where = Q(**{f"{field}__in": consumer_ids})
+    return where & Q(**{insurer_field: insurer_id}) if insurer_id is not None else where
+
+
+def complaints_of(consumer_ids: list[int], insurer_id: int | None = None) -> QuerySet[Complaint]:
+    return Complaint.objects.filter(_in("complainant_id", consumer_ids, insurer_id)).order_by("pk")
+
+
+def complaint_parts_of(complaint_ids: list[int]) -> dict[str, QuerySet[Any]]:
+    return {
+        "messages": Message.objects.filter(complaint_id__in=complaint_ids).order_by("pk"),
+        "information_requests": InformationRequest.objects.filter(complaint_id__in=complaint_ids).order_by("pk"),
+        "attachments": Attachment.objects.filter(complaint_id__in=complaint_ids).order_by("pk"),
+        "forwards": PartnerForward.objects.filter(complaint_id__in=complaint_ids).order_by("pk"),
+    }
+
+
+def claims_of(consumer_ids: list[int], insurer_id: int | None = None) -> QuerySet[Claim]:
+    return Claim.objects.filter(_in("claimant_id", consumer_ids, insurer_id)).order_by("pk")
+
+
+def claim_documents_of(claim_ids: list[int]) -> QuerySet[ClaimDocument]:
+    return ClaimDocument.objects.filter(claim_id__in=claim_ids).order_by("pk")
+
+
+def claim_last_closed_on(claim_ids: list[int]) -> dict[int, date]:
+    """The day each claim's last clock closed (a claim has no closing date of its own)."""
+    found: dict[int, date] = {}
+    closed = ClaimDeadline.objects.filter(claim_id__in=claim_ids, closed_on__isnull=False)
+    for claim_id, closed_on in closed.values_list("claim_id", "closed_on"):
+        if closed_on is not None:
+            found[claim_id] = max(closed_on, found.get(claim_id, closed_on))
+    return found
+
+
+def callbacks_of(consumers: list[Consumer], insurer_id: int | None = None) -> QuerySet[CallbackRequest]:
+    """Call-backs asked for by these records or from their phones (a call-back needs no record)."""
+    ids = [c.pk for c in consumers]
+    phones = [c.phone_index for c in consumers if c.phone_index]
+    where = Q(consumer_id__in=ids) | Q(phone_index__in=phones)
+    if insurer_id is not None:
+        where &= Q(insurer_id=insurer_id)
+    return CallbackRequest.objects.filter(where).order_by("pk")
+
+
+def drafts_of(consumer_ids: list[int], insurer_id: int | None = None) -> QuerySet[Draft]:
+    return Draft.objects.filter(_in("consumer_id", consumer_ids, insurer_id)).order_by("pk")
+
+
+def notices_to(consumer_ids: list[int], insurer_id: int | None = None) -> QuerySet[Notification]:
+    return Notification.objects.filter(_in("consumer_id", consumer_ids, insurer_id)).order_by("created_at", "pk")
+
+
+def phone_checks_of(phone_indexes: list[str]) -> QuerySet[PhoneVerification]:
+    return PhoneVerification.objects.filter(phone_index__in=phone_indexes)
+
+
+def insurers_holding(consumers: list[Consumer]) -> list[int]:
+    """Every insurer that holds data about these records: a relationship, a case, a call-back."""
+    ids = [c.pk for c in consumers]
+    found = set(ConsumerRelationship.objects.filter(consumer_id__in=ids).values_list("insurer_id", flat=True))
+    found |= set(complaints_of(ids).values_list("insurer_id", flat=True))
+    found |= set(claims_of(ids).values_list("insurer_id", flat=True))
+    found |= set(callbacks_of(consumers).values_list("insurer_id", flat=True))
+    return sorted(found)
+
+
+def relationships_of(consumer_ids: list[int]) -> QuerySet[ConsumerRelationship]:
+    return ConsumerRelationship.objects.filter(consumer_id__in=consumer_ids).select_related("insurer").order_by("pk")
+
+
+def erasures_of(consumer_ids: list[int]) -> QuerySet[Erasure]:
+    return Erasure.objects.filter(consumer_id__in=consumer_ids).order_by("pk")
+
+
+def requests_of_person(actor: Actor) -> QuerySet[DataRequest]:
+    """The person's own requests, across every insurer."""
+    ids = [c.pk for c in person_of(actor)]
+    return DataRequest.objects.filter(consumer_id__in=ids).select_related("insurer").order_by("-requested_at", "-pk")
+
+
+def requests_of(consumer_ids: list[int], insurer_id: int | None = None) -> QuerySet[DataRequest]:
+    return DataRequest.objects.filter(_in("consumer_id", consumer_ids, insurer_id)).order_by("pk")
+
+
+def data_requests_for(actor: Actor) -> QuerySet[DataRequest]:
+    return tenant_scoped(DataRequest.objects.all(), actor, Permission.HANDLE_DATA_REQUESTS)
+
+
+def data_request_for(actor: Actor, request_id: Any, *, for_update: bool = False) -> DataRequest:
+    return one(data_requests_for(actor), request_id, for_update=for_update)
+
+
+def file_in_use_elsewhere(name: str, pk: int, kind: str) -> bool:
+    """Another attachment or claim document holds the same stored file (uploads are stored by content address)."""
+    attachments = Attachment.objects.filter(file=name)
+    documents = ClaimDocument.objects.filter(file=name)
+    if kind == "attachment":
+        attachments = attachments.exclude(pk=pk)
+    else:
+        documents = documents.exclude(pk=pk)
+    return attachments.exists() or documents.exists()
