@@ -16,6 +16,7 @@ from tests.conftest import World
 from tests.e2e.conftest import assert_accessible
 from tests.portal.conftest import latest_code
 from tests.rights.conftest import make_person
+from tests.support.two_factor import pass_the_code_step
 from tests.support.world import PASSWORD, make_tenant
 from xiaobao.kernel.actors import Role
 from xiaobao.rights.models import DataRequest
@@ -84,7 +85,9 @@ def test_the_consumer_reads_downloads_and_corrects_her_data(
     staff_page.goto("/accounts/login/")
     staff_page.locator("input[name=username]").fill(officer.user.username)
     staff_page.locator("input[name=password]").fill(PASSWORD)
-    staff_page.locator("input[name=password]").press("Enter")
+    with staff_page.expect_navigation():
+        staff_page.locator("input[name=password]").press("Enter")
+    pass_the_code_step(staff_page, officer.user.username)
     staff_page.goto("/workbench/data-requests/")
     assert_accessible(staff_page)
     staff_page.locator("form[action$='/accept/'] button").first.click()
