@@ -11,10 +11,11 @@ from django.utils.translation import gettext
 
 from tests.breaches.conftest import END, START, Drill, Trace, open_incident
 from tests.support.clock import SettableClock
+from tests.support.pdf import pdf_fonts, pdf_text, squeezed
 from xiaobao.breaches.actions import incident_assess, incident_close, incident_notify, incident_report
 from xiaobao.breaches.domain.incidents import DATA_TYPE_TEXT, DataType, SourceKind, StepNotAllowed
 from xiaobao.breaches.models import AffectedConsumer, IncidentNotice
-from xiaobao.breaches.selectors import incident_view
+from xiaobao.breaches.selectors import incident_view, regulator_report_pdf
 from xiaobao.notifications.actions import notification_deliver
 from xiaobao.notifications.models import Notification, Status
 from xiaobao.privacy.actions import personal_data_reveal
@@ -167,3 +168,25 @@ def test_the_report_counts_the_affected_by_kind_and_the_notices_delivered(drill:
 
 def drill_in_window(trace: Trace) -> bool:
     return START <= trace.at <= END
+
+
+def test_the_report_pdf_states_the_counts_in_the_officers_language_with_its_font_embedded(drill: Drill) -> None:
+    types = {"phone", "complaint_text"}
+    incident = open_incident(drill.officer, kind=SourceKind.ALL, source_id=None, types=types)
+    incident_assess(actor=drill.officer, incident_id=incident.pk)
+    incident_notify(actor=drill.officer, incident_id=incident.pk)
+    view = incident_view(drill.officer, incident.pk)
+
+    with translation.override("zh-hans"):
+        name, pdf = regulator_report_pdf(drill.officer, incident.pk)
+        rows = {
+            gettext("Consumers affected"): len(view.affected),
+            gettext("phone number"): view.by_type["phone"],
+            gettext("complaint texts"): view.by_type["complaint_text"],
+            gettext("Notices queued"): view.notices["queued"],
+        }
+    text = squeezed(pdf_text(pdf))
+    assert name == f"{incident.reference}.pdf"
+    for label, count in rows.items():
+        assert squeezed(f"{label}{count}") in text
+    assert all(font.embedded for font in pdf_fonts(pdf))
