@@ -32,16 +32,17 @@ def incidents(actor: Actor) -> QuerySet[Incident]:
     return access.incidents_for(actor).select_related("opened_by")
 
 
-def sources(actor: Actor) -> dict[str, list[tuple[int, str]]]:
-    """The choices of source for the opening form, each labelled for a person."""
+def sources(actor: Actor) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The choices of source for the opening form, by kind, each labelled for a person."""
     found = access.sources_for(actor)
-    return {
-        "staff": [(s.pk, f"{s.display_name} ({s.user.username})") for s in found["staff"].select_related("user")],
-        "partner": [(p.pk, f"{p.name} ({p.code})") for p in found["partner"]],
-        "partner_key": [
-            (k.pk, f"{k.partner.name} · {k.prefix}{' · ' + k.label if k.label else ''}") for k in found["partner_key"]
-        ],
-    }
+    keys = [
+        (k.pk, f"{k.partner.name} · {k.prefix}" + (f" · {k.label}" if k.label else "")) for k in found["partner_key"]
+    ]
+    return [
+        ("staff", [(s.pk, f"{s.display_name} ({s.user.username})") for s in found["staff"].select_related("user")]),
+        ("partner", [(p.pk, f"{p.name} ({p.code})") for p in found["partner"]]),
+        ("partner_key", keys),
+    ]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ regulator, close — and the regulator's report as a page and a PDF. Only staff 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
@@ -89,13 +89,13 @@ class IncidentForm(forms.Form):
         help_text=gettext_lazy("A phone number or address that answers questions about this incident."),
     )
 
-    def __init__(self, *args: Any, sources: dict[str, list[tuple[int, str]]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sources: Sequence[tuple[str, Sequence[tuple[int, str]]]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = [  # type: ignore[attr-defined]
             (SourceKind.ALL.value, gettext(SOURCE_TEXT[SourceKind.ALL])),
             *(
                 (gettext(SOURCE_TEXT[SourceKind(kind)]), [(f"{kind}:{pk}", label) for pk, label in rows])
-                for kind, rows in sources.items()
+                for kind, rows in sources
                 if rows
             ),
         ]
