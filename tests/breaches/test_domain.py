@@ -3,6 +3,7 @@ the kinds of data its field or categories hold, only the source named counts, an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import pytest
@@ -34,10 +35,23 @@ END = datetime(2026, 3, 12, 18, 0, tzinfo=SHANGHAI)
 SECOND = timedelta(seconds=1)
 
 
-def found(source: Source, types: set[str], **logs: object) -> dict[int, set[str]]:
+def found(
+    source: Source,
+    types: set[str],
+    *,
+    reveals: Sequence[Reveal] = (),
+    reads: Sequence[PartnerRead] = (),
+    holdings: Sequence[Holding] = (),
+) -> dict[int, set[str]]:
     exposures = affected(
-        source=source, data_types={DataType(t) for t in types}, window_start=START, window_end=END, **logs
-    )  # type: ignore[arg-type]
+        source=source,
+        data_types={DataType(t) for t in types},
+        window_start=START,
+        window_end=END,
+        reveals=reveals,
+        reads=reads,
+        holdings=holdings,
+    )
     return {pk: {t.value for t in e.data_types} for pk, e in exposures.items()}
 
 

@@ -138,7 +138,7 @@ def test_every_page_and_post_is_for_compliance_of_the_insurer_only_and_a_refusal
 
 def test_the_other_insurers_compliance_sees_none_of_our_incidents(world: World, stage: Stage) -> None:
     page = browser(world, "other_insurer_compliance").get("/workbench/breaches/").content.decode()
-    assert all(incident.reference not in page for incident in stage.by_state.values())
+    assert all(str(incident.reference) not in page for incident in stage.by_state.values())
 
 
 def test_the_affected_list_is_masked(world: World, stage: Stage) -> None:

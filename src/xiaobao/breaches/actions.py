@@ -6,7 +6,8 @@ transaction."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.translation import gettext_noop
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
 
 from xiaobao.audit.recorder import record
 from xiaobao.breaches import access, events
@@ -30,6 +31,14 @@ from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import PermissionDenied
 from xiaobao.notifications.actions import tell_consumer
 from xiaobao.ops import clock
+
+
+def _kinds_text(kinds: list[str]) -> str:
+    return gettext(", ").join(gettext(DATA_TYPE_TEXT[DataType(kind)]) for kind in kinds)
+
+
+kinds_text = lazy(_kinds_text, str)
+"""The kinds of data, listed in the language active when the notice is rendered (the consumer's)."""
 
 SOURCE_FIELD = {
     SourceKind.STAFF: "source_staff_id",
@@ -156,7 +165,7 @@ def incident_notify(*, actor: Actor, incident_id: int) -> int:
             insurer_id=incident.insurer_id,
             about=incident,
             incident=incident,
-            data_types=[DATA_TYPE_TEXT[DataType(t)] for t in row.data_types],
+            data_types=kinds_text(row.data_types),
         )
         IncidentNotice.objects.create(incident=incident, consumer_id=row.consumer_id, notification=notification,
                                       queued_at=now)  # fmt: skip
