@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "xiaobao.callbacks",
     "xiaobao.speech",
     "xiaobao.rights",
+    "xiaobao.breaches",
     "xiaobao.notifications",
     "xiaobao.ops",
     "xiaobao.demo",

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from xiaobao.workbench import administration as admin
-from xiaobao.workbench import call_backs, claims, data_reads, data_requests, previews, queue, views
+from xiaobao.workbench import breaches, call_backs, claims, data_reads, data_requests, previews, queue, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -43,6 +43,11 @@ urlpatterns = [
     path("data-requests/", data_requests.data_request_queue, name="data_requests"),
     path("data-requests/<int:request_id>/accept/", data_requests.data_request_accept, name="data_request_accept"),
     path("data-requests/<int:request_id>/refuse/", data_requests.data_request_refuse, name="data_request_refuse"),
+    path("breaches/", breaches.incident_list, name="breaches"),
+    path("breaches/open/", breaches.incident_open, name="breach_open"),
+    path("breaches/<int:incident_id>/", breaches.incident_page, name="breach"),
+    path("breaches/<int:incident_id>/report.pdf", breaches.regulator_report_pdf, name="breach_report_pdf"),
+    path("breaches/<int:incident_id>/<slug:step>/", breaches.incident_step, name="breach_step"),
     path("call-backs/<int:request_id>/phone/", call_backs.call_back_phone, name="call_back_phone"),
     path("call-backs/<int:request_id>/call/", call_backs.call_back_record, name="call_back_record"),
     # the insurer administrator's pages (issue #14)

@@ -35,6 +35,7 @@ class Permission(StrEnum):
     HANDLE_CLAIMS = "claims.handle"
     HANDLE_CALLBACKS = "callbacks.handle"
     HANDLE_DATA_REQUESTS = "rights.handle"
+    HANDLE_BREACHES = "breaches.handle"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -75,6 +76,8 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.HANDLE_CALLBACKS: frozenset({Role.HANDLER, Role.SUPERVISOR}),
     # A consumer's request to correct or delete their data (PIPL Art.46, 47) is answered by compliance.
     Permission.HANDLE_DATA_REQUESTS: frozenset({Role.COMPLIANCE_OFFICER}),
+    # A personal-data breach (SEC-3, PI-5): compliance opens the incident, tells the consumers and the regulator.
+    Permission.HANDLE_BREACHES: frozenset({Role.COMPLIANCE_OFFICER}),
 }
 
 

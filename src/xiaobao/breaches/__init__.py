@@ -1,0 +1,1 @@
+"""Breach response (SEC-3, PI-5)."""
