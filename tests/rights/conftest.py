@@ -43,6 +43,8 @@ class Person:
     phone: str
     complaints: list[Complaint]
     claims: list[Claim]
+    marker: str
+    """In every free text written about the person, so ``traces`` finds each of them."""
 
 
 @pytest.fixture
@@ -119,7 +121,7 @@ def make_person(world: World, *, name: str, phone: str, marker: str, with_file: 
         why="later",
     )
     consumer.refresh_from_db()
-    return Person(consumer, actor, name, resident_id, phone, complaints, claims)
+    return Person(consumer, actor, name, resident_id, phone, complaints, claims, marker)
 
 
 @pytest.fixture
@@ -140,7 +142,11 @@ def settle(world: World, person: Person) -> None:
     from xiaobao.complaints.domain.decisions import Decision, Outcome
 
     decision = Decision(
-        outcome=Outcome.NOT_UPHELD, findings="已核实", basis="合同第三条", reasons="理由充分", remedy="无"
+        outcome=Outcome.NOT_UPHELD,
+        findings=f"{person.marker} 已核实",
+        basis=f"{person.marker} 合同第三条",
+        reasons=f"{person.marker} 理由充分",
+        remedy=f"{person.marker} 无",
     )
     for complaint in person.complaints:
         tenant = world.ours if complaint.insurer_id == world.ours.insurer.pk else world.theirs

@@ -55,6 +55,7 @@ from xiaobao.rights.domain.retention import (
     holds_of,
 )
 from xiaobao.rights.models import DataRequest, Erasure
+from xiaobao.speech.actions import spoken_texts_forget
 
 ENDED_COMPLAINT = frozenset({State.CLOSED, State.WITHDRAWN, State.DECLINED})
 ENDED_CLAIM = frozenset({ClaimState.PAID, ClaimState.REFUSED})
@@ -296,7 +297,9 @@ def _erase(
     ids = [p.pk for p in people]
     counts: Counter[str] = Counter()
     complaints = list(access.complaints_of(ids, insurer_id).select_for_update())
+    spoken: list[str] = []  # what a page may have read aloud (its words are kept under their speech keys)
     for complaint in complaints:
+        spoken += [complaint.findings, complaint.basis, complaint.reasons, complaint.remedy, complaint.description]
         for name in ("policy_number", "description", "requested_outcome", "findings", "basis", "reasons", "remedy"):
             setattr(complaint, name, "")
         complaint.policy_number_index = complaint.claim_reference = complaint.fingerprint = ""
@@ -307,6 +310,8 @@ def _erase(
         ])  # fmt: skip
         counts["complaints"] += 1
     parts = access.complaint_parts_of([c.pk for c in complaints])
+    spoken += list(parts["information_requests"].values_list("text", flat=True))
+    spoken += list(parts["messages"].values_list("text", flat=True))
     counts["messages"] = parts["messages"].update(text="")
     counts["information_requests"] = parts["information_requests"].update(text="")
     counts["forwards"] = parts["forwards"].update(summary="", answer="")
@@ -317,6 +322,7 @@ def _erase(
         counts["files"] += 1
     claims = list(access.claims_of(ids, insurer_id).select_for_update())
     for claim in claims:
+        spoken += [claim.refusal_reasons, claim.refusal_basis, claim.description]
         for name in ("policy_number", "beneficiary_name", "description", "home_visit_note", "refusal_reasons",
                      "refusal_basis"):  # fmt: skip
             setattr(claim, name, "")
@@ -331,6 +337,7 @@ def _erase(
     counts["call_backs"] = access.callbacks_of(people, insurer_id).update(
         phone="", phone_index="", note="", outcome_note="", dialect=""
     )
+    counts["spoken_texts"] = spoken_texts_forget(texts=[text for text in spoken if text])
     counts["drafts"], _ = access.drafts_of(ids, insurer_id).delete()
     notices = access.notices_to(ids, insurer_id)
     if keep_notice is not None:
