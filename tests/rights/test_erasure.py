@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 from django.template import Context, Template
@@ -16,7 +17,11 @@ from django.utils import translation
 from tests.conftest import World
 from tests.rights.conftest import Person, settle
 from tests.rights.test_requests import compliance, made
-from xiaobao.complaints.models import Complaint
+from xiaobao.audit.models import AuditEvent
+from xiaobao.complaints.actions import saved_view_save
+from xiaobao.complaints.domain.queue import parse_queue_filters
+from xiaobao.complaints.models import Complaint, SavedQueueView
+from xiaobao.kernel.actors import Role
 from xiaobao.rights.actions import data_request_accept
 from xiaobao.rights.domain.requests import RequestKind
 from xiaobao.speech import recording
@@ -65,3 +70,22 @@ def test_a_granted_deletion_forgets_the_decision_read_aloud_and_its_audio(
     assert SpokenText.objects.filter(key__in=keys).count() == 0
     assert list(speech_dir.rglob("*.wav")) == []
     assert [client.get(f"/speech/{key}.wav").status_code for key in keys] == [404] * 4
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [("13700001111", "137****1111"), ("欧阳娜娜", "欧**娜"), ("LN-2026-000123", "LN-2026-000123")],
+)
+def test_a_saved_queue_search_for_a_person_is_masked_in_the_audit_log(world: World, typed: str, kept: str) -> None:
+    # given a supervisor searched the queue for a person, by phone or by name (a reference is no person)
+    _, supervisor = world.ours.staff(Role.SUPERVISOR)
+    filters = parse_queue_filters({"q": typed})
+    # when they save the view, and save it again
+    saved_view_save(actor=supervisor, name="找人", filters=filters)
+    saved_view_save(actor=supervisor, name="找人", filters=filters)
+    # then the log holds the search masked, never as typed
+    events = AuditEvent.objects.filter(event_type="complaint.queue_view_saved").order_by("pk")
+    queries = [e.new_values["query"] for e in events] + [events.last().old_values["query"]]  # type: ignore[union-attr]
+    assert [dict(parse_qsl(q))["q"] for q in queries] == [kept, kept, kept]
+    # while the staff member's own view keeps what they typed
+    assert dict(parse_qsl(SavedQueueView.objects.get(name="找人").query))["q"] == typed

@@ -14,8 +14,17 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from xiaobao.callbacks.models import CallbackRequest
-from xiaobao.claims.models import Claim, ClaimDeadline, ClaimDocument
-from xiaobao.complaints.models import Attachment, Complaint, InformationRequest, Message, PartnerForward
+from xiaobao.claims.models import Claim, ClaimDeadline, ClaimDocument, DocumentRequest
+from xiaobao.complaints.models import (
+    Attachment,
+    Complaint,
+    Conflict,
+    Extension,
+    InformationRequest,
+    Message,
+    PartnerForward,
+    Pause,
+)
 from xiaobao.identity.access import one, tenant_scoped
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.identity.models import Consumer, ConsumerRelationship, PhoneVerification
@@ -23,6 +32,7 @@ from xiaobao.intake.models import Draft
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import NotFound
 from xiaobao.notifications.models import Notification
+from xiaobao.privacy.models import PersonalDataAccess
 from xiaobao.rights.models import DataRequest, Erasure
 
 
@@ -68,6 +78,9 @@ def complaint_parts_of(complaint_ids: list[int]) -> dict[str, QuerySet[Any]]:
         "information_requests": InformationRequest.objects.filter(complaint_id__in=complaint_ids).order_by("pk"),
         "attachments": Attachment.objects.filter(complaint_id__in=complaint_ids).order_by("pk"),
         "forwards": PartnerForward.objects.filter(complaint_id__in=complaint_ids).order_by("pk"),
+        "extensions": Extension.objects.filter(complaint_id__in=complaint_ids).order_by("pk"),
+        "conflicts": Conflict.objects.filter(complaint_id__in=complaint_ids).order_by("pk"),
+        "pauses": Pause.objects.filter(complaint_id__in=complaint_ids).order_by("pk"),
     }
 
 
@@ -77,6 +90,15 @@ def claims_of(consumer_ids: list[int], insurer_id: int | None = None) -> QuerySe
 
 def claim_documents_of(claim_ids: list[int]) -> QuerySet[ClaimDocument]:
     return ClaimDocument.objects.filter(claim_id__in=claim_ids).order_by("pk")
+
+
+def document_requests_of(claim_ids: list[int]) -> QuerySet[DocumentRequest]:
+    return DocumentRequest.objects.filter(claim_id__in=claim_ids).order_by("pk")
+
+
+def data_reveals_of(consumer_ids: list[int], insurer_id: int | None = None) -> QuerySet[PersonalDataAccess]:
+    """Staff's reveals of these records' full values (the reasons they typed are about the person)."""
+    return PersonalDataAccess.objects.filter(_in("consumer_id", consumer_ids, insurer_id)).order_by("pk")
 
 
 def claim_last_closed_on(claim_ids: list[int]) -> dict[int, date]:
@@ -105,6 +127,15 @@ def drafts_of(consumer_ids: list[int], insurer_id: int | None = None) -> QuerySe
 
 def notices_to(consumer_ids: list[int], insurer_id: int | None = None) -> QuerySet[Notification]:
     return Notification.objects.filter(_in("consumer_id", consumer_ids, insurer_id)).order_by("created_at", "pk")
+
+
+def notices_about(about: dict[str, list[int]]) -> QuerySet[Notification]:
+    """Every notice about these rows (``{"complaints.complaint": [ids], …}``), to staff as to the consumer: a
+    staff notice may quote what the person wrote."""
+    where = Q(pk__in=[])
+    for about_type, ids in about.items():
+        where |= Q(about_type=about_type, about_id__in=[str(pk) for pk in ids])
+    return Notification.objects.filter(where).order_by("created_at", "pk")
 
 
 def phone_checks_of(phone_indexes: list[str]) -> QuerySet[PhoneVerification]:

@@ -315,6 +315,11 @@ def _erase(
     counts["messages"] = parts["messages"].update(text="")
     counts["information_requests"] = parts["information_requests"].update(text="")
     counts["forwards"] = parts["forwards"].update(summary="", answer="")
+    reasons = list(parts["extensions"].values_list("reason", flat=True))
+    spoken += [said for reason in reasons if reason for said in [reason, *_as_the_tracking_page_says(reason)]]
+    counts["extensions"] = parts["extensions"].update(reason="")
+    counts["conflicts"] = parts["conflicts"].update(note="")
+    counts["pauses"] = parts["pauses"].update(note="")
     for attachment in parts["attachments"].select_for_update():
         _delete_file_on_commit(attachment.file, _file_shared(attachment.file.name, attachment.pk, "attachment"))
         attachment.file, attachment.original_name = "", ""
@@ -323,23 +328,32 @@ def _erase(
     claims = list(access.claims_of(ids, insurer_id).select_for_update())
     for claim in claims:
         spoken += [claim.refusal_reasons, claim.refusal_basis, claim.description]
-        for name in ("policy_number", "beneficiary_name", "description", "home_visit_note", "refusal_reasons",
-                     "refusal_basis"):  # fmt: skip
+        cleared = ("policy_number", "beneficiary_name", "description", "home_visit_note", "refusal_reasons",
+                   "refusal_basis", "pause_reason")  # fmt: skip
+        for name in cleared:
             setattr(claim, name, "")
-        claim.save(update_fields=["policy_number", "beneficiary_name", "description", "home_visit_note",
-                                  "refusal_reasons", "refusal_basis"])  # fmt: skip
+        claim.save(update_fields=cleared)
         counts["claims"] += 1
     for document in access.claim_documents_of([c.pk for c in claims]).select_for_update():
         _delete_file_on_commit(document.file, _file_shared(document.file.name, document.pk, "document"))
         document.file, document.original_name = "", ""
         document.save(update_fields=["file", "original_name"])
         counts["files"] += 1
+    counts["document_requests"] = access.document_requests_of([c.pk for c in claims]).update(new_fact="")
+    counts["data_reveals"] = access.data_reveals_of(ids, insurer_id).update(reason="")
+    callback_ids = list(access.callbacks_of(people, insurer_id).values_list("pk", flat=True))
     counts["call_backs"] = access.callbacks_of(people, insurer_id).update(
         phone="", phone_index="", note="", outcome_note="", dialect=""
     )
     counts["spoken_texts"] = spoken_texts_forget(texts=[text for text in spoken if text])
     counts["drafts"], _ = access.drafts_of(ids, insurer_id).delete()
-    notices = access.notices_to(ids, insurer_id)
+    about = {
+        "complaints.complaint": [c.pk for c in complaints],
+        "claims.claim": [c.pk for c in claims],
+        "callbacks.callbackrequest": callback_ids,
+        "rights.datarequest": list(access.requests_of(ids, insurer_id).values_list("pk", flat=True)),
+    }
+    notices = access.notices_to(ids, insurer_id) | access.notices_about(about)
     if keep_notice is not None:
         notices = notices.exclude(pk=keep_notice.pk)
     notices.filter(status=Status.PENDING).update(status=Status.FAILED, last_error="erased")
@@ -350,6 +364,15 @@ def _erase(
             consumer=person, insurer_id=insurer_id, why=why, erased_at=clock.now(), counts=dict(counts)
         )
     return dict(counts)
+
+
+def _as_the_tracking_page_says(reason: str) -> list[str]:
+    """An extension's reason as the tracking page reads it aloud, in each of the site's languages."""
+    said = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            said.append(gettext("We extended the time limit because: %(reason)s") % {"reason": reason})
+    return said
 
 
 def _file_shared(name: str, pk: int, kind: str) -> bool:
