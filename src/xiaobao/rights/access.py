@@ -8,10 +8,10 @@ reads what one person's records are, insurer by insurer. Not found and not allow
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from xiaobao.callbacks.models import CallbackRequest
 from xiaobao.claims.models import Claim, ClaimDeadline, ClaimDocument, DocumentRequest
@@ -150,6 +150,18 @@ def insurers_holding(consumers: list[Consumer]) -> list[int]:
     found |= set(claims_of(ids).values_list("insurer_id", flat=True))
     found |= set(callbacks_of(consumers).values_list("insurer_id", flat=True))
     return sorted(found)
+
+
+def newest_record_at(consumers: list[Consumer], insurer_id: int) -> datetime | None:
+    """When the newest case, claim or call-back of these records at this insurer began."""
+    ids = [c.pk for c in consumers]
+    found = [
+        complaints_of(ids, insurer_id).aggregate(at=Max("registered_at"))["at"],
+        claims_of(ids, insurer_id).aggregate(at=Max("reported_at"))["at"],
+        callbacks_of(consumers, insurer_id).aggregate(at=Max("requested_at"))["at"],
+    ]
+    present = [at for at in found if at is not None]
+    return max(present) if present else None
 
 
 def relationships_of(consumer_ids: list[int]) -> QuerySet[ConsumerRelationship]:

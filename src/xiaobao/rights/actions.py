@@ -10,6 +10,7 @@ up, and the audit chain is untouched (its events hold references and masked valu
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -173,7 +174,7 @@ def data_request_accept(*, actor: Actor, request_id: int) -> DataRequest:
     notice = _tell(actor, request)
     if request.kind == RequestKind.DELETION:
         counts = _erase(people, insurer_id=request.insurer_id, why=Erasure.REQUEST, keep_notice=notice)
-        if not access.insurers_holding(people) or _all_erased_elsewhere(people, request.insurer_id):
+        if _all_erased_elsewhere(people, request.insurer_id) and not _held_anywhere(people):
             counts.update(_erase_people(people, why=Erasure.REQUEST, keep_notice=notice))
     record(
         event_type=events.REQUEST_ACCEPTED,
@@ -276,10 +277,22 @@ def _facts(people: list[Consumer], insurer_id: int | None) -> list[RecordFacts]:
 
 
 def _all_erased_elsewhere(people: list[Consumer], insurer_id: int) -> bool:
-    """Every other insurer holding data about these records has erased it already."""
-    others = set(access.insurers_holding(people)) - {insurer_id}
-    done = {e.insurer_id for e in access.erasures_of([p.pk for p in people])}
-    return others <= done
+    """Every other insurer holding data about these records has erased it already — after its newest record of
+    them (a case begun after an insurer's erasure is not erased)."""
+    erased_at: dict[int, datetime] = {}
+    for erasure in access.erasures_of([p.pk for p in people]).filter(insurer__isnull=False):
+        assert erasure.insurer_id is not None
+        erased_at[erasure.insurer_id] = max(erasure.erased_at, erased_at.get(erasure.insurer_id, erasure.erased_at))
+    for other in set(access.insurers_holding(people)) - {insurer_id}:
+        done, newest = erased_at.get(other), access.newest_record_at(people, other)
+        if done is None or (newest is not None and newest > done):
+            return False
+    return True
+
+
+def _held_anywhere(people: list[Consumer]) -> bool:
+    """A legal hold at any insurer keeps the person's own record (and that insurer's cases) as they are."""
+    return bool(holds_of(_facts(people, None), clock.today(), retention_periods()))
 
 
 def _delete_file_on_commit(file: FieldFile, still_used: bool) -> None:
