@@ -164,6 +164,23 @@ def newest_record_at(consumers: list[Consumer], insurer_id: int) -> datetime | N
     return max(present) if present else None
 
 
+def insurers_related_to(consumer: Consumer) -> list[int]:
+    """The insurers with a relationship to this one record: those whose staff can correct it."""
+    return sorted(set(ConsumerRelationship.objects.filter(consumer=consumer).values_list("insurer_id", flat=True)))
+
+
+def sibling_requests(request: DataRequest) -> QuerySet[DataRequest]:
+    """The other insurers' open requests for the same correction of the same record, locked."""
+    return (
+        DataRequest.objects.filter(
+            consumer_id=request.consumer_id, kind=request.kind, field=request.field, state="open"
+        )
+        .exclude(pk=request.pk)
+        .select_for_update()
+        .order_by("pk")
+    )
+
+
 def relationships_of(consumer_ids: list[int]) -> QuerySet[ConsumerRelationship]:
     return ConsumerRelationship.objects.filter(consumer_id__in=consumer_ids).select_related("insurer").order_by("pk")
 

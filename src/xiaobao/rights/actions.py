@@ -107,7 +107,9 @@ def data_request_make(
     else:
         field, value = "", ""
     note = note.strip()[:MAX_NOTE_LENGTH]
-    insurers = access.insurers_holding(people)
+    # A correction changes the one consumer record: only an insurer related to it can make it (consumer_correct
+    # finds the record through that relationship). A deletion goes to every insurer holding anything.
+    insurers = access.insurers_related_to(me) if kind is RequestKind.CORRECTION else access.insurers_holding(people)
     if not insurers:
         raise NoInsurerHoldsData()
     now = clock.now()
@@ -171,7 +173,8 @@ def data_request_accept(*, actor: Actor, request_id: int) -> DataRequest:
                 reasons = " · ".join(gettext(HOLD_TEXT[h]) for h in holds)
             return _refuse(actor, request, reasons, holds=holds)
     _decide(actor, request, RequestState.ACCEPTED)
-    notice = _tell(actor, request)
+    siblings = _close_siblings(actor, request) if request.kind == RequestKind.CORRECTION else []
+    notice = _tell(actor, request, siblings=siblings)
     if request.kind == RequestKind.DELETION:
         counts = _erase(people, insurer_id=request.insurer_id, why=Erasure.REQUEST, keep_notice=notice)
         if _all_erased_elsewhere(people, request.insurer_id) and not _held_anywhere(people):
@@ -182,7 +185,7 @@ def data_request_accept(*, actor: Actor, request_id: int) -> DataRequest:
         subject=request,
         insurer_id=request.insurer_id,
         new={"kind": request.kind, "field": request.field, "state": request.state, "counts": counts,
-             "notice": str(notice.pk)},
+             "notice": str(notice.pk), "closed": [r.reference for r in siblings]},
     )  # fmt: skip
     return request
 
@@ -218,7 +221,16 @@ def _decide(actor: Actor, request: DataRequest, state: RequestState) -> None:
     request.save(update_fields=["state", "decided_at", "decided_by", "refusal_reasons"])
 
 
-def _tell(actor: Actor, request: DataRequest) -> Notification:
+def _close_siblings(actor: Actor, request: DataRequest) -> list[DataRequest]:
+    """The same correction asked of the other insurers: done now (the record is one), so closed — recorded in the
+    granting request's event, the consumer told in its one notice."""
+    siblings = list(access.sibling_requests(request))
+    for sibling in siblings:
+        _decide(actor, sibling, RequestState.CLOSED)
+    return siblings
+
+
+def _tell(actor: Actor, request: DataRequest, *, siblings: list[DataRequest] | None = None) -> Notification:
     """The consumer is told through the outbox. A deletion that erases their record leaves no address to send to
     afterwards, so its notice is in-app (their page), holding no personal data."""
     return tell_consumer(
@@ -231,6 +243,7 @@ def _tell(actor: Actor, request: DataRequest) -> Notification:
         insurer_id=request.insurer_id,
         about=request,
         request=request,
+        closed=", ".join(r.reference or "" for r in siblings or []),
     )
 
 

@@ -27,6 +27,8 @@ class RequestState(StrEnum):
     OPEN = "open"
     ACCEPTED = "accepted"
     REFUSED = "refused"
+    CLOSED = "closed"
+    """Done by another insurer: a correction of the one consumer record granted elsewhere."""
 
 
 class CorrectableField(StrEnum):
@@ -45,6 +47,7 @@ STATE_TEXT = {
     RequestState.OPEN: _("waiting for the insurer's answer"),
     RequestState.ACCEPTED: _("done"),
     RequestState.REFUSED: _("refused"),
+    RequestState.CLOSED: _("done by another insurer"),
 }
 FIELD_TEXT = {
     CorrectableField.NAME: _("name"),
