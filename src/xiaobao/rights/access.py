@@ -195,6 +195,11 @@ def requests_of_person(actor: Actor) -> QuerySet[DataRequest]:
     return DataRequest.objects.filter(consumer_id__in=ids).select_related("insurer").order_by("-requested_at", "-pk")
 
 
+def open_requests_of(consumer_ids: list[int], kind: str, field: str) -> QuerySet[DataRequest]:
+    """The person's requests of this kind (a correction: of this field) still waiting for an answer."""
+    return DataRequest.objects.filter(consumer_id__in=consumer_ids, kind=kind, field=field, state="open").order_by("pk")
+
+
 def requests_of(consumer_ids: list[int], insurer_id: int | None = None) -> QuerySet[DataRequest]:
     return DataRequest.objects.filter(_in("consumer_id", consumer_ids, insurer_id)).order_by("pk")
 

@@ -10,7 +10,7 @@ up, and the audit chain is untouched (its events hold references and masked valu
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -37,9 +37,11 @@ from xiaobao.rights import access, events, selectors
 from xiaobao.rights.domain.requests import (
     KIND_TEXT,
     MAX_NOTE_LENGTH,
+    MAX_REQUESTS_PER_DAY,
     CorrectableField,
     NoInsurerHoldsData,
     RefusalNeedsReasons,
+    RequestAlreadyOpen,
     RequestKind,
     RequestState,
     check_correction,
@@ -100,6 +102,8 @@ def data_request_make(
     holding it, each with its own clock (``XIAOBAO_DATA_REQUEST_DAYS`` calendar days)."""
     people = access.person_of(actor)
     me = next(p for p in people if p.pk == actor.consumer_id)
+    bucket = f"rights-request:consumer-{me.pk}"
+    ratelimit.check(bucket, limit=MAX_REQUESTS_PER_DAY, window=timedelta(days=1))
     if kind is RequestKind.CORRECTION:
         which, value = check_correction(field, value)
         if which is CorrectableField.PHONE:
@@ -112,6 +116,12 @@ def data_request_make(
     insurers = access.insurers_related_to(me) if kind is RequestKind.CORRECTION else access.insurers_holding(people)
     if not insurers:
         raise NoInsurerHoldsData()
+    already = access.open_requests_of([p.pk for p in people], kind.value, field).filter(insurer_id__in=insurers)
+    waiting = set(already.values_list("insurer_id", flat=True))
+    if waiting >= set(insurers):  # nothing new to ask: nothing written, nobody told again
+        raise RequestAlreadyOpen(references=", ".join(r.reference or "" for r in already))
+    insurers = [i for i in insurers if i not in waiting]
+    ratelimit.hit(bucket)
     now = clock.now()
     due = response_due(clock.statutory_date_of(now), response_days())
     made = []

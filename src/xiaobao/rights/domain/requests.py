@@ -64,6 +64,18 @@ class NoInsurerHoldsData(InvalidInput):
     default_message = _("No insurer holds data about you on xiaobao, so there is nothing to correct or delete.")
 
 
+class RequestAlreadyOpen(InvalidInput):
+    code = "request_already_open"
+    default_message = _(
+        "You have already asked this (%(references)s) and the answer is not in yet. You will be told when it is; "
+        "there is no need to ask again."
+    )
+
+
+MAX_REQUESTS_PER_DAY = 10
+"""Data requests one consumer may make in a day: more is not a person asking about their data."""
+
+
 class RefusalNeedsReasons(InvalidInput):
     code = "refusal_needs_reasons"
     default_message = _("Write why the request is refused: the consumer reads it.")
