@@ -1,8 +1,9 @@
 """The one gate to what xiaobao holds about a person (PIPL Art.44-47).
 
-A consumer is who their verified phone says (docs/adr/0007): every consumer record on that phone is theirs, and
-so is every call-back asked for from it. Staff whose roles grant ``rights.handle`` see their own insurer's data
-requests and no other's. The system (the retention sweep, the export and erasure actions after their own checks)
+A consumer is who their verified phone says (docs/adr/0007): every consumer record on that phone is theirs —
+but not one whose identity staff checked as another person's — and so is every call-back those records asked
+for (not one where somebody merely typed the phone). Staff whose roles grant ``rights.handle`` see their own
+insurer's data requests and no other's. The system (the retention sweep, the export and erasure actions after their own checks)
 reads what one person's records are, insurer by insurer. Not found and not allowed give the same answer.
 """
 
@@ -48,9 +49,15 @@ def person_of(actor: Actor) -> list[Consumer]:
 
 
 def records_on_phone(consumer: Consumer) -> list[Consumer]:
+    """This record and the others on its phone — except a record whose identity staff checked as someone else's
+    (a family sharing one phone: the mother registered at the counter is not her son who signed in)."""
     if consumer.phone_index is None:
         return [consumer]
-    return list(Consumer.objects.filter(Q(pk=consumer.pk) | Q(phone_index=consumer.phone_index)).order_by("pk"))
+    on_phone = Consumer.objects.filter(Q(pk=consumer.pk) | Q(phone_index=consumer.phone_index))
+    someone_else = Q(id_checked_by_staff=True) & ~Q(pk=consumer.pk)
+    if consumer.resident_id_index is not None:
+        someone_else &= ~Q(resident_id_index=consumer.resident_id_index)
+    return list(on_phone.exclude(someone_else).order_by("pk"))
 
 
 def consumer_of_system(consumer_id: int, *, for_update: bool = False) -> Consumer:
@@ -112,10 +119,10 @@ def claim_last_closed_on(claim_ids: list[int]) -> dict[int, date]:
 
 
 def callbacks_of(consumers: list[Consumer], insurer_id: int | None = None) -> QuerySet[CallbackRequest]:
-    """Call-backs asked for by these records or from their phones (a call-back needs no record)."""
+    """Call-backs asked for by these records. One asked without a record only typed a phone — anybody may type
+    anybody's — so it is not this person's to see or delete (it keeps its own retention)."""
     ids = [c.pk for c in consumers]
-    phones = [c.phone_index for c in consumers if c.phone_index]
-    where = Q(consumer_id__in=ids) | Q(phone_index__in=phones)
+    where = Q(consumer_id__in=ids)
     if insurer_id is not None:
         where &= Q(insurer_id=insurer_id)
     return CallbackRequest.objects.filter(where).order_by("pk")
