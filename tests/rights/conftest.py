@@ -14,9 +14,11 @@ import pytest
 from tests.conftest import World
 from tests.support.clock import SHANGHAI, SettableClock
 from tests.support.world import fresh_resident_id, make_consumer
-from xiaobao.callbacks.actions import CallbackAsked, callback_request
+from xiaobao.callbacks.actions import CallbackAsked, callback_record_call, callback_request
 from xiaobao.callbacks.domain.languages import CallLanguage
+from xiaobao.callbacks.domain.lifecycle import CallOutcome
 from xiaobao.callbacks.domain.timing import Slot
+from xiaobao.callbacks.models import CallbackRequest
 from xiaobao.claims import actions as claim_actions
 from xiaobao.claims.actions import NewClaim
 from xiaobao.claims.models import Claim
@@ -144,10 +146,10 @@ HOSPITAL_ITEMS = ["claim_form", "id_card", "invoice", "discharge_summary", "bank
 
 
 def settle(world: World, person: Person) -> None:
-    """Every complaint of the person decided and closed, every claim refused: nothing holds their data. On the
-    way staff write about the person — a declined complaint's reason, notes on new facts, a pause, an extension
-    and a declared conflict, the reason for revealing her phone, the reason a claim waits — and the decision is
-    read aloud; each of these texts joins ``person.texts``."""
+    """Every complaint of the person decided and closed, every claim refused, every call-back made: nothing holds
+    their data. On the way staff write about the person — a declined complaint's reason, notes on new facts, a
+    pause, an extension and a declared conflict, the reason for revealing her phone, the reason a claim waits —
+    and the decision is read aloud; each of these texts joins ``person.texts``."""
     from xiaobao.privacy.actions import personal_data_reveal
     from xiaobao.speech import recording
     from xiaobao.speech.domain.voices import VOICES
@@ -224,6 +226,9 @@ def settle(world: World, person: Person) -> None:
         complaint_actions.complaint_decide(actor=SYSTEM, complaint_id=pk, decision=decision)
         complaint_actions.complaint_send_decision(actor=SYSTEM, complaint_id=pk)
         complaint_actions.complaint_close(actor=SYSTEM, complaint_id=pk)
+    for callback in CallbackRequest.objects.filter(consumer=person.consumer, state="open"):
+        _, caller = world.ours.staff(Role.HANDLER)
+        callback_record_call(actor=caller, request_id=callback.pk, outcome=CallOutcome.CALLED)
     for claim in person.claims:
         for code in HOSPITAL_ITEMS:
             if Claim.objects.get(pk=claim.pk).state == "documents_complete":

@@ -103,7 +103,7 @@ def test_a_request_is_answered_once(world: World, alice: Person) -> None:
 def test_an_open_complaint_holds_the_data_and_the_deletion_is_refused_with_that_reason(
     world: World, alice: Person
 ) -> None:
-    # given alice's complaints and claims are still being handled
+    # given alice's complaints, claims and call-back are still being handled
     request = made(alice, world, RequestKind.DELETION)["ours"]
     # when the insurer grants her deletion request
     data_request_accept(actor=compliance(world), request_id=request.pk)
@@ -111,12 +111,12 @@ def test_an_open_complaint_holds_the_data_and_the_deletion_is_refused_with_that_
     refused = DataRequest.objects.get(pk=request.pk)
     assert refused.state == "refused"
     with translation.override("zh-hans"):  # her language: she reads the reasons
-        expected = [gettext(HOLD_TEXT[Hold.OPEN_COMPLAINT]), gettext(HOLD_TEXT[Hold.UNPAID_CLAIM])]
+        expected = [gettext(HOLD_TEXT[h]) for h in (Hold.OPEN_CALLBACK, Hold.OPEN_COMPLAINT, Hold.UNPAID_CLAIM)]
     assert refused.refusal_reasons == " · ".join(expected)
     assert Erasure.objects.count() == 0
     assert Consumer.objects.get(pk=alice.consumer.pk).name == "欧阳娜娜"
     event = AuditEvent.objects.get(event_type="rights.request_refused")
-    assert event.new_values["holds"] == ["open_complaint", "unpaid_claim"]
+    assert event.new_values["holds"] == ["open_callback", "open_complaint", "unpaid_claim"]  # her call-back too
 
 
 def test_granted_deletions_at_both_insurers_leave_no_trace_and_the_audit_chain_verifying(

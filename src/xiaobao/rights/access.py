@@ -60,6 +60,11 @@ def records_on_phone(consumer: Consumer) -> list[Consumer]:
     return list(on_phone.exclude(someone_else).order_by("pk"))
 
 
+def others_on_phone(phone_index: str, consumer_ids: list[int]) -> bool:
+    """Another consumer record, not among these, is on this phone."""
+    return Consumer.objects.filter(phone_index=phone_index).exclude(pk__in=consumer_ids).exists()
+
+
 def consumer_of_system(consumer_id: int, *, for_update: bool = False) -> Consumer:
     return one(Consumer.objects.all(), consumer_id, for_update=for_update)
 

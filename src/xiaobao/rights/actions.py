@@ -290,10 +290,9 @@ def _facts(people: list[Consumer], insurer_id: int | None) -> list[RecordFacts]:
                 None if ended else Hold.UNPAID_CLAIM,
             )
         )
-    for callback in access.callbacks_of(people, insurer_id):
-        facts.append(
-            RecordFacts(RecordKind.CALLBACK, clock.statutory_date_of(callback.handled_at or callback.requested_at))
-        )
+    for callback in access.callbacks_of(people, insurer_id):  # ended when handled; one not yet handled holds
+        handled = callback.handled_at is not None and clock.statutory_date_of(callback.handled_at)
+        facts.append(RecordFacts(RecordKind.CALLBACK, handled or None, None if handled else Hold.OPEN_CALLBACK))
     if insurer_id is None and not facts:
         facts.extend(RecordFacts(RecordKind.CONSUMER, clock.statutory_date_of(p.created_at)) for p in people)
     return facts
@@ -421,7 +420,10 @@ def _erase_people(people: list[Consumer], *, why: str, keep_notice: Notification
     """Everything of every insurer, then the person's own records: name, ID number, phone, email and their blind
     indexes; the phone checks kept under the phone's index go too."""
     counts = _erase(people, insurer_id=None, why=why, keep_notice=keep_notice)
-    phones = [p.phone_index for p in people if p.phone_index]
+    # The phone's checks and counts go with its last live record: another record on it (a family member's) still
+    # signs in with them.
+    ids = [p.pk for p in people]
+    phones = [p.phone_index for p in people if p.phone_index and not access.others_on_phone(p.phone_index, ids)]
     counts["phone_checks"], _ = access.phone_checks_of(phones).delete()
     counts["rate_limit_counts"] = sum(ratelimit.forget(phone) for phone in phones)
     for person in people:
