@@ -148,7 +148,7 @@ HOSPITAL_ITEMS = ["claim_form", "id_card", "invoice", "discharge_summary", "bank
 def settle(world: World, person: Person) -> None:
     """Every complaint of the person decided and closed, every claim refused, every call-back made: nothing holds
     their data. On the way staff write about the person — a declined complaint's reason, notes on new facts, a
-    pause, an extension and a declared conflict, the reason for revealing her phone, the reason a claim waits —
+    pause, an extension and a declared conflict, information asked of the person, the reason for revealing her phone, the reason a claim waits —
     and the decision is read aloud; each of these texts joins ``person.texts``."""
     from xiaobao.privacy.actions import personal_data_reveal
     from xiaobao.speech import recording
@@ -205,6 +205,9 @@ def settle(world: World, person: Person) -> None:
         complaint_actions.complaint_assign(actor=SYSTEM, complaint_id=pk, handler_id=handler.pk)
         complaint_actions.complaint_investigate(actor=SYSTEM, complaint_id=pk)
         code = tenant.insurer.code
+        complaint_actions.complaint_request_information(
+            actor=SYSTEM, complaint_id=pk, text=wrote(f"{m} 请提供住院发票原件 {code}")
+        )
         complaint_actions.complaint_new_facts(actor=SYSTEM, complaint_id=pk, note=wrote(f"{m} 提供了新病历 {code}"))
         complaint_actions.complaint_pause(
             actor=SYSTEM, complaint_id=pk, kind="appraisal", note=wrote(f"{m} 等待伤残鉴定 {code}")

@@ -62,6 +62,9 @@ LABELS: dict[str, Any] = {
     "expires_at": _("Forgotten on"), "to_address": _("Sent to"), "subject": _("Subject"), "body": _("Text"),
     "purpose": _("About"), "sent_at": _("Sent"), "status": _("Delivery"),
     "field": _("What to correct"), "new_value": _("Right value"), "due": _("Answer due by"),
+    "answered_at": _("Answered"), "at": _("When"), "what": _("What happened"), "by": _("By whom"),
+    "text": _("Text"), "received_at": _("Received"), "item": _("Document"), "content_type": _("Kind of file"),
+    "size": _("Size in bytes"), "sha256": _("Fingerprint (SHA-256)"),
 }  # fmt: skip
 NESTED = ("messages", "information_asked_of_you", "files", "steps")
 SECTIONS = [
@@ -117,7 +120,7 @@ def _plain(value: Any) -> Any:
     if value in (None, "", [], {}):
         return None
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {v}" for k, v in value.items())
+        return ", ".join(f"{LABELS.get(k, k)}: {v}" for k, v in value.items())
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return value
