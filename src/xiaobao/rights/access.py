@@ -150,6 +150,10 @@ def notices_about(about: dict[str, list[int]]) -> QuerySet[Notification]:
     return Notification.objects.filter(where).order_by("created_at", "pk")
 
 
+def phone_check(verification_id: int) -> PhoneVerification | None:
+    return PhoneVerification.objects.filter(pk=verification_id).first()
+
+
 def phone_checks_of(phone_indexes: list[str]) -> QuerySet[PhoneVerification]:
     return PhoneVerification.objects.filter(phone_index__in=phone_indexes)
 

@@ -33,12 +33,16 @@ from xiaobao.notifications.actions import tell_consumer, tell_staff
 from xiaobao.notifications.models import Notification, Status
 from xiaobao.ops import clock, ratelimit
 from xiaobao.privacy.domain.identifiers import normalise_phone
+from xiaobao.privacy.keys import blind_indexer
 from xiaobao.rights import access, events, selectors
 from xiaobao.rights.domain.requests import (
     KIND_TEXT,
     MAX_NOTE_LENGTH,
     MAX_REQUESTS_PER_DAY,
+    PHONE_CHECK_PURPOSE,
+    PHONE_CHECK_VALID_MINUTES,
     CorrectableField,
+    NewPhoneNotProved,
     NoInsurerHoldsData,
     RefusalNeedsReasons,
     RequestAlreadyOpen,
@@ -96,10 +100,18 @@ def personal_data_read(*, actor: Actor, format: str) -> dict[str, Any]:
 
 @transaction.atomic
 def data_request_make(
-    *, actor: Actor, kind: RequestKind, field: str = "", value: str = "", note: str = ""
+    *,
+    actor: Actor,
+    kind: RequestKind,
+    field: str = "",
+    value: str = "",
+    note: str = "",
+    phone_check: int | None = None,
 ) -> list[DataRequest]:
     """The consumer asks to correct (``field`` to ``value``) or delete their data: one request to each insurer
-    holding it, each with its own clock (``XIAOBAO_DATA_REQUEST_DAYS`` calendar days)."""
+    holding it, each with its own clock (``XIAOBAO_DATA_REQUEST_DAYS`` calendar days). A new phone must be
+    proved first: ``phone_check`` is the phone check (``identity.phone_verification_*``, purpose
+    ``correct_phone``) the code sent to it passed."""
     people = access.person_of(actor)
     me = next(p for p in people if p.pk == actor.consumer_id)
     bucket = f"rights-request:consumer-{me.pk}"
@@ -108,6 +120,7 @@ def data_request_make(
         which, value = check_correction(field, value)
         if which is CorrectableField.PHONE:
             value = normalise_phone(value)
+            _check_phone_proved(phone_check, value)
     else:
         field, value = "", ""
     note = note.strip()[:MAX_NOTE_LENGTH]
@@ -157,6 +170,18 @@ def data_request_make(
         new={"kind": kind.value, "field": field, "requests": [r.reference for r in made]},
     )
     return made
+
+
+def _check_phone_proved(phone_check: int | None, phone: str) -> None:
+    proof = access.phone_check(phone_check) if phone_check is not None else None
+    if (
+        proof is None
+        or proof.verified_at is None
+        or proof.purpose != PHONE_CHECK_PURPOSE
+        or proof.phone_index != blind_indexer().index("phone", phone)
+        or clock.now() - proof.verified_at > timedelta(minutes=PHONE_CHECK_VALID_MINUTES)
+    ):
+        raise NewPhoneNotProved()
 
 
 @transaction.atomic

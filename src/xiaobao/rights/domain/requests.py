@@ -64,6 +64,19 @@ class NoInsurerHoldsData(InvalidInput):
     default_message = _("No insurer holds data about you on xiaobao, so there is nothing to correct or delete.")
 
 
+PHONE_CHECK_PURPOSE = "correct_phone"
+PHONE_CHECK_VALID_MINUTES = 30
+"""A code proving the new phone counts for a correction made within this long of typing it."""
+
+
+class NewPhoneNotProved(InvalidInput):
+    code = "new_phone_not_proved"
+    default_message = _(
+        "Type the code we sent to the new phone: it shows the phone is yours. If it did not arrive, send the "
+        "correction again for a new code."
+    )
+
+
 class RequestAlreadyOpen(InvalidInput):
     code = "request_already_open"
     default_message = _(
