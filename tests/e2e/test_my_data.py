@@ -87,7 +87,7 @@ def test_the_consumer_reads_downloads_and_corrects_her_data(
     staff_page.locator("input[name=password]").fill(PASSWORD)
     with staff_page.expect_navigation():
         staff_page.locator("input[name=password]").press("Enter")
-    pass_the_code_step(staff_page, officer.user.username)
+    pass_the_code_step(staff_page, officer.user.username)  # staff sign in with a second factor
     staff_page.goto("/workbench/data-requests/")
     assert_accessible(staff_page)
     staff_page.locator("form[action$='/accept/'] button").first.click()
@@ -95,3 +95,27 @@ def test_the_consumer_reads_downloads_and_corrects_her_data(
     assert_accessible(staff_page)
     assert DataRequest.objects.filter(consumer=alice.consumer, state="accepted").count() == 1
     desk.close()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_new_phone_is_proved_by_its_code_on_the_page_by_keyboard(
+    browser: Browser, live_server: Any, people: tuple[World, Any], language: str
+) -> None:
+    _, alice = people
+    context = _context(browser, live_server.url, language)
+    page = context.new_page()
+    _signed_in(page, alice.phone)
+    # the new phone typed: a code goes to it, and the same form asks for it
+    page.locator("#id_correct-field").select_option("phone")
+    page.locator("#id_correct-value").fill("13911112222")
+    page.locator("#id_correct-value").press("Enter")
+    expect(page.locator("#new-phone-code")).to_be_visible()
+    assert page.locator("#id_correct-value").input_value() == "13911112222"  # what she typed is kept
+    assert_accessible(page)
+    assert not DataRequest.objects.filter(consumer=alice.consumer).exists()
+    page.locator("input[name=code]").fill(latest_code("verification_code"))
+    page.locator("input[name=code]").press("Enter")
+    expect(page.locator(".messages")).to_be_visible()
+    assert_accessible(page)
+    assert {r.new_value for r in DataRequest.objects.filter(consumer=alice.consumer)} == {"+8613911112222"}
+    context.close()

@@ -191,7 +191,7 @@ def test_an_overdue_request_is_marked_so_in_the_queue(world: World, alice: Perso
     browser = staff_browser(world, "ours", Role.COMPLIANCE_OFFICER)
     assert "badge flag" not in browser.get("/workbench/data-requests/").content.decode()
     clock.advance(days=16)
-    browser = staff_browser(world, "ours", Role.COMPLIANCE_OFFICER)  # the first session has expired by then
+    browser = staff_browser(world, "ours", Role.COMPLIANCE_OFFICER)  # sixteen days on, a staff session has ended
     page = browser.get("/workbench/data-requests/").content.decode()
     assert request.reference in page
     assert "badge flag" in page

@@ -109,3 +109,56 @@ def test_only_the_system_erases_after_retention(world: World, alice: Person) -> 
         consumer_erase_after_retention(actor=staff, consumer_id=alice.consumer.pk)
     with pytest.raises(PermissionDenied):
         retention_sweep(actor=staff)
+
+
+def test_erasing_one_record_keeps_the_phone_checks_another_live_record_on_the_phone_signs_in_with(
+    world: World, alice: Person, clock: SettableClock
+) -> None:
+    # given alice's cases ended long ago, and her mother, registered by staff, shares her phone
+    from tests.support.world import fresh_resident_id, make_consumer
+    from xiaobao.identity.actions import phone_verification_start
+    from xiaobao.identity.models import PhoneVerification
+    from xiaobao.ops.models import RateLimitHit
+
+    settle(world, alice)
+    mother = make_consumer(insurer_ids=[world.ours.insurer.pk], name="欧阳秀英", phone=alice.phone,
+                           resident_id=fresh_resident_id())  # fmt: skip
+    Consumer.objects.filter(pk=mother.pk).update(id_checked_by_staff=True)
+    clock.advance(days=FIVE_YEARS + 1)
+    phone_verification_start(phone=alice.phone, purpose="sign_in", client="127.0.0.3")
+    index = alice.consumer.phone_index
+    # when the sweep erases alice
+    assert consumer_erase_after_retention(actor=SYSTEM, consumer_id=alice.consumer.pk)
+    # then the phone's check and its counts stay for her mother
+    assert Consumer.objects.get(pk=alice.consumer.pk).phone_index is None
+    assert PhoneVerification.objects.filter(phone_index=index).exists()
+    assert RateLimitHit.objects.filter(bucket__endswith=f":{index}").exists()
+
+
+def test_a_call_back_not_yet_made_holds_and_one_made_counts_from_when_it_was_made(
+    world: World, clock: SettableClock
+) -> None:
+    from tests.support.world import make_consumer
+    from xiaobao.callbacks.actions import CallbackAsked, callback_record_call, callback_request
+    from xiaobao.callbacks.domain.languages import CallLanguage
+    from xiaobao.callbacks.domain.lifecycle import CallOutcome
+    from xiaobao.callbacks.domain.timing import Slot
+    from xiaobao.kernel.actors import Actor, ActorKind
+
+    # given a person whose only record is a call-back asked for, not yet made, years ago
+    consumer = make_consumer(insurer_ids=[world.ours.insurer.pk], name="赵六", phone="13300004444")
+    asked = callback_request(
+        actor=Actor(kind=ActorKind.CONSUMER, consumer_id=consumer.pk),
+        insurer_id=world.ours.insurer.pk,
+        asked=CallbackAsked(slot=Slot.SOON, language=CallLanguage.MANDARIN, note=""),
+        idempotency_key="key-zhao",
+        client="127.0.0.1",
+    )
+    clock.advance(days=FIVE_YEARS + 1)
+    # then it holds her record
+    assert not consumer_erase_after_retention(actor=SYSTEM, consumer_id=consumer.pk)
+    # and once made, her record is kept for the call-back's period from that day
+    _, handler = world.ours.staff(Role.HANDLER)
+    callback_record_call(actor=handler, request_id=asked.pk, outcome=CallOutcome.CALLED)
+    assert not consumer_erase_after_retention(actor=SYSTEM, consumer_id=consumer.pk)
+    assert Consumer.objects.get(pk=consumer.pk).name == "赵六"

@@ -35,7 +35,10 @@ EMERGENCY_DECLARED = event_type(
     "claim.emergency_declared", _("major emergency declared"), fields=("from", "name", "regions", "to")
 )
 PAUSED = event_type(
-    "claim.paused", _("waiting for an appraisal: the clock is stopped"), visible_to_consumer=True, fields=("reason",)
+    "claim.paused",
+    _("waiting for an appraisal: the clock is stopped"),
+    visible_to_consumer=True,
+    fields=("reason", "reason_on_claim"),  # "reason" held the text itself before issue #19
 )
 RESUMED = event_type(
     "claim.resumed", _("assessment continues"), visible_to_consumer=True, fields=("decide_by", "paused_days")

@@ -93,6 +93,8 @@ class Claim(models.Model):
     home_visit_on = models.DateField(null=True, blank=True)
     home_visit_note = EncryptedTextField(blank=True, default="")
     paused_on = models.DateField(null=True, blank=True)
+    pause_reason = EncryptedTextField(blank=True, default="")
+    """What the claim waits for, in staff's words (kept here, not in the audit log: docs/adr/0015)."""
     adjuster = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     documents_complete_on = models.DateField(null=True, blank=True)
     agreed_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)

@@ -15,7 +15,7 @@ DECLINED = event_type(
     "complaint.declined",
     _("not accepted as a complaint, with the reason"),
     visible_to_consumer=True,
-    fields=("reason", "state"),
+    fields=("reason", "reason_on_case", "state"),  # "reason" held the text itself before issue #19
 )
 ASSIGNED = event_type(
     "complaint.assigned", _("investigator assigned"), visible_to_consumer=True, fields=("handler", "state")
@@ -44,13 +44,13 @@ EXTENSION_REQUESTED = event_type(
 EXTENSION_DECIDED = event_type(
     "complaint.extension_decided",
     _("extension approved or refused"),
-    fields=("approved", "extension", "note", "office"),
+    fields=("approved", "extension", "note", "note_message", "office"),  # "note": the text, before issue #19
 )
 EXTENDED = event_type(
     "complaint.extended",
     _("time limit extended, with the reason"),
     visible_to_consumer=True,
-    fields=("due", "reason", "rule"),
+    fields=("due", "extension", "reason", "rule"),  # "reason" held the text itself before issue #19
 )
 DECIDED = event_type("complaint.decided", _("decision made"), visible_to_consumer=True, fields=("outcome", "state"))
 NOTIFIED = event_type(
@@ -65,7 +65,7 @@ NEW_FACTS = event_type(
     "complaint.new_facts",
     _("new facts received: the time limit restarts"),
     visible_to_consumer=True,
-    fields=("due", "note", "restart"),
+    fields=("due", "note", "note_message", "restart"),  # "note" held the text itself before issue #19
 )
 REVIEW_REQUESTED = event_type(
     "complaint.review_requested",

@@ -21,20 +21,31 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from xiaobao.identity.actions import phone_verification_start
 from xiaobao.kernel.errors import DomainError
 from xiaobao.ops import clock
+from xiaobao.ops.client import client_ip
 from xiaobao.ops.i18n import message_of, translated_labels
+from xiaobao.portal.code_check import code_checked
+from xiaobao.portal.forms import CodeForm
+from xiaobao.portal.sealed import seal, unseal
 from xiaobao.portal.session import consumer_actor
 from xiaobao.portal.sign_in import sign_in_url
+from xiaobao.privacy.domain.identifiers import mask_phone, normalise_phone
 from xiaobao.rights import actions, selectors
 from xiaobao.rights.domain.requests import (
     FIELD_TEXT,
     KIND_TEXT,
     MAX_NOTE_LENGTH,
     MAX_VALUE_LENGTH,
+    PHONE_CHECK_PURPOSE,
     STATE_TEXT,
+    CorrectableField,
     RequestKind,
 )
+
+NEW_PHONE = "xiaobao_rights_new_phone"
+"""The session's sealed note of the code sent to a new phone: its check, the phone as typed, masked."""
 
 LABELS: dict[str, Any] = {
     "name": _("Name"), "id_kind": _("Kind of ID document"), "resident_id": _("ID document number"),
@@ -62,6 +73,9 @@ LABELS: dict[str, Any] = {
     "expires_at": _("Forgotten on"), "to_address": _("Sent to"), "subject": _("Subject"), "body": _("Text"),
     "purpose": _("About"), "sent_at": _("Sent"), "status": _("Delivery"),
     "field": _("What to correct"), "new_value": _("Right value"), "due": _("Answer due by"),
+    "answered_at": _("Answered"), "at": _("When"), "what": _("What happened"), "by": _("By whom"),
+    "text": _("Text"), "received_at": _("Received"), "item": _("Document"), "content_type": _("Kind of file"),
+    "size": _("Size in bytes"), "sha256": _("Fingerprint (SHA-256)"),
 }  # fmt: skip
 NESTED = ("messages", "information_asked_of_you", "files", "steps")
 SECTIONS = [
@@ -117,7 +131,7 @@ def _plain(value: Any) -> Any:
     if value in (None, "", [], {}):
         return None
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {v}" for k, v in value.items())
+        return ", ".join(f"{LABELS.get(k, k)}: {v}" for k, v in value.items())
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return value
@@ -134,6 +148,8 @@ def _page(
     *,
     correction: CorrectionForm | None = None,
     deletion: DeletionForm | None = None,
+    code: CodeForm | None = None,
+    phone: str = "",
     status: int = 200,
 ) -> HttpResponse:
     actor = consumer_actor(request)
@@ -158,6 +174,8 @@ def _page(
             "requests": requests,
             "correction": correction or CorrectionForm(),
             "deletion": deletion or DeletionForm(),
+            "code": code,
+            "new_phone": phone,
             "today": clock.today(),
         },
         status=status,
@@ -189,7 +207,18 @@ def my_data_correct(request: HttpRequest) -> HttpResponseBase:
     if actor is None:
         return HttpResponseRedirect(sign_in_url(reverse("portal:my_data")))
     form = CorrectionForm(request.POST)
+    code: CodeForm | None = None
     if form.is_valid():
+        phone_check = None
+        if form.cleaned_data["field"] == CorrectableField.PHONE:
+            # A new phone is proved first, as at sign-in: a code goes to it, and the request waits for that code.
+            pending = unseal(request.session.get(NEW_PHONE)) or {}
+            if "code" not in request.POST or pending.get("phone") != form.cleaned_data["value"]:
+                return _send_code(request, form)
+            code, proved = code_checked(request, int(pending["verification"]))
+            if proved is None:
+                return _page(request, correction=form, code=code, phone=pending.get("masked", ""), status=400)
+            phone_check = proved.pk
         try:
             made = actions.data_request_make(
                 actor=actor,
@@ -197,12 +226,28 @@ def my_data_correct(request: HttpRequest) -> HttpResponseBase:
                 field=form.cleaned_data["field"],
                 value=form.cleaned_data["value"],
                 note=form.cleaned_data["note"],
+                phone_check=phone_check,
             )
         except DomainError as refused:
             form.add_error(None, message_of(refused))
         else:
+            request.session.pop(NEW_PHONE, None)
             return _asked(request, made)
     return _page(request, correction=form, status=400)
+
+
+def _send_code(request: HttpRequest, form: CorrectionForm) -> HttpResponseBase:
+    typed = form.cleaned_data["value"]
+    try:
+        verification = phone_verification_start(
+            phone=typed, purpose=PHONE_CHECK_PURPOSE, language=request.LANGUAGE_CODE, client=client_ip(request)
+        )
+    except DomainError as refused:
+        form.add_error("value", message_of(refused))
+        return _page(request, correction=form, status=400)
+    masked = mask_phone(normalise_phone(typed))
+    request.session[NEW_PHONE] = seal({"verification": verification.pk, "phone": typed, "masked": masked})
+    return _page(request, correction=form, code=CodeForm(), phone=masked)
 
 
 @require_POST

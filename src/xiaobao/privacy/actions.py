@@ -36,7 +36,7 @@ def personal_data_reveal(*, actor: Actor, consumer_id: int, field: str, reason: 
         raise InvalidInput(_("Say why you need to see the full value (at least 5 characters)."))
     assert actor.insurer_id is not None
     assert actor.staff_id is not None
-    PersonalDataAccess.objects.create(
+    seen = PersonalDataAccess.objects.create(
         insurer_id=actor.insurer_id,
         staff_id=actor.staff_id,
         consumer=consumer,
@@ -50,7 +50,7 @@ def personal_data_reveal(*, actor: Actor, consumer_id: int, field: str, reason: 
         actor=actor,
         subject=consumer,
         insurer_id=actor.insurer_id,
-        new={"field": field, "reason": reason.strip()},
+        new={"field": field, "access": seen.pk},  # the reason, staff words about the person, stays on that row
     )
     value: str | None = getattr(consumer, field)
     return value or ""

@@ -2,7 +2,10 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaobao.audit.registry import event_type
 
-PERSONAL_DATA_REVEALED = event_type("privacy.revealed", _("personal data revealed in full"), fields=("field", "reason"))
+PERSONAL_DATA_REVEALED = event_type(
+    "privacy.revealed", _("personal data revealed in full"), fields=("access", "field", "reason")
+)
+# "reason" held the text itself before issue #19; "access" is the PersonalDataAccess row that keeps it
 AGREEMENT_SIGNED = event_type(
     "privacy.agreement_signed",
     _("data-sharing agreement recorded"),

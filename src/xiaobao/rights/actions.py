@@ -10,6 +10,7 @@ up, and the audit chain is untouched (its events hold references and masked valu
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -32,13 +33,19 @@ from xiaobao.notifications.actions import tell_consumer, tell_staff
 from xiaobao.notifications.models import Notification, Status
 from xiaobao.ops import clock, ratelimit
 from xiaobao.privacy.domain.identifiers import normalise_phone
+from xiaobao.privacy.keys import blind_indexer
 from xiaobao.rights import access, events, selectors
 from xiaobao.rights.domain.requests import (
     KIND_TEXT,
     MAX_NOTE_LENGTH,
+    MAX_REQUESTS_PER_DAY,
+    PHONE_CHECK_PURPOSE,
+    PHONE_CHECK_VALID_MINUTES,
     CorrectableField,
+    NewPhoneNotProved,
     NoInsurerHoldsData,
     RefusalNeedsReasons,
+    RequestAlreadyOpen,
     RequestKind,
     RequestState,
     check_correction,
@@ -55,6 +62,7 @@ from xiaobao.rights.domain.retention import (
     holds_of,
 )
 from xiaobao.rights.models import DataRequest, Erasure
+from xiaobao.speech.actions import spoken_texts_forget
 
 ENDED_COMPLAINT = frozenset({State.CLOSED, State.WITHDRAWN, State.DECLINED})
 ENDED_CLAIM = frozenset({ClaimState.PAID, ClaimState.REFUSED})
@@ -92,22 +100,41 @@ def personal_data_read(*, actor: Actor, format: str) -> dict[str, Any]:
 
 @transaction.atomic
 def data_request_make(
-    *, actor: Actor, kind: RequestKind, field: str = "", value: str = "", note: str = ""
+    *,
+    actor: Actor,
+    kind: RequestKind,
+    field: str = "",
+    value: str = "",
+    note: str = "",
+    phone_check: int | None = None,
 ) -> list[DataRequest]:
     """The consumer asks to correct (``field`` to ``value``) or delete their data: one request to each insurer
-    holding it, each with its own clock (``XIAOBAO_DATA_REQUEST_DAYS`` calendar days)."""
+    holding it, each with its own clock (``XIAOBAO_DATA_REQUEST_DAYS`` calendar days). A new phone must be
+    proved first: ``phone_check`` is the phone check (``identity.phone_verification_*``, purpose
+    ``correct_phone``) the code sent to it passed."""
     people = access.person_of(actor)
     me = next(p for p in people if p.pk == actor.consumer_id)
+    bucket = f"rights-request:consumer-{me.pk}"
+    ratelimit.check(bucket, limit=MAX_REQUESTS_PER_DAY, window=timedelta(days=1))
     if kind is RequestKind.CORRECTION:
         which, value = check_correction(field, value)
         if which is CorrectableField.PHONE:
             value = normalise_phone(value)
+            _check_phone_proved(phone_check, value)
     else:
         field, value = "", ""
     note = note.strip()[:MAX_NOTE_LENGTH]
-    insurers = access.insurers_holding(people)
+    # A correction changes the one consumer record: only an insurer related to it can make it (consumer_correct
+    # finds the record through that relationship). A deletion goes to every insurer holding anything.
+    insurers = access.insurers_related_to(me) if kind is RequestKind.CORRECTION else access.insurers_holding(people)
     if not insurers:
         raise NoInsurerHoldsData()
+    already = access.open_requests_of([p.pk for p in people], kind.value, field).filter(insurer_id__in=insurers)
+    waiting = set(already.values_list("insurer_id", flat=True))
+    if waiting >= set(insurers):  # nothing new to ask: nothing written, nobody told again
+        raise RequestAlreadyOpen(references=", ".join(r.reference or "" for r in already))
+    insurers = [i for i in insurers if i not in waiting]
+    ratelimit.hit(bucket)
     now = clock.now()
     due = response_due(clock.statutory_date_of(now), response_days())
     made = []
@@ -145,6 +172,18 @@ def data_request_make(
     return made
 
 
+def _check_phone_proved(phone_check: int | None, phone: str) -> None:
+    proof = access.phone_check(phone_check) if phone_check is not None else None
+    if (
+        proof is None
+        or proof.verified_at is None
+        or proof.purpose != PHONE_CHECK_PURPOSE
+        or proof.phone_index != blind_indexer().index("phone", phone)
+        or clock.now() - proof.verified_at > timedelta(minutes=PHONE_CHECK_VALID_MINUTES)
+    ):
+        raise NewPhoneNotProved()
+
+
 @transaction.atomic
 def data_request_accept(*, actor: Actor, request_id: int) -> DataRequest:
     """Staff of the insurer grant the request: the correction is made through the consumer's own action; a
@@ -169,10 +208,11 @@ def data_request_accept(*, actor: Actor, request_id: int) -> DataRequest:
                 reasons = " · ".join(gettext(HOLD_TEXT[h]) for h in holds)
             return _refuse(actor, request, reasons, holds=holds)
     _decide(actor, request, RequestState.ACCEPTED)
-    notice = _tell(actor, request)
+    siblings = _close_siblings(actor, request) if request.kind == RequestKind.CORRECTION else []
+    notice = _tell(actor, request, siblings=siblings)
     if request.kind == RequestKind.DELETION:
         counts = _erase(people, insurer_id=request.insurer_id, why=Erasure.REQUEST, keep_notice=notice)
-        if not access.insurers_holding(people) or _all_erased_elsewhere(people, request.insurer_id):
+        if _all_erased_elsewhere(people, request.insurer_id) and not _held_anywhere(people):
             counts.update(_erase_people(people, why=Erasure.REQUEST, keep_notice=notice))
     record(
         event_type=events.REQUEST_ACCEPTED,
@@ -180,7 +220,7 @@ def data_request_accept(*, actor: Actor, request_id: int) -> DataRequest:
         subject=request,
         insurer_id=request.insurer_id,
         new={"kind": request.kind, "field": request.field, "state": request.state, "counts": counts,
-             "notice": str(notice.pk)},
+             "notice": str(notice.pk), "closed": [r.reference for r in siblings]},
     )  # fmt: skip
     return request
 
@@ -216,7 +256,16 @@ def _decide(actor: Actor, request: DataRequest, state: RequestState) -> None:
     request.save(update_fields=["state", "decided_at", "decided_by", "refusal_reasons"])
 
 
-def _tell(actor: Actor, request: DataRequest) -> Notification:
+def _close_siblings(actor: Actor, request: DataRequest) -> list[DataRequest]:
+    """The same correction asked of the other insurers: done now (the record is one), so closed — recorded in the
+    granting request's event, the consumer told in its one notice."""
+    siblings = list(access.sibling_requests(request))
+    for sibling in siblings:
+        _decide(actor, sibling, RequestState.CLOSED)
+    return siblings
+
+
+def _tell(actor: Actor, request: DataRequest, *, siblings: list[DataRequest] | None = None) -> Notification:
     """The consumer is told through the outbox. A deletion that erases their record leaves no address to send to
     afterwards, so its notice is in-app (their page), holding no personal data."""
     return tell_consumer(
@@ -229,6 +278,7 @@ def _tell(actor: Actor, request: DataRequest) -> Notification:
         insurer_id=request.insurer_id,
         about=request,
         request=request,
+        closed=", ".join(r.reference or "" for r in siblings or []),
     )
 
 
@@ -265,20 +315,31 @@ def _facts(people: list[Consumer], insurer_id: int | None) -> list[RecordFacts]:
                 None if ended else Hold.UNPAID_CLAIM,
             )
         )
-    for callback in access.callbacks_of(people, insurer_id):
-        facts.append(
-            RecordFacts(RecordKind.CALLBACK, clock.statutory_date_of(callback.handled_at or callback.requested_at))
-        )
+    for callback in access.callbacks_of(people, insurer_id):  # ended when handled; one not yet handled holds
+        handled = callback.handled_at is not None and clock.statutory_date_of(callback.handled_at)
+        facts.append(RecordFacts(RecordKind.CALLBACK, handled or None, None if handled else Hold.OPEN_CALLBACK))
     if insurer_id is None and not facts:
         facts.extend(RecordFacts(RecordKind.CONSUMER, clock.statutory_date_of(p.created_at)) for p in people)
     return facts
 
 
 def _all_erased_elsewhere(people: list[Consumer], insurer_id: int) -> bool:
-    """Every other insurer holding data about these records has erased it already."""
-    others = set(access.insurers_holding(people)) - {insurer_id}
-    done = {e.insurer_id for e in access.erasures_of([p.pk for p in people])}
-    return others <= done
+    """Every other insurer holding data about these records has erased it already — after its newest record of
+    them (a case begun after an insurer's erasure is not erased)."""
+    erased_at: dict[int, datetime] = {}
+    for erasure in access.erasures_of([p.pk for p in people]).filter(insurer__isnull=False):
+        assert erasure.insurer_id is not None
+        erased_at[erasure.insurer_id] = max(erasure.erased_at, erased_at.get(erasure.insurer_id, erasure.erased_at))
+    for other in set(access.insurers_holding(people)) - {insurer_id}:
+        done, newest = erased_at.get(other), access.newest_record_at(people, other)
+        if done is None or (newest is not None and newest > done):
+            return False
+    return True
+
+
+def _held_anywhere(people: list[Consumer]) -> bool:
+    """A legal hold at any insurer keeps the person's own record (and that insurer's cases) as they are."""
+    return bool(holds_of(_facts(people, None), clock.today(), retention_periods()))
 
 
 def _delete_file_on_commit(file: FieldFile, still_used: bool) -> None:
@@ -296,7 +357,9 @@ def _erase(
     ids = [p.pk for p in people]
     counts: Counter[str] = Counter()
     complaints = list(access.complaints_of(ids, insurer_id).select_for_update())
+    spoken: list[str] = []  # what a page may have read aloud (its words are kept under their speech keys)
     for complaint in complaints:
+        spoken += [complaint.findings, complaint.basis, complaint.reasons, complaint.remedy, complaint.description]
         for name in ("policy_number", "description", "requested_outcome", "findings", "basis", "reasons", "remedy"):
             setattr(complaint, name, "")
         complaint.policy_number_index = complaint.claim_reference = complaint.fingerprint = ""
@@ -307,9 +370,16 @@ def _erase(
         ])  # fmt: skip
         counts["complaints"] += 1
     parts = access.complaint_parts_of([c.pk for c in complaints])
+    spoken += list(parts["information_requests"].values_list("text", flat=True))
+    spoken += list(parts["messages"].values_list("text", flat=True))
     counts["messages"] = parts["messages"].update(text="")
     counts["information_requests"] = parts["information_requests"].update(text="")
     counts["forwards"] = parts["forwards"].update(summary="", answer="")
+    reasons = list(parts["extensions"].values_list("reason", flat=True))
+    spoken += [said for reason in reasons if reason for said in [reason, *_as_the_tracking_page_says(reason)]]
+    counts["extensions"] = parts["extensions"].update(reason="")
+    counts["conflicts"] = parts["conflicts"].update(note="")
+    counts["pauses"] = parts["pauses"].update(note="")
     for attachment in parts["attachments"].select_for_update():
         _delete_file_on_commit(attachment.file, _file_shared(attachment.file.name, attachment.pk, "attachment"))
         attachment.file, attachment.original_name = "", ""
@@ -317,22 +387,33 @@ def _erase(
         counts["files"] += 1
     claims = list(access.claims_of(ids, insurer_id).select_for_update())
     for claim in claims:
-        for name in ("policy_number", "beneficiary_name", "description", "home_visit_note", "refusal_reasons",
-                     "refusal_basis"):  # fmt: skip
+        spoken += [claim.refusal_reasons, claim.refusal_basis, claim.description]
+        cleared = ("policy_number", "beneficiary_name", "description", "home_visit_note", "refusal_reasons",
+                   "refusal_basis", "pause_reason")  # fmt: skip
+        for name in cleared:
             setattr(claim, name, "")
-        claim.save(update_fields=["policy_number", "beneficiary_name", "description", "home_visit_note",
-                                  "refusal_reasons", "refusal_basis"])  # fmt: skip
+        claim.save(update_fields=cleared)
         counts["claims"] += 1
     for document in access.claim_documents_of([c.pk for c in claims]).select_for_update():
         _delete_file_on_commit(document.file, _file_shared(document.file.name, document.pk, "document"))
         document.file, document.original_name = "", ""
         document.save(update_fields=["file", "original_name"])
         counts["files"] += 1
+    counts["document_requests"] = access.document_requests_of([c.pk for c in claims]).update(new_fact="")
+    counts["data_reveals"] = access.data_reveals_of(ids, insurer_id).update(reason="")
+    callback_ids = list(access.callbacks_of(people, insurer_id).values_list("pk", flat=True))
     counts["call_backs"] = access.callbacks_of(people, insurer_id).update(
         phone="", phone_index="", note="", outcome_note="", dialect=""
     )
+    counts["spoken_texts"] = spoken_texts_forget(texts=[text for text in spoken if text])
     counts["drafts"], _ = access.drafts_of(ids, insurer_id).delete()
-    notices = access.notices_to(ids, insurer_id)
+    about = {
+        "complaints.complaint": [c.pk for c in complaints],
+        "claims.claim": [c.pk for c in claims],
+        "callbacks.callbackrequest": callback_ids,
+        "rights.datarequest": list(access.requests_of(ids, insurer_id).values_list("pk", flat=True)),
+    }
+    notices = access.notices_to(ids, insurer_id) | access.notices_about(about)
     if keep_notice is not None:
         notices = notices.exclude(pk=keep_notice.pk)
     notices.filter(status=Status.PENDING).update(status=Status.FAILED, last_error="erased")
@@ -345,6 +426,15 @@ def _erase(
     return dict(counts)
 
 
+def _as_the_tracking_page_says(reason: str) -> list[str]:
+    """An extension's reason as the tracking page reads it aloud, in each of the site's languages."""
+    said = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            said.append(gettext("We extended the time limit because: %(reason)s") % {"reason": reason})
+    return said
+
+
 def _file_shared(name: str, pk: int, kind: str) -> bool:
     """Uploads are stored under their content address: another row (another person's, perhaps) may hold the same
     file, which then stays."""
@@ -355,7 +445,10 @@ def _erase_people(people: list[Consumer], *, why: str, keep_notice: Notification
     """Everything of every insurer, then the person's own records: name, ID number, phone, email and their blind
     indexes; the phone checks kept under the phone's index go too."""
     counts = _erase(people, insurer_id=None, why=why, keep_notice=keep_notice)
-    phones = [p.phone_index for p in people if p.phone_index]
+    # The phone's checks and counts go with its last live record: another record on it (a family member's) still
+    # signs in with them.
+    ids = [p.pk for p in people]
+    phones = [p.phone_index for p in people if p.phone_index and not access.others_on_phone(p.phone_index, ids)]
     counts["phone_checks"], _ = access.phone_checks_of(phones).delete()
     counts["rate_limit_counts"] = sum(ratelimit.forget(phone) for phone in phones)
     for person in people:

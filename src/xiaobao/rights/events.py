@@ -11,7 +11,9 @@ REQUEST_MADE = event_type(
     "rights.request_made", _("the consumer asked to correct or delete their data"), fields=("kind", "field", "requests")
 )
 REQUEST_ACCEPTED = event_type(
-    "rights.request_accepted", _("data request carried out"), fields=("kind", "field", "state", "counts", "notice")
+    "rights.request_accepted",
+    _("data request carried out"),
+    fields=("kind", "field", "state", "counts", "notice", "closed"),
 )
 REQUEST_REFUSED = event_type(
     "rights.request_refused", _("data request refused"), fields=("kind", "state", "holds", "notice")

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from xiaobao.audit.timeline import timeline
 from xiaobao.identity.models import Consumer
@@ -41,9 +42,16 @@ def _row(instance: Any, fields: list[str]) -> dict[str, Any]:
     return {name: _value(getattr(instance, name)) for name in fields}
 
 
+WHO_TEXT = {
+    "consumer": gettext_lazy("you"),
+    "staff": gettext_lazy("insurer staff"),
+    "partner": gettext_lazy("agent or outsourcer"),
+}
+
+
 def _who(actor_kind: str) -> str:
-    """A step's actor by role only: never a staff member's name or id."""
-    return {"consumer": "you", "staff": "insurer staff", "partner": "agent or outsourcer"}.get(actor_kind, "xiaobao")
+    """A step's actor by role only, in the reader's language: never a staff member's name or id."""
+    return str(WHO_TEXT.get(actor_kind, gettext_lazy("xiaobao")))
 
 
 def _story(subject: Any) -> list[dict[str, Any]]:

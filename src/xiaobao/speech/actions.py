@@ -10,6 +10,9 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
+from xiaobao.speech import engine
+from xiaobao.speech.domain.text import pieces
+from xiaobao.speech.domain.voices import VOICES
 from xiaobao.speech.models import SpokenText
 
 
@@ -20,3 +23,33 @@ def spoken_texts_record(*, texts: Sequence[tuple[str, str, str, str]]) -> None:
         [SpokenText(key=key, voice=voice, language=language, text=text) for key, voice, language, text in texts],
         ignore_conflicts=True,
     )
+
+
+@transaction.atomic
+def spoken_texts_forget(*, texts: Sequence[str]) -> int:
+    """Forget every spoken form of ``texts`` (data rights, issue #19: an erased decision must not stay readable
+    here): the rows under each piece's key in every voice, this process's memory of them, and their cached audio
+    (deleted once the transaction commits). A page that shows the same words again records them again.
+    How many rows went."""
+    from xiaobao.speech import recording  # recording writes through this module
+
+    keys = {
+        engine.key_of(voice=voice, text=piece)
+        for text in texts
+        for piece in pieces(text or "")
+        for voice in VOICES.values()
+    }
+    if not keys:
+        return 0
+    deleted, _ = SpokenText.objects.filter(key__in=keys).delete()
+    recording.unremember(keys)
+    storage = engine.speech_storage()
+    names = [engine.audio_name(key) for key in keys]
+
+    def delete_audio() -> None:
+        for name in names:
+            if storage.exists(name):
+                storage.delete(name)
+
+    transaction.on_commit(delete_audio)
+    return deleted

@@ -59,6 +59,12 @@ def recalled(key: str) -> Spoken | None:
     return _KNOWN.get(key)
 
 
+def unremember(keys: set[str]) -> None:
+    """Forget these texts (their words were erased: the audio endpoint must no longer find them here)."""
+    for key in keys:
+        _KNOWN.pop(key, None)
+
+
 def forget() -> None:
     """Empty the memory (tests)."""
     _KNOWN.clear()

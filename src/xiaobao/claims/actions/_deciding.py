@@ -45,8 +45,8 @@ def claim_pause(*, actor: Actor, claim_id: int, reason: str) -> Claim:
     if not reason.strip():
         raise InvalidInput(_("Say what the claim is waiting for."))
     claim = _handled(actor, claim_id)
-    claim.paused_on = clock.today()
-    _step(claim, ClaimStep.PAUSE, "paused_on")
+    claim.paused_on, claim.pause_reason = clock.today(), reason.strip()[:500]
+    _step(claim, ClaimStep.PAUSE, "paused_on", "pause_reason")
     ClaimDeadline.objects.filter(claim=claim, clock=clocks.ClaimClock.DECISION.value, active=True).update(
         state=ClaimDeadline.PAUSED
     )
@@ -55,7 +55,7 @@ def claim_pause(*, actor: Actor, claim_id: int, reason: str) -> Claim:
         actor=actor,
         subject=claim,
         insurer_id=claim.insurer_id,
-        new={"reason": reason.strip()[:500]},
+        new={"reason_on_claim": "pause_reason"},  # staff words about the person stay on the claim
     )
     _tell(actor, claim, "claim_paused", "paused")
     return claim

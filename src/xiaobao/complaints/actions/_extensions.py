@@ -11,6 +11,7 @@ from xiaobao.complaints.actions._shared import (
     _active_deadline,
     _compute,
     _finish,
+    _note_on_case,
     _open_deadline,
     _refresh,
     _staff_with,
@@ -55,7 +56,7 @@ def complaint_request_extension(*, actor: Actor, complaint_id: int, to_complexit
         actor=actor,
         subject=complaint,
         insurer_id=complaint.insurer_id,
-        new={"extension": extension.pk, "to": requested.value, "reason": extension.reason},
+        new={"extension": extension.pk, "to": requested.value},  # the reason stays on the extension
     )
     approvers = Role.SENIOR_MANAGER if requested is clocks.Complexity.PARTICULARLY_COMPLEX else Role.SUPERVISOR
     tell_staff(
@@ -97,6 +98,7 @@ def complaint_decide_extension(*, actor: Actor, extension_id: int, approve: bool
     extension.approved, extension.decided_by_id, extension.decided_at = approve, actor.staff_id, clock.now()
     extension.decided_at_office = approver_office  # whose office approved: part of what CMP-T3 asks
     extension.save(update_fields=["approved", "decided_by", "decided_at", "decided_at_office"])
+    message = _note_on_case(actor, complaint, note)  # staff words: with the case, not in the log
     record(
         event_type=events.EXTENSION_DECIDED,
         actor=actor,
@@ -105,7 +107,7 @@ def complaint_decide_extension(*, actor: Actor, extension_id: int, approve: bool
         new={
             "extension": extension.pk,
             "approved": approve,
-            "note": note[:300],
+            "note_message": message,
             "office": approver_office.pk if approver_office else None,
         },
     )
@@ -165,7 +167,7 @@ def _extend(actor: Actor, complaint: Complaint, extension: Extension) -> None:
         subject=complaint,
         insurer_id=complaint.insurer_id,
         old={"rule": previous.rule_id, "due": previous.due.isoformat()},
-        new={"rule": deadline.rule_id, "due": deadline.due.isoformat(), "reason": extension.reason},
+        new={"rule": deadline.rule_id, "due": deadline.due.isoformat(), "extension": extension.pk},
     )
     if extension.notice_id is None:
         extension.notice = tell_complainant(

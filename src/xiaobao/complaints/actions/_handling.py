@@ -14,6 +14,7 @@ from xiaobao.complaints.actions._shared import (
     _active_deadline,
     _finish,
     _for_complainant_or_staff,
+    _note_on_case,
     _of_insurer,
     _open_deadline,
     _refresh,
@@ -73,7 +74,7 @@ def complaint_decline(*, actor: Actor, complaint_id: int, reason: str) -> Compla
         subject=complaint,
         insurer_id=complaint.insurer_id,
         old={"state": old},
-        new={"state": new, "reason": complaint.declined_reason},
+        new={"state": new, "reason_on_case": "declined_reason"},  # its text stays on the case, never in the log
     )
     tell_complainant(
         actor=actor,
@@ -241,13 +242,14 @@ def complaint_new_facts(*, actor: Actor, complaint_id: int, note: str) -> Compla
     next_state(State(complaint.state), Step.NEW_FACTS)
     old = _finish(complaint, superseded=True)
     deadline = _open_deadline(complaint, clocks.RULE_OF[clocks.Complexity(complaint.complexity)], clock.today())
+    message = _note_on_case(actor, complaint, note)  # staff words about the person: with the case, not in the log
     record(
         event_type=events.NEW_FACTS,
         actor=actor,
         subject=complaint,
         insurer_id=complaint.insurer_id,
         old={"due": old.due.isoformat() if old else None},
-        new={"restart": deadline.start.isoformat(), "due": deadline.due.isoformat(), "note": note[:300]},
+        new={"restart": deadline.start.isoformat(), "due": deadline.due.isoformat(), "note_message": message},
     )
     tell_complainant(
         actor=actor, complaint=complaint, purpose="complaint_restarted", template="new_facts", due=deadline.due

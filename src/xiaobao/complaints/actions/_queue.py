@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from urllib.parse import parse_qsl
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
@@ -12,7 +13,14 @@ from django.utils.translation import gettext
 from xiaobao.audit.recorder import record
 from xiaobao.complaints import access, events, selectors
 from xiaobao.complaints.actions._handling import complaint_assign
-from xiaobao.complaints.domain.queue import PAGE_ROWS, QueueFilters, clean_typed, query_string
+from xiaobao.complaints.domain.queue import (
+    PAGE_ROWS,
+    QueueFilters,
+    audited_query,
+    clean_typed,
+    parse_queue_filters,
+    query_string,
+)
 from xiaobao.complaints.models import SavedQueueView
 from xiaobao.identity import access as identity_access
 from xiaobao.identity.domain.permissions import Permission, staff_may
@@ -107,11 +115,11 @@ def saved_view_save(*, actor: Actor, name: str, filters: QueueFilters) -> SavedQ
                 actor=actor,
                 subject=view,
                 insurer_id=actor.insurer_id,
-                new={"name": name, "query": query},
+                new={"name": name, "query": audited_query(replace(filters, offset=0))},
                 first=True,
             )
             return view
-    old = view.query
+    old = audited_query(parse_queue_filters(dict(parse_qsl(view.query))))
     view.query, view.saved_at = query, clock.now()
     view.save(update_fields=["query", "saved_at"])
     record(
@@ -120,7 +128,7 @@ def saved_view_save(*, actor: Actor, name: str, filters: QueueFilters) -> SavedQ
         subject=view,
         insurer_id=actor.insurer_id,
         old={"query": old},
-        new={"name": name, "query": query},
+        new={"name": name, "query": audited_query(replace(filters, offset=0))},
     )
     return view
 
@@ -174,7 +182,7 @@ def complaint_queue_export(*, actor: Actor, filters: QueueFilters, file_format: 
         insurer_id=actor.insurer_id,
         new={
             "format": file_format,
-            "query": query_string(replace(filters, offset=0, limit=PAGE_ROWS)),  # the rows are every page's
+            "query": audited_query(replace(filters, offset=0, limit=PAGE_ROWS)),  # the rows are every page's
             "rows": len(rows),
             "capped": exported.capped,
         },

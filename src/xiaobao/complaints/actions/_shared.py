@@ -15,6 +15,7 @@ from xiaobao.complaints.domain.lifecycle import State, Step, next_state
 from xiaobao.complaints.models import (
     Complaint,
     Deadline,
+    Message,
 )
 from xiaobao.complaints.selectors import pauses_since
 from xiaobao.deadlines import clock as deadline_clock
@@ -155,3 +156,17 @@ OUTCOME_TEXT = {
     Outcome.NOT_UPHELD: _("not upheld"),
     Outcome.SETTLED: _("settled by agreement"),
 }
+
+
+def _note_on_case(actor: Actor, complaint: Complaint, note: str) -> int | None:
+    """A staff note about the case kept encrypted with it as a message (shown with its other messages): its id is
+    what the audit event holds, so erasure clears the words and leaves the chain intact (docs/adr/0015)."""
+    if not note.strip():
+        return None
+    return Message.objects.create(
+        complaint=complaint,
+        channel=complaint.channel,
+        text=note.strip()[:2000],
+        received_at=clock.now(),
+        received_by=actor.audit_id,
+    ).pk

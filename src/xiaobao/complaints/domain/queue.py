@@ -24,7 +24,13 @@ from urllib.parse import urlencode
 from xiaobao.complaints.domain.classification import Channel
 from xiaobao.complaints.domain.lifecycle import State
 from xiaobao.kernel.errors import InvalidInput
-from xiaobao.privacy.domain.identifiers import normalise_phone, normalise_resident_id
+from xiaobao.privacy.domain.identifiers import (
+    mask_name,
+    mask_phone,
+    mask_resident_id,
+    normalise_phone,
+    normalise_resident_id,
+)
 
 FLAGS = ("elderly", "disabled", "new_urban_resident", "major_emergency", "group")
 PAGE_ROWS = 50
@@ -190,3 +196,23 @@ def classify_search(typed: str) -> SearchTerm | None:
         except InvalidInput:
             pass
     return SearchTerm(SearchKind.NAME_OR_POLICY_NUMBER, folded)
+
+
+def masked_search(typed: str | None) -> str | None:
+    """What the search box held, as the audit log may keep it (docs/adr/0015): a reference as typed, an ID
+    number, a phone, a name or policy number masked — a search for a person must not put the person in the log."""
+    term = classify_search(typed or "")
+    if term is None:
+        return None
+    if term.kind is SearchKind.REFERENCE:
+        return term.value
+    if term.kind is SearchKind.RESIDENT_ID:
+        return mask_resident_id(term.value)
+    if term.kind is SearchKind.PHONE:
+        return mask_phone(term.value)
+    return mask_name(term.value)
+
+
+def audited_query(filters: QueueFilters) -> str:
+    """``query_string`` with the search masked, for the audit log."""
+    return query_string(replace(filters, search=masked_search(filters.search)))

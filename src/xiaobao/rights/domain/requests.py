@@ -27,6 +27,8 @@ class RequestState(StrEnum):
     OPEN = "open"
     ACCEPTED = "accepted"
     REFUSED = "refused"
+    CLOSED = "closed"
+    """Done by another insurer: a correction of the one consumer record granted elsewhere."""
 
 
 class CorrectableField(StrEnum):
@@ -45,6 +47,7 @@ STATE_TEXT = {
     RequestState.OPEN: _("waiting for the insurer's answer"),
     RequestState.ACCEPTED: _("done"),
     RequestState.REFUSED: _("refused"),
+    RequestState.CLOSED: _("done by another insurer"),
 }
 FIELD_TEXT = {
     CorrectableField.NAME: _("name"),
@@ -59,6 +62,31 @@ MAX_NOTE_LENGTH = 1000
 class NoInsurerHoldsData(InvalidInput):
     code = "no_insurer_holds_data"
     default_message = _("No insurer holds data about you on xiaobao, so there is nothing to correct or delete.")
+
+
+PHONE_CHECK_PURPOSE = "correct_phone"
+PHONE_CHECK_VALID_MINUTES = 30
+"""A code proving the new phone counts for a correction made within this long of typing it."""
+
+
+class NewPhoneNotProved(InvalidInput):
+    code = "new_phone_not_proved"
+    default_message = _(
+        "Type the code we sent to the new phone: it shows the phone is yours. If it did not arrive, send the "
+        "correction again for a new code."
+    )
+
+
+class RequestAlreadyOpen(InvalidInput):
+    code = "request_already_open"
+    default_message = _(
+        "You have already asked this (%(references)s) and the answer is not in yet. You will be told when it is; "
+        "there is no need to ask again."
+    )
+
+
+MAX_REQUESTS_PER_DAY = 10
+"""Data requests one consumer may make in a day: more is not a person asking about their data."""
 
 
 class RefusalNeedsReasons(InvalidInput):

@@ -40,12 +40,14 @@ class Hold(StrEnum):
     OPEN_COMPLAINT = "open_complaint"
     DISPUTE = "dispute"
     UNPAID_CLAIM = "unpaid_claim"
+    OPEN_CALLBACK = "open_callback"
 
 
 HOLD_TEXT = {
     Hold.OPEN_COMPLAINT: _("a complaint of yours is still being handled (or a review of it)"),
     Hold.DISPUTE: _("you asked for mediation of a complaint: the dispute may still need the file"),
     Hold.UNPAID_CLAIM: _("a claim of yours is not yet paid or refused"),
+    Hold.OPEN_CALLBACK: _("a call-back you asked for has not been made yet"),
 }
 
 
