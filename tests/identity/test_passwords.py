@@ -5,6 +5,7 @@ or not an account has the address, asking is throttled, and the log-in lock-out 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -98,7 +99,7 @@ def test_changing_the_password_needs_both_steps(staff: Staff, clock: SettableClo
 
 
 def reset_link(notification: Notification) -> str:
-    found = re.search(r"http://testserver(/accounts/password/reset/\S+/)", notification.body)
+    found = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/)", notification.body)
     assert found, notification.body
     return found.group(1)
 
@@ -119,6 +120,19 @@ def test_a_password_is_reset_from_the_link_in_the_email(staff: Staff, clock: Set
     assert events("account.password_reset_asked") == 1
     assert events("account.password_reset") == 1
     assert "此链接已失效" in Client().get(reset_link(mail), follow=True).content.decode()  # it works once
+
+
+def test_the_reset_link_is_built_from_the_public_address_not_the_host_header(
+    staff: Staff, clock: SettableClock, settings: Any
+) -> None:
+    """Given a request whose Host header names another site (one Django would accept), when a reset is asked,
+    then the emailed link points to XIAOBAO_PUBLIC_URL: a forged Host cannot send the token elsewhere."""
+    settings.XIAOBAO_PUBLIC_URL = "https://xiaobao.example"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "attacker.example"]
+    Client(HTTP_HOST="attacker.example").post(RESET, {"email": "handler@ours.example"})
+    body = Notification.objects.get(purpose="password_reset").body
+    assert "attacker.example" not in body
+    assert re.search(r"https://xiaobao\.example/accounts/password/reset/\S+/", body), body
 
 
 def test_the_answer_is_the_same_whether_or_not_an_account_has_the_address(staff: Staff, clock: SettableClock) -> None:

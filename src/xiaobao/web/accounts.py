@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
@@ -197,7 +198,9 @@ def password_reset(request: HttpRequest) -> HttpResponse:
         else:
             login_throttle.reset_asked(email, address)
             for user in _accounts_with(email):
-                link = request.build_absolute_uri(
+                # From the configured address, never the request's Host header: a forged Host would send the
+                # token to another site (the link must work from the mailbox, where no request is trusted).
+                link = settings.XIAOBAO_PUBLIC_URL + (
                     reverse(
                         "password_reset_confirm",
                         kwargs={
