@@ -29,7 +29,7 @@ class WrongTwoFactorCode(InvalidInput):
 
 
 def _staff_of(user: Any) -> Staff | None:
-    return Staff.objects.filter(user=user).first()
+    return access.staff_of_user(user)
 
 
 def _masked_email(email: str) -> str:
