@@ -30,7 +30,7 @@ from xiaobao.claims import actions as claim_actions
 from xiaobao.claims.models import Claim, ClaimDocument
 from xiaobao.complaints.models import Attachment
 from xiaobao.identity.actions import staff_key_issue
-from xiaobao.privacy import keys, streaming
+from xiaobao.privacy import keys, rotation, streaming
 from xiaobao.workbench.previews import jpeg_of
 
 pytestmark = pytest.mark.django_db
@@ -339,6 +339,65 @@ def test_rotate_keys_names_a_damaged_file_and_goes_on(desk: Desk, media: Path, s
 
     assert "1 of 2 re-wrapped, 0 stored before encryption now encrypted, 1 damaged" in out.getvalue()
     assert damaged.file.name in err.getvalue()
+
+
+def test_rotate_keys_reports_a_file_deleted_after_the_listing_and_goes_on(
+    desk: Desk, media: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given two stored files, one deleted between the listing and its turn (the orphan sweep, an erasure),
+    when keys rotate, then it is named as deleted meanwhile, the other is re-wrapped, and nothing comes back."""
+    gone, _ = one_stored(desk, pdf(3_000))
+    fine, _ = one_stored(desk, pdf(3_000), "second.pdf")
+    listed = rotation.stored_names
+
+    def listed_then_deleted(storage: Any, folder: str) -> list[str]:
+        names = list(listed(storage, folder))
+        if gone.file.name in names:
+            default_storage.delete(gone.file.name)
+        return names
+
+    monkeypatch.setattr(rotation, "stored_names", listed_then_deleted)
+    new_ring = {"rotated": os.urandom(32), **settings.XIAOBAO_ENCRYPTION_KEYS}
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with override_settings(XIAOBAO_ENCRYPTION_KEYS=new_ring):
+            keys.reset()
+            call_command("rotate_keys", stdout=out, stderr=err)
+            assert default_storage.key_id_of(fine.file.name) == "rotated"
+    finally:
+        keys.reset()
+
+    assert "1 of 2 re-wrapped, 0 stored before encryption now encrypted, 0 damaged, 1 deleted meanwhile" in (
+        out.getvalue()
+    )
+    assert gone.file.name in err.getvalue()
+    assert not (media / gone.file.name).exists()
+
+
+def test_a_file_deleted_while_its_rotation_is_written_is_not_brought_back(
+    desk: Desk, media: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given a file deleted after rotation read it but before its replacement took its place, when the
+    rotation ends, then the file stays deleted and no temporary file is left."""
+    kept, _ = one_stored(desk, pdf(90_000))
+    copy = streaming.copy
+
+    def deleted_meanwhile(stream: Any, write: Any) -> None:
+        (media / kept.file.name).unlink(missing_ok=True)
+        copy(stream, write)
+
+    monkeypatch.setattr(streaming, "copy", deleted_meanwhile)
+    new_ring = {"rotated": os.urandom(32), **settings.XIAOBAO_ENCRYPTION_KEYS}
+    out = io.StringIO()
+    try:
+        with override_settings(XIAOBAO_ENCRYPTION_KEYS=new_ring):
+            keys.reset()
+            call_command("rotate_keys", stdout=out, stderr=io.StringIO())
+    finally:
+        keys.reset()
+
+    assert "1 deleted meanwhile" in out.getvalue()
+    assert stored_files(media) == []
 
 
 def test_the_orphan_sweep_still_removes_an_encrypted_file_no_row_names(desk: Desk, media: Path) -> None:

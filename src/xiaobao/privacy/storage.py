@@ -106,9 +106,10 @@ class EncryptedStorage(Storage):
         whose names are its keys, where ``save`` would pick another name beside a file already there."""
         self.replace(name, streaming.EncryptingReader(plain, keyring()))
 
-    def replace(self, name: str, stream: streaming.Readable) -> None:
+    def replace(self, name: str, stream: streaming.Readable, *, must_exist: bool = False) -> None:
         """Put ``stream`` (already encrypted) in place of ``name`` at once: a reader sees the old file or the
-        new one, whole, and a crash leaves the old one.
+        new one, whole, and a crash leaves the old one. With ``must_exist`` (rotation), a file deleted while
+        its replacement was being written stays deleted: ``FileNotFoundError``, the replacement discarded.
 
         On the disk: a temporary file beside it (``.…rotating``: upload_orphans removes one a crash left),
         synced, then renamed over it. Elsewhere the new file is spooled to a local temporary file first (the
@@ -119,6 +120,8 @@ class EncryptedStorage(Storage):
             with tempfile.TemporaryFile() as spool:
                 streaming.copy(stream, spool.write)
                 spool.seek(0)
+                if must_exist and not self.inner_storage.exists(name):
+                    raise FileNotFoundError(name)
                 saved = self.inner_storage.save(name, File(spool, name=name))
             if saved != name:
                 self.inner_storage.delete(saved)
@@ -134,6 +137,8 @@ class EncryptedStorage(Storage):
                 os.fsync(out.fileno())
             if os.path.exists(path):
                 os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
+            elif must_exist:
+                raise FileNotFoundError(name)  # deleted meanwhile (upload_orphans, an erasure): not brought back
             os.replace(temporary, path)
         except BaseException:
             if os.path.exists(temporary):
@@ -143,19 +148,21 @@ class EncryptedStorage(Storage):
     # -- key rotation --------------------------------------------------------------------------------------
 
     def rotate(self, name: str) -> str:
-        """Bring ``name`` under the ring's current key: ``"current"`` (nothing to do), ``"rewrapped"`` (the data
+        """Bring ``name`` under the ring's current key (``FileNotFoundError`` if it is gone, or goes meanwhile): ``"current"`` (nothing to do), ``"rewrapped"`` (the data
         key sealed anew; the content untouched) or ``"encrypted"`` (a plaintext file stored before encryption)."""
         ring = keyring()
         with self.inner_storage.open(name, "rb") as raw:
             if not streaming.is_encrypted(raw.read(len(streaming.MAGIC))):
                 raw.seek(0)
-                self.replace(name, streaming.EncryptingReader(raw, ring))
+                self.replace(name, streaming.EncryptingReader(raw, ring), must_exist=True)
                 return "encrypted"
             raw.seek(0)
             header = streaming.read_header(raw, name=name)
             if header.key_id == ring.current_id:
                 return "current"
-            self.replace(name, streaming.RewrappedReader(streaming.rewrapped(header, ring, name=name), raw))
+            self.replace(
+                name, streaming.RewrappedReader(streaming.rewrapped(header, ring, name=name), raw), must_exist=True
+            )
             return "rewrapped"
 
     def key_id_of(self, name: str) -> str | None:
