@@ -19,7 +19,7 @@ from tests.support.clock import SettableClock
 from tests.support.two_factor import code_from_secret, fresh_code
 from tests.support.world import PASSWORD
 from xiaobao.audit.models import AuditEvent
-from xiaobao.identity import login_throttle
+from xiaobao.identity import actions, login_throttle
 from xiaobao.identity.models import Staff
 from xiaobao.identity.two_factor import VERIFIED
 from xiaobao.kernel.actors import Role
@@ -221,3 +221,33 @@ def test_a_consumer_has_no_code_step(world: World, clock: SettableClock) -> None
     assert client.get(CODE_STEP)["Location"] == "/after-login/"
     assert not client.get("/my/").get("Location", "").startswith(CODE_STEP)
     assert not TOTPDevice.objects.exists()
+
+
+def test_a_reset_of_the_authenticator_ends_every_session_of_the_staff_member(
+    world: World, handler: Staff, clock: SettableClock
+) -> None:
+    """Given the staff member signed in with both steps here and with the password alone elsewhere, when their
+    administrator resets their authenticator (a lost phone), then neither session opens anything any more."""
+    verified = password_only(handler)
+    assert verified.post(CODE_STEP, {"code": fresh_code(device_of(handler))}).status_code == 302
+    assert verified.get("/workbench/").status_code == 200
+    half_way = password_only(handler)
+    _admin, administrator = world.ours.staff(Role.ADMINISTRATOR)
+
+    actions.staff_two_factor_reset(actor=administrator, staff_id=handler.pk)
+
+    for client in (verified, half_way):
+        assert client.get("/workbench/")["Location"].startswith("/accounts/login/")
+
+
+def test_deactivation_ends_the_sessions_so_reactivating_the_account_does_not_revive_them(
+    world: World, handler: Staff, clock: SettableClock
+) -> None:
+    verified = password_only(handler)
+    assert verified.post(CODE_STEP, {"code": fresh_code(device_of(handler))}).status_code == 302
+    _admin, administrator = world.ours.staff(Role.ADMINISTRATOR)
+
+    actions.staff_deactivate(actor=administrator, staff_id=handler.pk)
+    get_user_model().objects.filter(pk=handler.user_id).update(is_active=True)  # e.g. through the admin site
+
+    assert verified.get("/workbench/")["Location"].startswith("/accounts/login/")

@@ -21,6 +21,7 @@ from xiaobao.kernel.errors import InvalidInput
 from xiaobao.kernel.i18n import _
 from xiaobao.notifications.actions import notification_queue
 from xiaobao.notifications.models import Channel
+from xiaobao.ops import sessions
 
 
 class WrongTwoFactorCode(InvalidInput):
@@ -95,10 +96,12 @@ def account_two_factor_confirm(*, actor: Actor, user: Any, code: str) -> TOTPDev
 
 @transaction.atomic
 def staff_two_factor_reset(*, actor: Actor, staff_id: int) -> int:
-    """The insurer's administrator clears a staff member's authenticator (a lost or new phone): at their next
-    sign-in they enrol a new one. Only the administrator's own insurer's staff are found."""
+    """The insurer's administrator clears a staff member's authenticator (a lost or new phone): every session of
+    theirs ends, and at their next sign-in they enrol a new one. Only the administrator's own insurer's staff
+    are found."""
     staff = access.staff_member_for(actor, staff_id, Permission.MANAGE_STAFF, for_update=True)
     removed, _kinds = TOTPDevice.objects.filter(user_id=staff.user_id).delete()
+    sessions.end_sessions_of(staff.user_id)  # a session verified with the lost phone must not outlive it
     record(
         event_type=events.TWO_FACTOR_RESET,
         actor=actor,
