@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import assert_accessible
 from tests.support.two_factor import code_from_secret, fresh_code
 from tests.support.world import PASSWORD, make_tenant
+from xiaobao.identity.models import Authenticator
 from xiaobao.kernel.actors import Role
 
 
@@ -65,7 +65,7 @@ def test_a_new_staff_member_enrols_an_authenticator_and_signs_in_with_its_codes(
     choose_language(page, "zh-hans")
     expect(page.get_by_role("heading", level=1)).to_have_text("登录验证码")
     assert_accessible(page)
-    page.get_by_label("六位验证码").fill(fresh_code(TOTPDevice.objects.get(user__username=newcomer)))
+    page.get_by_label("六位验证码").fill(fresh_code(Authenticator.objects.get(user__username=newcomer)))
     page.get_by_label("六位验证码").press("Enter")  # by keyboard
     expect(page.get_by_role("heading", name="投诉队列")).to_be_visible()
 

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import World
 from tests.support.clock import SettableClock
@@ -18,7 +17,7 @@ from tests.support.two_factor import fresh_code
 from tests.support.world import PASSWORD
 from xiaobao.audit.models import AuditEvent
 from xiaobao.identity import login_throttle
-from xiaobao.identity.models import Staff
+from xiaobao.identity.models import Authenticator, Staff
 from xiaobao.kernel.actors import Role
 from xiaobao.notifications.models import Notification
 
@@ -32,7 +31,7 @@ RESET = "/accounts/password/reset/"
 def staff(world: World) -> Staff:
     member, _ = world.ours.staff(Role.HANDLER)
     get_user_model().objects.filter(pk=member.user_id).update(email="handler@ours.example")
-    TOTPDevice.objects.create(user=member.user, name="phone", confirmed=True)
+    Authenticator.objects.create(user=member.user, name="phone", confirmed=True)
     member.refresh_from_db()
     return member
 
@@ -41,7 +40,7 @@ def signed_in(staff: Staff, password: str = PASSWORD) -> Client:
     """Both steps, through the pages."""
     client = Client(REMOTE_ADDR="203.0.113.7")
     assert client.post("/accounts/login/", {"username": staff.user.username, "password": password}).status_code == 302
-    code = fresh_code(TOTPDevice.objects.get(user_id=staff.user_id))
+    code = fresh_code(Authenticator.objects.get(user_id=staff.user_id))
     assert client.post("/accounts/two-factor/", {"code": code}).status_code == 302
     assert client.get("/workbench/").status_code == 200
     return client

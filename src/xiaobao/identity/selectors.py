@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from xiaobao.identity.models import Staff
+from xiaobao.identity.models import Authenticator, Staff
 from xiaobao.kernel.actors import Role
 
 
@@ -19,4 +17,4 @@ def staff_with(insurer_id: int, *roles: Role) -> list[Staff]:
 
 def has_authenticator(member: Staff) -> bool:
     """Whether the staff member (fetched through ``access``) has a confirmed two-factor authenticator."""
-    return bool(TOTPDevice.objects.filter(user_id=member.user_id, confirmed=True).exists())
+    return bool(Authenticator.objects.filter(user_id=member.user_id, confirmed=True).exists())

@@ -17,9 +17,9 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xiaobao.identity.actors import actor_for_request
+from xiaobao.identity.models import Authenticator
 from xiaobao.kernel.actors import ActorKind
 
 VERIFIED = "xiaobao_second_factor"
@@ -47,34 +47,34 @@ def is_verified(request: HttpRequest) -> bool:
     return bool(request.session.get(VERIFIED))
 
 
-def mark_verified(request: HttpRequest, device: TOTPDevice) -> None:
+def mark_verified(request: HttpRequest, device: Authenticator) -> None:
     """The code was right: a new session key (as at log-in), marked verified by this device."""
     request.session.cycle_key()
     request.session[VERIFIED] = device.persistent_id
 
 
-def confirmed_device(user: Any) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+def confirmed_device(user: Any) -> Authenticator | None:
+    return Authenticator.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def pending_device(user: Any) -> TOTPDevice | None:
+def pending_device(user: Any) -> Authenticator | None:
     """The device being enrolled: made, shown, not yet confirmed by a first code."""
-    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    return Authenticator.objects.filter(user=user, confirmed=False).order_by("-pk").first()
 
 
-def code_now(device: TOTPDevice) -> str:
+def code_now(device: Authenticator) -> str:
     """The code the person's app shows now (for ``demo_code`` and the tests)."""
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
 
 
-def secret_text(device: TOTPDevice) -> str:
+def secret_text(device: Authenticator) -> str:
     """The secret as the apps take it typed in: base32, in groups of four."""
     raw = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
-def qr_svg(device: TOTPDevice) -> SafeString:
+def qr_svg(device: Authenticator) -> SafeString:
     """The ``otpauth://`` address as an SVG QR code drawn here (segno: no script, no other site)."""
     svg = segno.make(device.config_url, error="m").svg_inline(scale=4, border=4, dark="#000", light="#fff")
     return mark_safe(svg)  # noqa: S308  (segno's own SVG markup of our own URL, no input of the person)

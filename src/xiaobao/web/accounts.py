@@ -25,10 +25,10 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_en
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xiaobao.identity import actions, login_throttle, two_factor
 from xiaobao.identity.actors import actor_for_request, actor_for_user
+from xiaobao.identity.models import Authenticator
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.ops import clock
 from xiaobao.ops.client import client_ip
@@ -67,7 +67,7 @@ def _account_actor(request: HttpRequest) -> Actor:
     return actor
 
 
-def _code_attempt(request: HttpRequest, form: CodeForm, check: Any) -> TOTPDevice | None:
+def _code_attempt(request: HttpRequest, form: CodeForm, check: Any) -> Authenticator | None:
     """One code attempt, throttled per account: wrong codes are counted (outside the refused change's
     transaction, so a refusal cannot roll the count back)."""
     if not form.is_valid():
@@ -77,7 +77,7 @@ def _code_attempt(request: HttpRequest, form: CodeForm, check: Any) -> TOTPDevic
     except TooManyAttempts as locked:
         form.add_error(None, message_of(locked))
         return None
-    device: TOTPDevice | None = check(form.cleaned_data["code"].replace(" ", "").strip())
+    device: Authenticator | None = check(form.cleaned_data["code"].replace(" ", "").strip())
     if device is None:
         login_throttle.code_failed(int(request.user.pk or 0))
         form.add_error("code", message_of(actions.WrongTwoFactorCode()))
@@ -96,9 +96,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponseBase:
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
 
-        def check(code: str) -> TOTPDevice | None:
+        def check(code: str) -> Authenticator | None:
             with transaction.atomic():
-                device = TOTPDevice.objects.select_for_update().filter(user=request.user, confirmed=True).first()
+                device = Authenticator.objects.select_for_update().filter(user=request.user, confirmed=True).first()
                 return device if device is not None and device.verify_token(code) else None
 
         device = _code_attempt(request, form, check)
@@ -128,7 +128,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponseBase:
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
 
-        def check(code: str) -> TOTPDevice | None:
+        def check(code: str) -> Authenticator | None:
             try:
                 return actions.account_two_factor_confirm(actor=actor, user=request.user, code=code)
             except actions.WrongTwoFactorCode:

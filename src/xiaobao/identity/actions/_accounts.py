@@ -9,12 +9,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xiaobao.audit.recorder import record
 from xiaobao.identity import access, events
 from xiaobao.identity.domain.permissions import Permission
-from xiaobao.identity.models import Staff
+from xiaobao.identity.models import Authenticator, Staff
 from xiaobao.identity.two_factor import DEVICE_NAME
 from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import InvalidInput
@@ -39,13 +38,13 @@ def _masked_email(email: str) -> str:
 
 
 @transaction.atomic
-def account_two_factor_enrol(*, actor: Actor, user: Any) -> TOTPDevice:
+def account_two_factor_enrol(*, actor: Actor, user: Any) -> Authenticator:
     """A new authenticator secret for the person signed in with their password, shown once as a QR code and as
     text; it counts only once confirmed by a first code. Asking again shows the same secret until then."""
-    pending = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
+    pending = Authenticator.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
     if pending is not None:
         return pending
-    device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    device = Authenticator.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
     staff = _staff_of(user)
     record(
         event_type=events.TWO_FACTOR_ENROLMENT_STARTED,
@@ -58,10 +57,10 @@ def account_two_factor_enrol(*, actor: Actor, user: Any) -> TOTPDevice:
 
 
 @transaction.atomic
-def account_two_factor_install(*, actor: Actor, user: Any, key: str) -> TOTPDevice:
+def account_two_factor_install(*, actor: Actor, user: Any, key: str) -> Authenticator:
     """An authenticator with a key known in advance, confirmed at once: the demo staff's (``demo_load``), whose
     key is printed in the README so anyone trying xiaobao can sign in."""
-    device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, key=key, confirmed=True)
+    device = Authenticator.objects.create(user=user, name=DEVICE_NAME, key=key, confirmed=True)
     staff = _staff_of(user)
     record(
         event_type=events.TWO_FACTOR_INSTALLED,
@@ -74,13 +73,13 @@ def account_two_factor_install(*, actor: Actor, user: Any, key: str) -> TOTPDevi
 
 
 @transaction.atomic
-def account_two_factor_confirm(*, actor: Actor, user: Any, code: str) -> TOTPDevice:
+def account_two_factor_confirm(*, actor: Actor, user: Any, code: str) -> Authenticator:
     """The first code from the new authenticator: right, the device counts from now on (and any older one
     goes); wrong, nothing changes and ``WrongTwoFactorCode`` is raised (the caller counts the failure)."""
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
+    device = Authenticator.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None or not device.verify_token(code.strip().replace(" ", "")):
         raise WrongTwoFactorCode
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    Authenticator.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     staff = _staff_of(user)
@@ -100,7 +99,7 @@ def staff_two_factor_reset(*, actor: Actor, staff_id: int) -> int:
     theirs ends, and at their next sign-in they enrol a new one. Only the administrator's own insurer's staff
     are found."""
     staff = access.staff_member_for(actor, staff_id, Permission.MANAGE_STAFF, for_update=True)
-    removed, _kinds = TOTPDevice.objects.filter(user_id=staff.user_id).delete()
+    removed, _kinds = Authenticator.objects.filter(user_id=staff.user_id).delete()
     sessions.end_sessions_of(staff.user_id)  # a session verified with the lost phone must not outlive it
     record(
         event_type=events.TWO_FACTOR_RESET,
