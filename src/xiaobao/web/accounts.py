@@ -68,19 +68,26 @@ def _account_actor(request: HttpRequest) -> Actor:
 
 
 def _code_attempt(request: HttpRequest, form: CodeForm, check: Any) -> Authenticator | None:
-    """One code attempt, throttled per account: wrong codes are counted (outside the refused change's
-    transaction, so a refusal cannot roll the count back)."""
+    """One code attempt, throttled per account: counted before the code is checked (so attempts sent together
+    cannot all pass), uncounted if right; wrong, it stays counted, outside the refused change's transaction so
+    a refusal cannot roll the count back, and the one that locks the code step for the day tells the holder."""
     if not form.is_valid():
         return None
+    user_id = int(request.user.pk or 0)
     try:
-        login_throttle.code_check(int(request.user.pk or 0))
+        attempt = login_throttle.code_attempt(user_id)
     except TooManyAttempts as locked:
         form.add_error(None, message_of(locked))
         return None
     device: Authenticator | None = check(form.cleaned_data["code"].replace(" ", "").strip())
     if device is None:
-        login_throttle.code_failed(int(request.user.pk or 0))
+        if login_throttle.code_wrong(user_id):
+            actions.account_two_factor_locked(
+                actor=_account_actor(request), user=request.user, language=get_language() or "zh-hans"
+            )
         form.add_error("code", message_of(actions.WrongTwoFactorCode()))
+    else:
+        login_throttle.code_right(attempt)
     return device
 
 

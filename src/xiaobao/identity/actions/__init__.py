@@ -790,4 +790,5 @@ from xiaobao.identity.actions._accounts import account_two_factor_enrol as accou
 from xiaobao.identity.actions._accounts import (  # noqa: E402
     account_two_factor_install as account_two_factor_install,
 )
+from xiaobao.identity.actions._accounts import account_two_factor_locked as account_two_factor_locked  # noqa: E402
 from xiaobao.identity.actions._accounts import staff_two_factor_reset as staff_two_factor_reset  # noqa: E402

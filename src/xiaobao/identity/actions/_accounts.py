@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from xiaobao.audit.recorder import record
-from xiaobao.identity import access, events
+from xiaobao.identity import access, events, login_throttle
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.identity.models import Authenticator, Staff
 from xiaobao.identity.two_factor import DEVICE_NAME
@@ -101,6 +101,7 @@ def staff_two_factor_reset(*, actor: Actor, staff_id: int) -> int:
     staff = access.staff_member_for(actor, staff_id, Permission.MANAGE_STAFF, for_update=True)
     removed, _kinds = Authenticator.objects.filter(user_id=staff.user_id).delete()
     sessions.end_sessions_of(staff.user_id)  # a session verified with the lost phone must not outlive it
+    login_throttle.code_unlock(staff.user_id)  # the administrator's reset lifts the day's lock on codes
     record(
         event_type=events.TWO_FACTOR_RESET,
         actor=actor,
@@ -110,6 +111,45 @@ def staff_two_factor_reset(*, actor: Actor, staff_id: int) -> int:
         new={"devices": 0},
     )
     return int(removed)
+
+
+@transaction.atomic
+def account_two_factor_locked(*, actor: Actor, user: Any, language: str) -> None:
+    """Wrong codes after the right password locked the account's code step for a day
+    (``login_throttle.code_wrong``): the holder is told by email, through the outbox, since someone else may
+    know their password."""
+    staff = _staff_of(user)
+    if user.email:
+        with translation.override(language):
+            subject = gettext("Your xiaobao sign-in is locked for 24 hours")
+            body = str(
+                gettext(
+                    "Wrong sign-in codes were typed many times today for the xiaobao account %(username)s, after "
+                    "its right password. Its code step is now locked for 24 hours.\n\n"
+                    "If it was you, ask your administrator to reset your two-step sign-in, or wait a day.\n"
+                    "If it was not you, someone knows your password: set a new one now (Forgot your password? on "
+                    "the sign-in page) and tell your administrator."
+                )
+                % {"username": user.get_username()}
+            )
+        notification_queue(
+            actor=actor,
+            channel=Channel.EMAIL,
+            to_address=user.email,
+            subject=subject,
+            body=body,
+            purpose="two_factor_locked",
+            language=language,
+            insurer_id=staff.insurer_id if staff else None,
+            about=user,
+        )
+    record(
+        event_type=events.TWO_FACTOR_LOCKED,
+        actor=actor,
+        subject=user,
+        insurer_id=staff.insurer_id if staff else None,
+        new={"email": _masked_email(user.email) if user.email else ""},
+    )
 
 
 @transaction.atomic
