@@ -24,9 +24,9 @@ from tests.support.two_factor import code_from_secret, fresh_code
 from tests.support.world import PASSWORD
 from xiaobao.audit.models import AuditEvent
 from xiaobao.identity import actions, login_throttle, two_factor
-from xiaobao.identity.models import Authenticator, Staff
+from xiaobao.identity.models import Authenticator, EnrolmentTicket, Staff
 from xiaobao.identity.two_factor import VERIFIED
-from xiaobao.kernel.actors import Role
+from xiaobao.kernel.actors import SYSTEM, Role
 from xiaobao.privacy import keys
 from xiaobao.workbench import urls as workbench_urls
 
@@ -298,3 +298,60 @@ def test_rotate_keys_re_encrypts_the_authenticator_secrets(handler: Staff, setti
 
     assert "identity_authenticator.key: 1 of 1 re-encrypted" in out.getvalue()
     assert after == before
+
+
+def reset_by_the_administrator(world: World, staff: Staff) -> str:
+    """The administrator's reset through the workbench page: the set-up code it shows, this once."""
+    _admin, administrator = world.ours.staff(Role.ADMINISTRATOR)
+    return actions.staff_two_factor_reset(actor=administrator, staff_id=staff.pk)
+
+
+def test_after_a_reset_the_password_alone_cannot_enrol_a_new_authenticator(
+    world: World, handler: Staff, clock: SettableClock
+) -> None:
+    """Given an administrator's reset, when someone who knows only the password signs in, then the enrolment
+    asks for the set-up code and shows no secret, and no authenticator can be made or confirmed."""
+    reset_by_the_administrator(world, handler)
+    thief = password_only(handler)
+
+    asked = thief.get(ENROLMENT).content.decode()
+    posted = thief.post(ENROLMENT, {"code": "123456"}).content.decode()
+
+    assert 'name="ticket"' in asked
+    assert "totp-secret" not in asked + posted
+    assert not Authenticator.objects.filter(user=handler.user).exists()
+    assert thief.get("/workbench/")["Location"].startswith(ENROLMENT)
+    with pytest.raises(actions.EnrolmentTicketNeeded):
+        actions.account_two_factor_enrol(actor=SYSTEM, user=handler.user)
+
+
+def test_after_a_reset_the_set_up_code_lets_the_holder_enrol_once(
+    world: World, handler: Staff, clock: SettableClock
+) -> None:
+    code = reset_by_the_administrator(world, handler)
+    client = password_only(handler)
+
+    accepted = client.post(ENROLMENT, {"ticket": code.lower().replace("-", " ")})
+    page = client.get(ENROLMENT).content.decode()
+    secret = page.split('id="totp-secret">')[1].split("<")[0]
+    confirmed = client.post(ENROLMENT, {"code": code_from_secret(secret)})
+
+    assert accepted.status_code == 302
+    assert confirmed["Location"] == "/after-login/"
+    assert client.get("/workbench/").status_code == 200
+    assert Authenticator.objects.filter(user=handler.user, confirmed=True).count() == 1
+    assert not EnrolmentTicket.objects.exists()  # used up
+
+
+def test_a_wrong_or_expired_set_up_code_is_refused_and_counted(
+    world: World, handler: Staff, clock: SettableClock
+) -> None:
+    code = reset_by_the_administrator(world, handler)
+    client = password_only(handler)
+    for _ in range(login_throttle.CODES_PER_ACCOUNT):
+        assert "不正确" in client.post(ENROLMENT, {"ticket": "ABCDE-FGHJK"}).content.decode()
+    assert "尝试次数过多" in client.post(ENROLMENT, {"ticket": code}).content.decode()
+    clock.advance(days=3, minutes=1)
+    late = password_only(handler)
+    assert late.post(ENROLMENT, {"ticket": code}).status_code == 200  # three days old: refused
+    assert "totp-secret" not in late.get(ENROLMENT).content.decode()

@@ -297,3 +297,14 @@ class Authenticator(TimestampMixin, ThrottlingMixin, Device):  # type: ignore[mi
     get_throttle_factor = TOTPDevice.get_throttle_factor
     config_url = TOTPDevice.config_url
     _read_str_from_settings = TOTPDevice._read_str_from_settings
+
+
+class EnrolmentTicket(models.Model):
+    """The one-time set-up code an administrator's reset of two-step sign-in issues (issue #19): after a reset,
+    a new authenticator is enrolled only by whoever presents it, not by whoever knows the password. Only its
+    keyed hash is kept; it is used up when the new authenticator is confirmed."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_ticket")
+    digest = models.CharField(max_length=64)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()

@@ -9,20 +9,28 @@ persistent id). Django's log-in cycles the session key and clears it, so a new p
 
 from __future__ import annotations
 
+import secrets
 from base64 import b32encode
+from datetime import timedelta
 from typing import Any
 
 import segno
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 from django_otp.oath import TOTP
 
 from xiaobao.identity.actors import actor_for_request
-from xiaobao.identity.models import Authenticator
+from xiaobao.identity.models import Authenticator, EnrolmentTicket
 from xiaobao.kernel.actors import ActorKind
+from xiaobao.ops import clock
 
 VERIFIED = "xiaobao_second_factor"
+TICKET_PRESENTED = "xiaobao_enrolment_ticket"
+TICKET_VALID = timedelta(days=3)
+TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or copied by hand
+TICKET_LENGTH = 10
 DEVICE_NAME = "authenticator"
 ISSUER = "xiaobao"
 
@@ -78,3 +86,37 @@ def qr_svg(device: Authenticator) -> SafeString:
     """The ``otpauth://`` address as an SVG QR code drawn here (segno: no script, no other site)."""
     svg = segno.make(device.config_url, error="m").svg_inline(scale=4, border=4, dark="#000", light="#fff")
     return mark_safe(svg)  # noqa: S308  (segno's own SVG markup of our own URL, no input of the person)
+
+
+# --- after an administrator's reset: the one-time set-up code (issue #19) ---
+
+
+def new_ticket_code() -> str:
+    """Ten letters and digits (50 bits), shown as ``ABCDE-FGHJK``; wrong guesses count as wrong codes."""
+    raw = "".join(secrets.choice(TICKET_ALPHABET) for _ in range(TICKET_LENGTH))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def ticket_digest(user_id: int, code: str) -> str:
+    """Keyed with SECRET_KEY and bound to the account: a copied row opens nothing, another account's neither."""
+    typed = "".join(code.split()).replace("-", "").upper()
+    return salted_hmac("xiaobao.enrolment-ticket", f"{user_id}:{typed}", algorithm="sha256").hexdigest()
+
+
+def enrolment_ticket(user: Any) -> EnrolmentTicket | None:
+    """The set-up code a reset issued and no authenticator used yet (expired ones too: they still bar the
+    password alone from enrolling, until the administrator issues another)."""
+    return EnrolmentTicket.objects.filter(user_id=user.pk).first()
+
+
+def ticket_accepts(ticket: EnrolmentTicket, code: str) -> bool:
+    fresh = clock.now() < ticket.expires_at
+    return constant_time_compare(ticket.digest, ticket_digest(ticket.user_id, code)) and fresh
+
+
+def ticket_presented(request: HttpRequest, ticket: EnrolmentTicket | None) -> int | None:
+    """The ticket this session presented (its id, for the enrolment actions), None if none is needed or
+    it was not presented here."""
+    if ticket is None or request.session.get(TICKET_PRESENTED) != ticket.pk:
+        return None
+    return int(ticket.pk)

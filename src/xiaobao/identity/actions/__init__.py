@@ -779,6 +779,7 @@ def consumer_correct(*, actor: Actor, consumer_id: int, field: str, value: str, 
     return consumer
 
 
+from xiaobao.identity.actions._accounts import EnrolmentTicketNeeded as EnrolmentTicketNeeded  # noqa: E402
 from xiaobao.identity.actions._accounts import WrongTwoFactorCode as WrongTwoFactorCode  # noqa: E402
 from xiaobao.identity.actions._accounts import account_password_change as account_password_change  # noqa: E402
 from xiaobao.identity.actions._accounts import account_password_reset as account_password_reset  # noqa: E402

@@ -11,16 +11,16 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from xiaobao.audit.recorder import record
-from xiaobao.identity import access, events, login_throttle
+from xiaobao.identity import access, events, login_throttle, two_factor
 from xiaobao.identity.domain.permissions import Permission
-from xiaobao.identity.models import Authenticator, Staff
+from xiaobao.identity.models import Authenticator, EnrolmentTicket, Staff
 from xiaobao.identity.two_factor import DEVICE_NAME
 from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import InvalidInput
 from xiaobao.kernel.i18n import _
 from xiaobao.notifications.actions import notification_queue
 from xiaobao.notifications.models import Channel
-from xiaobao.ops import sessions
+from xiaobao.ops import clock, sessions
 
 
 class WrongTwoFactorCode(InvalidInput):
@@ -32,15 +32,33 @@ def _staff_of(user: Any) -> Staff | None:
     return access.staff_of_user(user)
 
 
+class EnrolmentTicketNeeded(InvalidInput):
+    code = "enrolment_ticket_needed"
+    default_message = _(
+        "Your two-step sign-in was reset: type the one-time set-up code your administrator gave you first."
+    )
+
+
+def _ticket_checked(user: Any, ticket_id: int | None) -> EnrolmentTicket | None:
+    """After an administrator's reset only the holder of the set-up code enrols: the ticket the session
+    presented must be the account's open one (locked until the enrolment is done)."""
+    ticket = EnrolmentTicket.objects.select_for_update().filter(user_id=user.pk).first()
+    if ticket is not None and ticket.pk != ticket_id:
+        raise EnrolmentTicketNeeded
+    return ticket
+
+
 def _masked_email(email: str) -> str:
     name, _at, domain = email.partition("@")
     return f"{name[:1]}***@{domain}"
 
 
 @transaction.atomic
-def account_two_factor_enrol(*, actor: Actor, user: Any) -> Authenticator:
+def account_two_factor_enrol(*, actor: Actor, user: Any, ticket_id: int | None = None) -> Authenticator:
     """A new authenticator secret for the person signed in with their password, shown once as a QR code and as
-    text; it counts only once confirmed by a first code. Asking again shows the same secret until then."""
+    text; it counts only once confirmed by a first code. Asking again shows the same secret until then. After
+    an administrator's reset, only with the set-up code presented (``ticket_id``; else ``EnrolmentTicketNeeded``)."""
+    _ticket_checked(user, ticket_id)
     pending = Authenticator.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
     if pending is not None:
         return pending
@@ -73,13 +91,17 @@ def account_two_factor_install(*, actor: Actor, user: Any, key: str) -> Authenti
 
 
 @transaction.atomic
-def account_two_factor_confirm(*, actor: Actor, user: Any, code: str) -> Authenticator:
+def account_two_factor_confirm(*, actor: Actor, user: Any, code: str, ticket_id: int | None = None) -> Authenticator:
     """The first code from the new authenticator: right, the device counts from now on (and any older one
-    goes); wrong, nothing changes and ``WrongTwoFactorCode`` is raised (the caller counts the failure)."""
+    goes) and the reset's set-up code is used up; wrong, nothing changes and ``WrongTwoFactorCode`` is raised
+    (the caller counts the failure)."""
+    ticket = _ticket_checked(user, ticket_id)
     device = Authenticator.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None or not device.verify_token(code.strip().replace(" ", "")):
         raise WrongTwoFactorCode
     Authenticator.objects.filter(user=user).exclude(pk=device.pk).delete()
+    if ticket is not None:
+        ticket.delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     staff = _staff_of(user)
@@ -94,14 +116,26 @@ def account_two_factor_confirm(*, actor: Actor, user: Any, code: str) -> Authent
 
 
 @transaction.atomic
-def staff_two_factor_reset(*, actor: Actor, staff_id: int) -> int:
+def staff_two_factor_reset(*, actor: Actor, staff_id: int) -> str:
     """The insurer's administrator clears a staff member's authenticator (a lost or new phone): every session of
-    theirs ends, and at their next sign-in they enrol a new one. Only the administrator's own insurer's staff
-    are found."""
+    theirs ends, the day's lock on codes is lifted, and a one-time set-up code is issued — returned to be shown
+    to the administrator once, who gives it to the person in private; at their next sign-in they type it, then
+    enrol a new authenticator (the password alone no longer can). Only the administrator's own insurer's
+    staff are found."""
     staff = access.staff_member_for(actor, staff_id, Permission.MANAGE_STAFF, for_update=True)
     removed, _kinds = Authenticator.objects.filter(user_id=staff.user_id).delete()
     sessions.end_sessions_of(staff.user_id)  # a session verified with the lost phone must not outlive it
     login_throttle.code_unlock(staff.user_id)  # the administrator's reset lifts the day's lock on codes
+    code = two_factor.new_ticket_code()
+    now = clock.now()
+    EnrolmentTicket.objects.update_or_create(
+        user_id=staff.user_id,
+        defaults={
+            "digest": two_factor.ticket_digest(staff.user_id, code),
+            "issued_at": now,
+            "expires_at": now + two_factor.TICKET_VALID,
+        },
+    )
     record(
         event_type=events.TWO_FACTOR_RESET,
         actor=actor,
@@ -110,7 +144,7 @@ def staff_two_factor_reset(*, actor: Actor, staff_id: int) -> int:
         old={"devices": removed},
         new={"devices": 0},
     )
-    return int(removed)
+    return code
 
 
 @transaction.atomic
