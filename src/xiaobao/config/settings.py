@@ -197,6 +197,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024  # a body that is not a file (JSO
 # refused once it passes 10 MB; only a whole request under 256 KB is kept in memory.
 XIAOBAO_UPLOAD_MAX_REQUEST_BYTES = int(ENV.get("XIAOBAO_UPLOAD_MAX_REQUEST_BYTES", 51 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# A file larger than that is spooled, in plaintext, until the request ends (Django then deletes it): in a
+# directory of xiaobao's own (mode 0700, made by the upload handler), never the shared /tmp; files a killed
+# worker left there are swept by `manage.py upload_orphans --delete` (issue #19).
+FILE_UPLOAD_TEMP_DIR = str(Path(ENV.get("XIAOBAO_UPLOAD_TEMP_DIR", VAR_DIR / "uploads-in-progress")))
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "xiaobao.ops.limits.LimitedUploadHandler",
@@ -261,6 +265,10 @@ XIAOBAO_PERIODIC_TASKS = {
     },
     "ops.prune_rate_limit_hits": {
         "task": "xiaobao.ops.tasks.prune_rate_limit_hits",
+        "every_seconds": 3600,
+    },
+    "ops.sweep_spooled_uploads": {
+        "task": "xiaobao.ops.tasks.sweep_spooled_uploads",
         "every_seconds": 3600,
     },
     "intake.forget_expired_drafts": {
