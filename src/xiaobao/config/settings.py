@@ -198,9 +198,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024  # a body that is not a file (JSO
 XIAOBAO_UPLOAD_MAX_REQUEST_BYTES = int(ENV.get("XIAOBAO_UPLOAD_MAX_REQUEST_BYTES", 51 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 # A file larger than that is spooled, in plaintext, until the request ends (Django then deletes it): in a
-# directory of xiaobao's own (mode 0700, made by the upload handler), never the shared /tmp; files a killed
+# directory of xiaobao's own (mode 0700), never the shared /tmp; files a killed
 # worker left there are swept by `manage.py upload_orphans --delete` (issue #19).
 FILE_UPLOAD_TEMP_DIR = str(Path(ENV.get("XIAOBAO_UPLOAD_TEMP_DIR", VAR_DIR / "uploads-in-progress")))
+try:  # Django's checks want it to exist (files.E001); the upload handler keeps it 0700 and remakes it if gone
+    Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
+except OSError:  # a read-only file system: the check then says so
+    pass
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "xiaobao.ops.limits.LimitedUploadHandler",
