@@ -7,6 +7,7 @@ come from the environment, and start-up stops naming any that is missing).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -201,10 +202,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 # directory of xiaobao's own (mode 0700), never the shared /tmp; files a killed
 # worker left there are swept by `manage.py upload_orphans --delete` (issue #19).
 FILE_UPLOAD_TEMP_DIR = str(Path(ENV.get("XIAOBAO_UPLOAD_TEMP_DIR", VAR_DIR / "uploads-in-progress")))
-try:  # Django's checks want it to exist (files.E001); the upload handler keeps it 0700 and remakes it if gone
+# Django's checks want it to exist (files.E001); the upload handler keeps it 0700 and remakes it if gone. On a
+# read-only file system the check says so.
+with contextlib.suppress(OSError):
     Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
-except OSError:  # a read-only file system: the check then says so
-    pass
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "xiaobao.ops.limits.LimitedUploadHandler",
