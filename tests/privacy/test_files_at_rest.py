@@ -223,6 +223,47 @@ def test_a_stored_file_with_one_byte_changed_is_refused_and_none_of_it_is_served
     assert response["Content-Type"].startswith("text/plain")
 
 
+def test_two_stored_files_swapped_on_disk_are_refused_under_each_others_name(desk: Desk, media: Path) -> None:
+    """Given two files stored whole and encrypted under the same key, when someone with access to the disk
+    swaps them, then neither is served under the other's name: each is bound to the name it was stored as."""
+    letter, letter_url = one_stored(desk, pdf(70_000))
+    photo_kept, photo_url = one_stored(desk, jpeg(5_000), "photo.jpg")
+    first, second = media / letter.file.name, media / photo_kept.file.name
+    first_bytes, second_bytes = first.read_bytes(), second.read_bytes()
+    first.write_bytes(second_bytes)
+    second.write_bytes(first_bytes)
+
+    staff = signed_in(Client(), desk.supervisor)
+    responses = [staff.get(letter_url + "?download=1"), staff.get(photo_url + "?download=1")]
+
+    assert [r.status_code for r in responses] == [409, 409]
+    assert all(b"%PDF" not in r.content and b"JFIF" not in r.content for r in responses)
+
+
+def test_rotate_keys_binds_a_file_of_the_first_format_to_its_name(desk: Desk, media: Path) -> None:
+    """A file encrypted before files were bound to their names (format 1) is re-wrapped, bound, by rotate_keys."""
+    content = pdf(3_000)
+    kept, url = one_stored(desk, content)
+    path = media / kept.file.name
+    ring = keys.keyring()
+    data_key = streaming.data_key_of(streaming.read_header(io.BytesIO(path.read_bytes())), ring, name=kept.file.name)
+    old = streaming.read_header(io.BytesIO(path.read_bytes()))
+    first_format = streaming.Header(old.segment_size, old.prefix, old.key_id, b"", version=1)
+    _, wrapped = ring.wrap(data_key, context=first_format.context(kept.file.name))
+    path.write_bytes(
+        streaming.Header(old.segment_size, old.prefix, old.key_id, wrapped, version=1).to_bytes()
+        + path.read_bytes()[old.length :]
+    )
+    out = io.StringIO()
+
+    call_command("rotate_keys", stdout=out)
+
+    assert "1 of 1 re-wrapped" in out.getvalue()
+    assert streaming.read_header(io.BytesIO(path.read_bytes())).version == streaming.VERSION
+    response = signed_in(Client(), desk.supervisor).get(url + "?download=1")
+    assert b"".join(response.streaming_content) == content  # type: ignore[attr-defined]
+
+
 def test_a_stored_file_cut_short_is_refused(desk: Desk, media: Path) -> None:
     content = pdf(140_000)
     kept, url = one_stored(desk, content)

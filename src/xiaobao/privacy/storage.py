@@ -7,6 +7,9 @@ previews, ``upload_orphans``) keeps working through the storage API and sees onl
 storage sees only ciphertext. ``open`` authenticates the whole file first (one pass, a segment in memory at
 a time), so a file that opens is whole and a damaged one is refused before any byte is served.
 
+Each file is bound to its name (the name is part of the associated data of its sealed data key,
+``streaming``): two stored files swapped on the disk or in the bucket are refused like damaged ones.
+
 File names: uploads are stored under a content address, so a retry finds the file an interrupted attempt
 left. ``content_address`` makes that address an HMAC of the content's SHA-256 keyed with the blind-index
 key: still the same for the same bytes (a retry still adopts), but a listing of the bucket or a backup no
@@ -95,16 +98,20 @@ class EncryptedStorage(Storage):
         if hasattr(content, "seekable") and content.seekable():
             content.seek(0)
         plain_size = getattr(content, "size", None)
-        reader = streaming.EncryptingReader(content, keyring(), plain_size=plain_size)
+        reader = streaming.EncryptingReader(content, keyring(), name=name, plain_size=plain_size)
         encrypted = File(cast(IO[bytes], reader), name=name)
         if reader.size is not None:
             encrypted.size = reader.size
-        return str(self.inner_storage.save(name, encrypted))
+        saved = str(self.inner_storage.save(name, encrypted))
+        if saved != name:  # taken meanwhile: the file is bound to the name it was encrypted for
+            self.inner_storage.delete(saved)
+            raise FileExistsError(f"{name} was stored by another request meanwhile; try again")
+        return saved
 
     def put(self, name: str, plain: streaming.Readable) -> None:
         """Store ``plain`` encrypted under ``name`` exactly (replacing what was there, at once): for a cache
         whose names are its keys, where ``save`` would pick another name beside a file already there."""
-        self.replace(name, streaming.EncryptingReader(plain, keyring()))
+        self.replace(name, streaming.EncryptingReader(plain, keyring(), name=name))
 
     def replace(self, name: str, stream: streaming.Readable, *, must_exist: bool = False) -> None:
         """Put ``stream`` (already encrypted) in place of ``name`` at once: a reader sees the old file or the
@@ -154,11 +161,11 @@ class EncryptedStorage(Storage):
         with self.inner_storage.open(name, "rb") as raw:
             if not streaming.is_encrypted(raw.read(len(streaming.MAGIC))):
                 raw.seek(0)
-                self.replace(name, streaming.EncryptingReader(raw, ring), must_exist=True)
+                self.replace(name, streaming.EncryptingReader(raw, ring, name=name), must_exist=True)
                 return "encrypted"
             raw.seek(0)
             header = streaming.read_header(raw, name=name)
-            if header.key_id == ring.current_id:
+            if header.key_id == ring.current_id and header.version == streaming.VERSION:
                 return "current"
             self.replace(
                 name, streaming.RewrappedReader(streaming.rewrapped(header, ring, name=name), raw), must_exist=True
