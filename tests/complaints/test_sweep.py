@@ -89,10 +89,11 @@ def test_the_scheduler_enqueues_the_sweep_once_per_interval(clock: SettableClock
         return DBTaskResult.objects.filter(task_path="xiaobao.complaints.tasks.sweep_deadlines").count()
 
     # the mailbox reading is a periodic task too now (#21: mail taken in without a command), and the hourly
-    # housekeeping of #15 and #19 (expired drafts, old rate-limit counts)
+    # housekeeping of #15 and #19 (expired drafts, old rate-limit counts, uploads a killed worker left spooled)
     assert enqueue_due_periodic_tasks() == [
         "intake.take_in_mail",
         "ops.prune_rate_limit_hits",
+        "ops.sweep_spooled_uploads",
         "intake.forget_expired_drafts",
         "complaints.sweep_deadlines",
         "claims.sweep_deadlines",

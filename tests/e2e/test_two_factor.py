@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, sign_in
 from tests.support.two_factor import code_from_secret, fresh_code
 from tests.support.world import PASSWORD, make_tenant
+from xiaobao.identity.models import Authenticator
 from xiaobao.kernel.actors import Role
 
 
@@ -65,7 +65,7 @@ def test_a_new_staff_member_enrols_an_authenticator_and_signs_in_with_its_codes(
     choose_language(page, "zh-hans")
     expect(page.get_by_role("heading", level=1)).to_have_text("登录验证码")
     assert_accessible(page)
-    page.get_by_label("六位验证码").fill(fresh_code(TOTPDevice.objects.get(user__username=newcomer)))
+    page.get_by_label("六位验证码").fill(fresh_code(Authenticator.objects.get(user__username=newcomer)))
     page.get_by_label("六位验证码").press("Enter")  # by keyboard
     expect(page.get_by_role("heading", name="投诉队列")).to_be_visible()
 
@@ -84,3 +84,33 @@ def test_the_password_pages_are_accessible_in_chinese_and_english(page: Page, ne
         page.get_by_role("button", name=re.compile("发送链接|Send the link")).click()
         expect(page.get_by_role("status")).to_be_visible()
         assert_accessible(page)
+
+
+def test_after_a_reset_the_set_up_code_page_is_accessible_and_lets_the_holder_enrol_by_keyboard(
+    page: Page, transactional_db: None, seeded_calendar: None
+) -> None:
+    tenant = make_tenant("anhe")
+    member, _ = tenant.staff(Role.HANDLER)
+    admin, _ = tenant.staff(Role.ADMINISTRATOR)
+    Authenticator.objects.create(user=member.user, name="phone", confirmed=True)
+    sign_in(page, admin.user.username, PASSWORD)
+    page.goto(f"/workbench/administration/staff/{member.pk}/")
+    with page.expect_navigation():
+        page.locator("form[action$='/two-factor/reset/'] button").click()
+    code = page.locator("#ticket-code").input_value()
+    assert re.fullmatch(r"[A-Z2-9]{5}-[A-Z2-9]{5}", code)
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    password_step(page, member.user.username)
+    expect(page.get_by_role("heading", level=1)).to_have_text("设置两步登录")
+    expect(page.locator("#totp-secret")).to_have_count(0)
+    assert_accessible(page)
+    choose_language(page, "en")
+    page.get_by_label("Set-up code").fill("ABCDE-FGHJK")
+    page.get_by_label("Set-up code").press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("not right")
+    assert_accessible(page)
+    page.get_by_label("Set-up code").fill(code)
+    page.get_by_label("Set-up code").press("Enter")  # by keyboard
+    expect(page.locator("#totp-secret")).to_be_visible()

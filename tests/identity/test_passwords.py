@@ -5,11 +5,11 @@ or not an account has the address, asking is throttled, and the log-in lock-out 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import World
 from tests.support.clock import SettableClock
@@ -17,7 +17,7 @@ from tests.support.two_factor import fresh_code
 from tests.support.world import PASSWORD
 from xiaobao.audit.models import AuditEvent
 from xiaobao.identity import login_throttle
-from xiaobao.identity.models import Staff
+from xiaobao.identity.models import Authenticator, Staff
 from xiaobao.kernel.actors import Role
 from xiaobao.notifications.models import Notification
 
@@ -31,7 +31,7 @@ RESET = "/accounts/password/reset/"
 def staff(world: World) -> Staff:
     member, _ = world.ours.staff(Role.HANDLER)
     get_user_model().objects.filter(pk=member.user_id).update(email="handler@ours.example")
-    TOTPDevice.objects.create(user=member.user, name="phone", confirmed=True)
+    Authenticator.objects.create(user=member.user, name="phone", confirmed=True)
     member.refresh_from_db()
     return member
 
@@ -40,7 +40,7 @@ def signed_in(staff: Staff, password: str = PASSWORD) -> Client:
     """Both steps, through the pages."""
     client = Client(REMOTE_ADDR="203.0.113.7")
     assert client.post("/accounts/login/", {"username": staff.user.username, "password": password}).status_code == 302
-    code = fresh_code(TOTPDevice.objects.get(user_id=staff.user_id))
+    code = fresh_code(Authenticator.objects.get(user_id=staff.user_id))
     assert client.post("/accounts/two-factor/", {"code": code}).status_code == 302
     assert client.get("/workbench/").status_code == 200
     return client
@@ -98,7 +98,7 @@ def test_changing_the_password_needs_both_steps(staff: Staff, clock: SettableClo
 
 
 def reset_link(notification: Notification) -> str:
-    found = re.search(r"http://testserver(/accounts/password/reset/\S+/)", notification.body)
+    found = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/)", notification.body)
     assert found, notification.body
     return found.group(1)
 
@@ -119,6 +119,19 @@ def test_a_password_is_reset_from_the_link_in_the_email(staff: Staff, clock: Set
     assert events("account.password_reset_asked") == 1
     assert events("account.password_reset") == 1
     assert "此链接已失效" in Client().get(reset_link(mail), follow=True).content.decode()  # it works once
+
+
+def test_the_reset_link_is_built_from_the_public_address_not_the_host_header(
+    staff: Staff, clock: SettableClock, settings: Any
+) -> None:
+    """Given a request whose Host header names another site (one Django would accept), when a reset is asked,
+    then the emailed link points to XIAOBAO_PUBLIC_URL: a forged Host cannot send the token elsewhere."""
+    settings.XIAOBAO_PUBLIC_URL = "https://xiaobao.example"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "attacker.example"]
+    Client(HTTP_HOST="attacker.example").post(RESET, {"email": "handler@ours.example"})
+    body = Notification.objects.get(purpose="password_reset").body
+    assert "attacker.example" not in body
+    assert re.search(r"https://xiaobao\.example/accounts/password/reset/\S+/", body), body
 
 
 def test_the_answer_is_the_same_whether_or_not_an_account_has_the_address(staff: Staff, clock: SettableClock) -> None:

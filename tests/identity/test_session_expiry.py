@@ -7,13 +7,12 @@ from urllib.parse import quote
 
 import pytest
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import World
 from tests.support.clock import SettableClock
 from tests.support.two_factor import fresh_code
 from tests.support.world import PASSWORD
-from xiaobao.identity.models import Staff
+from xiaobao.identity.models import Authenticator, Staff
 from xiaobao.kernel.actors import Role
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +23,7 @@ PAGE = "/workbench/approvals/?sort=due"
 @pytest.fixture
 def staff(world: World) -> Staff:
     member, _ = world.ours.staff(Role.HANDLER)
-    TOTPDevice.objects.create(user=member.user, name="phone", confirmed=True)
+    Authenticator.objects.create(user=member.user, name="phone", confirmed=True)
     return member
 
 
@@ -34,7 +33,7 @@ def sign_in(client: Client, staff: Staff, next_page: str = "") -> str:
         f"/accounts/login/?next={quote(next_page)}",
         {"username": staff.user.username, "password": PASSWORD, "next": next_page},
     )
-    code = fresh_code(TOTPDevice.objects.get(user_id=staff.user_id))
+    code = fresh_code(Authenticator.objects.get(user_id=staff.user_id))
     return str(client.post("/accounts/two-factor/", {"code": code, "next": next_page})["Location"])
 
 

@@ -5,9 +5,15 @@ streams is not kept."""
 from __future__ import annotations
 
 import io
+import os
+import stat
+import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import RequestDataTooBig
+from django.core.management import call_command
 from django.http.multipartparser import MultiPartParser
 from django.test import Client, RequestFactory
 
@@ -15,6 +21,7 @@ from tests.conftest import World
 from xiaobao.claims.models import ClaimDocument
 from xiaobao.complaints.domain.files import MAX_BYTES
 from xiaobao.ops.limits import LimitedUploadHandler, OversizeUpload, max_request_bytes
+from xiaobao.ops.tasks import sweep_spooled_uploads
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +184,39 @@ def test_a_json_body_larger_than_memory_allows_is_refused_in_json_unread(client:
     )
     assert response.status_code == 413
     assert response.json()["code"] == "too_large"
+
+
+def test_a_large_upload_is_spooled_in_a_private_directory_not_the_shared_tmp(settings: Any, tmp_path: Path) -> None:
+    """Given a file over the in-memory size, when it streams in, then its plaintext sits in xiaobao's own
+    directory (mode 0700, made if missing), not in /tmp, and is gone once the request's file is closed."""
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "var" / "uploads-in-progress")
+    content = b"%PDF-1.4" + b"x" * 300_000
+    body, content_type = multipart(content)
+
+    _, files = parse(body, content_type)
+
+    spooled = Path(files["file"].temporary_file_path())  # type: ignore[attr-defined]
+    folder = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    assert spooled.parent == folder
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    files["file"].close()  # type: ignore[attr-defined]  # as Django does when the request ends
+    assert not spooled.exists()
+
+
+def test_spooled_uploads_left_by_a_killed_worker_are_swept_hourly_and_live_ones_kept(
+    settings: Any, tmp_path: Path
+) -> None:
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    stale, live = tmp_path / "tmpabc.upload.pdf", tmp_path / "tmpdef.upload.pdf"
+    for path in (stale, live):
+        path.write_bytes(b"%PDF-1.4 plaintext")
+    two_hours_ago = time.time() - 2 * 3600
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+
+    swept = sweep_spooled_uploads.call()
+    out = io.StringIO()
+    call_command("upload_orphans", "--delete", stdout=out)
+
+    assert swept == 1
+    assert sorted(tmp_path.iterdir()) == [live]
+    assert "0 stale spooled uploads deleted" in out.getvalue()

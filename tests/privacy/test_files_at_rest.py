@@ -30,7 +30,7 @@ from xiaobao.claims import actions as claim_actions
 from xiaobao.claims.models import Claim, ClaimDocument
 from xiaobao.complaints.models import Attachment
 from xiaobao.identity.actions import staff_key_issue
-from xiaobao.privacy import keys, streaming
+from xiaobao.privacy import keys, rotation, streaming
 from xiaobao.workbench.previews import jpeg_of
 
 pytestmark = pytest.mark.django_db
@@ -223,6 +223,47 @@ def test_a_stored_file_with_one_byte_changed_is_refused_and_none_of_it_is_served
     assert response["Content-Type"].startswith("text/plain")
 
 
+def test_two_stored_files_swapped_on_disk_are_refused_under_each_others_name(desk: Desk, media: Path) -> None:
+    """Given two files stored whole and encrypted under the same key, when someone with access to the disk
+    swaps them, then neither is served under the other's name: each is bound to the name it was stored as."""
+    letter, letter_url = one_stored(desk, pdf(70_000))
+    photo_kept, photo_url = one_stored(desk, jpeg(5_000), "photo.jpg")
+    first, second = media / letter.file.name, media / photo_kept.file.name
+    first_bytes, second_bytes = first.read_bytes(), second.read_bytes()
+    first.write_bytes(second_bytes)
+    second.write_bytes(first_bytes)
+
+    staff = signed_in(Client(), desk.supervisor)
+    responses = [staff.get(letter_url + "?download=1"), staff.get(photo_url + "?download=1")]
+
+    assert [r.status_code for r in responses] == [409, 409]
+    assert all(b"%PDF" not in r.content and b"JFIF" not in r.content for r in responses)
+
+
+def test_rotate_keys_binds_a_file_of_the_first_format_to_its_name(desk: Desk, media: Path) -> None:
+    """A file encrypted before files were bound to their names (format 1) is re-wrapped, bound, by rotate_keys."""
+    content = pdf(3_000)
+    kept, url = one_stored(desk, content)
+    path = media / kept.file.name
+    ring = keys.keyring()
+    data_key = streaming.data_key_of(streaming.read_header(io.BytesIO(path.read_bytes())), ring, name=kept.file.name)
+    old = streaming.read_header(io.BytesIO(path.read_bytes()))
+    first_format = streaming.Header(old.segment_size, old.prefix, old.key_id, b"", version=1)
+    _, wrapped = ring.wrap(data_key, context=first_format.context(kept.file.name))
+    path.write_bytes(
+        streaming.Header(old.segment_size, old.prefix, old.key_id, wrapped, version=1).to_bytes()
+        + path.read_bytes()[old.length :]
+    )
+    out = io.StringIO()
+
+    call_command("rotate_keys", stdout=out)
+
+    assert "1 of 1 re-wrapped" in out.getvalue()
+    assert streaming.read_header(io.BytesIO(path.read_bytes())).version == streaming.VERSION
+    response = signed_in(Client(), desk.supervisor).get(url + "?download=1")
+    assert b"".join(response.streaming_content) == content  # type: ignore[attr-defined]
+
+
 def test_a_stored_file_cut_short_is_refused(desk: Desk, media: Path) -> None:
     content = pdf(140_000)
     kept, url = one_stored(desk, content)
@@ -339,6 +380,65 @@ def test_rotate_keys_names_a_damaged_file_and_goes_on(desk: Desk, media: Path, s
 
     assert "1 of 2 re-wrapped, 0 stored before encryption now encrypted, 1 damaged" in out.getvalue()
     assert damaged.file.name in err.getvalue()
+
+
+def test_rotate_keys_reports_a_file_deleted_after_the_listing_and_goes_on(
+    desk: Desk, media: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given two stored files, one deleted between the listing and its turn (the orphan sweep, an erasure),
+    when keys rotate, then it is named as deleted meanwhile, the other is re-wrapped, and nothing comes back."""
+    gone, _ = one_stored(desk, pdf(3_000))
+    fine, _ = one_stored(desk, pdf(3_000), "second.pdf")
+    listed = rotation.stored_names
+
+    def listed_then_deleted(storage: Any, folder: str) -> list[str]:
+        names = list(listed(storage, folder))
+        if gone.file.name in names:
+            default_storage.delete(gone.file.name)
+        return names
+
+    monkeypatch.setattr(rotation, "stored_names", listed_then_deleted)
+    new_ring = {"rotated": os.urandom(32), **settings.XIAOBAO_ENCRYPTION_KEYS}
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with override_settings(XIAOBAO_ENCRYPTION_KEYS=new_ring):
+            keys.reset()
+            call_command("rotate_keys", stdout=out, stderr=err)
+            assert default_storage.key_id_of(fine.file.name) == "rotated"
+    finally:
+        keys.reset()
+
+    assert "1 of 2 re-wrapped, 0 stored before encryption now encrypted, 0 damaged, 1 deleted meanwhile" in (
+        out.getvalue()
+    )
+    assert gone.file.name in err.getvalue()
+    assert not (media / gone.file.name).exists()
+
+
+def test_a_file_deleted_while_its_rotation_is_written_is_not_brought_back(
+    desk: Desk, media: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given a file deleted after rotation read it but before its replacement took its place, when the
+    rotation ends, then the file stays deleted and no temporary file is left."""
+    kept, _ = one_stored(desk, pdf(90_000))
+    copy = streaming.copy
+
+    def deleted_meanwhile(stream: Any, write: Any) -> None:
+        (media / kept.file.name).unlink(missing_ok=True)
+        copy(stream, write)
+
+    monkeypatch.setattr(streaming, "copy", deleted_meanwhile)
+    new_ring = {"rotated": os.urandom(32), **settings.XIAOBAO_ENCRYPTION_KEYS}
+    out = io.StringIO()
+    try:
+        with override_settings(XIAOBAO_ENCRYPTION_KEYS=new_ring):
+            keys.reset()
+            call_command("rotate_keys", stdout=out, stderr=io.StringIO())
+    finally:
+        keys.reset()
+
+    assert "1 deleted meanwhile" in out.getvalue()
+    assert stored_files(media) == []
 
 
 def test_the_orphan_sweep_still_removes_an_encrypted_file_no_row_names(desk: Desk, media: Path) -> None:

@@ -9,7 +9,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from xiaobao.identity.models import Authenticator
 
 
 def code_from_secret(secret: str, *, at: float | None = None) -> str:
@@ -21,7 +22,7 @@ def code_from_secret(secret: str, *, at: float | None = None) -> str:
     return f"{totp.token():06d}"
 
 
-def fresh_code(device: TOTPDevice) -> str:
+def fresh_code(device: Authenticator) -> str:
     """The device's code now; if this step's code was already used (each code counts once), the next step's,
     after waiting for it."""
     device.refresh_from_db()
@@ -37,7 +38,7 @@ def pass_the_code_step(page: Any, username: str) -> None:
     if path.startswith("/accounts/two-factor/enrol/"):
         code = code_from_secret(page.locator("#totp-secret").inner_text())
     elif path.startswith("/accounts/two-factor/"):
-        code = fresh_code(TOTPDevice.objects.get(user__username=username, confirmed=True))
+        code = fresh_code(Authenticator.objects.get(user__username=username, confirmed=True))
     else:
         return
     page.locator("#id_code").fill(code)

@@ -7,6 +7,7 @@ come from the environment, and start-up stops naming any that is missing).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -198,6 +199,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024  # a body that is not a file (JSO
 # refused once it passes 10 MB; only a whole request under 256 KB is kept in memory.
 XIAOBAO_UPLOAD_MAX_REQUEST_BYTES = int(ENV.get("XIAOBAO_UPLOAD_MAX_REQUEST_BYTES", 51 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# A file larger than that is spooled, in plaintext, until the request ends (Django then deletes it): in a
+# directory of xiaobao's own (mode 0700), never the shared /tmp; files a killed
+# worker left there are swept by `manage.py upload_orphans --delete` (issue #19).
+FILE_UPLOAD_TEMP_DIR = str(Path(ENV.get("XIAOBAO_UPLOAD_TEMP_DIR", VAR_DIR / "uploads-in-progress")))
+# Django's checks want it to exist (files.E001); the upload handler keeps it 0700 and remakes it if gone. On a
+# read-only file system the check says so.
+with contextlib.suppress(OSError):
+    Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "xiaobao.ops.limits.LimitedUploadHandler",
@@ -262,6 +271,10 @@ XIAOBAO_PERIODIC_TASKS = {
     },
     "ops.prune_rate_limit_hits": {
         "task": "xiaobao.ops.tasks.prune_rate_limit_hits",
+        "every_seconds": 3600,
+    },
+    "ops.sweep_spooled_uploads": {
+        "task": "xiaobao.ops.tasks.sweep_spooled_uploads",
         "every_seconds": 3600,
     },
     "intake.forget_expired_drafts": {

@@ -12,14 +12,13 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import ric
 
 from xiaobao.demo.products import load_products
 from xiaobao.identity import actions
 from xiaobao.identity.actions import ConsumerDetails
 from xiaobao.identity.domain.branches import BranchLevel
-from xiaobao.identity.models import Insurer, Partner, ServicePoint
+from xiaobao.identity.models import Authenticator, Insurer, Partner, ServicePoint
 from xiaobao.kernel.actors import SYSTEM, Role
 
 DEMO_PASSWORD = "xiaobao-demo-2026"  # noqa: S105  (printed at start; demo only)
@@ -102,7 +101,7 @@ def load() -> DemoResult:
 def _enrol_demo_staff() -> None:
     """Each demo staff member (and nobody else) gets a confirmed authenticator with the fixed demo key."""
     for user in get_user_model().objects.filter(username__in=_staff_usernames()):
-        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        if not Authenticator.objects.filter(user=user, confirmed=True).exists():
             actions.account_two_factor_install(actor=SYSTEM, user=user, key=DEMO_TOTP_KEY)
 
 

@@ -131,6 +131,12 @@ def staff_member_for(
     return one(staff_members_for(actor, permission), staff_id, for_update=for_update)
 
 
+def staff_of_user(user: Any) -> Staff | None:
+    """The staff record of a signed-in account (None for the admin site's own users): for the account's own
+    pages and actions, where the person is the subject and no permission is asked."""
+    return Staff.objects.filter(user=user).first()
+
+
 def consumers_for(actor: Actor, permission: Permission = Permission.VIEW_CONSUMER) -> QuerySet[Consumer]:
     """Staff see the consumers who deal with their insurer; a consumer sees only themself."""
     if actor.kind is ActorKind.CONSUMER and permission is Permission.VIEW_CONSUMER:

@@ -70,6 +70,11 @@ TWO_FACTOR_RESET = event_type(
     _("two-factor sign-in reset by an administrator: the person enrols again"),
     fields=("devices",),
 )
+TWO_FACTOR_LOCKED = event_type(
+    "account.two_factor_locked",
+    _("two-factor sign-in: code step locked for a day after many wrong codes, the holder told"),
+    fields=("email",),
+)
 PASSWORD_CHANGED = event_type("account.password_changed", _("password changed by its holder"), fields=("by_self",))
 PASSWORD_RESET_ASKED = event_type(
     "account.password_reset_asked", _("password reset link sent by email"), fields=("email",)

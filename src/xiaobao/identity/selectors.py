@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from xiaobao.identity.models import Staff
+from xiaobao.identity.models import Authenticator, EnrolmentTicket, Staff
 from xiaobao.kernel.actors import Role
 
 
@@ -19,4 +17,9 @@ def staff_with(insurer_id: int, *roles: Role) -> list[Staff]:
 
 def has_authenticator(member: Staff) -> bool:
     """Whether the staff member (fetched through ``access``) has a confirmed two-factor authenticator."""
-    return bool(TOTPDevice.objects.filter(user_id=member.user_id, confirmed=True).exists())
+    return bool(Authenticator.objects.filter(user_id=member.user_id, confirmed=True).exists())
+
+
+def awaits_set_up_code(member: Staff) -> bool:
+    """Whether a reset issued the staff member a set-up code not used yet (they have no authenticator until)."""
+    return bool(EnrolmentTicket.objects.filter(user_id=member.user_id).exists())

@@ -21,7 +21,11 @@ Three bounds, outermost first:
 from __future__ import annotations
 
 import json
+import stat
+import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -128,12 +132,33 @@ class OversizeUpload(UploadedFile):
         pass
 
 
+def private_upload_dir() -> Path:
+    """``FILE_UPLOAD_TEMP_DIR``, made if missing and kept to its owner (0700): an upload spooled there is the
+    plaintext of a consumer's document until the request ends."""
+    folder = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if stat.S_IMODE(folder.stat().st_mode) != 0o700:
+        folder.chmod(0o700)
+    return folder
+
+
+def stale_spooled_uploads(older_than: timedelta) -> list[Path]:
+    """Spooled uploads a worker killed mid-request left behind (a live request's file is younger)."""
+    folder = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    if not folder.is_dir():
+        return []
+    cutoff = time.time() - older_than.total_seconds()
+    return sorted(path for path in folder.iterdir() if path.is_file() and path.stat().st_mtime < cutoff)
+
+
 class LimitedUploadHandler(TemporaryFileUploadHandler):
-    """Streams each file to disk, and stops keeping one as soon as it passes the per-file limit."""
+    """Streams each file to disk, in xiaobao's private directory, and stops keeping one as soon as it passes
+    the per-file limit."""
 
     max_file_bytes = MAX_BYTES
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
+        private_upload_dir()
         super().new_file(*args, **kwargs)
         self.received = 0
         self.oversize = False

@@ -73,15 +73,18 @@ class FileRotationResult:
     rewrapped: int
     encrypted: int
     damaged: list[str]
+    vanished: list[str]
 
 
 def rotate_files() -> FileRotationResult:
     """Every stored upload brought under the newest key: an encrypted file gets its data key sealed anew (its
     content is not re-encrypted); a file stored before encryption (no header) is encrypted in place. A file
-    that cannot be read is named, left as it is, and the rest go on."""
+    that cannot be read is named, left as it is, and the rest go on; so is one deleted while the rotation ran
+    (``upload_orphans``, an erasure): it is not brought back."""
     storage = default_encrypted_storage()
     counts = {"current": 0, "rewrapped": 0, "encrypted": 0}
     damaged: list[str] = []
+    vanished: list[str] = []
     for folder in sorted(OWNERS):
         for name in stored_names(storage, folder):
             if name.rsplit("/", 1)[-1].startswith("."):  # a replacement in progress (or left by a crash)
@@ -90,9 +93,12 @@ def rotate_files() -> FileRotationResult:
                 counts[storage.rotate(name)] += 1
             except DamagedFile:
                 damaged.append(name)
+            except FileNotFoundError:
+                vanished.append(name)
     return FileRotationResult(
-        examined=sum(counts.values()) + len(damaged),
+        examined=sum(counts.values()) + len(damaged) + len(vanished),
         rewrapped=counts["rewrapped"],
         encrypted=counts["encrypted"],
         damaged=damaged,
+        vanished=vanished,
     )

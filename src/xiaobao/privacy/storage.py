@@ -7,6 +7,9 @@ previews, ``upload_orphans``) keeps working through the storage API and sees onl
 storage sees only ciphertext. ``open`` authenticates the whole file first (one pass, a segment in memory at
 a time), so a file that opens is whole and a damaged one is refused before any byte is served.
 
+Each file is bound to its name (the name is part of the associated data of its sealed data key,
+``streaming``): two stored files swapped on the disk or in the bucket are refused like damaged ones.
+
 File names: uploads are stored under a content address, so a retry finds the file an interrupted attempt
 left. ``content_address`` makes that address an HMAC of the content's SHA-256 keyed with the blind-index
 key: still the same for the same bytes (a retry still adopts), but a listing of the bucket or a backup no
@@ -95,20 +98,25 @@ class EncryptedStorage(Storage):
         if hasattr(content, "seekable") and content.seekable():
             content.seek(0)
         plain_size = getattr(content, "size", None)
-        reader = streaming.EncryptingReader(content, keyring(), plain_size=plain_size)
+        reader = streaming.EncryptingReader(content, keyring(), name=name, plain_size=plain_size)
         encrypted = File(cast(IO[bytes], reader), name=name)
         if reader.size is not None:
             encrypted.size = reader.size
-        return str(self.inner_storage.save(name, encrypted))
+        saved = str(self.inner_storage.save(name, encrypted))
+        if saved != name:  # taken meanwhile: the file is bound to the name it was encrypted for
+            self.inner_storage.delete(saved)
+            raise FileExistsError(f"{name} was stored by another request meanwhile; try again")
+        return saved
 
     def put(self, name: str, plain: streaming.Readable) -> None:
         """Store ``plain`` encrypted under ``name`` exactly (replacing what was there, at once): for a cache
         whose names are its keys, where ``save`` would pick another name beside a file already there."""
-        self.replace(name, streaming.EncryptingReader(plain, keyring()))
+        self.replace(name, streaming.EncryptingReader(plain, keyring(), name=name))
 
-    def replace(self, name: str, stream: streaming.Readable) -> None:
+    def replace(self, name: str, stream: streaming.Readable, *, must_exist: bool = False) -> None:
         """Put ``stream`` (already encrypted) in place of ``name`` at once: a reader sees the old file or the
-        new one, whole, and a crash leaves the old one.
+        new one, whole, and a crash leaves the old one. With ``must_exist`` (rotation), a file deleted while
+        its replacement was being written stays deleted: ``FileNotFoundError``, the replacement discarded.
 
         On the disk: a temporary file beside it (``.…rotating``: upload_orphans removes one a crash left),
         synced, then renamed over it. Elsewhere the new file is spooled to a local temporary file first (the
@@ -119,6 +127,8 @@ class EncryptedStorage(Storage):
             with tempfile.TemporaryFile() as spool:
                 streaming.copy(stream, spool.write)
                 spool.seek(0)
+                if must_exist and not self.inner_storage.exists(name):
+                    raise FileNotFoundError(name)
                 saved = self.inner_storage.save(name, File(spool, name=name))
             if saved != name:
                 self.inner_storage.delete(saved)
@@ -134,6 +144,8 @@ class EncryptedStorage(Storage):
                 os.fsync(out.fileno())
             if os.path.exists(path):
                 os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
+            elif must_exist:
+                raise FileNotFoundError(name)  # deleted meanwhile (upload_orphans, an erasure): not brought back
             os.replace(temporary, path)
         except BaseException:
             if os.path.exists(temporary):
@@ -143,19 +155,21 @@ class EncryptedStorage(Storage):
     # -- key rotation --------------------------------------------------------------------------------------
 
     def rotate(self, name: str) -> str:
-        """Bring ``name`` under the ring's current key: ``"current"`` (nothing to do), ``"rewrapped"`` (the data
+        """Bring ``name`` under the ring's current key (``FileNotFoundError`` if it is gone, or goes meanwhile): ``"current"`` (nothing to do), ``"rewrapped"`` (the data
         key sealed anew; the content untouched) or ``"encrypted"`` (a plaintext file stored before encryption)."""
         ring = keyring()
         with self.inner_storage.open(name, "rb") as raw:
             if not streaming.is_encrypted(raw.read(len(streaming.MAGIC))):
                 raw.seek(0)
-                self.replace(name, streaming.EncryptingReader(raw, ring))
+                self.replace(name, streaming.EncryptingReader(raw, ring, name=name), must_exist=True)
                 return "encrypted"
             raw.seek(0)
             header = streaming.read_header(raw, name=name)
-            if header.key_id == ring.current_id:
+            if header.key_id == ring.current_id and header.version == streaming.VERSION:
                 return "current"
-            self.replace(name, streaming.RewrappedReader(streaming.rewrapped(header, ring, name=name), raw))
+            self.replace(
+                name, streaming.RewrappedReader(streaming.rewrapped(header, ring, name=name), raw), must_exist=True
+            )
             return "rewrapped"
 
     def key_id_of(self, name: str) -> str | None:

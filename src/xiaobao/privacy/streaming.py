@@ -16,7 +16,9 @@ Layout::
     ‖ segment 0 ‖ … ‖ segment n-1        each ``segment size`` + 16 bytes, the last one 16 to that
 
 The sealed data key is bound to everything before it, so a header edited to another segment size, prefix
-or key id does not open. Re-wrapping under a newer key (``rotate_keys``) rewrites the header only.
+or key id does not open — and, from format version 2, to the file's name in the storage too, so two stored
+files swapped (or one copied over another) do not open under each other's name. Re-wrapping under a newer
+key (``rotate_keys``) rewrites the header only, and brings a version-1 file (bound to no name) to version 2.
 A file without the magic is one stored before encryption (or not ours): ``is_encrypted`` tells them apart.
 """
 
@@ -35,8 +37,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from xiaobao.kernel.errors import DamagedFile
 from xiaobao.privacy.crypto import DecryptionError, Keyring
 
-MAGIC = b"\x89XBF\r\n\x1a\x01"
+MAGIC = b"\x89XBF\r\n\x1a\x02"
 """Like PNG's: not text, not any accepted upload type's start; the last byte is the format version."""
+MAGIC_V1 = b"\x89XBF\r\n\x1a\x01"
+"""Version 1: the data key bound to the header only, not to the file's name (read; rotate_keys upgrades)."""
+VERSION = 2
 SEGMENT_SIZE = 64 * 1024
 TAG_BYTES = 16
 DATA_KEY_BYTES = 32
@@ -53,7 +58,7 @@ class Readable(Protocol):
 
 def is_encrypted(head: bytes) -> bool:
     """Whether a stored file's first bytes are this format's header."""
-    return head[: len(MAGIC)] == MAGIC
+    return head[: len(MAGIC)] in (MAGIC, MAGIC_V1)
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,7 @@ class Header:
     prefix: bytes
     key_id: str
     wrapped_key: bytes
+    version: int = VERSION
 
     @property
     def length(self) -> int:
@@ -70,22 +76,29 @@ class Header:
     def bound(self) -> bytes:
         """What the sealed data key is bound to: everything in the header before it."""
         key_id = self.key_id.encode("ascii")
-        return _FIXED.pack(MAGIC, self.segment_size, self.prefix, len(key_id)) + key_id
+        magic = MAGIC if self.version == VERSION else MAGIC_V1
+        return _FIXED.pack(magic, self.segment_size, self.prefix, len(key_id)) + key_id
+
+    def context(self, name: str) -> bytes:
+        """The associated data of the sealed data key: the header before it and, from version 2, the name."""
+        if self.version == 1:
+            return self.bound()
+        return self.bound() + b"\x00" + name.replace("\\", "/").lstrip("/").encode("utf-8")
 
     def to_bytes(self) -> bytes:
         return self.bound() + self.wrapped_key
 
 
-def new_header(ring: Keyring, *, segment_size: int = SEGMENT_SIZE) -> tuple[Header, bytes]:
-    """A fresh header and the data key it seals."""
+def new_header(ring: Keyring, *, name: str = "file", segment_size: int = SEGMENT_SIZE) -> tuple[Header, bytes]:
+    """A fresh header for the file stored as ``name``, and the data key it seals."""
     data_key, prefix = AESGCM.generate_key(bit_length=256), os.urandom(PREFIX_BYTES)
-    return _sealed(ring, data_key, prefix, segment_size), data_key
+    return _sealed(ring, data_key, prefix, segment_size, name), data_key
 
 
-def _sealed(ring: Keyring, data_key: bytes, prefix: bytes, segment_size: int) -> Header:
+def _sealed(ring: Keyring, data_key: bytes, prefix: bytes, segment_size: int, name: str) -> Header:
     key_id = ring.current_id
     unsealed = Header(segment_size, prefix, key_id, b"")
-    _, wrapped = ring.wrap(data_key, context=unsealed.bound())
+    _, wrapped = ring.wrap(data_key, context=unsealed.context(name))
     return Header(segment_size, prefix, key_id, wrapped)
 
 
@@ -93,7 +106,7 @@ def read_header(raw: Readable, *, name: str = "file") -> Header:
     fixed = _read_exactly(raw, _FIXED.size)
     if len(fixed) < _FIXED.size or not is_encrypted(fixed):
         raise DamagedFile(f"{name}: no encryption header (stored before encryption, or not a stored file)")
-    _, segment_size, prefix, key_id_length = _FIXED.unpack(fixed)
+    magic, segment_size, prefix, key_id_length = _FIXED.unpack(fixed)
     if not 0 < segment_size <= _LONGEST_SEGMENT:
         raise DamagedFile(f"{name}: segment size {segment_size} in the header is not possible")
     key_id = _read_exactly(raw, key_id_length)
@@ -101,21 +114,21 @@ def read_header(raw: Readable, *, name: str = "file") -> Header:
     if len(key_id) < key_id_length or len(wrapped) < _WRAPPED_BYTES:
         raise DamagedFile(f"{name}: cut short inside its header")
     try:
-        return Header(segment_size, prefix, key_id.decode("ascii"), wrapped)
+        return Header(segment_size, prefix, key_id.decode("ascii"), wrapped, 1 if magic == MAGIC_V1 else VERSION)
     except UnicodeDecodeError:
         raise DamagedFile(f"{name}: the key id in the header is not a key id") from None
 
 
 def data_key_of(header: Header, ring: Keyring, *, name: str = "file") -> bytes:
     try:
-        return ring.unwrap(header.key_id, header.wrapped_key, context=header.bound())
+        return ring.unwrap(header.key_id, header.wrapped_key, context=header.context(name))
     except DecryptionError as error:
-        raise DamagedFile(f"{name}: {error}") from None
+        raise DamagedFile(f"{name}: {error} (or it is another stored file's, moved here)") from None
 
 
 def rewrapped(header: Header, ring: Keyring, *, name: str = "file") -> Header:
-    """The same data key (so the same segments) sealed under the ring's current key."""
-    return _sealed(ring, data_key_of(header, ring, name=name), header.prefix, header.segment_size)
+    """The same data key (so the same segments) sealed under the ring's current key, bound to ``name``."""
+    return _sealed(ring, data_key_of(header, ring, name=name), header.prefix, header.segment_size, name)
 
 
 def _nonce(prefix: bytes, index: int, *, last: bool) -> bytes:
@@ -177,11 +190,17 @@ class EncryptingReader(_ReadOnlyStream):
     each segment as soon as the next one shows whether it was the last. Not seekable (a storage copies it)."""
 
     def __init__(
-        self, plain: Readable, ring: Keyring, *, plain_size: int | None = None, segment_size: int = SEGMENT_SIZE
+        self,
+        plain: Readable,
+        ring: Keyring,
+        *,
+        name: str = "file",
+        plain_size: int | None = None,
+        segment_size: int = SEGMENT_SIZE,
     ) -> None:
         super().__init__()
         self._plain = plain
-        self.header, data_key = new_header(ring, segment_size=segment_size)
+        self.header, data_key = new_header(ring, name=name, segment_size=segment_size)
         self._cipher = AESGCM(data_key)
         self._index = 0
         self._started = self._finished = False

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
@@ -24,10 +25,10 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_en
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xiaobao.identity import actions, login_throttle, two_factor
 from xiaobao.identity.actors import actor_for_request, actor_for_user
+from xiaobao.identity.models import Authenticator, EnrolmentTicket
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.ops import clock
 from xiaobao.ops.client import client_ip
@@ -66,20 +67,27 @@ def _account_actor(request: HttpRequest) -> Actor:
     return actor
 
 
-def _code_attempt(request: HttpRequest, form: CodeForm, check: Any) -> TOTPDevice | None:
-    """One code attempt, throttled per account: wrong codes are counted (outside the refused change's
-    transaction, so a refusal cannot roll the count back)."""
+def _code_attempt(request: HttpRequest, form: CodeForm, check: Any) -> Authenticator | None:
+    """One code attempt, throttled per account: counted before the code is checked (so attempts sent together
+    cannot all pass), uncounted if right; wrong, it stays counted, outside the refused change's transaction so
+    a refusal cannot roll the count back, and the one that locks the code step for the day tells the holder."""
     if not form.is_valid():
         return None
+    user_id = int(request.user.pk or 0)
     try:
-        login_throttle.code_check(int(request.user.pk or 0))
+        attempt = login_throttle.code_attempt(user_id)
     except TooManyAttempts as locked:
         form.add_error(None, message_of(locked))
         return None
-    device: TOTPDevice | None = check(form.cleaned_data["code"].replace(" ", "").strip())
+    device: Authenticator | None = check(form.cleaned_data["code"].replace(" ", "").strip())
     if device is None:
-        login_throttle.code_failed(int(request.user.pk or 0))
+        if login_throttle.code_wrong(user_id):
+            actions.account_two_factor_locked(
+                actor=_account_actor(request), user=request.user, language=get_language() or "zh-hans"
+            )
         form.add_error("code", message_of(actions.WrongTwoFactorCode()))
+    else:
+        login_throttle.code_right(attempt)
     return device
 
 
@@ -95,9 +103,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponseBase:
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
 
-        def check(code: str) -> TOTPDevice | None:
+        def check(code: str) -> Authenticator | None:
             with transaction.atomic():
-                device = TOTPDevice.objects.select_for_update().filter(user=request.user, confirmed=True).first()
+                device = Authenticator.objects.select_for_update().filter(user=request.user, confirmed=True).first()
                 return device if device is not None and device.verify_token(code) else None
 
         device = _code_attempt(request, form, check)
@@ -112,29 +120,74 @@ def two_factor_verify(request: HttpRequest) -> HttpResponseBase:
     )
 
 
+class TicketForm(forms.Form):
+    ticket = forms.CharField(
+        label=_("Set-up code"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "size": 12}),
+        help_text=_("Ten letters and digits, as your administrator gave it to you (for example ABCDE-FGH23)."),
+    )
+
+
+def _ticket_step(request: HttpRequest, ticket: EnrolmentTicket) -> HttpResponseBase:
+    """After an administrator's reset: the one-time set-up code first, counted like a wrong code when wrong."""
+    form = TicketForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        user_id = int(request.user.pk or 0)
+        try:
+            attempt = login_throttle.code_attempt(user_id)
+        except TooManyAttempts as locked:
+            form.add_error(None, message_of(locked))
+        else:
+            if two_factor.ticket_accepts(ticket, form.cleaned_data["ticket"]):
+                login_throttle.code_right(attempt)
+                request.session[two_factor.TICKET_PRESENTED] = ticket.pk
+                return HttpResponseRedirect(request.get_full_path())
+            if login_throttle.code_wrong(user_id):
+                actions.account_two_factor_locked(
+                    actor=_account_actor(request), user=request.user, language=get_language() or "zh-hans"
+                )
+            form.add_error(
+                "ticket",
+                _(
+                    "That set-up code is not right, or is more than three days old. Type it as your administrator "
+                    "gave it, or ask them for a new one."
+                ),
+            )
+    return render(request, "web/accounts/two_factor_ticket.html", {"form": form, "next": _next(request)})
+
+
 @require_http_methods(["GET", "POST"])
 def two_factor_enrol(request: HttpRequest) -> HttpResponseBase:
     """A first authenticator: the secret as a QR code and as text, confirmed by a first code. Only for someone
-    without one: replacing an authenticator is the administrator's reset, never the password alone."""
+    without one: replacing an authenticator is the administrator's reset, never the password alone — after
+    which the one-time set-up code the reset issued comes first."""
     if not request.user.is_authenticated:
         return redirect_to_login(_next(request))
     if not two_factor.needs_second_factor(request):
         return HttpResponseRedirect(_next(request))
     if two_factor.confirmed_device(request.user) is not None:
         return HttpResponseRedirect(f"{reverse('two_factor_verify')}?{request.GET.urlencode()}")
+    ticket = two_factor.enrolment_ticket(request.user)
+    ticket_id = two_factor.ticket_presented(request, ticket)
+    if ticket is not None and ticket_id is None:
+        return _ticket_step(request, ticket)
     actor = _account_actor(request)
-    device = actions.account_two_factor_enrol(actor=actor, user=request.user)
+    device = actions.account_two_factor_enrol(actor=actor, user=request.user, ticket_id=ticket_id)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
 
-        def check(code: str) -> TOTPDevice | None:
+        def check(code: str) -> Authenticator | None:
             try:
-                return actions.account_two_factor_confirm(actor=actor, user=request.user, code=code)
+                return actions.account_two_factor_confirm(
+                    actor=actor, user=request.user, code=code, ticket_id=ticket_id
+                )
             except actions.WrongTwoFactorCode:
                 return None
 
         confirmed = _code_attempt(request, form, check)
         if confirmed is not None:
+            request.session.pop(two_factor.TICKET_PRESENTED, None)
             two_factor.mark_verified(request, confirmed)
             return HttpResponseRedirect(_next(request))
     return render(
@@ -197,7 +250,9 @@ def password_reset(request: HttpRequest) -> HttpResponse:
         else:
             login_throttle.reset_asked(email, address)
             for user in _accounts_with(email):
-                link = request.build_absolute_uri(
+                # From the configured address, never the request's Host header: a forged Host would send the
+                # token to another site (the link must work from the mailbox, where no request is trusted).
+                link = settings.XIAOBAO_PUBLIC_URL + (
                     reverse(
                         "password_reset_confirm",
                         kwargs={

@@ -247,6 +247,7 @@ def staff_page(
     roles: Any = None,
     password: Any = None,
     error: str = "",
+    ticket: str = "",
 ) -> HttpResponse:
     member = access.staff_member_for(actor, staff_id, Permission.MANAGE_STAFF)
     held = [g.role for g in member.role_grants.all()]
@@ -263,6 +264,8 @@ def staff_page(
             "error": error,
             "is_self": member.pk == actor.staff_id,
             "has_authenticator": selectors.has_authenticator(member),
+            "awaits_set_up_code": selectors.awaits_set_up_code(member),
+            "ticket": ticket,
         },
         rejected=bool(roles or password or error),
     )
@@ -303,14 +306,10 @@ def staff_password(request: HttpRequest, actor: Actor, insurer: Insurer, staff_i
 @require_POST
 @administrator_only
 def staff_two_factor_reset(request: HttpRequest, actor: Actor, insurer: Insurer, staff_id: int) -> HttpResponseBase:
-    """A lost or new phone: the person's authenticator is cleared; they set up a new one at their next sign-in."""
-    actions.staff_two_factor_reset(actor=actor, staff_id=staff_id)
-    return _done(
-        request,
-        _("Two-step sign-in reset: at their next sign-in they set up their authenticator again."),
-        "workbench:admin_staff",
-        staff_id,
-    )
+    """A lost or new phone: the person's authenticator is cleared and their sessions end; the one-time set-up
+    code they need to enrol a new one is shown here, this once (never stored readable, never redirected with)."""
+    code = actions.staff_two_factor_reset(actor=actor, staff_id=staff_id)
+    return staff_page(request, staff_id, ticket=code)
 
 
 @require_POST

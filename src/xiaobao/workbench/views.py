@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from xiaobao.claims import selectors as claim_selectors
 from xiaobao.claims.labels import CLAIM_STATE_TEXT
 from xiaobao.complaints import actions, selectors
+from xiaobao.complaints.actions import NewComplaint, Upload
 from xiaobao.complaints.domain.classification import (
     CHANNEL_TEXT,
     PRODUCT_LINE_TEXT,
@@ -26,15 +27,19 @@ from xiaobao.complaints.domain.classification import (
 )
 from xiaobao.complaints.domain.decisions import Outcome
 from xiaobao.complaints.labels import STATE_TEXT
+from xiaobao.complaints.letters import decision_letter_name, decision_letter_pdf
 from xiaobao.identity import access as identity_access
+from xiaobao.identity.actions import ConsumerDetails
 from xiaobao.kernel.actors import Actor, Role
 from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.notifications import actions as notification_actions
 from xiaobao.notifications import selectors as notification_selectors
 from xiaobao.ops import clock as app_clock
 from xiaobao.ops.i18n import message_of, translated_labels
+from xiaobao.privacy.selectors import agreements_awaiting_approval
 from xiaobao.web.letters import letter_response
 from xiaobao.workbench.files import stored_file
+from xiaobao.workbench.forms import IntakeForm
 from xiaobao.workbench.labels import STEP_TEXT
 from xiaobao.workbench.presenting import handlers_for as _handlers
 from xiaobao.workbench.presenting import present
@@ -141,8 +146,6 @@ def take_step(request: HttpRequest, actor: Actor, complaint_id: int, step: str) 
 
 @staff_only
 def approvals(request: HttpRequest, actor: Actor) -> HttpResponse:
-    from xiaobao.privacy.selectors import agreements_awaiting_approval
-
     return render(
         request,
         "workbench/approvals.html",
@@ -208,8 +211,6 @@ def decide_extension(request: HttpRequest, actor: Actor, extension_id: int) -> H
 
 @staff_only
 def decision_letter(request: HttpRequest, actor: Actor, complaint_id: int) -> HttpResponse:
-    from xiaobao.complaints.letters import decision_letter_name, decision_letter_pdf
-
     try:
         complaint = selectors.decided_complaint_for(actor, complaint_id)
         return letter_response(decision_letter_pdf(complaint), decision_letter_name(complaint))
@@ -220,10 +221,6 @@ def decision_letter(request: HttpRequest, actor: Actor, complaint_id: int) -> Ht
 @staff_only
 def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Register a letter, a counter visit or a call taken by hand; a rejected form keeps everything typed."""
-    from xiaobao.complaints.actions import NewComplaint, Upload
-    from xiaobao.identity.actions import ConsumerDetails
-    from xiaobao.workbench.forms import IntakeForm
-
     branches = [(b.pk, b.name) for b in identity_access.branches_for(actor).order_by("level", "name")]
     form = IntakeForm(request.POST or None, request.FILES or None, branches=branches)
     if request.method == "POST" and form.is_valid():

@@ -45,7 +45,7 @@ from xiaobao.identity.models import (
 from xiaobao.kernel.actors import Actor, ActorKind, Role
 from xiaobao.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from xiaobao.kernel.i18n import _
-from xiaobao.ops import clock, idempotency
+from xiaobao.ops import clock, idempotency, sessions
 from xiaobao.privacy.domain.identifiers import (
     mask_name,
     mask_phone,
@@ -219,7 +219,8 @@ def staff_set_password(*, actor: Actor, staff_id: int, password: str) -> None:
 
 @transaction.atomic
 def staff_deactivate(*, actor: Actor, staff_id: int) -> Staff:
-    """Someone who has left: they can no longer sign in or use a token; their name stays on what they did."""
+    """Someone who has left: they can no longer sign in or use a token, and their sessions end; their name stays
+    on what they did."""
     staff = access.staff_member_for(actor, staff_id, Permission.MANAGE_STAFF, for_update=True)
     if staff.pk == actor.staff_id:
         raise InvalidInput(_("You cannot deactivate yourself; ask another administrator."))
@@ -229,6 +230,7 @@ def staff_deactivate(*, actor: Actor, staff_id: int) -> Staff:
         user = staff.user
         user.is_active = False
         user.save(update_fields=["is_active"])
+        sessions.end_sessions_of(user.pk)  # not only refused while inactive: gone, should they be reactivated
         record(
             event_type=events.STAFF_DEACTIVATED,
             actor=actor,
@@ -777,6 +779,7 @@ def consumer_correct(*, actor: Actor, consumer_id: int, field: str, value: str, 
     return consumer
 
 
+from xiaobao.identity.actions._accounts import EnrolmentTicketNeeded as EnrolmentTicketNeeded  # noqa: E402
 from xiaobao.identity.actions._accounts import WrongTwoFactorCode as WrongTwoFactorCode  # noqa: E402
 from xiaobao.identity.actions._accounts import account_password_change as account_password_change  # noqa: E402
 from xiaobao.identity.actions._accounts import account_password_reset as account_password_reset  # noqa: E402
@@ -788,4 +791,5 @@ from xiaobao.identity.actions._accounts import account_two_factor_enrol as accou
 from xiaobao.identity.actions._accounts import (  # noqa: E402
     account_two_factor_install as account_two_factor_install,
 )
+from xiaobao.identity.actions._accounts import account_two_factor_locked as account_two_factor_locked  # noqa: E402
 from xiaobao.identity.actions._accounts import staff_two_factor_reset as staff_two_factor_reset  # noqa: E402

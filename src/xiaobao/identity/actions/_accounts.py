@@ -9,18 +9,18 @@ from typing import Any
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xiaobao.audit.recorder import record
-from xiaobao.identity import access, events
+from xiaobao.identity import access, events, login_throttle, two_factor
 from xiaobao.identity.domain.permissions import Permission
-from xiaobao.identity.models import Staff
+from xiaobao.identity.models import Authenticator, EnrolmentTicket, Staff
 from xiaobao.identity.two_factor import DEVICE_NAME
 from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import InvalidInput
 from xiaobao.kernel.i18n import _
 from xiaobao.notifications.actions import notification_queue
 from xiaobao.notifications.models import Channel
+from xiaobao.ops import clock, sessions
 
 
 class WrongTwoFactorCode(InvalidInput):
@@ -29,7 +29,23 @@ class WrongTwoFactorCode(InvalidInput):
 
 
 def _staff_of(user: Any) -> Staff | None:
-    return Staff.objects.filter(user=user).first()
+    return access.staff_of_user(user)
+
+
+class EnrolmentTicketNeeded(InvalidInput):
+    code = "enrolment_ticket_needed"
+    default_message = _(
+        "Your two-step sign-in was reset: type the one-time set-up code your administrator gave you first."
+    )
+
+
+def _ticket_checked(user: Any, ticket_id: int | None) -> EnrolmentTicket | None:
+    """After an administrator's reset only the holder of the set-up code enrols: the ticket the session
+    presented must be the account's open one (locked until the enrolment is done)."""
+    ticket = EnrolmentTicket.objects.select_for_update().filter(user_id=user.pk).first()
+    if ticket is not None and ticket.pk != ticket_id:
+        raise EnrolmentTicketNeeded
+    return ticket
 
 
 def _masked_email(email: str) -> str:
@@ -38,13 +54,15 @@ def _masked_email(email: str) -> str:
 
 
 @transaction.atomic
-def account_two_factor_enrol(*, actor: Actor, user: Any) -> TOTPDevice:
+def account_two_factor_enrol(*, actor: Actor, user: Any, ticket_id: int | None = None) -> Authenticator:
     """A new authenticator secret for the person signed in with their password, shown once as a QR code and as
-    text; it counts only once confirmed by a first code. Asking again shows the same secret until then."""
-    pending = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
+    text; it counts only once confirmed by a first code. Asking again shows the same secret until then. After
+    an administrator's reset, only with the set-up code presented (``ticket_id``; else ``EnrolmentTicketNeeded``)."""
+    _ticket_checked(user, ticket_id)
+    pending = Authenticator.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
     if pending is not None:
         return pending
-    device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    device = Authenticator.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
     staff = _staff_of(user)
     record(
         event_type=events.TWO_FACTOR_ENROLMENT_STARTED,
@@ -57,10 +75,10 @@ def account_two_factor_enrol(*, actor: Actor, user: Any) -> TOTPDevice:
 
 
 @transaction.atomic
-def account_two_factor_install(*, actor: Actor, user: Any, key: str) -> TOTPDevice:
+def account_two_factor_install(*, actor: Actor, user: Any, key: str) -> Authenticator:
     """An authenticator with a key known in advance, confirmed at once: the demo staff's (``demo_load``), whose
     key is printed in the README so anyone trying xiaobao can sign in."""
-    device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, key=key, confirmed=True)
+    device = Authenticator.objects.create(user=user, name=DEVICE_NAME, key=key, confirmed=True)
     staff = _staff_of(user)
     record(
         event_type=events.TWO_FACTOR_INSTALLED,
@@ -73,13 +91,17 @@ def account_two_factor_install(*, actor: Actor, user: Any, key: str) -> TOTPDevi
 
 
 @transaction.atomic
-def account_two_factor_confirm(*, actor: Actor, user: Any, code: str) -> TOTPDevice:
+def account_two_factor_confirm(*, actor: Actor, user: Any, code: str, ticket_id: int | None = None) -> Authenticator:
     """The first code from the new authenticator: right, the device counts from now on (and any older one
-    goes); wrong, nothing changes and ``WrongTwoFactorCode`` is raised (the caller counts the failure)."""
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
+    goes) and the reset's set-up code is used up; wrong, nothing changes and ``WrongTwoFactorCode`` is raised
+    (the caller counts the failure)."""
+    ticket = _ticket_checked(user, ticket_id)
+    device = Authenticator.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None or not device.verify_token(code.strip().replace(" ", "")):
         raise WrongTwoFactorCode
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    Authenticator.objects.filter(user=user).exclude(pk=device.pk).delete()
+    if ticket is not None:
+        ticket.delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     staff = _staff_of(user)
@@ -94,11 +116,26 @@ def account_two_factor_confirm(*, actor: Actor, user: Any, code: str) -> TOTPDev
 
 
 @transaction.atomic
-def staff_two_factor_reset(*, actor: Actor, staff_id: int) -> int:
-    """The insurer's administrator clears a staff member's authenticator (a lost or new phone): at their next
-    sign-in they enrol a new one. Only the administrator's own insurer's staff are found."""
+def staff_two_factor_reset(*, actor: Actor, staff_id: int) -> str:
+    """The insurer's administrator clears a staff member's authenticator (a lost or new phone): every session of
+    theirs ends, the day's lock on codes is lifted, and a one-time set-up code is issued — returned to be shown
+    to the administrator once, who gives it to the person in private; at their next sign-in they type it, then
+    enrol a new authenticator (the password alone no longer can). Only the administrator's own insurer's
+    staff are found."""
     staff = access.staff_member_for(actor, staff_id, Permission.MANAGE_STAFF, for_update=True)
-    removed, _kinds = TOTPDevice.objects.filter(user_id=staff.user_id).delete()
+    removed, _kinds = Authenticator.objects.filter(user_id=staff.user_id).delete()
+    sessions.end_sessions_of(staff.user_id)  # a session verified with the lost phone must not outlive it
+    login_throttle.code_unlock(staff.user_id)  # the administrator's reset lifts the day's lock on codes
+    code = two_factor.new_ticket_code()
+    now = clock.now()
+    EnrolmentTicket.objects.update_or_create(
+        user_id=staff.user_id,
+        defaults={
+            "digest": two_factor.ticket_digest(staff.user_id, code),
+            "issued_at": now,
+            "expires_at": now + two_factor.TICKET_VALID,
+        },
+    )
     record(
         event_type=events.TWO_FACTOR_RESET,
         actor=actor,
@@ -107,7 +144,46 @@ def staff_two_factor_reset(*, actor: Actor, staff_id: int) -> int:
         old={"devices": removed},
         new={"devices": 0},
     )
-    return int(removed)
+    return code
+
+
+@transaction.atomic
+def account_two_factor_locked(*, actor: Actor, user: Any, language: str) -> None:
+    """Wrong codes after the right password locked the account's code step for a day
+    (``login_throttle.code_wrong``): the holder is told by email, through the outbox, since someone else may
+    know their password."""
+    staff = _staff_of(user)
+    if user.email:
+        with translation.override(language):
+            subject = gettext("Your xiaobao sign-in is locked for 24 hours")
+            body = str(
+                gettext(
+                    "Wrong sign-in codes were typed many times today for the xiaobao account %(username)s, after "
+                    "its right password. Its code step is now locked for 24 hours.\n\n"
+                    "If it was you, ask your administrator to reset your two-step sign-in, or wait a day.\n"
+                    "If it was not you, someone knows your password: set a new one now (Forgot your password? on "
+                    "the sign-in page) and tell your administrator."
+                )
+                % {"username": user.get_username()}
+            )
+        notification_queue(
+            actor=actor,
+            channel=Channel.EMAIL,
+            to_address=user.email,
+            subject=subject,
+            body=body,
+            purpose="two_factor_locked",
+            language=language,
+            insurer_id=staff.insurer_id if staff else None,
+            about=user,
+        )
+    record(
+        event_type=events.TWO_FACTOR_LOCKED,
+        actor=actor,
+        subject=user,
+        insurer_id=staff.insurer_id if staff else None,
+        new={"email": _masked_email(user.email) if user.email else ""},
+    )
 
 
 @transaction.atomic

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from xiaobao.demo.data import DEMO_TOTP_KEY
+from xiaobao.identity.models import Authenticator
 from xiaobao.identity.two_factor import code_now
 
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        device = TOTPDevice.objects.filter(
+        device = Authenticator.objects.filter(
             user__username=options["username"], confirmed=True, key=DEMO_TOTP_KEY
         ).first()
         if device is None:

@@ -5,6 +5,9 @@ Uploads are stored under their content address and deleted again when their tran
 file of a worker killed outright (SIGKILL, power loss) between writing the file and committing its row,
 whose client never retried. This lists such files — older than the grace period, so a transaction still
 in progress is never touched — and deletes them with ``--delete``. It reads only file names.
+
+It also sweeps uploads spooled to ``FILE_UPLOAD_TEMP_DIR`` that a killed worker left (Django deletes them when
+the request ends): older than the grace period, they belong to no request still running.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django.core.files.storage import Storage, default_storage
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from xiaobao.ops.limits import stale_spooled_uploads
 from xiaobao.ops.stored_files import OWNERS, stored_names
 
 
@@ -41,10 +45,16 @@ class Command(BaseCommand):
         parser.add_argument("--grace-minutes", type=int, default=60)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        found = orphans(default_storage, timedelta(minutes=options["grace_minutes"]))
+        grace = timedelta(minutes=options["grace_minutes"])
+        found = orphans(default_storage, grace)
         for name in found:
             if options["delete"]:
                 default_storage.delete(name)
             self.stdout.write(name)
         verb = "deleted" if options["delete"] else "found"
         self.stdout.write(f"{len(found)} files without a row {verb}")
+        spooled = stale_spooled_uploads(grace)
+        for path in spooled:
+            if options["delete"]:
+                path.unlink(missing_ok=True)
+        self.stdout.write(f"{len(spooled)} stale spooled uploads {verb}")

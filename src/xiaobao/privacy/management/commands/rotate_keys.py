@@ -24,7 +24,10 @@ class Command(BaseCommand):
         files = rotate_files()
         self.stdout.write(
             f"stored files: {files.rewrapped} of {files.examined} re-wrapped, "
-            f"{files.encrypted} stored before encryption now encrypted, {len(files.damaged)} damaged"
+            f"{files.encrypted} stored before encryption now encrypted, {len(files.damaged)} damaged, "
+            f"{len(files.vanished)} deleted meanwhile"
         )
         for name in files.damaged:
             self.stderr.write(f"damaged (left as it is; restore it from a backup): {name}")
+        for name in files.vanished:
+            self.stderr.write(f"deleted while the rotation ran (skipped, not brought back): {name}")
