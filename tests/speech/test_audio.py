@@ -21,7 +21,7 @@ from tests.support.sales import make_product
 from tests.support.world import fresh_resident_id, make_tenant
 from xiaobao.identity.models import Staff
 from xiaobao.kernel.actors import Role
-from xiaobao.privacy import keys, streaming
+from xiaobao.privacy import streaming
 from xiaobao.speech import engine
 from xiaobao.speech.domain.keys import speech_key
 from xiaobao.speech.domain.voices import VOICES
@@ -279,5 +279,5 @@ def test_a_damaged_cached_audio_is_made_again_not_served(world: World, espeak: s
     assert again.status_code == 200
     assert b"".join(again.streaming_content) == whole  # type: ignore[attr-defined]
     assert files_in(speech_dir) == [kept]
-    with kept.open("rb") as raw:
-        assert streaming.DecryptingReader(raw, keys.keyring()).size == len(whole)
+    with engine.speech_storage().open(kept.relative_to(speech_dir).as_posix(), "rb") as made_again:
+        assert made_again.size == len(whole)
