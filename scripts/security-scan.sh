@@ -25,6 +25,7 @@ WAPITI_SECONDS="${WAPITI_SECONDS:-180}"             # per wapiti run (one sessio
 SCHEMATHESIS_SECONDS="${SCHEMATHESIS_SECONDS:-180}" # the whole schemathesis run
 SCAN_TOOLS="${SCAN_TOOLS:-schemathesis sqlmap wapiti}" # fewer to re-run one tool
 runs() { [[ " $SCAN_TOOLS " == *" $1 "* ]]; }
+SQLMAP_TARGETS="${SQLMAP_TARGETS:-.}"               # a regex on the target names below, to re-run some
 BIN="$ROOT/.venv/bin"
 SCANNERS="$ROOT/var/scanners"
 OUT="$ROOT/var/security-scan/$(date -u +%Y%m%dT%H%M%SZ)"
@@ -216,7 +217,7 @@ TARGETS=(
 )
 for target in "${TARGETS[@]}"; do
   IFS='|' read -r name who path data csrf_page <<<"$target"
-  args=(-u "$BASE$path" --batch --level 3 --risk 2 --disable-coloring -v 1 --flush-session --timeout 10
+  args=(-u "$BASE$path" --batch --level 3 --risk 2 --disable-coloring -v 1 --flush-session --timeout 30
         --retries 1 --output-dir "$OUT/sqlmap/$name" --skip-waf --ignore-redirects)
   if [ -n "$csrf_page" ]; then  # the token is fetched afresh from the page before each request
     args+=(--data "csrfmiddlewaretoken=x${data:+&$data}" --csrf-token=csrfmiddlewaretoken --csrf-url "$BASE$csrf_page")
@@ -228,7 +229,7 @@ for target in "${TARGETS[@]}"; do
   elif [ "$who" != - ]; then
     args+=(--cookie "$(cookie "$who")")
   fi
-  runs sqlmap || continue
+  runs sqlmap && [[ "$name" =~ $SQLMAP_TARGETS ]] || continue
   mark "sqlmap:$name"
   timeout -k 10 "$SQLMAP_SECONDS" "$SQLMAP" "${args[@]}" >"$OUT/sqlmap/$name.txt" 2>&1 || true
 done
