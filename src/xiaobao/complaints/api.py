@@ -495,7 +495,9 @@ def _logged(request: HttpRequest, seen: selectors.PartnerForwards) -> list[dict[
     return seen.rows
 
 
-PARTNER_REFUSED = {403: RefusalOut, 404: RefusalOut}
+PARTNER_REFUSED = {400: RefusalOut, 403: RefusalOut, 404: RefusalOut, 422: RefusalOut}
+"""Every answer a partner call may get besides its own: a body that is not JSON (400), no agreement in force (403),
+not found (404), a malformed path or field (422)."""
 
 
 @partner_router.get(
@@ -524,7 +526,7 @@ class AnswerIn(Strict):
 
 @partner_router.post(
     "/forwards/{forward_id}/answer",
-    response={200: ForwardOut, 409: RefusalOut, 422: RefusalOut, **PARTNER_REFUSED},
+    response={200: ForwardOut, 409: RefusalOut, **PARTNER_REFUSED},
     exclude_unset=True,
 )
 def partner_answer(request: HttpRequest, forward_id: int, payload: AnswerIn) -> dict[str, object]:
