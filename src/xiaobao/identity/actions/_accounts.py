@@ -11,9 +11,10 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from xiaobao.audit.recorder import record
+from xiaobao.audit.registry import EventType
 from xiaobao.identity import access, events, login_throttle, two_factor
 from xiaobao.identity.domain.permissions import Permission
-from xiaobao.identity.models import Authenticator, EnrolmentTicket, Staff
+from xiaobao.identity.models import Authenticator, EnrolmentTicket
 from xiaobao.identity.two_factor import DEVICE_NAME
 from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import InvalidInput
@@ -28,8 +29,29 @@ class WrongTwoFactorCode(InvalidInput):
     default_message = _("That code is not right. Type the six digits your app shows now, then try again.")
 
 
-def _staff_of(user: Any) -> Staff | None:
-    return access.staff_of_user(user)
+def _insurer_of(user: Any) -> int | None:
+    staff = access.staff_of_user(user)
+    return staff.insurer_id if staff else None
+
+
+def _record(event_type: EventType, *, actor: Actor, user: Any, new: dict[str, Any]) -> None:
+    """One audit event about an account, under the person's insurer (none for a mediator or platform user)."""
+    record(event_type=event_type, actor=actor, subject=user, insurer_id=_insurer_of(user), new=new)
+
+
+def _email_holder(*, actor: Actor, user: Any, subject: str, body: str, purpose: str, language: str) -> None:
+    """A message to the account's holder at their own address, through the outbox (retried, with proof)."""
+    notification_queue(
+        actor=actor,
+        channel=Channel.EMAIL,
+        to_address=user.email,
+        subject=subject,
+        body=body,
+        purpose=purpose,
+        language=language,
+        insurer_id=_insurer_of(user),
+        about=user,
+    )
 
 
 class EnrolmentTicketNeeded(InvalidInput):
@@ -63,14 +85,7 @@ def account_two_factor_enrol(*, actor: Actor, user: Any, ticket_id: int | None =
     if pending is not None:
         return pending
     device = Authenticator.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
-    staff = _staff_of(user)
-    record(
-        event_type=events.TWO_FACTOR_ENROLMENT_STARTED,
-        actor=actor,
-        subject=user,
-        insurer_id=staff.insurer_id if staff else None,
-        new={"device": device.pk},
-    )
+    _record(events.TWO_FACTOR_ENROLMENT_STARTED, actor=actor, user=user, new={"device": device.pk})
     return device
 
 
@@ -79,14 +94,7 @@ def account_two_factor_install(*, actor: Actor, user: Any, key: str) -> Authenti
     """An authenticator with a key known in advance, confirmed at once: the demo staff's (``demo_load``), whose
     key is printed in the README so anyone trying xiaobao can sign in."""
     device = Authenticator.objects.create(user=user, name=DEVICE_NAME, key=key, confirmed=True)
-    staff = _staff_of(user)
-    record(
-        event_type=events.TWO_FACTOR_INSTALLED,
-        actor=actor,
-        subject=user,
-        insurer_id=staff.insurer_id if staff else None,
-        new={"device": device.pk},
-    )
+    _record(events.TWO_FACTOR_INSTALLED, actor=actor, user=user, new={"device": device.pk})
     return device
 
 
@@ -104,14 +112,7 @@ def account_two_factor_confirm(*, actor: Actor, user: Any, code: str, ticket_id:
         ticket.delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    staff = _staff_of(user)
-    record(
-        event_type=events.TWO_FACTOR_CONFIRMED,
-        actor=actor,
-        subject=user,
-        insurer_id=staff.insurer_id if staff else None,
-        new={"device": device.pk},
-    )
+    _record(events.TWO_FACTOR_CONFIRMED, actor=actor, user=user, new={"device": device.pk})
     return device
 
 
@@ -152,7 +153,6 @@ def account_two_factor_locked(*, actor: Actor, user: Any, language: str) -> None
     """Wrong codes after the right password locked the account's code step for a day
     (``login_throttle.code_wrong``): the holder is told by email, through the outbox, since someone else may
     know their password."""
-    staff = _staff_of(user)
     if user.email:
         with translation.override(language):
             subject = gettext("Your xiaobao sign-in is locked for 24 hours")
@@ -166,23 +166,11 @@ def account_two_factor_locked(*, actor: Actor, user: Any, language: str) -> None
                 )
                 % {"username": user.get_username()}
             )
-        notification_queue(
-            actor=actor,
-            channel=Channel.EMAIL,
-            to_address=user.email,
-            subject=subject,
-            body=body,
-            purpose="two_factor_locked",
-            language=language,
-            insurer_id=staff.insurer_id if staff else None,
-            about=user,
+        _email_holder(
+            actor=actor, user=user, subject=subject, body=body, purpose="two_factor_locked", language=language
         )
-    record(
-        event_type=events.TWO_FACTOR_LOCKED,
-        actor=actor,
-        subject=user,
-        insurer_id=staff.insurer_id if staff else None,
-        new={"email": _masked_email(user.email) if user.email else ""},
+    _record(
+        events.TWO_FACTOR_LOCKED, actor=actor, user=user, new={"email": _masked_email(user.email) if user.email else ""}
     )
 
 
@@ -192,20 +180,12 @@ def account_password_change(*, actor: Actor, user: Any, password: str) -> None:
     other sessions end: Django's session check holds a hash of the password."""
     user.set_password(password)
     user.save(update_fields=["password"])
-    staff = _staff_of(user)
-    record(
-        event_type=events.PASSWORD_CHANGED,
-        actor=actor,
-        subject=user,
-        insurer_id=staff.insurer_id if staff else None,
-        new={"by_self": True},
-    )
+    _record(events.PASSWORD_CHANGED, actor=actor, user=user, new={"by_self": True})
 
 
 @transaction.atomic
 def account_password_reset_send(*, actor: Actor, user: Any, link: str, language: str) -> None:
     """Email the one-time link that sets a new password, through the outbox (retried, with proof)."""
-    staff = _staff_of(user)
     with translation.override(language):
         subject = gettext("Set a new xiaobao password")
         body = str(
@@ -216,24 +196,8 @@ def account_password_reset_send(*, actor: Actor, user: Any, link: str, language:
             )
             % {"username": user.get_username(), "link": link}
         )
-    notification_queue(
-        actor=actor,
-        channel=Channel.EMAIL,
-        to_address=user.email,
-        subject=subject,
-        body=body,
-        purpose="password_reset",
-        language=language,
-        insurer_id=staff.insurer_id if staff else None,
-        about=user,
-    )
-    record(
-        event_type=events.PASSWORD_RESET_ASKED,
-        actor=actor,
-        subject=user,
-        insurer_id=staff.insurer_id if staff else None,
-        new={"email": _masked_email(user.email)},
-    )
+    _email_holder(actor=actor, user=user, subject=subject, body=body, purpose="password_reset", language=language)
+    _record(events.PASSWORD_RESET_ASKED, actor=actor, user=user, new={"email": _masked_email(user.email)})
 
 
 @transaction.atomic
@@ -245,11 +209,4 @@ def account_password_reset(*, actor: Actor, user: Any, password: str) -> None:
     anyone who can read the mailbox reset the count and guess on."""
     user.set_password(password)
     user.save(update_fields=["password"])
-    staff = _staff_of(user)
-    record(
-        event_type=events.PASSWORD_RESET,
-        actor=actor,
-        subject=user,
-        insurer_id=staff.insurer_id if staff else None,
-        new={"by_self": True},
-    )
+    _record(events.PASSWORD_RESET, actor=actor, user=user, new={"by_self": True})
