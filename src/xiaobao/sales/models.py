@@ -27,9 +27,84 @@ class Product(models.Model):
     register_number = models.CharField(_("number in the product register"), max_length=100)
     register_url = models.URLField(_("entry in the financial-product query platform"), max_length=500)
     on_sale = models.BooleanField(_("on sale"), default=True)
+    # SAL-S1 tier (1 simplest .. 3 most complex), the term (None: for life), the cooling-off period, and the two
+    # properties the sale rules ask about: uncertain benefit (SAL-S4) and investment-linked (SAL-R1).
+    tier = models.PositiveSmallIntegerField(_("tier"), default=1)
+    term_months = models.PositiveIntegerField(_("term in months"), null=True, blank=True)
+    cooling_off_days = models.PositiveSmallIntegerField(_("cooling-off days"), default=15)
+    uncertain_benefit = models.BooleanField(
+        _("benefit not guaranteed (participating, universal, unit-linked)"), default=False
+    )
+    investment_linked = models.BooleanField(_("investment-linked"), default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["insurer", "code"], name="product_code_per_insurer")]
 
     def __str__(self) -> str:
         return self.name
+
+
+class Salesperson(models.Model):
+    """Someone who sells an insurer's products: its own staff, or a person working for one of its agents (SAL-S1).
+
+    The grade decides which product tiers they may sell (``sales.domain`` holds the table). Built on by issue #16.
+    """
+
+    insurer = models.ForeignKey("identity.Insurer", on_delete=models.PROTECT, related_name="salespeople")
+    staff = models.OneToOneField(
+        "identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="salesperson"
+    )
+    partner = models.ForeignKey(
+        "identity.Partner", on_delete=models.PROTECT, null=True, blank=True, related_name="salespeople"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    practice_number = models.CharField(_("practice certificate number"), max_length=64)
+    grade = models.PositiveSmallIntegerField(_("grade"), default=1)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["insurer", "practice_number"], name="salesperson_number_per_insurer")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sale(models.Model):
+    """One sale as it happened: a session of events, replayable (SAL-2, SAL-3). Built on by issue #16.
+
+    ``buyer_age`` is the buyer's age in whole years on the day of the sale (SAL-R1 recording, SAL-S4 care);
+    the premium fields are what the buyer is asked to pay (SAL-S4 thresholds).
+    """
+
+    class Channel(models.TextChoices):
+        FACE_TO_FACE = "face_to_face", _("face to face")
+        PHONE = "phone", _("by phone")
+        INTERNET = "internet", _("on the internet")
+        BANCASSURANCE = "bancassurance", _("at a bank")
+
+    class PremiumMode(models.TextChoices):
+        SINGLE = "single", _("single premium")
+        ANNUAL = "annual", _("yearly premium")
+
+    insurer = models.ForeignKey("identity.Insurer", on_delete=models.PROTECT, related_name="sales")
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="sales")
+    seller = models.ForeignKey(Salesperson, on_delete=models.PROTECT, related_name="sales")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    buyer = models.ForeignKey(
+        "identity.Consumer", on_delete=models.PROTECT, null=True, blank=True, related_name="purchases"
+    )
+    buyer_age = models.PositiveSmallIntegerField(_("buyer's age"))
+    premium_yuan = models.DecimalField(_("premium (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    premium_mode = models.CharField(_("premium"), max_length=8, choices=PremiumMode.choices, blank=True)
+    payment_years = models.PositiveSmallIntegerField(_("years of payment"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"))
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["insurer", "started_at"], name="sale_insurer_started")]
+
+    def __str__(self) -> str:
+        return self.reference
