@@ -101,6 +101,9 @@ class Letter:
     options: Sequence[str]
     office: str
     """The issuing office (the handling branch), named beside its seal."""
+    options_note: Sequence[str] = ()
+    """Lines after the options: the last day to ask for a review, where the full guide is and where to choose
+    (DSP-2)."""
 
 
 def letter_date(day: date) -> str:
@@ -252,6 +255,7 @@ def letter_pdf(letter: Letter) -> bytes:
             leftIndent=7 * mm,
         ),
     ]
+    story += [Paragraph(_text(line), styles["body"]) for line in letter.options_note if line.strip()]
     contacts = insurer_contacts(letter.insurer)
     if contacts:
         story += [

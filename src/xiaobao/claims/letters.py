@@ -12,17 +12,20 @@ from django.utils.translation import gettext
 from xiaobao.casework.letters import Letter, Section, letter_date, letter_pdf
 from xiaobao.claims.labels import CLAIM_TYPE_TEXT, region_name
 from xiaobao.claims.selectors import Refusal
+from xiaobao.complaints import remedies
 from xiaobao.complaints.domain.decisions import REMEDY_TEXT, Remedy
 from xiaobao.kernel.i18n import _
 
+COMPLAIN_FIRST = _("complain to us, at the contacts below: we register every complaint and answer it in writing")
 REFUSAL_OPTIONS = (
-    _("complain to us, at the contacts below: we register every complaint and answer it in writing"),
+    COMPLAIN_FIRST,
     REMEDY_TEXT[Remedy.MEDIATION],
     REMEDY_TEXT[Remedy.ARBITRATION],
     REMEDY_TEXT[Remedy.COURT],
 )
 """What a claimant who disagrees may do (CLM-T4 with CMP-N1's remedies); a review by the higher-level office
-(CMP-N2) follows a complaint's decision, not a refusal, so the complaint comes first."""
+(CMP-N2) follows a complaint's decision, not a refusal, so the complaint comes first. The letter prints
+mediation, arbitration and court with the options guide's summary (DSP-2)."""
 
 
 def refusal_letter(refusal: Refusal) -> Letter:
@@ -48,7 +51,8 @@ def refusal_letter(refusal: Refusal) -> Letter:
             Section(gettext("Basis"), claim.refusal_basis),
         ],
         options_heading=gettext("If you disagree, you may:"),
-        options=[gettext(option) for option in REFUSAL_OPTIONS],
+        options=[gettext(COMPLAIN_FIRST), *remedies.options_without_review()],
+        options_note=remedies.links(),
         office=claim.handling_branch.name,
     )
 

@@ -109,6 +109,17 @@ ATTACHED = event_type("complaint.attached", _("files received"), visible_to_cons
 MEDIATION_WANTED = event_type(
     "complaint.mediation_wanted", _("the complainant asked for mediation"), visible_to_consumer=True, fields=("on",)
 )
+NEXT_STEP_CHOSEN = {
+    option: event_type(f"complaint.next_step_{option}", label, visible_to_consumer=True, fields=("on", "option", "previous"))
+    for option, label in (
+        ("review", _("the complainant chose what to do next: a review")),
+        ("mediation", _("the complainant chose what to do next: mediation")),
+        ("arbitration", _("the complainant chose what to do next: arbitration")),
+        ("court", _("the complainant chose what to do next: court")),
+    )
+}
+"""DSP-2: the complainant's choice after the decision, one type per option so the timeline reads it; a changed
+mind is a new event with the previous choice."""
 MESSAGE_RECEIVED = event_type(
     "complaint.message_received",
     _("a further message received"),

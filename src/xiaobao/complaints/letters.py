@@ -1,6 +1,7 @@
 """The decision letter (CMP-N1) as PDF, in the complainant's language: the facts found, the basis and
 reasons, the outcome and what the insurer will do, and the complainant's remedies — review by the
-higher-level office within 30 days (CMP-N2), mediation, arbitration, court.
+higher-level office within 30 days (CMP-N2, its last day computed for this notice), mediation, arbitration,
+court — each with the options guide's summary and the links to the full guide and to the choice (DSP-2).
 
 The same letter is opened by staff (workbench, API) and downloaded by the complainant from the tracking
 page once it was sent; its date is the day of the decision in Asia/Shanghai.
@@ -13,7 +14,8 @@ from django.utils.translation import gettext
 
 from xiaobao.casework.letters import Letter, Section, letter_pdf
 from xiaobao.complaints.actions import OUTCOME_TEXT
-from xiaobao.complaints.domain.decisions import REMEDY_TEXT, Outcome
+from xiaobao.complaints import remedies
+from xiaobao.complaints.domain.decisions import Outcome
 from xiaobao.complaints.models import Complaint
 from xiaobao.kernel.errors import NotFound
 from xiaobao.ops.clock import statutory_date_of
@@ -44,7 +46,8 @@ def decision_letter(complaint: Complaint) -> Letter:
         headline=_labelled(gettext("Outcome:"), gettext(OUTCOME_TEXT[Outcome(complaint.outcome)])),
         sections=sections,
         options_heading=gettext("If you do not accept this decision, you may:"),
-        options=[gettext(option) for option in REMEDY_TEXT.values()],
+        options=remedies.decision_options(complaint),
+        options_note=remedies.links(complaint),
         office=complaint.handling_branch.name,
     )
 

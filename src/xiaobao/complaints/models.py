@@ -10,7 +10,7 @@ from django.db import models
 from xiaobao.casework.clocks import ReminderSentBase, StatutoryClock
 from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
 from xiaobao.complaints.domain.clocks import Complexity
-from xiaobao.complaints.domain.decisions import Outcome
+from xiaobao.complaints.domain.decisions import Outcome, Remedy
 from xiaobao.complaints.domain.lifecycle import State
 from xiaobao.privacy.fields import EncryptedTextField
 
@@ -77,6 +77,13 @@ class Complaint(models.Model):
     fingerprint = models.CharField(max_length=64, blank=True, default="")
     """Same complainant, policy and text: a repeated submission is linked to the first case (CHN-1)."""
     mediation_wanted_on = models.DateField(null=True, blank=True)
+    next_step = models.CharField(max_length=16, choices=_choices(Remedy), blank=True, default="")
+    """What the complainant chose to do after the decision (DSP-2, CMP-N1): review, mediation, arbitration or
+    court; empty until they choose. A changed mind replaces it; each choice is an audit event."""
+    next_step_chosen_on = models.DateField(null=True, blank=True)
+    dispute_chosen_on = models.DateField(null=True, blank=True)
+    """The first day arbitration or court was chosen: like ``mediation_wanted_on`` it holds the file for the
+    dispute (``rights.domain.retention``, Hold.DISPUTE); kept when the complainant changes their mind."""
 
     class Meta:
         indexes = [

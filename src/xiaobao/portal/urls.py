@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaobao.portal import call_back, claims, data_reads, kept, my_data, sign_in, views
+from xiaobao.portal import call_back, claims, data_reads, kept, my_data, options, sign_in, views
 
 app_name = "portal"
 urlpatterns = [
@@ -30,7 +30,9 @@ urlpatterns = [
     path("after-login/", views.after_login, name="after_login"),
     path("track/<str:reference>/", views.tracking, name="tracking"),
     path("track/<str:reference>/decision-letter.pdf", views.tracking_letter, name="tracking_letter"),
+    path("track/<str:reference>/choose/", views.tracking_choose, name="tracking_choose"),
     path("track/<str:reference>/<str:step>/", views.tracking_step, name="tracking_step"),
+    path("disputes/options/", options.dispute_options, name="dispute_options"),
     path("elder-mode/", views.elder_mode, name="elder_mode"),
     path("call-back/", call_back.choose_insurer, name="call_back"),
     path("call-back/<str:reference>/", call_back.call_back_done, name="call_back_done"),

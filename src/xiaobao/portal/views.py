@@ -25,12 +25,13 @@ from xiaobao.complaints import access, actions
 from xiaobao.complaints import selectors as complaint_selectors
 from xiaobao.complaints.actions import NewComplaint, Upload
 from xiaobao.complaints.domain.classification import PRODUCT_LINE_TEXT, Channel, ProductLine
-from xiaobao.complaints.domain.decisions import REMEDY_TEXT
+from xiaobao.complaints.domain.decisions import REMEDY_TEXT, Remedy
 from xiaobao.complaints.domain.lifecycle import State, Step
 from xiaobao.complaints.domain.steps import steps_for
 from xiaobao.complaints.labels import STATE_TEXT
 from xiaobao.complaints.letters import decision_letter_name, decision_letter_pdf
 from xiaobao.complaints.models import Complaint, Deadline
+from xiaobao.complaints.remedies import NEXT_STEPS_ANCHOR
 from xiaobao.deadlines.clock import state_on
 from xiaobao.identity import access as identity_access
 from xiaobao.identity.actions import (
@@ -47,7 +48,7 @@ from xiaobao.notifications.selectors import channel_told
 from xiaobao.ops import clock, ratelimit
 from xiaobao.ops.client import client_ip
 from xiaobao.ops.i18n import message_of
-from xiaobao.portal import page_cache
+from xiaobao.portal import options, page_cache
 from xiaobao.portal.code_check import code_checked
 from xiaobao.portal.forms import ComplaintForm, IdentityForm, ReviewForm, TrackForm
 from xiaobao.portal.journeys import complaint_headline, complaint_story
@@ -419,6 +420,7 @@ def _tracking_page(request: HttpRequest, complaint: Complaint, extra: dict[str, 
             "can_review": Step.REQUEST_REVIEW in offered and complaint.review_requested_on is None,
             "can_want_mediation": complaint.state not in {"declined", "withdrawn"}
             and not complaint.mediation_wanted_on,
+            "next_steps": options.next_steps(complaint, extra.get("review_form")),
             **extra,
             "review_form": extra.get("review_form") or ReviewForm(),
             "error": error,
@@ -454,6 +456,33 @@ def tracking_step(request: HttpRequest, reference: str, step: str) -> HttpRespon
         return tracking(request, reference, error=message_of(refused), review_form=review_form)
     messages.success(request, _("Thank you. We have recorded it."))
     return HttpResponseRedirect(reverse("portal:tracking", args=[reference]))
+
+
+@require_POST
+def tracking_choose(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record the complainant's choice after the decision and act on it (DSP-2); the case is found exactly as
+    its tracking page finds it (404 for anyone else). A review needs the reason for disagreeing; a rejected
+    form keeps what was typed."""
+    complaint = _tracked(request, reference)
+    try:
+        option = Remedy(request.POST.get("option", ""))
+    except ValueError:
+        raise Http404 from None
+    actor = Actor(kind=ActorKind.CONSUMER, consumer_id=complaint.complainant_id)
+    grounds, review_form = "", None
+    if option is Remedy.REVIEW and complaint.review_requested_on is None and complaint.next_step != option.value:
+        review_form = ReviewForm(request.POST)
+        if not review_form.is_valid():
+            return tracking(request, reference, error=_("Please say why you disagree."), review_form=review_form)
+        grounds = review_form.cleaned_data["grounds"]
+    try:
+        actions.complaint_choose_next_step(actor=actor, complaint_id=complaint.pk, option=option, grounds=grounds)
+    except DomainError as refused:
+        return tracking(request, reference, error=message_of(refused), review_form=review_form)
+    messages.success(request, _("Thank you. We have recorded your choice."))
+    if option is Remedy.MEDIATION:
+        return HttpResponseRedirect(options.mediation_next_page(complaint))
+    return HttpResponseRedirect(reverse("portal:tracking", args=[reference]) + f"#{NEXT_STEPS_ANCHOR}")
 
 
 def tracking_letter(request: HttpRequest, reference: str) -> HttpResponse:

@@ -10,7 +10,7 @@ up, and the audit chain is untouched (its events hold references and masked valu
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +22,7 @@ from django.utils.translation import gettext, gettext_noop
 from xiaobao.audit.recorder import record
 from xiaobao.claims.domain.lifecycle import ClaimState
 from xiaobao.complaints.domain.lifecycle import State
+from xiaobao.complaints.models import Complaint
 from xiaobao.identity.access import require
 from xiaobao.identity.actions import consumer_correct
 from xiaobao.identity.domain.permissions import Permission
@@ -285,6 +286,13 @@ def _tell(actor: Actor, request: DataRequest, *, siblings: list[DataRequest] | N
 # --- erasure -------------------------------------------------------------------------------------------------------
 
 
+def _dispute_on(complaint: Complaint) -> date | None:
+    """The latest day a dispute was started on this complaint — mediation wanted, or arbitration or court
+    chosen (DSP-2) — from which the file is held (Hold.DISPUTE)."""
+    days = [day for day in (complaint.mediation_wanted_on, complaint.dispute_chosen_on) if day is not None]
+    return max(days, default=None)
+
+
 def _facts(people: list[Consumer], insurer_id: int | None) -> list[RecordFacts]:
     """What retention and the legal holds need of these records (at one insurer, or at all)."""
     ids = [p.pk for p in people]
@@ -301,7 +309,7 @@ def _facts(people: list[Consumer], insurer_id: int | None) -> list[RecordFacts]:
                 RecordKind.COMPLAINT,
                 ended_on if ended else None,
                 None if ended else Hold.OPEN_COMPLAINT,
-                dispute_on=complaint.mediation_wanted_on,
+                dispute_on=_dispute_on(complaint),
             )
         )
     claims = list(access.claims_of(ids, insurer_id))

@@ -73,7 +73,8 @@ COMPLAINT_FIELDS = [
     "reference", "channel", "received_on", "registered_at", "product_line", "reason", "policy_number",
     "claim_reference", "description", "requested_outcome", "state", "declined_reason", "outcome", "findings",
     "basis", "reasons", "remedy", "decided_at", "notified_at", "closed_at", "withdrawn_on", "review_requested_on",
-    "review_outcome", "mediation_wanted_on", "elderly", "disabled", "new_urban_resident",
+    "review_outcome", "mediation_wanted_on", "next_step", "next_step_chosen_on", "dispute_chosen_on", "elderly",
+    "disabled", "new_urban_resident",
 ]  # fmt: skip
 CLAIM_FIELDS = [
     "reference", "policy_number", "product_line", "claim_type", "beneficiary_name", "incident_date",

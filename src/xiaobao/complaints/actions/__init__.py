@@ -11,6 +11,7 @@ from __future__ import annotations
 from xiaobao.complaints.actions._complainant import (
     ReviewWindowClosed,
     complaint_attach,
+    complaint_choose_next_step,
     complaint_decide_review,
     complaint_request_review,
     complaint_want_mediation,
@@ -92,6 +93,7 @@ __all__ = [
     "complaint_apply_extension",
     "complaint_assign",
     "complaint_attach",
+    "complaint_choose_next_step",
     "complaint_close",
     "complaint_decide",
     "complaint_decide_extension",

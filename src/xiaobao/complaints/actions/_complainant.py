@@ -1,4 +1,5 @@
-"""The complainant's own steps: withdraw, ask for review (CMP-N2), send files, ask for mediation."""
+"""The complainant's own steps: withdraw, ask for review (CMP-N2), send files, ask for mediation, choose what
+to do after the decision (DSP-2)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from xiaobao.complaints.actions._shared import (
     _step,
 )
 from xiaobao.complaints.domain.classification import Channel
-from xiaobao.complaints.domain.decisions import Outcome
+from xiaobao.complaints.domain.decisions import Outcome, Remedy
+from xiaobao.complaints.domain.remedies import GUIDE_BY_OPTION, OUTSIDE_THE_PLATFORM, check_choice, review_last_day
 from xiaobao.complaints.domain.lifecycle import State, Step, next_state
 from xiaobao.complaints.models import (
     Attachment,
@@ -26,8 +28,6 @@ from xiaobao.complaints.models import (
     Message,
 )
 from xiaobao.complaints.notices import tell_complainant, tell_staff
-from xiaobao.deadlines import clock as deadline_clock
-from xiaobao.deadlines.rules import DEFAULT as RULES
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.kernel.actors import Actor, ActorKind, Role
 from xiaobao.kernel.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
@@ -66,7 +66,7 @@ def complaint_request_review(*, actor: Actor, complaint_id: int, grounds: str = 
     next_state(State(complaint.state), Step.REQUEST_REVIEW)
     assert complaint.notified_at is not None
     notified_on = clock.statutory_date_of(complaint.notified_at)
-    window, provisional = deadline_clock.provisional_due_date(RULES["CMP-N2-REQUEST"], notified_on, business_calendar())
+    window, provisional = review_last_day(notified_on, business_calendar())
     today = clock.today()
     if today > window and not provisional:  # the consumer's window: never closed on a guessed date
         raise ReviewWindowClosed()
@@ -212,5 +212,54 @@ def complaint_want_mediation(*, actor: Actor, complaint_id: int) -> Complaint:
             complaint=complaint,
             purpose="mediation_wanted",
             body=gettext("The complainant wants mediation."),
+        )
+    return complaint
+
+
+@transaction.atomic
+def complaint_choose_next_step(*, actor: Actor, complaint_id: int, option: Remedy, grounds: str = "") -> Complaint:
+    """The complainant chooses what to do after the decision (DSP-2, CMP-N1), and the choice is acted on.
+
+    - review: the review is asked for (``complaint_request_review``, CMP-N2: refused once the 30 days passed);
+    - mediation: staff are told it is wanted (``complaint_want_mediation``); the consent to share the file is
+      asked on the mediation page that follows;
+    - arbitration, court: taken up outside the platform; staff are told, and the file is held for the dispute
+      (``dispute_chosen_on``, rights.domain.retention Hold.DISPUTE).
+
+    Only after the decision notice went out (``NoDecisionYet`` before). The same choice again changes nothing;
+    a changed mind is recorded as a new choice, with the previous one, and staff are told.
+    """
+    complaint = _for_complainant_or_staff(actor, complaint_id)
+    notified = complaint.notified_at is not None
+    if not check_choice(State(complaint.state), notified=notified, current=complaint.next_step, chosen=option):
+        return complaint  # a repeated submission: recorded once
+    if option is Remedy.REVIEW and complaint.review_requested_on is None:
+        complaint = complaint_request_review(actor=actor, complaint_id=complaint.pk, grounds=grounds)
+    elif option is Remedy.MEDIATION:
+        complaint = complaint_want_mediation(actor=actor, complaint_id=complaint.pk)
+    previous, today = complaint.next_step, clock.today()
+    complaint.next_step, complaint.next_step_chosen_on = option.value, today
+    fields = ["next_step", "next_step_chosen_on"]
+    if option in OUTSIDE_THE_PLATFORM and complaint.dispute_chosen_on is None:
+        complaint.dispute_chosen_on = today
+        fields.append("dispute_chosen_on")
+    complaint.save(update_fields=fields)
+    record(
+        event_type=events.NEXT_STEP_CHOSEN[option.value],
+        actor=actor,
+        subject=complaint,
+        insurer_id=complaint.insurer_id,
+        old={"option": previous or None},
+        new={"option": option.value, "previous": previous or None, "on": today.isoformat()},
+    )
+    if option in OUTSIDE_THE_PLATFORM or previous:  # review and mediation tell staff on their own the first time
+        recipients = [complaint.handler] if complaint.handler else _staff_with(complaint, Role.SUPERVISOR)
+        tell_staff(
+            actor=actor,
+            staff=recipients,
+            complaint=complaint,
+            purpose="next_step_chosen",
+            body=gettext("After the decision, the complainant chose: %(option)s.")
+            % {"option": gettext(GUIDE_BY_OPTION[option].title)},
         )
     return complaint

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext, gettext_lazy
 
 from xiaobao.audit.recorder import record
-from xiaobao.complaints import access, events
+from xiaobao.complaints import access, events, remedies
 from xiaobao.complaints.actions._complainant import complaint_attach
 from xiaobao.complaints.actions._shared import (
     OUTCOME_TEXT,
@@ -23,7 +23,7 @@ from xiaobao.complaints.actions._shared import (
 )
 from xiaobao.complaints.domain import clocks, recusal
 from xiaobao.complaints.domain.classification import Channel
-from xiaobao.complaints.domain.decisions import REMEDY_TEXT, Decision, Outcome, check_decision
+from xiaobao.complaints.domain.decisions import Decision, Outcome, check_decision
 from xiaobao.complaints.domain.lifecycle import State, Step, next_state
 from xiaobao.complaints.models import (
     Complaint,
@@ -289,7 +289,7 @@ def complaint_send_decision(*, actor: Actor, complaint_id: int) -> Complaint:
         purpose="decision_notice",
         template="decision",
         outcome_text=gettext_lazy(OUTCOME_TEXT[Outcome(complaint.outcome)]),
-        options=[gettext_lazy(text) for text in REMEDY_TEXT.values()],
+        **remedies.notice_context(complaint),
     )
     record(
         event_type=events.NOTIFIED,

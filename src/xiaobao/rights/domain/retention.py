@@ -45,7 +45,9 @@ class Hold(StrEnum):
 
 HOLD_TEXT = {
     Hold.OPEN_COMPLAINT: _("a complaint of yours is still being handled (or a review of it)"),
-    Hold.DISPUTE: _("you asked for mediation of a complaint: the dispute may still need the file"),
+    Hold.DISPUTE: _(
+        "you asked for mediation, or chose arbitration or court, about a complaint: the dispute may still need the file"
+    ),
     Hold.UNPAID_CLAIM: _("a claim of yours is not yet paid or refused"),
     Hold.OPEN_CALLBACK: _("a call-back you asked for has not been made yet"),
 }
