@@ -157,3 +157,18 @@ def test_a_claim_still_open_has_no_notice_to_serve(desk: Desk) -> None:
     claim = assessed(desk)
 
     assert signed_in(desk.handler).get(f"/workbench/claims/{claim.pk}/refusal-letter.pdf").status_code == 404
+
+
+def test_the_refusal_summarises_mediation_arbitration_and_court_and_links_the_guide(desk: Desk) -> None:
+    from xiaobao.complaints.domain.remedies import GUIDE, Remedy
+
+    claim = refused(desk)
+    with translation.override("zh-hans"):
+        outside = [gettext(g.summary) for g in GUIDE if g.option is not Remedy.REVIEW]
+        review = next(gettext(g.summary) for g in GUIDE if g.option is Remedy.REVIEW)
+
+    text = squeezed(pdf_text(letter_of(desk, claim)))
+
+    assert [summary for summary in outside if squeezed(summary) not in text] == []
+    assert squeezed(review) not in text  # a review follows a complaint's decision, not a refusal
+    assert "/disputes/options/" in text

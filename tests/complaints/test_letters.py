@@ -13,7 +13,8 @@ from tests.support.desk import DECISION, Desk
 from tests.support.pdf import pdf_fonts, pdf_text, squeezed
 from xiaobao.complaints import actions
 from xiaobao.complaints.actions import OUTCOME_TEXT
-from xiaobao.complaints.domain.decisions import REMEDY_TEXT, Outcome
+from xiaobao.complaints.domain.decisions import REMEDY_TEXT, Outcome, Remedy
+from xiaobao.complaints.domain.remedies import GUIDE
 from xiaobao.complaints.letters import decision_letter_pdf
 from xiaobao.complaints.models import Complaint
 from xiaobao.identity.models import Insurer, Staff
@@ -164,3 +165,50 @@ def test_staff_of_another_insurer_and_staff_of_ours_before_the_decision_get_404(
     served = ours.get(f"/workbench/complaints/{decided.pk}/decision-letter.pdf")
     assert (served.status_code, served["Content-Type"]) == (200, "application/pdf")
     assert served["Cache-Control"] == "private, no-store"
+
+
+def summaries(language: str, options: tuple[Remedy, ...] = tuple(Remedy)) -> list[str]:
+    """Each option's name and summary from the options guide (DSP-2), in ``language``."""
+    with translation.override(language):
+        return [gettext(text) for guide in GUIDE if guide.option in options for text in (guide.title, guide.summary)]
+
+
+@pytest.mark.parametrize(("language", "last_day"), [("zh-hans", "2026年4月1日"), ("en", "April 1, 2026")])
+def test_the_letter_summarises_each_option_with_the_last_day_for_a_review_and_the_links(
+    desk: Desk, language: str, last_day: str
+) -> None:
+    complaint = decided_for(desk, name="Mary Wong", preferred_language=language)  # sent 2026-03-02
+
+    text = squeezed(pdf_text(decision_letter_pdf(complaint)))
+
+    assert [summary for summary in summaries(language) if squeezed(summary) not in text] == []
+    assert squeezed(last_day) in text
+    assert "/disputes/options/" in text
+    assert f"/track/{complaint.reference}/#next-steps" in text
+
+
+def test_the_last_day_for_a_review_counts_from_the_notice_and_leaves_a_holiday(
+    desk: Desk, clock: SettableClock
+) -> None:
+    complaint = desk.in_state("decided")  # decided on 2026-03-02
+    clock.set("2026-03-05 10:00")
+    actions.complaint_send_decision(actor=SYSTEM, complaint_id=complaint.pk)
+
+    text = squeezed(pdf_text(decision_letter_pdf(Complaint.objects.get(pk=complaint.pk))))
+
+    # 30 days from 5 March is Saturday 4 April, in the Qingming holiday (4–6 April 2026): the next working day
+    assert "2026年4月7日" in text
+    assert "2026年4月4日" not in text
+
+
+def test_the_decision_notice_carries_each_options_summary_the_last_day_and_the_links(desk: Desk) -> None:
+    from xiaobao.notifications.models import Notification
+
+    complaint = decided_for(desk)
+
+    body = Notification.objects.get(purpose="decision_notice", consumer=complaint.complainant).body
+
+    assert [summary for summary in summaries("zh-hans") if summary not in body] == []
+    assert "2026年4月1日" in body
+    assert "/disputes/options/" in body
+    assert f"/track/{complaint.reference}/#next-steps" in body
