@@ -75,9 +75,7 @@ def test_each_insurers_page_leads_to_the_guide_and_the_guide_back(client: Client
     assert f'href="/i/{code}/"' in guide
 
 
-def test_the_tracking_page_offers_the_four_options_only_after_the_decision_was_sent(
-    filer: Filer, world: World
-) -> None:
+def test_the_tracking_page_offers_the_four_options_only_after_the_decision_was_sent(filer: Filer, world: World) -> None:
     complaint, _code = filed_and_opened(filer)
     decided(world, complaint, send=False)
     before = filer.client.get(f"/track/{complaint.reference}/").content.decode()

@@ -162,3 +162,24 @@ def test_a_call_back_not_yet_made_holds_and_one_made_counts_from_when_it_was_mad
     callback_record_call(actor=handler, request_id=asked.pk, outcome=CallOutcome.CALLED)
     assert not consumer_erase_after_retention(actor=SYSTEM, consumer_id=consumer.pk)
     assert Consumer.objects.get(pk=consumer.pk).name == "赵六"
+
+
+def test_arbitration_or_court_chosen_holds_the_file_for_the_complaints_period_from_then(
+    world: World, alice: Person, clock: SettableClock
+) -> None:
+    # given alice's cases ended, and two years later she chose court after one complaint's decision (DSP-2)
+    from xiaobao.complaints.domain.decisions import Remedy
+    from xiaobao.kernel.actors import Actor, ActorKind
+
+    settle(world, alice)
+    clock.advance(days=2 * 365)
+    complaint_actions.complaint_choose_next_step(
+        actor=Actor(kind=ActorKind.CONSUMER, consumer_id=alice.consumer.pk),
+        complaint_id=alice.complaints[0].pk,
+        option=Remedy.COURT,
+    )
+    # then the end of the cases' period erases nothing; the end of the dispute's does
+    clock.advance(days=FIVE_YEARS - 2 * 365 + 1)
+    assert retention_sweep(actor=SYSTEM) == 0
+    clock.advance(days=2 * 365)
+    assert retention_sweep(actor=SYSTEM) == 1

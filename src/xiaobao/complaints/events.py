@@ -110,7 +110,9 @@ MEDIATION_WANTED = event_type(
     "complaint.mediation_wanted", _("the complainant asked for mediation"), visible_to_consumer=True, fields=("on",)
 )
 NEXT_STEP_CHOSEN = {
-    option: event_type(f"complaint.next_step_{option}", label, visible_to_consumer=True, fields=("on", "option", "previous"))
+    option: event_type(
+        f"complaint.next_step_{option}", label, visible_to_consumer=True, fields=("on", "option", "previous")
+    )
     for option, label in (
         ("review", _("the complainant chose what to do next: a review")),
         ("mediation", _("the complainant chose what to do next: mediation")),

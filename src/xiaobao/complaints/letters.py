@@ -13,8 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from xiaobao.casework.letters import Letter, Section, letter_pdf
-from xiaobao.complaints.actions import OUTCOME_TEXT
 from xiaobao.complaints import remedies
+from xiaobao.complaints.actions import OUTCOME_TEXT
 from xiaobao.complaints.domain.decisions import Outcome
 from xiaobao.complaints.models import Complaint
 from xiaobao.kernel.errors import NotFound

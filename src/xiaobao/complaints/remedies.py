@@ -54,7 +54,7 @@ def choice_path(complaint: Complaint) -> str:
 
 
 def review_day_line(window: ReviewWindow) -> str:
-    """"Last day to ask for a review: 2026年4月1日" in the active language, with the provisional caveat."""
+    """ "Last day to ask for a review: 2026年4月1日" in the active language, with the provisional caveat."""
     line = gettext("Last day to ask for a review: %(day)s.") % {
         "day": formats.date_format(window.last_day, "DATE_FORMAT")
     }
@@ -90,13 +90,15 @@ def options_without_review() -> list[str]:
 def links(complaint: Complaint | None = None) -> list[str]:
     """Where the full guide is and — for a complaint — where the complainant chooses, as full addresses."""
     site = settings.XIAOBAO_PUBLIC_URL
-    lines = [gettext("How each option works, what it costs and how long it takes: %(url)s") % {"url": site + guide_path()}]
+    lines = [
+        gettext("How each option works, what it costs and how long it takes: %(url)s") % {"url": site + guide_path()}
+    ]
     if complaint is not None:
         lines.append(
-            gettext("Tell us what you choose, on your complaint's page: %(url)s") % {"url": site + choice_path(complaint)}
+            gettext("Tell us what you choose, on your complaint's page: %(url)s")
+            % {"url": site + choice_path(complaint)}
         )
     return lines
-
 
 
 class InReadersLanguage:

@@ -88,4 +88,3 @@ def next_steps(complaint: Complaint, review_form: ReviewForm | None = None) -> d
         "where": [_(text) for text in preparation.where] if preparation else [],
         "mediation_page": mediation_next_page(complaint) if chosen is Remedy.MEDIATION else "",
     }
-

@@ -20,8 +20,8 @@ from xiaobao.complaints.actions._shared import (
 )
 from xiaobao.complaints.domain.classification import Channel
 from xiaobao.complaints.domain.decisions import Outcome, Remedy
-from xiaobao.complaints.domain.remedies import GUIDE_BY_OPTION, OUTSIDE_THE_PLATFORM, check_choice, review_last_day
 from xiaobao.complaints.domain.lifecycle import State, Step, next_state
+from xiaobao.complaints.domain.remedies import GUIDE_BY_OPTION, OUTSIDE_THE_PLATFORM, check_choice, review_last_day
 from xiaobao.complaints.models import (
     Attachment,
     Complaint,

@@ -106,9 +106,7 @@ MEDIATION = OptionGuide(
         "When you want a quick, friendly solution and are ready to meet halfway. It suits most disputes about "
         "claims, sales and surrender."
     ),
-    basis=_(
-        "Complaint Measures Art.18 and Art.23 (CMP-T4); judicial confirmation: Civil Procedure Law Art.205."
-    ),
+    basis=_("Complaint Measures Art.18 and Art.23 (CMP-T4); judicial confirmation: Civil Procedure Law Art.205."),
 )
 
 ARBITRATION = OptionGuide(
@@ -134,8 +132,7 @@ ARBITRATION = OptionGuide(
         "and the evidence you have."
     ),
     fits=_(
-        "When your contract has an arbitration clause and you want one final decision, in private, without "
-        "appeals."
+        "When your contract has an arbitration clause and you want one final decision, in private, without appeals."
     ),
     basis=_("Arbitration Law Art.4, Art.9 and Art.16."),
 )
@@ -250,4 +247,3 @@ def review_last_day(notified_on: date, calendar: BusinessCalendar) -> tuple[date
     """The last day to ask for a review: 30 days from the day of the notice (CMP-N2, counted as CMP-T7);
     provisional (the earliest it can be) while that year's calendar is not published."""
     return deadline_clock.provisional_due_date(RULES["CMP-N2-REQUEST"], notified_on, calendar)
-
