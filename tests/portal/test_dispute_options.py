@@ -18,6 +18,7 @@ from xiaobao.audit.models import AuditEvent
 from xiaobao.complaints.domain.remedies import GUIDE, PREPARATION, Remedy
 from xiaobao.complaints.models import Complaint
 from xiaobao.notifications.models import Notification
+from xiaobao.portal.options import mediation_next_page
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +186,7 @@ def test_choosing_mediation_marks_it_wanted_and_goes_to_the_mediation_step(filer
     chosen = choose(filer.client, complaint, "mediation")
 
     assert chosen.status_code == 302  # type: ignore[attr-defined]
-    assert chosen["Location"].startswith(f"/track/{complaint.reference}/")  # type: ignore[index]
+    assert chosen["Location"] == mediation_next_page(complaint)  # type: ignore[index]
     assert Complaint.objects.get(pk=complaint.pk).mediation_wanted_on is not None
 
 

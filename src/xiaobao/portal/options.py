@@ -68,6 +68,12 @@ def mediation_next_page(complaint: Complaint) -> str:
     return reverse("portal:tracking", args=[complaint.reference]) + f"#{NEXT_STEPS_ANCHOR}"
 
 
+def _mediation_page(complaint: Complaint) -> str:
+    """The mediation step to offer as a button — none while it is still this tracking page (before the merge)."""
+    page = mediation_next_page(complaint)
+    return "" if page.startswith(reverse("portal:tracking", args=[complaint.reference])) else page
+
+
 def next_steps(complaint: Complaint, review_form: ReviewForm | None = None) -> dict[str, object] | None:
     """The "what you can do next" part of a tracking page, once the decision was sent; None before."""
     if complaint.notified_at is None or State(complaint.state) not in AFTER_DECISION:
@@ -86,5 +92,6 @@ def next_steps(complaint: Complaint, review_form: ReviewForm | None = None) -> d
         "review_form": review_form or ReviewForm(),
         "bring": [_(text) for text in preparation.bring] if preparation else [],
         "where": [_(text) for text in preparation.where] if preparation else [],
-        "mediation_page": mediation_next_page(complaint) if chosen is Remedy.MEDIATION else "",
+        "review_decided": bool(complaint.review_outcome),
+        "mediation_page": _mediation_page(complaint) if chosen is Remedy.MEDIATION else "",
     }
