@@ -4,7 +4,6 @@ decision was sent chooses court with the keyboard alone, reads what to bring, an
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -51,7 +50,9 @@ def test_the_guide_is_accessible_in_three_languages(
     page = context.new_page()
     try:
         page.goto(f"/i/{insurer_code}/")
-        page.get_by_role("link", name=said(language, "If you disagree with our decision: your options explained")).click()
+        page.get_by_role(
+            "link", name=said(language, "If you disagree with our decision: your options explained")
+        ).click()
 
         expect(page.get_by_role("heading", level=1)).to_have_text(
             said(language, "If you disagree with our decision: your options")
@@ -71,7 +72,7 @@ def test_the_guide_is_accessible_in_three_languages(
 
 
 @pytest.fixture
-def decided_case(transactional_db: None, seeded_calendar: None) -> Iterator[tuple[Complaint, str]]:
+def decided_case(transactional_db: None, seeded_calendar: None) -> tuple[Complaint, str]:
     """A complaint at another insurer, decided and its notice sent today: the case and its access code."""
     tenant = make_tenant("yuanhe")
     handler, _ = tenant.staff(Role.HANDLER)
@@ -95,7 +96,7 @@ def decided_case(transactional_db: None, seeded_calendar: None) -> Iterator[tupl
     actions.complaint_investigate(actor=SYSTEM, complaint_id=pk)
     actions.complaint_decide(actor=SYSTEM, complaint_id=pk, decision=DECISION)
     actions.complaint_send_decision(actor=SYSTEM, complaint_id=pk)
-    yield Complaint.objects.get(pk=pk), registration.access_code
+    return Complaint.objects.get(pk=pk), registration.access_code
 
 
 def test_a_complainant_chooses_court_with_the_keyboard_and_reads_what_to_bring(

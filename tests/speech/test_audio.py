@@ -19,6 +19,7 @@ from tests.portal.test_letters import refused_claim
 from tests.speech.conftest import MANDARIN_DECISION, Shown, decided_case, files_in, heard, players_on, shown
 from tests.support.sales import make_product
 from tests.support.world import fresh_resident_id, make_tenant
+from xiaobao.complaints.domain.remedies import GUIDE
 from xiaobao.identity.models import Staff
 from xiaobao.kernel.actors import Role
 from xiaobao.privacy import streaming
@@ -28,6 +29,10 @@ from xiaobao.speech.domain.voices import VOICES
 from xiaobao.speech.models import SpokenText
 
 pytestmark = pytest.mark.django_db
+
+
+PLAYERS_ON_A_DECIDED_CASE = 5 + len(GUIDE)
+"""The decision's four parts and the timeline, and each option's summary under "what you can do next" (DSP-2)."""
 
 
 def listen_label(what: str) -> str:
@@ -61,11 +66,10 @@ def test_every_part_of_the_decision_and_the_timeline_has_its_own_player(world: W
 
     players = page.players()
 
-    assert sorted(players) == sorted(
-        listen_label(what)
-        for what in ("What we found", "Basis", "Reasons", "What we will do", "What has happened so far")
-    )
-    assert len(set(players.values())) == 5
+    parts = ("What we found", "Basis", "Reasons", "What we will do", "What has happened so far")
+    options = tuple(guide.title for guide in GUIDE)  # "what you can do next" (DSP-2): each option's summary
+    assert sorted(players) == sorted(listen_label(what) for what in (*parts, *options))
+    assert len(set(players.values())) == len(parts) + len(options) == PLAYERS_ON_A_DECIDED_CASE
 
 
 def test_the_second_request_is_served_from_the_cache_without_the_engine(
@@ -192,8 +196,8 @@ def test_without_espeak_the_page_says_so_and_keeps_the_devices_voice(world: Worl
     page = shown(world.ours)
 
     assert "<audio" not in page.html
-    assert page.html.count('class="read-aloud-note"') == 5
-    assert page.html.count('class="read-aloud-device" hidden') == 5
+    assert page.html.count('class="read-aloud-note"') == PLAYERS_ON_A_DECIDED_CASE
+    assert page.html.count('class="read-aloud-device" hidden') == PLAYERS_ON_A_DECIDED_CASE
     assert page.html.count("read-aloud.js") == 1
 
 
@@ -233,7 +237,7 @@ def test_a_page_records_all_its_texts_in_one_statement_and_drawing_it_again_none
     def writes(captured: CaptureQueriesContext) -> int:
         return sum("speech_spokentext" in query["sql"] for query in captured.captured_queries)
 
-    assert SpokenText.objects.count() == 5
+    assert SpokenText.objects.count() == PLAYERS_ON_A_DECIDED_CASE
     assert (writes(first), writes(again)) == (1, 0)
 
 
