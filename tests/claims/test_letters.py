@@ -172,3 +172,17 @@ def test_the_refusal_summarises_mediation_arbitration_and_court_and_links_the_gu
     assert [summary for summary in outside if squeezed(summary) not in text] == []
     assert squeezed(review) not in text  # a review follows a complaint's decision, not a refusal
     assert "/disputes/options/" in text
+
+
+def test_the_refusal_notice_summarises_mediation_arbitration_and_court_and_links_the_guide(desk: Desk) -> None:
+    from xiaobao.complaints.domain.remedies import GUIDE, Remedy
+    from xiaobao.notifications.models import Notification
+
+    claim = refused(desk)
+    with translation.override("zh-hans"):
+        outside = [gettext(g.summary) for g in GUIDE if g.option is not Remedy.REVIEW]
+
+    body = Notification.objects.get(purpose="claim_refusal_notice", about_id=str(claim.pk)).body
+
+    assert [summary for summary in outside if summary not in body] == []
+    assert "/disputes/options/" in body

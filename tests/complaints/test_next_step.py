@@ -200,3 +200,26 @@ def test_staff_of_another_insurer_cannot_choose_and_nothing_changes(desk: Desk) 
         actions.complaint_choose_next_step(actor=intruder, complaint_id=complaint.pk, option=Remedy.ARBITRATION)
 
     assert snapshot(complaint) == before
+
+
+def test_the_review_decision_notice_summarises_the_options_left_and_links_the_choice(desk: Desk) -> None:
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from xiaobao.complaints.domain.decisions import Outcome
+    from xiaobao.complaints.domain.remedies import GUIDE
+
+    complaint = desk.in_state("notified")
+    actions.complaint_request_review(actor=complainant_of(complaint), complaint_id=complaint.pk, grounds="不同意")
+    actions.complaint_decide_review(
+        actor=desk.senior_manager, complaint_id=complaint.pk, outcome=Outcome.NOT_UPHELD, reasons="维持原决定。"
+    )
+    with translation.override("zh-hans"):
+        left = [gettext(g.summary) for g in GUIDE if g.option is not Remedy.REVIEW]
+        review = next(gettext(g.summary) for g in GUIDE if g.option is Remedy.REVIEW)
+
+    body = Notification.objects.get(purpose="review_decided").body
+
+    assert [summary for summary in left if summary not in body] == []
+    assert review not in body
+    assert f"/track/{complaint.reference}/#next-steps" in body

@@ -118,3 +118,12 @@ def notice_context(complaint: Complaint) -> dict[str, InReadersLanguage]:
         "options": InReadersLanguage(lambda: decision_options(complaint)),
         "links": InReadersLanguage(lambda: links(complaint)),
     }
+
+
+def notice_without_review_context(complaint: Complaint | None = None) -> dict[str, InReadersLanguage]:
+    """For a notice a review does not follow — a review's decision, a claim's refusal: mediation, arbitration and
+    court with their summaries, and the links (the choice only for a complaint)."""
+    return {
+        "options": InReadersLanguage(options_without_review),
+        "links": InReadersLanguage(lambda: links(complaint)),
+    }

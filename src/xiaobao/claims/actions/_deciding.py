@@ -12,6 +12,7 @@ from xiaobao.claims.actions._shared import _close_clock, _open_clock, _recompute
 from xiaobao.claims.domain import clocks
 from xiaobao.claims.domain.lifecycle import ClaimState, ClaimStep, next_claim_state
 from xiaobao.claims.models import Claim, ClaimDeadline
+from xiaobao.complaints import remedies
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import InvalidInput
@@ -139,7 +140,7 @@ def claim_refuse(*, actor: Actor, claim_id: int, reasons: str, basis: str) -> Cl
     decision = _close_clock(claim, clocks.ClaimClock.DECISION)
     _close_clock(claim, clocks.ClaimClock.ADVANCE_PAYMENT)
     _open_clock(claim, clocks.ClaimClock.REFUSAL_NOTICE, "CLM-T4", clock.today())
-    _tell(actor, claim, "claim_refusal_notice", "refused")
+    _tell(actor, claim, "claim_refusal_notice", "refused", **remedies.notice_without_review_context())
     notice = _close_clock(claim, clocks.ClaimClock.REFUSAL_NOTICE)  # the notice is queued in this transaction
     record(
         event_type=events.REFUSED,

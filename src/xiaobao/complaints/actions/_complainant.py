@@ -8,7 +8,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from xiaobao.audit.recorder import record
 from xiaobao.calendars.selectors import business_calendar
-from xiaobao.complaints import access, events
+from xiaobao.complaints import access, events, remedies
 from xiaobao.complaints.actions._shared import (
     OUTCOME_TEXT,
     Upload,
@@ -130,6 +130,7 @@ def complaint_decide_review(*, actor: Actor, complaint_id: int, outcome: Outcome
         template="review_decided",
         outcome_text=gettext_lazy(OUTCOME_TEXT[outcome]),
         reasons=reasons.strip(),
+        **remedies.notice_without_review_context(complaint),
     )
     return complaint
 
