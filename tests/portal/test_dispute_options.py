@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from tests.conftest import World
 from tests.portal.conftest import Filer, filed_and_opened
 from tests.portal.test_letters import decided, someone_else, staff_of_another_insurer
+from tests.support.clock import SettableClock
 from xiaobao.audit.models import AuditEvent
 from xiaobao.complaints.domain.remedies import GUIDE, PREPARATION, Remedy
 from xiaobao.complaints.models import Complaint
@@ -197,3 +198,30 @@ def test_an_unknown_option_is_not_found_and_changes_nothing(filer: Filer, world:
 
     assert choose(filer.client, complaint, "duel").status_code == 404  # type: ignore[attr-defined]
     assert snapshot(complaint) == before
+
+
+def test_the_tracking_page_gives_the_last_day_for_a_review(filer: Filer, world: World, clock: SettableClock) -> None:
+    complaint, _code = filed_and_opened(filer)
+    decided(world, complaint)  # the notice sent on 2026-03-02
+
+    page = page_text(filer.client.get(f"/track/{complaint.reference}/"))
+
+    with translation.override("zh-hans"):
+        line = gettext("Last day to ask for a review: %(day)s.") % {"day": "2026年4月1日"}
+    assert line in page
+    assert 'name="grounds"' in page
+
+
+def test_once_the_30_days_passed_the_page_says_so_and_offers_no_review(
+    filer: Filer, world: World, clock: SettableClock
+) -> None:
+    complaint, _code = filed_and_opened(filer)
+    decided(world, complaint)
+    clock.advance(days=31)
+
+    page = page_text(filer.client.get(f"/track/{complaint.reference}/"))
+
+    with translation.override("zh-hans"):
+        assert gettext("The time to ask for a review has passed.") in page
+    assert 'name="grounds"' not in page
+    assert page.count(f'action="/track/{complaint.reference}/choose/"') == len(GUIDE) - 1
