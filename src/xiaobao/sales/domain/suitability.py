@@ -329,7 +329,7 @@ SINGLE_PREMIUM_OVER_INCOME = Threshold(
 )
 ANNUAL_PREMIUM_OVER_INCOME = Threshold(
     "annual_premium_over_20pct_income",
-    _("The yearly premium is more than 20% of the household's yearly income."),
+    _("The yearly premium is more than a fifth (20 per cent) of the household's yearly income."),
 )
 PAYMENT_YEARS_PLUS_AGE = Threshold(
     "payment_years_plus_age_75",
@@ -337,7 +337,7 @@ PAYMENT_YEARS_PLUS_AGE = Threshold(
 )
 PREMIUM_OVER_BUDGET = Threshold(
     "premium_150pct_of_budget",
-    _("The premium is 150% or more of the budget the buyer stated."),
+    _("The premium is one and a half times (150 per cent) the budget the buyer stated, or more."),
 )
 
 

@@ -26,6 +26,12 @@ from xiaobao.sales.models import BuyerDeclaration, Sale, SuitabilityAssessment
 from xiaobao.sales.suitability import access
 
 
+def _said(reason: dict[str, Any]) -> str:
+    """A reason in the active language (a text with no parameters is not %-formatted: "20%" stays)."""
+    params = reason.get("params") or {}
+    return gettext(reason["text"]) % params if params else gettext(reason["text"])
+
+
 @dataclass(frozen=True)
 class ShownReason:
     code: str
@@ -37,9 +43,7 @@ class ShownReason:
 def reasons_shown(assessment: SuitabilityAssessment) -> list[ShownReason]:
     """The reasons in the active language, each with its RULES.md id."""
     return [
-        ShownReason(
-            reason["code"], reason["rule_id"], reason["severity"], gettext(reason["text"]) % reason.get("params", {})
-        )
+        ShownReason(reason["code"], reason["rule_id"], reason["severity"], _said(reason))
         for reason in assessment.reasons
     ]
 
@@ -59,10 +63,7 @@ def declaration_text(assessment: SuitabilityAssessment, language: str) -> str:
     covered = [reason for reason in assessment.reasons if reason["severity"] in NEEDS_DECLARATION]
     with translation.override(language):
         lines = [gettext(DECLARATION_OPENING) % {"product": sale.product.name}]
-        lines += [
-            f"{n}. {gettext(reason['text']) % reason.get('params', {})} ({reason['rule_id']})"
-            for n, reason in enumerate(covered, start=1)
-        ]
+        lines += [f"{n}. {_said(reason)} ({reason['rule_id']})" for n, reason in enumerate(covered, start=1)]
         lines.append(gettext(DECLARATION_CLOSING) % {"days": sale.product.cooling_off_days})
     return "\n".join(lines)
 
