@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from tests.support.sales import make_product
 from tests.conftest import World
+from tests.support.sales import make_product
 from tests.support.world import Tenant
 from xiaobao.identity.models import Consumer
 from xiaobao.kernel.actors import Actor, Role
