@@ -240,3 +240,10 @@ def test_the_other_insurers_seller_does_not_see_our_open_sales(client: Client, c
         not in as_staff(client, counter.other_insurer_seller).get("/workbench/suitability/").content.decode()
     )
     assert sale.reference in as_staff(Client(), counter.seller).get("/workbench/suitability/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/my/purchases/", "/my/purchases/1/", "/my/policies/1/"])
+def test_the_buyers_pages_send_an_anonymous_visitor_to_sign_in(client: Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 302
+    assert "/sign-in/" in response["Location"]

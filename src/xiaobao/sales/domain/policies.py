@@ -46,8 +46,8 @@ def add_years_at_least(day: date, years: int) -> date:
 
 def suitability_kept_until(contract_ends_on: date | None, assessed_on: date) -> date | None:
     """SAL-S4: suitability records are kept at least 5 years after the contract ends. No contract yet (the
-    policy not issued, or the sale abandoned): 5 years from the assessment. Whole-life cover: None — kept
-    while the contract runs, the date set when it ends."""
+    policy not issued, or the sale abandoned): 5 years from the assessment. (For whole-life cover the caller
+    stores no date: the record is kept while the contract runs, and dated when it ends.)"""
     return add_years_at_least(contract_ends_on or assessed_on, SAL_S4_RETENTION_YEARS)
 
 
