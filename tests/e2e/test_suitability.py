@@ -4,17 +4,23 @@ against it, she insists and signs the declaration with her full name. Every page
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import assert_accessible, sign_in
-from tests.support.suitability import BUYER_NAME, open_sale, participating_product
+from tests.portal.conftest import latest_code
+from tests.support.suitability import BUYER_NAME, CAREFUL, open_sale, participating_product, questionnaire
 from tests.support.world import PASSWORD, make_tenant
 from xiaobao.kernel.actors import Role
 from xiaobao.ops import clock
-from xiaobao.sales.models import BuyerDeclaration, Sale, SuitabilityAssessment
+from xiaobao.sales.models import BuyerDeclaration, Policy, Sale, SuitabilityAssessment, Surrender
+from xiaobao.sales.policies.actions import NewPolicy, policy_issue
+from xiaobao.sales.suitability.actions import sale_assess_suitability, sale_declare_own_choice
+from xiaobao.sales.suitability.selectors import declaration_text, text_sha256
 
 pytestmark = pytest.mark.browser
 
@@ -93,4 +99,81 @@ def test_a_seller_runs_the_questionnaire_with_a_buyer_of_68_who_insists_and_sign
     assert "risk_above_profile" in declaration.covers
     expect(page.locator(".declaration")).to_contain_text(sale.product.name)
     expect(page.locator("#id_signed_name")).to_have_count(0)
+    assert_accessible(page)
+
+
+@pytest.fixture
+def holder_with_a_policy(transactional_db: None, seeded_calendar: None) -> tuple[str, Policy, str]:
+    """A buyer who insisted on a product that did not suit her, signed, and holds the policy (signed for today)."""
+    tenant = make_tenant("anhe")
+    seller_staff, seller = tenant.staff(Role.HANDLER)
+    buyer = tenant.consumer(name=BUYER_NAME, phone="13800138069")
+    sale = open_sale(tenant, buyer, participating_product(tenant.insurer))
+    assessment = sale_assess_suitability(actor=seller, sale_id=sale.pk, questionnaire=questionnaire(risk=CAREFUL))
+    text = declaration_text(assessment, "zh-hans")
+    sale_declare_own_choice(
+        actor=seller,
+        sale_id=sale.pk,
+        signed_name=BUYER_NAME,
+        confirmed=True,
+        shown_sha256=text_sha256(text),
+        language="zh-hans",
+    )
+    today = clock.today()
+    policy = policy_issue(
+        actor=seller,
+        sale_id=sale.pk,
+        data=NewPolicy(number="P-2026-0068", premium_paid_yuan=Decimal("5000.00"), starts_on=today, received_on=today),
+    )
+    return "13800138069", policy, seller_staff.user.username
+
+
+def test_the_buyer_reads_her_declaration_and_cancels_in_the_cooling_off_period(
+    page: Page, holder_with_a_policy: tuple[str, Policy, str]
+) -> None:
+    phone, policy, _ = holder_with_a_policy
+    page.goto("/sign-in/?next=/my/purchases/")
+    page.locator("input[name=phone]").fill(phone)
+    page.locator("input[name=phone]").press("Enter")
+    page.locator("input[name=code]").fill(latest_code("verification_code"))
+    page.locator("input[name=code]").press("Enter")
+    page.wait_for_url("**/my/purchases/")
+    assert_accessible(page)
+
+    with page.expect_navigation():
+        page.get_by_role("link", name=policy.product.name).click()
+    expect(page.locator(".declaration")).to_contain_text(policy.product.name)
+    assert_accessible(page)
+
+    page.goto("/my/purchases/")
+    with page.expect_navigation():
+        page.get_by_role("link", name=policy.number).click()
+    assert_accessible(page)
+    page.locator("#confirm-cancel").check()
+    with page.expect_navigation():
+        page.locator("#confirm-cancel").press("Enter")
+    surrender = Surrender.objects.get(policy=policy)
+    assert surrender.path == "cooling_off_refund"
+    expect(page.locator("main")).to_contain_text("4990.00")
+    assert_accessible(page)
+
+
+def test_policy_staff_follow_the_refund_on_accessible_pages(
+    page: Page, holder_with_a_policy: tuple[str, Policy, str]
+) -> None:
+    _, policy, username = holder_with_a_policy
+    sign_in(page, username, PASSWORD)
+    page.goto(f"/workbench/suitability/{policy.sale_id}/result/")
+    assert_accessible(page)
+    page.goto("/workbench/policies/")
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name=policy.number).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("surrender|解除")).click()
+    assert Surrender.objects.filter(policy=policy).exists()
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.locator("#id_refunded_on").press("Enter")
+    assert Surrender.objects.get(policy=policy).refunded_on == clock.today()
     assert_accessible(page)
