@@ -167,3 +167,12 @@ def test_the_sweep_reminds_before_the_refund_is_due_and_escalates_once_overdue(
     clock.set("2026-04-01 10:00")
     assert refunds_sweep(reminder_days=(5, 2)).escalated == 1
     assert Notification.objects.filter(purpose="refund_deadline_overdue").exists()
+
+
+def test_only_policy_staff_of_the_insurer_issue_a_policy(world: World, counter: Counter) -> None:
+    cast = Cast.build(world, Role.HANDLER)
+
+    def attempt(actor: Actor, sale: Sale) -> Policy:
+        return policy_issue(actor=actor, sale_id=sale.pk, data=NEW)
+
+    assert_matrix(cast, attempt, allowed={"staff_with_role"}, given=lambda: assessed_sale(counter))

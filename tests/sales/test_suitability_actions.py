@@ -254,3 +254,14 @@ def test_the_record_is_kept_five_years_from_the_assessment_until_a_policy_is_iss
     sale = counter.sale()
     assessment = sale_assess_suitability(actor=counter.seller, sale_id=sale.pk, questionnaire=questionnaire())
     assert assessment.kept_until == date(2031, 3, 2)
+
+
+def test_the_audit_event_holds_no_income_budget_or_birth_date(counter: Counter) -> None:
+    sale = counter.sale()
+    sale_assess_suitability(actor=counter.seller, sale_id=sale.pk, questionnaire=questionnaire("25000"))
+    event = AuditEvent.objects.get(event_type="sales.suitability_assessed")
+    recorded = str(event.new_values)
+    assert "100000" not in recorded
+    assert "10000" not in recorded
+    assert "1986" not in recorded
+    assert "SAL-S4:annual_premium_over_20pct_income" in recorded

@@ -30,6 +30,16 @@ def declaration_of(assessment: SuitabilityAssessment) -> BuyerDeclaration | None
     return BuyerDeclaration.objects.filter(assessment_id=assessment.pk).first()
 
 
+def assessments_of_sales(sales: list[Sale]) -> QuerySet[SuitabilityAssessment]:
+    """The assessments of sales their caller already opened through the gate (one query for a list)."""
+    return SuitabilityAssessment.objects.filter(sale_id__in=[sale.pk for sale in sales])
+
+
+def declared_assessment_ids(assessments: list[SuitabilityAssessment]) -> set[int]:
+    found = BuyerDeclaration.objects.filter(assessment_id__in=[a.pk for a in assessments])
+    return set(found.values_list("assessment_id", flat=True))
+
+
 def assessments_of_buyer(actor: Actor) -> QuerySet[SuitabilityAssessment]:
     """A signed-in consumer's own assessments (the sales where they are the buyer); nobody else's."""
     if actor.kind is not ActorKind.CONSUMER or actor.consumer_id is None:

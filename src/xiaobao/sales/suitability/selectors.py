@@ -108,12 +108,13 @@ class SaleRow:
 def sales_to_assess(actor: Actor) -> list[SaleRow]:
     """The insurer's open sales (not yet completed), newest first, with where their suitability stands."""
     sales = access.sales_for(actor).filter(completed_at__isnull=True).select_related("product", "seller")
-    rows = []
-    for sale in sales.order_by("-started_at")[:100]:
-        assessment = access.assessment_of(sale)
-        declared = assessment is not None and access.declaration_of(assessment) is not None
-        rows.append(SaleRow(sale, assessment, declared))
-    return rows
+    rows = list(sales.order_by("-started_at")[:100])
+    assessments = {a.sale_id: a for a in access.assessments_of_sales(rows)}
+    declared = access.declared_assessment_ids(list(assessments.values()))
+    return [
+        SaleRow(sale, assessments.get(sale.pk), sale.pk in assessments and assessments[sale.pk].pk in declared)
+        for sale in rows
+    ]
 
 
 @dataclass(frozen=True)
