@@ -247,3 +247,40 @@ def test_the_buyers_pages_send_an_anonymous_visitor_to_sign_in(client: Client, p
     response = client.get(path)
     assert response.status_code == 302
     assert "/sign-in/" in response["Location"]
+
+
+def test_the_declaration_and_policy_forms_refuse_other_insurers_and_staff_without_the_role(
+    counter: Counter,
+) -> None:
+    sale = counter.sale()
+    sale_assess_suitability(actor=counter.seller, sale_id=sale.pk, questionnaire=questionnaire(risk=CAREFUL))
+    fields = _declaration_fields(as_staff(Client(), counter.seller), sale)
+    signed = {**fields, "signed_name": BUYER_NAME, "confirmed": "on"}
+    policy = {"number": "P-9", "premium_paid_yuan": "5000", "starts_on": "2026-03-02", "received_on": "2026-03-02"}
+    events = AuditEvent.objects.count()
+    for intruder in (counter.other_insurer_seller, counter.compliance):
+        client = as_staff(Client(), intruder)
+        assert client.post(f"/workbench/suitability/{sale.pk}/declaration/", signed).status_code == 404
+        assert client.post(f"/workbench/suitability/{sale.pk}/policy/", policy).status_code == 404
+    buyer = as_consumer(Client(), counter.buyer)
+    assert buyer.post(f"/workbench/suitability/{sale.pk}/declaration/", signed).status_code == 404
+    assert Client().post(f"/workbench/suitability/{sale.pk}/declaration/", signed).status_code == 302
+    assert BuyerDeclaration.objects.count() == 0
+    assert Policy.objects.count() == 0
+    assert AuditEvent.objects.count() == events
+
+
+def test_the_open_sales_list_is_refused_to_staff_without_the_role(counter: Counter) -> None:
+    assert as_staff(Client(), counter.compliance).get("/workbench/suitability/").status_code == 404
+    assert as_staff(Client(), counter.compliance).get("/workbench/policies/").status_code == 404
+    assert as_consumer(Client(), counter.buyer).get("/workbench/suitability/").status_code == 404
+
+
+def test_a_refund_paid_by_another_insurers_staff_changes_nothing(counter: Counter) -> None:
+    policy = _policy(counter)
+    as_staff(Client(), counter.supervisor).post(f"/workbench/policies/{policy.pk}/surrender/")
+    response = as_staff(Client(), counter.other_insurer_seller).post(
+        f"/workbench/policies/{policy.pk}/refund-paid/", {"refunded_on": "2026-03-02"}
+    )
+    assert response.status_code == 404
+    assert Surrender.objects.get().refunded_on is None
