@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 
 from xiaobao.audit.recorder import record
@@ -188,6 +189,8 @@ def sale_declare_own_choice(
         raise NoDeclarationNeeded()
     if sale.completed_at is not None:
         raise SaleAlreadyCompleted()
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise DeclarationChanged()
     text = declaration_text(assessment, language)
     digest = text_sha256(text)
     if digest != shown_sha256:
