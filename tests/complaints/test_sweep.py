@@ -98,6 +98,7 @@ def test_the_scheduler_enqueues_the_sweep_once_per_interval(clock: SettableClock
         "complaints.sweep_deadlines",
         "claims.sweep_deadlines",
         "rights.erase_after_retention",
+        "sales.sweep_refund_deadlines",
     ]
     assert enqueue_due_periodic_tasks() == []
     clock.advance(minutes=11)

@@ -293,7 +293,14 @@ XIAOBAO_PERIODIC_TASKS = {
         "task": "xiaobao.rights.tasks.erase_after_retention",
         "every_seconds": 86400,
     },
+    "sales.sweep_refund_deadlines": {
+        "task": "xiaobao.sales.policies.tasks.sweep_refund_deadlines",
+        "every_seconds": int(ENV.get("XIAOBAO_SWEEP_SECONDS", "600")),
+    },
 }
+# Cooling-off (issue #16 item 5): the days an insurer has to refund a policy cancelled in its cooling-off period,
+# counted from the request. Unverified: the demo contract promises only "无息退还"; 30 days is a default, set your own.
+XIAOBAO_COOLING_OFF_REFUND_DAYS = int(ENV.get("XIAOBAO_COOLING_OFF_REFUND_DAYS", "30"))
 
 # Data rights (PIPL, issue #19): the days an insurer has to answer a request to correct or delete data, and how
 # long each kind of record is kept after it ends. Both unverified defaults (rights.domain): set your own.

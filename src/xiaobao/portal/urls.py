@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaobao.portal import call_back, claims, data_reads, kept, my_data, options, sign_in, views
+from xiaobao.portal import call_back, claims, data_reads, kept, my_data, options, purchases, sign_in, views
 
 app_name = "portal"
 urlpatterns = [
@@ -21,6 +21,10 @@ urlpatterns = [
     path("my/", views.mine, name="mine"),
     path("my/data/reads/", data_reads.data_reads, name="data_reads"),
     path("my/data/", my_data.my_data, name="my_data"),
+    path("my/purchases/", purchases.my_purchases, name="my_purchases"),
+    path("my/purchases/<int:assessment_id>/", purchases.my_assessment, name="my_assessment"),
+    path("my/policies/<int:policy_id>/", purchases.my_policy, name="my_policy"),
+    path("my/policies/<int:policy_id>/surrender/", purchases.my_policy_surrender, name="my_policy_surrender"),
     path("my/data/export.json", my_data.my_data_export, name="my_data_export"),
     path("my/data/correct/", my_data.my_data_correct, name="my_data_correct"),
     path("my/data/delete/", my_data.my_data_delete, name="my_data_delete"),

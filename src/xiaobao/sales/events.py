@@ -12,3 +12,38 @@ PRODUCT_CHANGED = event_type(
     _("product page changed"),
     fields=("by", "code", "line", "name", "on_sale", "register_number", "register_url", "summary", "terms_sha256"),
 )
+
+# Suitability (SAL-2, SAL-S2..S4): recorded on the sale, so its timeline shows what the buyer was told.
+SUITABILITY_ASSESSED = event_type(
+    "sales.suitability_assessed",
+    _("suitability assessed"),
+    fields=("outcome", "risk_profile", "reasons", "thresholds", "advised_against", "elder_care", "buyer_age", "by"),
+    visible_to_consumer=True,
+)
+OWN_CHOICE_DECLARED = event_type(
+    "sales.own_choice_declared",
+    _("buyer declared the purchase their own choice"),
+    fields=("covers", "text_sha256", "language", "signed_at"),
+    visible_to_consumer=True,
+)
+# Policies and the cooling-off period (issue #16 item 5): recorded on the policy.
+POLICY_ISSUED = event_type(
+    "sales.policy_issued",
+    _("policy issued"),
+    fields=("number", "product", "starts_on", "received_on", "cooling_off_ends", "ends_on", "premium_paid"),
+    visible_to_consumer=True,
+)
+SURRENDER_REQUESTED = event_type(
+    "sales.surrender_requested",
+    _("surrender requested"),
+    fields=("path", "requested_on", "refund", "deduction", "refund_due", "on_behalf"),
+    visible_to_consumer=True,
+)
+REFUND_PAID = event_type(
+    "sales.refund_paid", _("refund paid"), fields=("refunded_on", "refund", "met"), visible_to_consumer=True
+)
+REFUND_REMINDED = event_type("sales.refund_reminded", _("refund reminder sent"), fields=("kind", "due", "days_left"))
+REFUND_ESCALATED = event_type("sales.refund_escalated", _("refund overdue"), fields=("kind", "due", "days_left"))
+REFUND_DEADLINE_CONFIRMED = event_type(
+    "sales.refund_deadline_confirmed", _("refund date confirmed"), fields=("due", "provisional")
+)

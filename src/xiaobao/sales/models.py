@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xiaobao.casework.clocks import ReminderSentBase, StatutoryClock
 from xiaobao.complaints.domain.classification import PRODUCT_LINE_TEXT
 from xiaobao.ops.i18n import translated_labels
+from xiaobao.privacy.fields import EncryptedTextField
 
 
 class Product(models.Model):
@@ -36,6 +38,11 @@ class Product(models.Model):
         _("benefit not guaranteed (participating, universal, unit-linked)"), default=False
     )
     investment_linked = models.BooleanField(_("investment-linked"), default=False)
+    # What the contract allows to be kept from a refund in the cooling-off period (e.g. the policy's cost, at
+    # most 10 yuan): unverified, each contract says its own; 0 by default.
+    cooling_off_deduction_yuan = models.DecimalField(
+        _("deduction allowed on a cooling-off refund (yuan)"), max_digits=8, decimal_places=2, default=0
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["insurer", "code"], name="product_code_per_insurer")]
@@ -108,3 +115,119 @@ class Sale(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+# --- suitability (SAL-2, SAL-S2..S4) and policies with their cooling-off period (issue #16 items 3 and 5) ---
+
+
+class SuitabilityAssessment(models.Model):
+    """The suitability assessment of one sale (SAL-2, SAL-S2..S4): the buyer's answers (encrypted: personal and
+    financial data), the profile, the result with its reasons and RULES.md ids, the SAL-S4 thresholds crossed,
+    whether the seller advised against, the extra care taken at 65+, when and by whom. Kept at least five years
+    after the contract ends (SAL-S4): ``kept_until``. Written only through ``sales.suitability.actions``."""
+
+    sale = models.OneToOneField(Sale, on_delete=models.PROTECT, related_name="suitability")
+    insurer = models.ForeignKey("identity.Insurer", on_delete=models.PROTECT, related_name="+")
+    answers = EncryptedTextField()
+    """The answers as JSON (needs, risk answers, household income, budget, similar cover, birth date)."""
+    risk_profile = models.CharField(max_length=16)
+    buyer_age = models.PositiveSmallIntegerField()
+    premium_yuan = models.DecimalField(max_digits=14, decimal_places=2)
+    premium_mode = models.CharField(max_length=8)
+    payment_years = models.PositiveSmallIntegerField()
+    outcome = models.CharField(max_length=24)
+    reasons = models.JSONField(default=list)
+    """Each reason: code, rule id, severity, the msgid and its parameters (no amounts: those stay encrypted)."""
+    thresholds_crossed = models.JSONField(default=list)
+    advised_against = models.BooleanField(default=False)
+    elder_care = models.JSONField(default=list, blank=True)
+    """The SAL-S4 extra-care measures confirmed (65 or older), with the companion's presence."""
+    assessed_at = models.DateTimeField()
+    assessed_by = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, related_name="+")
+    kept_until = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"suitability of {self.sale_id}"
+
+    @property
+    def declaration_needed(self) -> bool:
+        return self.outcome != "suitable"
+
+
+class BuyerDeclaration(models.Model):
+    """The buyer insists (SAL-S3) or crosses a SAL-S4 threshold: the exact declaration text shown, its SHA-256,
+    the buyer's typed full name and confirmation with the time, and the reasons it covers."""
+
+    assessment = models.OneToOneField(SuitabilityAssessment, on_delete=models.PROTECT, related_name="declaration")
+    insurer = models.ForeignKey("identity.Insurer", on_delete=models.PROTECT, related_name="+")
+    text = EncryptedTextField()
+    text_sha256 = models.CharField(max_length=64)
+    language = models.CharField(max_length=16)
+    signed_name = EncryptedTextField()
+    confirmed = models.BooleanField(default=False)
+    covers = models.JSONField(default=list)
+    signed_at = models.DateTimeField()
+    witnessed_by = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"declaration for {self.assessment_id}"
+
+
+class Policy(models.Model):
+    """An issued policy from a sale: the dates its cooling-off period runs on (signed for, cooling-off end) and
+    its contract end (SAL-R3, SAL-S4 retention). ``cooling_off_ends`` is computed by ``sales.domain.policies``."""
+
+    insurer = models.ForeignKey("identity.Insurer", on_delete=models.PROTECT, related_name="policies")
+    sale = models.OneToOneField(Sale, on_delete=models.PROTECT, related_name="policy")
+    number = models.CharField(_("policy number"), max_length=64)
+    holder = models.ForeignKey("identity.Consumer", on_delete=models.PROTECT, related_name="policies")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="policies")
+    premium_paid_yuan = models.DecimalField(_("premium paid (yuan)"), max_digits=14, decimal_places=2)
+    starts_on = models.DateField(_("cover starts"))
+    received_on = models.DateField(_("signed for by the holder"))
+    cooling_off_days = models.PositiveSmallIntegerField()
+    cooling_off_ends = models.DateField(_("cooling-off period ends"))
+    ends_on = models.DateField(_("contract ends"), null=True, blank=True)
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["insurer", "number"], name="policy_number_per_insurer")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Surrender(models.Model):
+    """The holder asks to end the policy (issue #16 item 5). Inside the cooling-off period the premium comes back
+    in full minus only what the contract allows, on a clock of its own (``RefundDeadline``); outside it the
+    cash-value path, recorded as such."""
+
+    insurer = models.ForeignKey("identity.Insurer", on_delete=models.PROTECT, related_name="+")
+    policy = models.OneToOneField(Policy, on_delete=models.PROTECT, related_name="surrender")
+    requested_on = models.DateField()
+    requested_at = models.DateTimeField()
+    requested_by = models.CharField(max_length=64)
+    path = models.CharField(max_length=24)
+    refund_yuan = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    deduction_yuan = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    refunded_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"surrender of {self.policy_id}"
+
+
+class RefundDeadline(StatutoryClock):
+    """The refund of a surrender inside the cooling-off period, followed like every other clock: reminders,
+    escalation, met or missed (the period is ``XIAOBAO_COOLING_OFF_REFUND_DAYS``, unverified)."""
+
+    surrender = models.OneToOneField(Surrender, on_delete=models.PROTECT, related_name="deadline")
+
+    class Meta:
+        indexes = [models.Index(fields=["insurer_id_copy", "active", "due"], name="refund_deadline_queue")]
+
+
+class RefundReminderSent(ReminderSentBase):
+    deadline = models.ForeignKey(RefundDeadline, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["deadline", "kind"], name="refund_reminder_once")]

@@ -1,7 +1,17 @@
 from django.urls import path
 
 from xiaobao.workbench import administration as admin
-from xiaobao.workbench import breaches, call_backs, claims, data_reads, data_requests, previews, queue, views
+from xiaobao.workbench import (
+    breaches,
+    call_backs,
+    claims,
+    data_reads,
+    data_requests,
+    previews,
+    queue,
+    suitability,
+    views,
+)
 
 app_name = "workbench"
 urlpatterns = [
@@ -50,6 +60,16 @@ urlpatterns = [
     path("breaches/<int:incident_id>/<slug:step>/", breaches.incident_step, name="breach_step"),
     path("call-backs/<int:request_id>/phone/", call_backs.call_back_phone, name="call_back_phone"),
     path("call-backs/<int:request_id>/call/", call_backs.call_back_record, name="call_back_record"),
+    # suitability and policies (issue #16 items 3 and 5)
+    path("suitability/", suitability.sales_list, name="suitability_sales"),
+    path("suitability/<int:sale_id>/", suitability.questionnaire, name="suitability"),
+    path("suitability/<int:sale_id>/result/", suitability.result, name="suitability_result"),
+    path("suitability/<int:sale_id>/declaration/", suitability.declare, name="suitability_declare"),
+    path("suitability/<int:sale_id>/policy/", suitability.policy_issue, name="suitability_policy"),
+    path("policies/", suitability.policies, name="policies"),
+    path("policies/<int:policy_id>/", suitability.policy, name="policy"),
+    path("policies/<int:policy_id>/surrender/", suitability.policy_surrender, name="policy_surrender"),
+    path("policies/<int:policy_id>/refund-paid/", suitability.refund_paid, name="policy_refund_paid"),
     # the insurer administrator's pages (issue #14)
     path("administration/", admin.overview, name="admin_overview"),
     path("administration/channels/", admin.channels_save, name="admin_channels"),

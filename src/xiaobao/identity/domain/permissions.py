@@ -36,6 +36,8 @@ class Permission(StrEnum):
     HANDLE_CALLBACKS = "callbacks.handle"
     HANDLE_DATA_REQUESTS = "rights.handle"
     HANDLE_BREACHES = "breaches.handle"
+    SELL = "sales.sell"
+    SERVE_POLICIES = "sales.serve_policies"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -78,6 +80,11 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.HANDLE_DATA_REQUESTS: frozenset({Role.COMPLIANCE_OFFICER}),
     # A personal-data breach (SEC-3, PI-5): compliance opens the incident, tells the consumers and the regulator.
     Permission.HANDLE_BREACHES: frozenset({Role.COMPLIANCE_OFFICER}),
+    # Selling (SAL-2): the front-line staff who meet buyers run the suitability questionnaire with them and witness
+    # a buyer's declaration; compliance reads them through the sale's own pages.
+    Permission.SELL: frozenset({Role.HANDLER, Role.SUPERVISOR}),
+    # Policy service (issue #16 item 5): issue a policy, take a surrender for the holder, record the refund paid.
+    Permission.SERVE_POLICIES: frozenset({Role.HANDLER, Role.SUPERVISOR}),
 }
 
 

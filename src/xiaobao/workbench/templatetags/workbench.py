@@ -29,4 +29,6 @@ def waiting_for(actor: Any) -> dict[str, int]:
         "administration": int(staff_may(actor, Permission.ADMINISTER_INSURER)),
         "data_reads": int(staff_may(actor, Permission.VIEW_PERSONAL_DATA_LOG)),
         "breaches": int(staff_may(actor, Permission.HANDLE_BREACHES)),
+        "suitability": int(staff_may(actor, Permission.SELL)),
+        "policies": int(staff_may(actor, Permission.SERVE_POLICIES)),
     }
