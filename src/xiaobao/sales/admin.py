@@ -20,7 +20,16 @@ class ProductAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ("insurer", "product_line", "on_sale")
     search_fields = ("name", "register_number")
     # The sale-rule fields (#16) are kept by the insurer's own product pages, not here.
-    exclude = ("tier", "term_months", "cooling_off_days", "uncertain_benefit", "investment_linked")
+    exclude = (
+        "tier",
+        "term_months",
+        "cooling_off_days",
+        "uncertain_benefit",
+        "investment_linked",
+        "complexity",
+        "premium_burden",
+        "risk_level",
+    )
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request: HttpRequest, obj: Product, form: Any, change: bool) -> None:

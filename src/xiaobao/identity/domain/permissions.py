@@ -36,6 +36,10 @@ class Permission(StrEnum):
     HANDLE_CALLBACKS = "callbacks.handle"
     HANDLE_DATA_REQUESTS = "rights.handle"
     HANDLE_BREACHES = "breaches.handle"
+    MANAGE_PRODUCTS = "sales.manage_products"
+    REGISTER_SALES_MATERIAL = "sales.register_material"
+    APPROVE_SALES_MATERIAL = "sales.approve_material"
+    MANAGE_SALESPEOPLE = "sales.manage_salespeople"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -78,6 +82,17 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.HANDLE_DATA_REQUESTS: frozenset({Role.COMPLIANCE_OFFICER}),
     # A personal-data breach (SEC-3, PI-5): compliance opens the incident, tells the consumers and the regulator.
     Permission.HANDLE_BREACHES: frozenset({Role.COMPLIANCE_OFFICER}),
+    # The insurer keeps its own product pages and their tiers (SAL-1, SAL-S1): its administrators, and
+    # compliance, who answer for the tiering.
+    Permission.MANAGE_PRODUCTS: frozenset({Role.ADMINISTRATOR, Role.COMPLIANCE_OFFICER}),
+    # Sales material (SAL-1): registered by administrators, senior managers or compliance; approved by
+    # compliance only — and never by the person who registered it (``sales.domain.materials``).
+    Permission.REGISTER_SALES_MATERIAL: frozenset(
+        {Role.ADMINISTRATOR, Role.SENIOR_MANAGER, Role.COMPLIANCE_OFFICER}
+    ),
+    Permission.APPROVE_SALES_MATERIAL: frozenset({Role.COMPLIANCE_OFFICER}),
+    # Who may sell what (SAL-S1): the register of salespeople and their grades.
+    Permission.MANAGE_SALESPEOPLE: frozenset({Role.ADMINISTRATOR, Role.COMPLIANCE_OFFICER}),
 }
 
 
