@@ -26,13 +26,18 @@ def product_kept_by(actor: Actor, product_id: Any, *, for_update: bool = False) 
     return one(products_kept_by(actor), product_id, for_update=for_update)
 
 
+def products_for_material(actor: Actor) -> QuerySet[Product]:
+    """The insurer's products, for those who register material about them."""
+    return tenant_scoped(Product.objects.all(), actor, Permission.REGISTER_SALES_MATERIAL)
+
+
 def materials_for(actor: Actor) -> QuerySet[SalesMaterial]:
     """Sales material of the actor's insurer, for those who register it or approve it."""
     if actor.kind is ActorKind.SYSTEM:
         return SalesMaterial.objects.all()
     if not any(staff_may(actor, permission) for permission in MATERIAL_READERS):
         return SalesMaterial.objects.none()
-    return SalesMaterial.objects.filter(insurer_id=actor.insurer_id)
+    return SalesMaterial.objects.filter(insurer_id=actor.insurer_id or 0)
 
 
 def material_for(actor: Actor, material_id: Any, *, for_update: bool = False) -> SalesMaterial:

@@ -38,9 +38,7 @@ def traits_of(product: Product) -> ProductTraits:
 
 
 @transaction.atomic
-def product_save(
-    *, actor: Actor, product: Product, changed_by: str, idempotency_key: str | None = None
-) -> Product:
+def product_save(*, actor: Actor, product: Product, changed_by: str, idempotency_key: str | None = None) -> Product:
     """Publish a new product page or change one; the event says who changed what.
 
     The platform's administrators (the admin site, as the system), or the insurer's own staff who keep its
@@ -103,7 +101,7 @@ def _described(product: Product) -> dict[str, object]:
 
 
 @stored_files.atomic
-def material_register(  # noqa: PLR0913  (what a material is: each given by name)
+def material_register(
     *,
     actor: Actor,
     product_id: int,
@@ -117,9 +115,9 @@ def material_register(  # noqa: PLR0913  (what a material is: each given by name
     """SAL-1: register a leaflet, script or web page for one of the insurer's products; it waits for approval
     by someone else before it may be used. The file is checked from its content, stored encrypted under its
     content address with its SHA-256; the same form sent twice registers one material."""
-    if not staff_may(actor, Permission.REGISTER_SALES_MATERIAL) or actor.staff_id is None:
+    if not staff_may(actor, Permission.REGISTER_SALES_MATERIAL) or actor.staff_id is None or actor.insurer_id is None:
         raise PermissionDenied()
-    insurer_id = actor.insurer_id
+    insurer_id: int = actor.insurer_id
     product = identity_access.one(Product.objects.filter(insurer_id=insurer_id), product_id)
     rules.check_content(text=text, has_file=content is not None)
     if kind not in set(rules.MaterialKind):
@@ -250,9 +248,7 @@ def material_withdraw(*, actor: Actor, material_id: int, reason: str) -> SalesMa
 
 
 @transaction.atomic
-def salesperson_save(
-    *, actor: Actor, salesperson: Salesperson, idempotency_key: str | None = None
-) -> Salesperson:
+def salesperson_save(*, actor: Actor, salesperson: Salesperson, idempotency_key: str | None = None) -> Salesperson:
     """SAL-S1: add a salesperson — one of the insurer's staff, someone working for one of its agents, or one
     of its own individual agents — or change their grade, name or whether they still sell."""
     identity_access.require_for_insurer(actor, Permission.MANAGE_SALESPEOPLE, salesperson.insurer_id)
@@ -292,9 +288,7 @@ def _check_employer(salesperson: Salesperson) -> None:
     if salesperson.staff_id is not None and salesperson.partner_id is not None:
         raise InvalidInput(_("A salesperson is either the insurer's staff or an agent's, not both."))
     if salesperson.staff_id is not None:
-        identity_access.one(
-            Staff.objects.filter(insurer_id=salesperson.insurer_id), salesperson.staff_id
-        )
+        identity_access.one(Staff.objects.filter(insurer_id=salesperson.insurer_id), salesperson.staff_id)
     if salesperson.partner_id is not None:
         identity_access.one(
             Partner.objects.filter(insurer_id=salesperson.insurer_id, kind=Partner.AGENT), salesperson.partner_id

@@ -34,9 +34,7 @@ MATERIAL_APPROVED = event_type(
     "sales.material_approved", _("sales material approved"), fields=("state", "registered_by")
 )
 MATERIAL_REJECTED = event_type("sales.material_rejected", _("sales material rejected"), fields=("state", "reason"))
-MATERIAL_WITHDRAWN = event_type(
-    "sales.material_withdrawn", _("sales material withdrawn"), fields=("state", "reason")
-)
+MATERIAL_WITHDRAWN = event_type("sales.material_withdrawn", _("sales material withdrawn"), fields=("state", "reason"))
 
 SALESPERSON_FIELDS = ("name", "practice_number", "grade", "active", "staff", "partner")
 SALESPERSON_ADDED = event_type("sales.salesperson_added", _("salesperson added"), fields=SALESPERSON_FIELDS)

@@ -68,9 +68,7 @@ class Salesperson(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     practice_number = models.CharField(_("practice certificate number"), max_length=64)
-    grade = models.PositiveSmallIntegerField(
-        _("grade"), choices=list(translated_labels(GRADE_TEXT).items()), default=1
-    )
+    grade = models.PositiveSmallIntegerField(_("grade"), choices=list(translated_labels(GRADE_TEXT).items()), default=1)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -73,7 +73,9 @@ def approved_materials_of(product: Product) -> QuerySet[SalesMaterial]:
 
 
 def approved_material_page(product: Product, material_id: object) -> SalesMaterial | None:
-    return approved_materials_of(product).filter(pk=material_id).first() if str(material_id).isdigit() else None
+    return (
+        approved_materials_of(product).filter(pk=int(str(material_id))).first() if str(material_id).isdigit() else None
+    )
 
 
 def materials_awaiting_approval(actor: Actor) -> QuerySet[SalesMaterial]:

@@ -87,9 +87,7 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_PRODUCTS: frozenset({Role.ADMINISTRATOR, Role.COMPLIANCE_OFFICER}),
     # Sales material (SAL-1): registered by administrators, senior managers or compliance; approved by
     # compliance only — and never by the person who registered it (``sales.domain.materials``).
-    Permission.REGISTER_SALES_MATERIAL: frozenset(
-        {Role.ADMINISTRATOR, Role.SENIOR_MANAGER, Role.COMPLIANCE_OFFICER}
-    ),
+    Permission.REGISTER_SALES_MATERIAL: frozenset({Role.ADMINISTRATOR, Role.SENIOR_MANAGER, Role.COMPLIANCE_OFFICER}),
     Permission.APPROVE_SALES_MATERIAL: frozenset({Role.COMPLIANCE_OFFICER}),
     # Who may sell what (SAL-S1): the register of salespeople and their grades.
     Permission.MANAGE_SALESPEOPLE: frozenset({Role.ADMINISTRATOR, Role.COMPLIANCE_OFFICER}),
