@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from xiaobao.complaints.domain.classification import ProductLine
+from xiaobao.identity import access as identity_access
 from xiaobao.identity.actors import actor_for_user
 from xiaobao.identity.models import Insurer, Partner, Staff
 from xiaobao.kernel.actors import SYSTEM
+from xiaobao.sales import access as sales_access
 from xiaobao.sales.actions import material_approve, material_register, product_save, salesperson_save
 from xiaobao.sales.models import Product, Salesperson
 
@@ -190,7 +192,9 @@ SALESPEOPLE: list[dict[str, Any]] = [
 
 
 def _demo_staff(insurer: Insurer, suffix: str) -> Staff | None:
-    return Staff.objects.filter(insurer=insurer, user__username__endswith=f".{suffix}").first()
+    return (
+        identity_access.staff_members_for(SYSTEM).filter(insurer=insurer, user__username__endswith=f".{suffix}").first()
+    )
 
 
 def _load_material(insurer: Insurer) -> None:
@@ -198,7 +202,7 @@ def _load_material(insurer: Insurer) -> None:
     if manager is None or compliance is None:
         return
     registrant, approver = actor_for_user(manager.user), actor_for_user(compliance.user)
-    for product in Product.objects.filter(insurer=insurer, code__in=MATERIAL):
+    for product in sales_access.products_kept_by(SYSTEM).filter(insurer=insurer, code__in=MATERIAL):
         for spec in MATERIAL[product.code]:
             material = material_register(
                 actor=registrant, product_id=product.pk, kind=spec["kind"], title=spec["title"], text=spec["text"]
@@ -210,7 +214,8 @@ def _load_material(insurer: Insurer) -> None:
 def _load_salespeople(insurer: Insurer) -> None:
     for spec in SALESPEOPLE:
         staff = _demo_staff(insurer, spec["staff"]) if "staff" in spec else None
-        agent = Partner.objects.filter(insurer=insurer, code=spec["agent"]).first() if "agent" in spec else None
+        agents = identity_access.partners_for(SYSTEM).filter(insurer=insurer, kind=Partner.AGENT)
+        agent = agents.filter(code=spec["agent"]).first() if "agent" in spec else None
         salesperson_save(
             actor=SYSTEM,
             salesperson=Salesperson(

@@ -57,14 +57,14 @@ class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
             "terms": forms.Textarea(attrs={"rows": 12}),
+            "cooling_off_days": forms.NumberInput(attrs={"min": 0, "max": 366}),
+            "term_months": forms.NumberInput(attrs={"min": 1, "max": 1200}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:  # the address stays what it was published under
             self.fields["code"].disabled = True
-        self.fields["cooling_off_days"].widget.attrs.update(min=0, max=366)
-        self.fields["term_months"].widget.attrs.update(min=1, max=1200)
 
     def clean_cooling_off_days(self) -> int:
         days = int(self.cleaned_data["cooling_off_days"])
