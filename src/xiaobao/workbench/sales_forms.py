@@ -120,7 +120,15 @@ class SalespersonForm(forms.ModelForm):  # type: ignore[type-arg]
             "grade": _("Grade 1 sells tier 1 products; grade 2 tiers 1 and 2; grade 3 every tier."),
         }
 
-    def __init__(self, *args: Any, staff: QuerySet[Staff], partners: QuerySet[Partner], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        staff: QuerySet[Staff] | None = None,
+        partners: QuerySet[Partner] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``staff`` and ``partners``: whom the insurer's salespeople may be linked to (none unless given)."""
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff  # type: ignore[attr-defined]
-        self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
+        for name, offered in (("staff", staff), ("partner", partners)):
+            field: Any = self.fields[name]
+            field.queryset = offered if offered is not None else field.queryset.none()
