@@ -193,3 +193,18 @@ def test_the_approvals_list_shows_only_what_someone_else_registered(
     material = make_material(registrant, product)
     assert list(selectors.materials_awaiting_approval(approver)) == [material]
     assert list(selectors.materials_awaiting_approval(registrant)) == []
+
+
+def test_registration_tells_the_other_compliance_officers_and_a_decision_tells_the_registrant(
+    world: World, product: Product, registrant: Actor, approver: Actor
+) -> None:
+    from xiaobao.notifications.models import Notification
+
+    material = make_material(registrant, product)
+    told = set(Notification.objects.filter(purpose="sales.material_to_approve").values_list("staff_id", flat=True))
+    assert approver.staff_id in told
+    assert registrant.staff_id not in told
+    actions.material_reject(actor=approver, material_id=material.pk, reason="收益描述超出条款")
+    (notice,) = Notification.objects.filter(purpose="sales.material_rejected")
+    assert notice.staff_id == registrant.staff_id
+    assert "收益描述超出条款" in notice.body

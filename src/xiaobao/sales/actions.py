@@ -6,15 +6,18 @@ import hashlib
 
 from django.core.files.base import File
 from django.db import transaction
+from django.utils.translation import gettext
 
 from xiaobao.audit.recorder import record
 from xiaobao.complaints.domain.files import check_file
 from xiaobao.identity import access as identity_access
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.identity.models import Partner, Staff
-from xiaobao.kernel.actors import Actor, ActorKind
+from xiaobao.identity.selectors import staff_with
+from xiaobao.kernel.actors import Actor, ActorKind, Role
 from xiaobao.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from xiaobao.kernel.i18n import _
+from xiaobao.notifications.actions import tell_staff
 from xiaobao.ops import clock, idempotency, stored_files
 from xiaobao.privacy.domain.identifiers import mask_name
 from xiaobao.sales import access, events
@@ -167,7 +170,35 @@ def material_register(
             "content_type": material.content_type,
         },
     )
+    tell_staff(
+        actor=actor,
+        staff=[member for member in staff_with(insurer_id, Role.COMPLIANCE_OFFICER) if member.pk != actor.staff_id],
+        reference=_material_reference(material),
+        purpose="sales.material_to_approve",
+        body=gettext("Sales material “%(title)s” for %(product)s waits for your approval.")
+        % {"title": material.title, "product": product.name},
+        insurer_id=insurer_id,
+        about=material,
+    )
     return material
+
+
+def _material_reference(material: SalesMaterial) -> str:
+    return f"SM-{material.pk}"
+
+
+def _tell_registrant(actor: Actor, material: SalesMaterial, purpose: str, body: str) -> None:
+    """The person who registered the material hears of the decision in their inbox."""
+    registrant = [m for m in staff_with(material.insurer_id, *Role) if m.pk == material.registered_by_id]
+    tell_staff(
+        actor=actor,
+        staff=registrant,
+        reference=_material_reference(material),
+        purpose=purpose,
+        body=body,
+        insurer_id=material.insurer_id,
+        about=material,
+    )
 
 
 def _material_to_decide(actor: Actor, material_id: int) -> SalesMaterial:
@@ -192,6 +223,12 @@ def material_approve(*, actor: Actor, material_id: int) -> SalesMaterial:
         old={"state": MaterialState.DRAFT.value},
         new={"state": material.state, "registered_by": material.registered_by_id},
     )
+    _tell_registrant(
+        actor,
+        material,
+        "sales.material_approved",
+        gettext("Sales material “%(title)s” is approved: it may be used in sales.") % {"title": material.title},
+    )
     return material
 
 
@@ -212,6 +249,12 @@ def material_reject(*, actor: Actor, material_id: int, reason: str) -> SalesMate
         insurer_id=material.insurer_id,
         old={"state": MaterialState.DRAFT.value},
         new={"state": material.state, "reason": reason},
+    )
+    _tell_registrant(
+        actor,
+        material,
+        "sales.material_rejected",
+        gettext("Sales material “%(title)s” is rejected: %(reason)s") % {"title": material.title, "reason": reason},
     )
     return material
 
