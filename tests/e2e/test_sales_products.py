@@ -17,10 +17,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import assert_accessible
-from tests.support.sales import make_salesperson
+from tests.support.sales import make_material, make_product, make_salesperson
 from tests.support.two_factor import pass_the_code_step
 from tests.support.world import PASSWORD, make_tenant
-from xiaobao.kernel.actors import Role
+from xiaobao.identity.models import Insurer, Staff
+from xiaobao.kernel.actors import Actor, Role
 from xiaobao.sales.models import Product, SalesMaterial
 
 SALES = "/workbench/sales"
@@ -28,9 +29,17 @@ SALES = "/workbench/sales"
 
 @dataclass
 class Company:
-    code: str
-    registrant: str
+    insurer: Insurer
+    registrant: Actor
     approver: str
+
+    @property
+    def code(self) -> str:
+        return self.insurer.code
+
+    @property
+    def registrant_username(self) -> str:
+        return Staff.objects.get(pk=self.registrant.staff_id).user.username
 
 
 @pytest.fixture
@@ -38,10 +47,10 @@ def company(transactional_db: None, seeded_calendar: None) -> Company:
     ours = make_tenant("anhe")
     ours.insurer.complaint_phone = "400-000-9501"  # the public product page gives it
     ours.insurer.save()
-    registrant, _ = ours.staff(Role.COMPLIANCE_OFFICER)
+    _, registrant = ours.staff(Role.COMPLIANCE_OFFICER)
     approver, _ = ours.staff(Role.COMPLIANCE_OFFICER)
     make_salesperson(ours.insurer, name="王销售", practice_number="02000121", grade=2)
-    return Company(ours.insurer.code, registrant.user.username, approver.user.username)
+    return Company(ours.insurer, registrant, approver.user.username)
 
 
 @pytest.fixture
@@ -74,7 +83,7 @@ def test_a_product_is_kept_and_its_leaflet_registered_then_approved_by_another_p
     english: Any, company: Company
 ) -> None:
     page = english()
-    sign_in(page, company.registrant)
+    sign_in(page, company.registrant_username)
     page.get_by_role("link", name="Sales", exact=True).click()
     expect(page.get_by_role("heading", name="Products and tiers")).to_be_visible()
     assert_accessible(page)
@@ -150,7 +159,7 @@ def test_a_product_is_kept_and_its_leaflet_registered_then_approved_by_another_p
 
 def test_every_sales_page_is_axe_clean(english: Any, company: Company) -> None:
     page = english()
-    sign_in(page, company.registrant)
+    sign_in(page, company.registrant_username)
     for path in ("/products/", "/products/add/", "/materials/", "/salespeople/"):
         page.goto(SALES + path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -158,3 +167,19 @@ def test_every_sales_page_is_axe_clean(english: Any, company: Company) -> None:
     page.get_by_role("link", name="王销售").click()
     expect(page.get_by_role("heading", name="王销售")).to_be_visible()
     assert_accessible(page)
+
+
+def test_material_is_approved_by_keyboard(english: Any, company: Company) -> None:
+    material = make_material(company.registrant, make_product(company.insurer), title="键盘审批的单页")
+    page = english()
+    sign_in(page, company.approver)
+    page.goto(f"{SALES}/materials/{material.pk}/")
+    approve = page.get_by_role("button", name="Approve the material")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if approve.evaluate("element => element === document.activeElement"):
+            break
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Material approved")
+    material.refresh_from_db()
+    assert material.state == "approved"
