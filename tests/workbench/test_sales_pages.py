@@ -387,3 +387,13 @@ def test_a_salespersons_grade_is_changed_by_compliance_only(setting: Setting) ->
 
     assert_matrix(setting.cast, change, ONLY_WITH_THE_ROLE)
     assert AuditEvent.objects.filter(event_type="sales.salesperson_changed").count() == 1
+
+
+def test_material_awaiting_approval_is_listed_first(setting: Setting) -> None:
+    approver = setting.world.ours.staff(Role.COMPLIANCE_OFFICER)[1]
+    approved = make_material(setting.registrant, setting.product, title="已批准的单页")
+    material_approve(actor=approver, material_id=approved.pk)
+    later = make_material(setting.registrant, setting.product, title="较晚的单页")
+    material_approve(actor=approver, material_id=later.pk)
+    page = setting.client_of(setting.cast.staff_with_role).get(f"{SALES}/materials/").content.decode()
+    assert page.index("宣传页-ours") < page.index("较晚的单页") < page.index("已批准的单页")

@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -191,7 +192,8 @@ def _material_rows(materials: Any) -> list[tuple[SalesMaterial, Any, Any]]:
 
 @allowed(Permission.REGISTER_SALES_MATERIAL, Permission.APPROVE_SALES_MATERIAL)
 def materials(request: HttpRequest, actor: Actor, *, form: Any = None) -> HttpResponse:
-    rows = access.materials_for(actor).select_related("product").order_by("state", "-registered_at", "-pk")
+    waiting_first = Case(When(state=MaterialState.DRAFT, then=0), When(state=MaterialState.APPROVED, then=1), default=2)
+    rows = access.materials_for(actor).select_related("product").order_by(waiting_first, "-registered_at", "-pk")
     registering = staff_may(actor, Permission.REGISTER_SALES_MATERIAL)
     context = {
         "rows": _material_rows(rows),
