@@ -3,6 +3,8 @@ tier above the seller's grade is refused, at and below it allowed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.conftest import World
@@ -93,3 +95,12 @@ def test_a_grade_change_is_audited(world: World) -> None:
     salesperson_save(actor=compliance, salesperson=seller)
     event = AuditEvent.objects.get(event_type="sales.salesperson_changed")
     assert (event.old_values, event.new_values) == ({"grade": 1}, {"grade": 3})
+
+
+def test_a_deployments_own_grade_table_is_honoured(world: World, settings: Any) -> None:
+    settings.XIAOBAO_SALES_GRADE_TIERS = {2: 1}  # this insurer's grade 2 sells tier 1 only
+    middle = make_product(world.ours.insurer, uncertain_benefit=True)
+    seller = make_salesperson(world.ours.insurer, grade=2)
+    with pytest.raises(SellerGradeTooLow) as refused:
+        seller_for_sale(SYSTEM, insurer_id=world.ours.insurer.pk, seller_id=seller.pk, product=middle)
+    assert refused.value.params["needed"] == 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import NotFound
 from xiaobao.ops.i18n import translated_labels
 from xiaobao.sales import access
-from xiaobao.sales.domain.grades import SellerNotActive, check_may_sell
+from xiaobao.sales.domain.grades import HIGHEST_TIER_BY_GRADE, SellerNotActive, check_may_sell
 from xiaobao.sales.domain.materials import STATE_TEXT, MaterialState, check_usable, usable, usable_on
 from xiaobao.sales.models import Product, SalesMaterial, Salesperson
 
@@ -62,8 +63,15 @@ def seller_for_sale(actor: Actor, *, insurer_id: int, seller_id: object, product
     seller = access.seller_of_insurer(actor, insurer_id, seller_id)
     if not seller.active:
         raise SellerNotActive()
-    check_may_sell(seller.grade, product.tier)
+    check_may_sell(seller.grade, product.tier, grade_table())
     return seller
+
+
+def grade_table() -> dict[int, int]:
+    """SAL-S1: the most demanding tier each grade may sell — the default of ``sales.domain.grades`` (*unverified*)
+    with the deployment's ``XIAOBAO_SALES_GRADE_TIERS`` over it."""
+    overrides = getattr(settings, "XIAOBAO_SALES_GRADE_TIERS", {}) or {}
+    return {**HIGHEST_TIER_BY_GRADE, **{int(grade): int(tier) for grade, tier in overrides.items()}}
 
 
 def approved_materials_of(product: Product) -> QuerySet[SalesMaterial]:

@@ -34,6 +34,7 @@ from xiaobao.sales.domain.grades import GRADE_TEXT, tiers_sold_by
 from xiaobao.sales.domain.materials import KIND_TEXT, STATE_TEXT, MaterialState
 from xiaobao.sales.domain.tiers import TIER_TEXT, tier_reasons
 from xiaobao.sales.models import Product, SalesMaterial, Salesperson
+from xiaobao.sales.selectors import grade_table
 from xiaobao.workbench import sales_forms as f
 from xiaobao.workbench.files import stored_file
 from xiaobao.workbench.staff import staff_only
@@ -334,7 +335,11 @@ def _salesperson_form(actor: Actor, data: Any = None, instance: Salesperson | No
 def _seller_rows(actor: Actor) -> list[tuple[Salesperson, Any, str]]:
     grades, tiers = translated_labels(GRADE_TEXT), translated_labels(TIER_TEXT)
     people = access.salespeople_for(actor).select_related("partner", "staff").order_by("-active", "name")
-    return [(s, grades.get(s.grade, s.grade), "; ".join(str(tiers[t]) for t in tiers_sold_by(s.grade))) for s in people]
+    table = grade_table()
+    return [
+        (s, grades.get(s.grade, s.grade), "; ".join(str(tiers[t]) for t in tiers_sold_by(s.grade, table) if t in tiers))
+        for s in people
+    ]
 
 
 @allowed(Permission.MANAGE_SALESPEOPLE)

@@ -117,7 +117,7 @@ class SalespersonForm(forms.ModelForm):  # type: ignore[type-arg]
         labels = {"staff": _("Staff account (if they are your staff)"), "partner": _("Agent (if they work for one)")}
         help_texts = {
             "practice_number": _("The number on their practice certificate (执业证)."),
-            "grade": _("Grade 1 sells tier 1 products; grade 2 tiers 1 and 2; grade 3 every tier."),
+            "grade": _("Decides which product tiers they may sell: the list of salespeople shows it for each."),
         }
 
     def __init__(

@@ -29,7 +29,8 @@ GRADE_TEXT: dict[int, str] = {
 }
 
 HIGHEST_TIER_BY_GRADE: Mapping[int, int] = {Grade.JUNIOR: 1, Grade.INTERMEDIATE: 2, Grade.SENIOR: 3}
-"""SAL-S1: the most demanding product tier each grade may sell."""
+"""SAL-S1: the most demanding product tier each grade may sell. *Unverified* default (Art.16 leaves the table to
+each insurer): a deployment sets its own over it with the ``XIAOBAO_SALES_GRADE_TIERS`` setting."""
 
 
 class SellerGradeTooLow(DomainError):
