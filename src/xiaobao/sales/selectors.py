@@ -1,4 +1,7 @@
-"""Public reads: products are published information, shown only under the insurer that sells them."""
+"""Reads for pages and for other apps: the public product pages and the approved material on them (published
+information, shown only under the insurer that sells it); and what a sale asks before it starts — may this
+material be shown (``material_for_sale``, ``material_usable``), may this person sell this product
+(``seller_for_sale``, ``grade_table``) — through ``sales.access``."""
 
 from __future__ import annotations
 
