@@ -307,6 +307,11 @@ XIAOBAO_COOLING_OFF_REFUND_DAYS = int(ENV.get("XIAOBAO_COOLING_OFF_REFUND_DAYS",
 XIAOBAO_DATA_REQUEST_DAYS = int(ENV.get("XIAOBAO_DATA_REQUEST_DAYS", "15"))
 XIAOBAO_RETENTION_DAYS: dict[str, int] = {}
 
+# Sales (SAL-S1, issue #16): the most demanding product tier each salesperson grade may sell, over the default in
+# sales.domain.grades (a grade sells its own tier and every simpler one). NFRA Order 2023 No.2 Art.16 leaves the
+# table to each insurer: the default is *unverified*; set your own, e.g. {2: 1} for "grade 2 sells tier 1 only".
+XIAOBAO_SALES_GRADE_TIERS: dict[int, int] = {}
+
 # Security headers. HTTPS settings are on in production; the development
 # server speaks plain HTTP on loopback.
 SESSION_COOKIE_HTTPONLY = True

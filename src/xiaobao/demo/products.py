@@ -1,14 +1,18 @@
-"""Demo product pages (SAL-1): plain-words summaries and full terms, in the insurer's own Chinese."""
+"""Demo product pages (SAL-1): plain-words summaries and full terms, in the insurer's own Chinese; their tiers
+and sale-rule properties, approved sales material, and the salespeople who sell them (SAL-S1, issue #16)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from xiaobao.complaints.domain.classification import ProductLine
-from xiaobao.identity.models import Insurer
+from xiaobao.identity import access as identity_access
+from xiaobao.identity.actors import actor_for_user
+from xiaobao.identity.models import Insurer, Partner, Staff
 from xiaobao.kernel.actors import SYSTEM
-from xiaobao.sales.actions import product_save
-from xiaobao.sales.models import Product
+from xiaobao.sales import access as sales_access
+from xiaobao.sales.actions import material_approve, material_register, product_save, salesperson_save
+from xiaobao.sales.models import Product, Salesperson
 
 REGISTER = "https://tiaokuan.iachina.example/products/"
 
@@ -72,6 +76,25 @@ PRODUCTS: dict[str, list[dict[str, Any]]] = {
             "summary": "保障终身：被保险人身故，按基本保险金额给付身故保险金。\n15 日犹豫期内可全额退保。",
             "terms": _LIFE_TERMS,
             "number": "安和人寿〔2024〕终身寿险 018 号",
+            # long-term, a heavy premium over many years: tier 2
+            "rules": {"complexity": 2, "premium_burden": 2, "risk_level": 1, "term_months": None},
+        },
+        {
+            "code": "ruifeng-participating-endowment",
+            "name": "安和瑞丰两全保险（分红型）",
+            "line": ProductLine.ORDINARY_LIFE,
+            "summary": "保险期间 10 年：期满生存给付满期保险金，期间身故给付身故保险金。\n"
+            "分红不保证：红利水平取决于公司分红险账户的实际经营成果，可能为零。",
+            "terms": _LIFE_TERMS,
+            "number": "安和人寿〔2025〕两全保险 011 号",
+            # benefit not guaranteed, a large single premium: tier 3
+            "rules": {
+                "complexity": 2,
+                "premium_burden": 3,
+                "risk_level": 2,
+                "term_months": 120,
+                "uncertain_benefit": True,
+            },
         },
         {
             "code": "kangjian-critical-illness",
@@ -80,6 +103,7 @@ PRODUCTS: dict[str, list[dict[str, Any]]] = {
             "summary": "确诊 28 种重大疾病之一，按基本保险金额一次性给付。等待期 90 日。",
             "terms": _ILLNESS_TERMS,
             "number": "安和人寿〔2023〕疾病保险 042 号",
+            "rules": {"complexity": 1, "premium_burden": 1, "risk_level": 1, "term_months": 360},
         },
     ],
     "beichen-pc": [
@@ -90,6 +114,7 @@ PRODUCTS: dict[str, list[dict[str, Any]]] = {
             "summary": "开车意外撞到别人、损坏他人财物，依法应由您承担的赔偿，由我们按约定赔付。",
             "terms": _MOTOR_TERMS,
             "number": "北辰财险〔2025〕机动车 007 号",
+            "rules": {"term_months": 12, "cooling_off_days": 0},
         },
         {
             "code": "home-property-2019",
@@ -99,6 +124,7 @@ PRODUCTS: dict[str, list[dict[str, Any]]] = {
             "terms": _HOME_TERMS,
             "number": "北辰财险〔2019〕家财 003 号",
             "on_sale": False,
+            "rules": {"term_months": 12, "cooling_off_days": 0},
         },
     ],
 }
@@ -119,6 +145,85 @@ def load_products() -> None:
                     register_number=spec["number"],
                     register_url=f"{REGISTER}{insurer.code}/{spec['code']}",
                     on_sale=spec.get("on_sale", True),
+                    **spec.get("rules", {}),
                 ),
                 changed_by="demo",
             )
+        _load_material(insurer)
+        _load_salespeople(insurer)
+
+
+MATERIAL: dict[str, list[dict[str, Any]]] = {
+    "fushou-whole-life": [
+        {
+            "kind": "leaflet",
+            "title": "安和福寿终身寿险 产品说明单页",
+            "text": "本产品为保险产品，不是银行存款，也不是基金或理财产品。\n"
+            "保障终身：被保险人身故，按基本保险金额给付身故保险金。\n"
+            "签收保单后 15 日犹豫期内可申请解除合同，全额退还保险费。\n"
+            "退保可能有损失：犹豫期后解除合同，退还的是现金价值，可能低于已交保险费。",
+            "approved": True,
+        },
+        {
+            "kind": "script",
+            "title": "电话回访话术（福寿终身寿险）",
+            "text": "您好，我是安和人寿的工作人员。先向您说明：您购买的是保险产品，不是存款或理财……",
+            "approved": False,  # waits for the compliance officer's approval in the demo
+        },
+    ],
+    "ruifeng-participating-endowment": [
+        {
+            "kind": "leaflet",
+            "title": "安和瑞丰两全保险（分红型） 产品说明单页",
+            "text": "本产品为保险产品。分红险的红利分配是不确定的，红利水平可能为零。\n"
+            "演示利益仅供参考，不代表实际收益。保险期间 10 年，犹豫期 15 日。",
+            "approved": True,
+        },
+    ],
+}
+"""Demo sales material (SAL-1): registered by the senior manager, approved by the compliance officer."""
+
+SALESPEOPLE: list[dict[str, Any]] = [
+    {"name": "刘晓燕", "practice_number": "02000121010080001", "grade": 3, "staff": "manager"},
+    {"name": "孙志强", "practice_number": "02000121010080002", "grade": 2},
+    {"name": "周丽", "practice_number": "02000121010080003", "grade": 1, "agent": "AG-001"},
+]
+"""Demo salespeople (SAL-S1): one of the insurer's staff, one of its own individual agents, one of its agent's."""
+
+
+def _demo_staff(insurer: Insurer, suffix: str) -> Staff | None:
+    return (
+        identity_access.staff_members_for(SYSTEM).filter(insurer=insurer, user__username__endswith=f".{suffix}").first()
+    )
+
+
+def _load_material(insurer: Insurer) -> None:
+    manager, compliance = _demo_staff(insurer, "manager"), _demo_staff(insurer, "compliance")
+    if manager is None or compliance is None:
+        return
+    registrant, approver = actor_for_user(manager.user), actor_for_user(compliance.user)
+    for product in sales_access.products_kept_by(SYSTEM).filter(insurer=insurer, code__in=MATERIAL):
+        for spec in MATERIAL[product.code]:
+            material = material_register(
+                actor=registrant, product_id=product.pk, kind=spec["kind"], title=spec["title"], text=spec["text"]
+            )
+            if spec["approved"]:
+                material_approve(actor=approver, material_id=material.pk)
+
+
+def _load_salespeople(insurer: Insurer) -> None:
+    for spec in SALESPEOPLE:
+        staff = _demo_staff(insurer, spec["staff"]) if "staff" in spec else None
+        agents = identity_access.partners_for(SYSTEM).filter(insurer=insurer, kind=Partner.AGENT)
+        agent = agents.filter(code=spec["agent"]).first() if "agent" in spec else None
+        salesperson_save(
+            actor=SYSTEM,
+            salesperson=Salesperson(
+                insurer=insurer,
+                name=spec["name"],
+                practice_number=spec["practice_number"],
+                grade=spec["grade"],
+                staff=staff,
+                partner=agent,
+            ),
+        )

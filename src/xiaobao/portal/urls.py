@@ -7,6 +7,16 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("i/<slug:code>/", views.insurer, name="insurer"),
     path("i/<slug:code>/products/<slug:product_code>/", views.product, name="product"),
+    path(
+        "i/<slug:code>/products/<slug:product_code>/material/<int:material_id>/",
+        views.product_material,
+        name="product_material",
+    ),
+    path(
+        "i/<slug:code>/products/<slug:product_code>/material/<int:material_id>/file/",
+        views.product_material_file,
+        name="product_material_file",
+    ),
     path("i/<slug:code>/complain/", views.file_start, name="file_start"),
     path("i/<slug:code>/complain/verify/", views.file_verify, name="file_verify"),
     path("i/<slug:code>/complain/details/", views.file_details, name="file_details"),

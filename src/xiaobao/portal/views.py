@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -62,8 +62,9 @@ from xiaobao.portal.session import (
     verified_consumer,
 )
 from xiaobao.portal.sign_in import open_case, sign_in_url
-from xiaobao.sales.selectors import product_page, products_of
+from xiaobao.sales.selectors import approved_material_page, approved_materials_of, product_page, products_of
 from xiaobao.web.context import ELDER_COOKIE, ELDER_SIZES
+from xiaobao.web.files import stored_file
 from xiaobao.web.letters import letter_response
 
 PENDING, TRACKED = "portal_pending", "portal_tracked"
@@ -97,7 +98,48 @@ def product(request: HttpRequest, code: str, product_code: str) -> HttpResponse:
     return render(
         request,
         "portal/product.html",
-        {"insurer": company, "product": shown, "line_text": _(PRODUCT_LINE_TEXT[ProductLine(shown.product_line)])},
+        {
+            "insurer": company,
+            "product": shown,
+            "line_text": _(PRODUCT_LINE_TEXT[ProductLine(shown.product_line)]),
+            "materials": approved_materials_of(shown),
+        },
+    )
+
+
+def _approved_material(code: str, product_code: str, material_id: int) -> tuple[Insurer, Any, Any]:
+    company = get_object_or_404(Insurer, code=code)
+    shown = product_page(company.pk, product_code)
+    material = approved_material_page(shown, material_id) if shown is not None else None
+    if material is None:  # not approved, withdrawn, rejected, or another product's: not published
+        raise Http404
+    return company, shown, material
+
+
+def product_material(request: HttpRequest, code: str, product_code: str, material_id: int) -> HttpResponse:
+    """Sales material approved for a product, as the buyer was shown it (SAL-1): a buyer can check that what
+    they were handed is registered, and it says plainly it is insurance, with the register entry."""
+    company, shown, material = _approved_material(code, product_code, material_id)
+    file_url = (
+        reverse("portal:product_material_file", args=[company.code, shown.code, material.pk]) if material.file else ""
+    )
+    return render(
+        request,
+        "portal/product_material.html",
+        {"insurer": company, "product": shown, "material": material, "file_url": file_url},
+    )
+
+
+def product_material_file(request: HttpRequest, code: str, product_code: str, material_id: int) -> HttpResponseBase:
+    _company, _shown, material = _approved_material(code, product_code, material_id)
+    if not material.file:
+        raise Http404
+    return stored_file(
+        material.file,
+        material.content_type,
+        material.original_name,
+        fallback=f"material-{material.pk}",
+        download=request.GET.get("download") == "1",
     )
 
 

@@ -27,6 +27,9 @@ class ProductAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "cooling_off_deduction_yuan",
         "uncertain_benefit",
         "investment_linked",
+        "complexity",
+        "premium_burden",
+        "risk_level",
     )
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

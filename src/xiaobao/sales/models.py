@@ -9,6 +9,11 @@ from xiaobao.casework.clocks import ReminderSentBase, StatutoryClock
 from xiaobao.complaints.domain.classification import PRODUCT_LINE_TEXT
 from xiaobao.ops.i18n import translated_labels
 from xiaobao.privacy.fields import EncryptedTextField
+from xiaobao.sales.domain.grades import GRADE_TEXT
+from xiaobao.sales.domain.materials import KIND_TEXT, STATE_TEXT, MaterialState
+from xiaobao.sales.domain.tiers import LEVEL_TEXT
+
+LEVEL_CHOICES = list(translated_labels(LEVEL_TEXT).items())
 
 
 class Product(models.Model):
@@ -43,6 +48,10 @@ class Product(models.Model):
     cooling_off_deduction_yuan = models.DecimalField(
         _("deduction allowed on a cooling-off refund (yuan)"), max_digits=8, decimal_places=2, default=0
     )
+    # SAL-S1: the three assessments the tier is decided from (``sales.domain.tiers``); kept by the insurer.
+    complexity = models.PositiveSmallIntegerField(_("complexity"), choices=LEVEL_CHOICES, default=1)
+    premium_burden = models.PositiveSmallIntegerField(_("premium burden"), choices=LEVEL_CHOICES, default=1)
+    risk_level = models.PositiveSmallIntegerField(_("risk to the buyer"), choices=LEVEL_CHOICES, default=1)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["insurer", "code"], name="product_code_per_insurer")]
@@ -66,7 +75,7 @@ class Salesperson(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     practice_number = models.CharField(_("practice certificate number"), max_length=64)
-    grade = models.PositiveSmallIntegerField(_("grade"), default=1)
+    grade = models.PositiveSmallIntegerField(_("grade"), choices=list(translated_labels(GRADE_TEXT).items()), default=1)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -231,3 +240,46 @@ class RefundReminderSent(ReminderSentBase):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["deadline", "kind"], name="refund_reminder_once")]
+
+
+class SalesMaterial(models.Model):
+    """A leaflet, script or web page used to sell one product (SAL-1): registered, approved by someone else
+    before use (four eyes), withdrawn when it must no longer be used. Its text and its file (stored encrypted,
+    with its SHA-256) never change once registered: a new version is a new material. Never deleted."""
+
+    insurer = models.ForeignKey("identity.Insurer", on_delete=models.PROTECT, related_name="sales_materials")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="materials")
+    kind = models.CharField(_("kind"), max_length=16, choices=list(translated_labels(KIND_TEXT).items()))
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), max_length=50_000, blank=True)
+    file = models.FileField(upload_to="sales/%Y/%m/", blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    text_sha256 = models.CharField(max_length=64)
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=list(translated_labels(STATE_TEXT).items()),
+        default=MaterialState.DRAFT,
+    )
+    registered_by = models.ForeignKey(
+        "identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    registered_at = models.DateTimeField()
+    decided_by = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True, default="")
+    withdrawn_by = models.ForeignKey(
+        "identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["insurer", "state"], name="material_insurer_state")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -12,6 +12,7 @@ from xiaobao.workbench import (
     suitability,
     views,
 )
+from xiaobao.workbench import sales as sales_pages
 
 app_name = "workbench"
 urlpatterns = [
@@ -117,4 +118,19 @@ urlpatterns = [
         admin.checklist_wording,
         name="admin_checklist_wording",
     ),
+    # the insurer's products, sales material and salespeople (issue #16: SAL-1, SAL-S1)
+    path("sales/", sales_pages.sales_home, name="sales"),
+    path("sales/products/", sales_pages.products, name="sales_products"),
+    path("sales/products/add/", sales_pages.product_add, name="sales_product_add"),
+    path("sales/products/<int:product_id>/", sales_pages.product_page, name="sales_product"),
+    path("sales/materials/", sales_pages.materials, name="sales_materials"),
+    path("sales/materials/register/", sales_pages.material_register, name="sales_material_register"),
+    path("sales/materials/<int:material_id>/", sales_pages.material_page, name="sales_material"),
+    path("sales/materials/<int:material_id>/file/", sales_pages.material_file, name="sales_material_file"),
+    path("sales/materials/<int:material_id>/approve/", sales_pages.material_approve, name="sales_material_approve"),
+    path("sales/materials/<int:material_id>/reject/", sales_pages.material_reject, name="sales_material_reject"),
+    path("sales/materials/<int:material_id>/withdraw/", sales_pages.material_withdraw, name="sales_material_withdraw"),
+    path("sales/salespeople/", sales_pages.salespeople, name="sales_salespeople"),
+    path("sales/salespeople/add/", sales_pages.salesperson_add, name="sales_salesperson_add"),
+    path("sales/salespeople/<int:salesperson_id>/", sales_pages.salesperson_page, name="sales_salesperson"),
 ]

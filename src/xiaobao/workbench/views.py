@@ -37,6 +37,7 @@ from xiaobao.notifications import selectors as notification_selectors
 from xiaobao.ops import clock as app_clock
 from xiaobao.ops.i18n import message_of, translated_labels
 from xiaobao.privacy.selectors import agreements_awaiting_approval
+from xiaobao.sales.selectors import materials_awaiting_approval
 from xiaobao.web.letters import letter_response
 from xiaobao.workbench.files import stored_file
 from xiaobao.workbench.forms import IntakeForm
@@ -149,7 +150,12 @@ def approvals(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "workbench/approvals.html",
-        {"pending": selectors.approvals(actor), "agreements": agreements_awaiting_approval(actor), "actor": actor},
+        {
+            "pending": selectors.approvals(actor),
+            "agreements": agreements_awaiting_approval(actor),
+            "materials": materials_awaiting_approval(actor),
+            "actor": actor,
+        },
     )
 
 

@@ -38,6 +38,10 @@ class Permission(StrEnum):
     HANDLE_BREACHES = "breaches.handle"
     SELL = "sales.sell"
     SERVE_POLICIES = "sales.serve_policies"
+    MANAGE_PRODUCTS = "sales.manage_products"
+    REGISTER_SALES_MATERIAL = "sales.register_material"
+    APPROVE_SALES_MATERIAL = "sales.approve_material"
+    MANAGE_SALESPEOPLE = "sales.manage_salespeople"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -85,6 +89,15 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.SELL: frozenset({Role.HANDLER, Role.SUPERVISOR}),
     # Policy service (issue #16 item 5): issue a policy, take a surrender for the holder, record the refund paid.
     Permission.SERVE_POLICIES: frozenset({Role.HANDLER, Role.SUPERVISOR}),
+    # The insurer keeps its own product pages and their tiers (SAL-1, SAL-S1): its administrators, and
+    # compliance, who answer for the tiering.
+    Permission.MANAGE_PRODUCTS: frozenset({Role.ADMINISTRATOR, Role.COMPLIANCE_OFFICER}),
+    # Sales material (SAL-1): registered by administrators, senior managers or compliance; approved by
+    # compliance only — and never by the person who registered it (``sales.domain.materials``).
+    Permission.REGISTER_SALES_MATERIAL: frozenset({Role.ADMINISTRATOR, Role.SENIOR_MANAGER, Role.COMPLIANCE_OFFICER}),
+    Permission.APPROVE_SALES_MATERIAL: frozenset({Role.COMPLIANCE_OFFICER}),
+    # Who may sell what (SAL-S1): the register of salespeople and their grades.
+    Permission.MANAGE_SALESPEOPLE: frozenset({Role.ADMINISTRATOR, Role.COMPLIANCE_OFFICER}),
 }
 
 

@@ -19,10 +19,12 @@ def waiting_for(actor: Any) -> dict[str, int]:
     from xiaobao.complaints.selectors import approvals_waiting
     from xiaobao.identity.domain.permissions import Permission, staff_may
     from xiaobao.notifications.selectors import unread_count
+    from xiaobao.sales.selectors import materials_awaiting_approval
+    from xiaobao.workbench.sales import may_open_sales_pages
 
     return {
         "inbox": unread_count(actor),
-        "approvals": approvals_waiting(actor),
+        "approvals": approvals_waiting(actor) + materials_awaiting_approval(actor).count(),
         "claims": int(staff_may(actor, Permission.HANDLE_CLAIMS)),
         "call_backs": int(staff_may(actor, Permission.HANDLE_CALLBACKS)),
         "data_requests": int(staff_may(actor, Permission.HANDLE_DATA_REQUESTS)),
@@ -31,4 +33,5 @@ def waiting_for(actor: Any) -> dict[str, int]:
         "breaches": int(staff_may(actor, Permission.HANDLE_BREACHES)),
         "suitability": int(staff_may(actor, Permission.SELL)),
         "policies": int(staff_may(actor, Permission.SERVE_POLICIES)),
+        "sales": int(may_open_sales_pages(actor)),
     }

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('identity', '0010_enrolment_ticket_after_a_two_factor_reset'),
-        ('sales', '0002_sales_skeleton'),
+        ('sales', '0003_product_tier_assessments_and_sales_material'),
     ]
 
     operations = [
