@@ -1,7 +1,7 @@
 from django.urls import path
 
 from xiaobao.workbench import administration as admin
-from xiaobao.workbench import breaches, call_backs, claims, data_reads, data_requests, previews, queue, views
+from xiaobao.workbench import audit_log, breaches, call_backs, claims, data_reads, data_requests, previews, queue, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -50,6 +50,12 @@ urlpatterns = [
     path("breaches/<int:incident_id>/<slug:step>/", breaches.incident_step, name="breach_step"),
     path("call-backs/<int:request_id>/phone/", call_backs.call_back_phone, name="call_back_phone"),
     path("call-backs/<int:request_id>/call/", call_backs.call_back_record, name="call_back_record"),
+    # the auditor's page (issue #18)
+    path("audit/", audit_log.audit_page, name="audit"),
+    path("audit/verify/", audit_log.audit_verify_case, name="audit_verify_case"),
+    path("audit/verify-all/", audit_log.audit_verify_insurer, name="audit_verify_insurer"),
+    path("audit/verifications/<int:verification_id>/", audit_log.audit_verification, name="audit_verification"),
+    path("audit/timeline/", audit_log.audit_timeline_export, name="audit_timeline"),
     # the insurer administrator's pages (issue #14)
     path("administration/", admin.overview, name="admin_overview"),
     path("administration/channels/", admin.channels_save, name="admin_channels"),
