@@ -68,7 +68,7 @@ def timeline_export(*, actor: Actor, reference: str, file_format: str) -> Timeli
         raise InvalidInput()
     report, chain_events, seconds = _verify_case(case)
     verification, _made = _verification(actor, case, report, seconds, "")
-    _record(events.TIMELINE_EXPORTED, actor, verification, file_format=file_format)
+    _record(events.TIMELINE_EXPORTED, actor, verification, format=file_format)
     return TimelineExport(verification=verification, case=case, events=chain_events)
 
 
