@@ -47,7 +47,11 @@ def populate(insurer_id: int, events: int, chain_length: int, subject_type: str)
             batch.append(event)
         heads.append(
             ChainHead(
-                subject_type=subject_type, subject_id=str(subject), sequence=chain_length, hash=prev, insurer_id=insurer_id
+                subject_type=subject_type,
+                subject_id=str(subject),
+                sequence=chain_length,
+                hash=prev,
+                insurer_id=insurer_id,
             )
         )
         if len(batch) >= 10_000:
@@ -82,8 +86,12 @@ def main() -> None:
         started = time.perf_counter()
         report = verify_parts(actions._insurer_parts(910_001), break_limit=actions.BREAKS_KEPT)
         took = time.perf_counter() - started
-        assert report.ok and report.events == args.events, report
-        print(f"every chain of one insurer: {report.events:,} events, {report.chains:,} chains in {took:.2f} s", flush=True)
+        if not report.ok or report.events != args.events:
+            raise SystemExit(f"unexpected: {report}")
+        print(
+            f"every chain of one insurer: {report.events:,} events, {report.chains:,} chains in {took:.2f} s",
+            flush=True,
+        )
     started = time.perf_counter()
     one = verify_scope(
         AuditEvent.objects.filter(subject_type="bench.ours", subject_id="7"),

@@ -184,7 +184,8 @@ def test_every_chain_of_the_insurer_is_verified_by_the_worker(desk: Desk) -> Non
 
     ours = desk.world.ours.insurer.pk
     subjects = set(AuditEvent.objects.filter(insurer_id=ours).values_list("subject_type", "subject_id"))
-    assert done.state == Verification.DONE and done.intact is True
+    assert done.state == Verification.DONE
+    assert done.intact is True
     assert done.chains == len(subjects | {subject_key(done)})
     assert [e.event_type for e in _events_of(done)] == ["audit.verification_requested", "audit.verification_finished"]
 
@@ -206,7 +207,9 @@ def test_a_whole_insurer_verification_names_each_broken_chain(desk: Desk) -> Non
     _, auditor = desk.world.ours.staff(Role.AUDITOR)
     changed = _events_of(first)[0]
     tamper.execute("UPDATE audit_auditevent SET event_type = 'x' WHERE id = %s", [changed.pk])
-    tamper.execute("DELETE FROM audit_auditevent WHERE subject_type = %s AND subject_id = %s", list(subject_key(second)))
+    tamper.execute(
+        "DELETE FROM audit_auditevent WHERE subject_type = %s AND subject_id = %s", list(subject_key(second))
+    )
 
     done = actions.insurer_verification_run(verification_id=actions.insurer_verification_request(actor=auditor).pk)
 

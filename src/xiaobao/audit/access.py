@@ -74,9 +74,7 @@ def case_for(actor: Actor, reference: str) -> Case:
         model: Any = _model(kind.model)
         if model is None:
             continue
-        found = model.objects.filter(reference__iexact=text, insurer_id=actor.insurer_id).values_list(
-            "pk", "reference"
-        )
+        found = model.objects.filter(reference__iexact=text, insurer_id=actor.insurer_id).values_list("pk", "reference")
         row = found.first()
         if row is not None:
             return Case(kind.model, str(row[0]), row[1], actor.insurer_id)

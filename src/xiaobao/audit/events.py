@@ -8,7 +8,17 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaobao.audit.registry import event_type
 
-RESULT_FIELDS = ("scope", "reference", "subject", "result", "chains", "events", "broken_chains", "head_hash", "first_break")
+RESULT_FIELDS = (
+    "scope",
+    "reference",
+    "subject",
+    "result",
+    "chains",
+    "events",
+    "broken_chains",
+    "head_hash",
+    "first_break",
+)
 
 CHAIN_VERIFIED = event_type("audit.chain_verified", _("audit chain verified"), fields=RESULT_FIELDS)
 VERIFICATION_REQUESTED = event_type(

@@ -166,7 +166,13 @@ class _Tally:
             if key not in seen and head.sequence > 0:
                 self.add(
                     ChainBreak(
-                        key[0], key[1], 1, None, "the chain's events are missing", BreakKind.CHAIN_MISSING, head.sequence
+                        key[0],
+                        key[1],
+                        1,
+                        None,
+                        "the chain's events are missing",
+                        BreakKind.CHAIN_MISSING,
+                        head.sequence,
                     )
                 )
                 if stop_at_first:

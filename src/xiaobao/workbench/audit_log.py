@@ -94,7 +94,9 @@ def audit_verify_insurer(request: HttpRequest, actor: Actor) -> HttpResponse:
         )
     except NotFound:
         raise Http404 from None
-    messages.success(request, _("Every chain of your insurer is being verified. This page shows the result when it is ready."))
+    messages.success(
+        request, _("Every chain of your insurer is being verified. This page shows the result when it is ready.")
+    )
     return HttpResponseRedirect(reverse("workbench:audit_verification", args=[verification.pk]))
 
 

@@ -128,19 +128,17 @@ def summary(verification: Verification) -> dict[str, Any]:
 def actor_text(kind: str, actor_id: str) -> str:
     """The actor as the log keeps them, never by name (``staff:12`` → staff member no. 12)."""
     number = actor_id.partition(":")[2]
-    if kind == "staff":
-        return _("staff member no. %(number)s") % {"number": number}
-    if kind == "consumer":
-        return _("consumer no. %(number)s") % {"number": number}
-    if kind == "partner":
-        return _("partner no. %(number)s") % {"number": number}
-    if kind == "mediator":
-        return _("mediator no. %(number)s") % {"number": number}
-    if kind == "system" and number:
-        return _("the system (%(channel)s)") % {"channel": number}
-    if kind == "system":
-        return _("the system")
-    return kind
+    numbered = {
+        "staff": _("staff member no. %(number)s"),
+        "consumer": _("consumer no. %(number)s"),
+        "partner": _("partner no. %(number)s"),
+        "mediator": _("mediator no. %(number)s"),
+        "system": _("the system (%(number)s)") if number else _("the system"),
+    }
+    text = numbered.get(kind)
+    if text is None:
+        return kind
+    return text % {"number": number} if number else text
 
 
 def _local(moment: datetime | None) -> str:
@@ -273,7 +271,10 @@ def as_pdf(exported: TimelineExport) -> bytes:
     def cell(value: object, style: ParagraphStyle = small) -> Paragraph:
         return Paragraph(str(value).replace("&", "&amp;").replace("<", "&lt;"), style)
 
-    about = Table([[cell(label, body), cell(value, body)] for label, value in _about(exported)], colWidths=[55 * mm, width - 55 * mm])
+    about = Table(
+        [[cell(label, body), cell(value, body)] for label, value in _about(exported)],
+        colWidths=[55 * mm, width - 55 * mm],
+    )
     about.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     widths = [10 * mm, 30 * mm, 32 * mm, 48 * mm, 36 * mm, 17 * mm]
     rest = (width - sum(widths)) / 2
