@@ -256,3 +256,22 @@ def test_chain_heads_know_their_insurer(desk: Desk) -> None:
     head = ChainHead.objects.get(subject_type="complaints.complaint", subject_id=str(complaint.pk))
 
     assert head.insurer_id == desk.world.ours.insurer.pk
+
+
+def test_a_run_that_fails_says_so_and_frees_the_way_for_another(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xiaobao.audit.tasks import verify_insurer
+
+    _, auditor = desk.world.ours.staff(Role.AUDITOR)
+    requested = actions.insurer_verification_request(actor=auditor)
+
+    def database_gone(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(actions, "verify_parts", database_gone)
+    with pytest.raises(RuntimeError):
+        verify_insurer.func(requested.pk)
+
+    requested.refresh_from_db()
+    assert requested.state == Verification.FAILED
+    assert _events_of(requested)[-1].new_values["result"] == "failed"
+    assert actions.insurer_verification_request(actor=auditor).pk != requested.pk

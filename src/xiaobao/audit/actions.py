@@ -145,6 +145,19 @@ def _insurer_parts(insurer_id: int) -> Iterator[tuple[QuerySet[AuditEvent], Quer
             yield AuditEvent.objects.filter(**batch), ChainHead.objects.filter(**batch)
 
 
+@transaction.atomic
+def insurer_verification_failed(*, verification_id: int) -> None:
+    """The worker could not finish (the database went away, a bug): the page says so instead of waiting forever,
+    and a new verification may be asked for. The attempt is on the verification's chain as a finished run."""
+    verification = Verification.objects.select_for_update().filter(pk=verification_id).first()
+    if verification is None or verification.state != Verification.PENDING:
+        return
+    verification.state = Verification.FAILED
+    verification.finished_at = clock.now()
+    verification.save(update_fields=["state", "finished_at"])
+    _record(events.VERIFICATION_FINISHED, SYSTEM, verification, seconds=0)
+
+
 def _verify_case(case: Case) -> tuple[VerificationReport, list[AuditEvent], float]:
     started = time.perf_counter()
     heads = list(
@@ -209,7 +222,9 @@ def _record(event_type: EventType, actor: Actor, verification: Verification, **e
         "scope": verification.scope,
         "reference": verification.reference,
         "subject": f"{verification.subject_type}:{verification.subject_id}" if verification.subject_type else "",
-        "result": "intact" if verification.intact else "broken",
+        "result": "failed"
+        if verification.state == Verification.FAILED
+        else ("intact" if verification.intact else "broken"),
         "chains": verification.chains,
         "events": verification.events,
         "broken_chains": verification.broken_chains,
