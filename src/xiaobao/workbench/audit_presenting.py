@@ -80,9 +80,12 @@ def chain_name(subject_type: str, subject_id: str, reference: str = "") -> str:
 
 def summary(verification: Verification) -> dict[str, Any]:
     """What a verification found, for the pages and the files."""
+    case_name = chain_name(verification.subject_type, verification.subject_id, verification.reference)
     breaks = [
         {
-            "chain": chain_name(found["subject_type"], found["subject_id"]),
+            "chain": case_name
+            if verification.scope == Verification.CASE
+            else chain_name(found["subject_type"], found["subject_id"]),
             "sequence": found["sequence"],
             "event_id": found.get("event_id"),
             "text": _break_text(found),
@@ -91,31 +94,36 @@ def summary(verification: Verification) -> dict[str, Any]:
         for found in verification.breaks
     ]
     if verification.scope == Verification.CASE:
-        what = chain_name(verification.subject_type, verification.subject_id, verification.reference)
+        what = case_name
     else:
         what = _("every chain of your insurer")
     if verification.state == Verification.PENDING:
-        verdict = _("Being verified: reload this page in a moment for the result.")
+        status, verdict = _("Being verified"), _("Being verified: reload this page in a moment for the result.")
     elif verification.state == Verification.FAILED:
-        verdict = _("The verification could not be completed: ask for it again.")
+        status, verdict = _("Not completed"), _("The verification could not be completed: ask for it again.")
     elif verification.intact and verification.scope == Verification.CASE:
+        status = _("Intact")
         verdict = _(
-            "Intact: all %(events)s events are as they were recorded, each follows the one before it, and the "
-            "chain ends where its checkpoint says."
+            "All %(events)s events are as they were recorded, each follows the one before it, and the chain ends "
+            "where its checkpoint says."
         ) % {"events": verification.events}
     elif verification.intact:
+        status = _("Intact")
         verdict = _(
-            "Intact: %(chains)s chains, %(events)s events, all as they were recorded, each chain ending where "
-            "its checkpoint says."
+            "%(chains)s chains, %(events)s events, all as they were recorded, each chain ending where its "
+            "checkpoint says."
         ) % {"chains": verification.chains, "events": verification.events}
+    elif verification.scope == Verification.CASE:
+        status, verdict = _("Broken"), _("The chain was changed after it was recorded: what was found is below.")
     else:
-        verdict = _("Broken: %(count)s of %(chains)s chains were changed after they were recorded.") % {
-            "count": verification.broken_chains,
-            "chains": max(verification.chains, verification.broken_chains),
-        }
+        status = _("Broken")
+        verdict = _(
+            "%(count)s of %(chains)s chains were changed after they were recorded: what was found is below."
+        ) % {"count": verification.broken_chains, "chains": max(verification.chains, verification.broken_chains)}
     return {
         "verification": verification,
         "what": what,
+        "status": status,
         "verdict": verdict,
         "intact": verification.intact,
         "pending": verification.state == Verification.PENDING,
@@ -158,7 +166,7 @@ def _about(exported: TimelineExport) -> list[tuple[str, str]]:
         (_("Verified at (Asia/Shanghai)"), _local(verification.finished_at)),
         (_("Verified by"), actor_text("staff", verification.requested_by)),
         (_("Verification no."), str(verification.pk)),
-        (_("Result"), told["verdict"]),
+        (_("Result"), f"{told['status']}: {told['verdict']}"),
         *((_("Break"), found["text"]) for found in told["breaks"]),
         (_("Events"), str(verification.events)),
         (_("Newest event's hash"), verification.head_hash),
@@ -222,7 +230,7 @@ def as_json(exported: TimelineExport) -> bytes:
             "last_at": verification.last_at.isoformat() if verification.last_at else None,
             "head_hash": verification.head_hash,
             "breaks": verification.breaks,
-            "verdict": summary(verification)["verdict"],
+            "verdict": "{status}: {verdict}".format(**summary(verification)),
         },
         "hash_recipe": HASH_RECIPE,
         "genesis_prev_hash": "0" * 64,
