@@ -262,3 +262,17 @@ def test_an_unknown_format_exports_nothing(client: Client, desk: Desk) -> None:
 
     assert response.status_code == 302
     assert AuditEvent.objects.count() == before
+
+
+def test_the_verification_page_lists_the_chain_and_marks_the_event_named(client: Client, desk: Desk) -> None:
+    complaint = desk.in_state("assigned")
+    auditor_of(desk, client)
+    events = chain_of(complaint)
+    tamper.execute("UPDATE audit_auditevent SET request_id = 'forged' WHERE id = %s", [events[1].pk])
+
+    posted = client.post("/workbench/audit/verify/", {"reference": complaint.reference, "token": "t9"})
+
+    page = client.get(posted["Location"]).content.decode()
+    rows = page.split('id="chain"')[1].split("<tr")[2:]
+    assert len(rows) == len(events)
+    assert ['class="named"' in row for row in rows] == [e.pk == events[1].pk for e in events]

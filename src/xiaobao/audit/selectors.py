@@ -44,6 +44,16 @@ def verification(actor: Actor, verification_id: Any) -> Verification:
     return verification_for(actor, verification_id)
 
 
+def chain_now(actor: Actor, verification_id: Any) -> list[TimelineRow]:
+    """The events of a verified case's chain as they stand now (the verification is the actor's insurer's, or
+    ``NotFound``); none for a verification of every chain."""
+    verified = verification_for(actor, verification_id)
+    if verified.scope != Verification.CASE:
+        return []
+    events = AuditEvent.objects.filter(subject_type=verified.subject_type, subject_id=verified.subject_id)
+    return timeline_rows(list(events.order_by("sequence")))
+
+
 def timeline_rows(events: list[AuditEvent]) -> list[TimelineRow]:
     """A chain's events, oldest first, labelled as the case pages label them."""
     rows = []

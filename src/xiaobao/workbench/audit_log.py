@@ -105,12 +105,19 @@ def audit_verification(request: HttpRequest, actor: Actor, verification_id: int)
     _auditor(actor)
     try:
         verification = selectors.verification(actor, verification_id)
+        chain = selectors.chain_now(actor, verification_id)
     except NotFound:
         raise Http404 from None
+    result = presenting.summary(verification)
     return render(
         request,
         "workbench/audit_verification.html",
-        {"actor": actor, "result": presenting.summary(verification), "verification": verification},
+        {
+            "actor": actor,
+            "result": result,
+            "verification": verification,
+            "chain": presenting.chain_lines(chain, result),
+        },
     )
 
 

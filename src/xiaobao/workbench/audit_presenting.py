@@ -149,6 +149,19 @@ def actor_text(kind: str, actor_id: str) -> str:
     return text % {"number": number} if number else text
 
 
+def chain_lines(rows: list[TimelineRow], result: dict[str, Any]) -> list[dict[str, Any]]:
+    """A case's events for the verification page, the one a break names marked."""
+    named = {found["event_id"] for found in result["breaks"] if found.get("event_id")}
+    return [
+        {
+            "row": row,
+            "actor": actor_text(row.actor_kind, row.actor_id),
+            "named": row.event_id in named,
+        }
+        for row in rows
+    ]
+
+
 def _local(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
 
