@@ -10,6 +10,7 @@ import pytest
 from tests.support import tamper
 from tests.support.desk import Desk
 from xiaobao.audit import actions
+from xiaobao.audit.access import CASE_KINDS, CaseKind
 from xiaobao.audit.models import AuditEvent, ChainHead, Verification
 from xiaobao.audit.recorder import subject_key
 from xiaobao.audit.verification import verify
@@ -275,3 +276,39 @@ def test_a_run_that_fails_says_so_and_frees_the_way_for_another(desk: Desk, monk
     assert requested.state == Verification.FAILED
     assert _events_of(requested)[-1].new_values["result"] == "failed"
     assert actions.insurer_verification_request(actor=auditor).pk != requested.pk
+
+
+def test_a_claim_is_found_by_its_reference(desk: Desk) -> None:
+    from tests.support.claims import report
+
+    claim = report(desk)
+    _, auditor = desk.world.ours.staff(Role.AUDITOR)
+
+    verification = actions.case_verify(actor=auditor, reference=claim.reference or "")
+
+    assert (verification.subject_type, verification.intact) == ("claims.claim", True)
+
+
+@pytest.mark.parametrize("kind", CASE_KINDS, ids=lambda kind: kind.model)
+def test_every_kind_of_case_names_a_model_with_a_reference_and_an_insurer(kind: CaseKind) -> None:
+    from django.apps import apps
+
+    model = apps.get_model(kind.model)
+
+    assert {"reference", "insurer"} <= {field.name for field in model._meta.get_fields()}
+    assert model._meta.label_lower == kind.model
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_verifies_in_a_transaction_of_its_own(seeded_calendar: None) -> None:
+    """Outside any transaction, as the worker runs it (on PostgreSQL: at REPEATABLE READ, set first)."""
+    from tests.support.world import make_tenant
+
+    tenant = make_tenant("worker")
+    _, auditor = tenant.staff(Role.AUDITOR)
+    requested = actions.insurer_verification_request(actor=auditor)
+
+    done = actions.insurer_verification_run(verification_id=requested.pk)
+
+    assert done.state == Verification.DONE
+    assert done.intact is True
