@@ -276,3 +276,17 @@ def test_the_verification_page_lists_the_chain_and_marks_the_event_named(client:
     rows = page.split('id="chain"')[1].split("<tr")[2:]
     assert len(rows) == len(events)
     assert ['class="named"' in row for row in rows] == [e.pk == events[1].pk for e in events]
+
+
+def test_a_whole_insurer_result_names_a_broken_case_by_its_reference(client: Client, desk: Desk) -> None:
+    from xiaobao.audit.actions import insurer_verification_run
+
+    complaint = desk.register()
+    auditor_of(desk, client)
+    tamper.execute("UPDATE audit_auditevent SET request_id = 'forged' WHERE id = %s", [chain_of(complaint)[0].pk])
+    posted = client.post("/workbench/audit/verify-all/", {"token": "all-2"})
+
+    insurer_verification_run(verification_id=Verification.objects.get().pk)
+
+    found = client.get(posted["Location"]).content.decode().split('id="breaks"')[1]
+    assert complaint.reference in found

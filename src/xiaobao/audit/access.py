@@ -84,6 +84,23 @@ def case_for(actor: Actor, reference: str) -> Case:
     raise NotFound()
 
 
+def references_of(actor: Actor, subjects: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The references of those subjects that are cases of the actor's insurer (to name a broken chain as people
+    know it); any other subject is left out."""
+    if not staff_may(actor, Permission.VERIFY_AUDIT) or actor.insurer_id is None:
+        return {}
+    found: dict[tuple[str, str], str] = {}
+    for kind in CASE_KINDS:
+        ids = [subject_id for subject_type, subject_id in subjects if subject_type == kind.model]
+        model: Any = _model(kind.model) if ids else None
+        if model is None:
+            continue
+        numeric = [int(i) for i in ids if i.isdigit()]
+        rows = model.objects.filter(pk__in=numeric, insurer_id=actor.insurer_id).values_list("pk", "reference")
+        found.update({(kind.model, str(pk)): reference for pk, reference in rows if reference})
+    return found
+
+
 def _model(label: str) -> Any:
     try:
         return apps.get_model(label)

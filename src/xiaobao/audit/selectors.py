@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from xiaobao.audit.access import verification_for, verifications_for
+from xiaobao.audit.access import references_of, verification_for, verifications_for
 from xiaobao.audit.models import AuditEvent, Verification
 from xiaobao.audit.registry import lookup
 from xiaobao.kernel.actors import Actor
@@ -42,6 +42,11 @@ def recent_verifications(actor: Actor) -> QuerySet[Verification]:
 
 def verification(actor: Actor, verification_id: Any) -> Verification:
     return verification_for(actor, verification_id)
+
+
+def break_references(actor: Actor, verified: Verification) -> dict[tuple[str, str], str]:
+    """The references of the cases whose chains a verification found broken."""
+    return references_of(actor, [(found["subject_type"], found["subject_id"]) for found in verified.breaks])
 
 
 def chain_now(actor: Actor, verification_id: Any) -> list[TimelineRow]:

@@ -108,7 +108,7 @@ def audit_verification(request: HttpRequest, actor: Actor, verification_id: int)
         chain = selectors.chain_now(actor, verification_id)
     except NotFound:
         raise Http404 from None
-    result = presenting.summary(verification)
+    result = presenting.summary(verification, selectors.break_references(actor, verification))
     return render(
         request,
         "workbench/audit_verification.html",

@@ -78,14 +78,20 @@ def chain_name(subject_type: str, subject_id: str, reference: str = "") -> str:
     return f"{subject_type}:{subject_id}"
 
 
-def summary(verification: Verification) -> dict[str, Any]:
-    """What a verification found, for the pages and the files."""
+def summary(verification: Verification, references: dict[tuple[str, str], str] | None = None) -> dict[str, Any]:
+    """What a verification found, for the pages and the files; ``references`` name broken cases as people know
+    them (``selectors.break_references``)."""
+    references = references or {}
     case_name = chain_name(verification.subject_type, verification.subject_id, verification.reference)
     breaks = [
         {
             "chain": case_name
             if verification.scope == Verification.CASE
-            else chain_name(found["subject_type"], found["subject_id"]),
+            else chain_name(
+                found["subject_type"],
+                found["subject_id"],
+                references.get((found["subject_type"], found["subject_id"]), ""),
+            ),
             "sequence": found["sequence"],
             "event_id": found.get("event_id"),
             "text": _break_text(found),
