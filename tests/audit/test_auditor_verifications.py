@@ -312,3 +312,18 @@ def test_the_worker_verifies_in_a_transaction_of_its_own(seeded_calendar: None) 
 
     assert done.state == Verification.DONE
     assert done.intact is True
+
+
+def test_the_migration_gives_existing_heads_their_first_events_insurer(desk: Desk) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("xiaobao.audit.migrations.0003_chain_head_insurer_and_verifications")
+    complaint = desk.register()
+    ChainHead.objects.update(insurer_id=None)
+
+    migration.heads_take_their_first_events_insurer(apps, None)
+
+    head = ChainHead.objects.get(subject_type="complaints.complaint", subject_id=str(complaint.pk))
+    assert head.insurer_id == desk.world.ours.insurer.pk

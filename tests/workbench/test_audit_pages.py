@@ -209,6 +209,7 @@ def test_the_csv_timeline_lists_every_event_with_its_hashes(client: Client, desk
     assert [(int(row[0]), row[6], row[7]) for row in table] == [(e.sequence, e.hash, e.prev_hash) for e in events]
     exported = AuditEvent.objects.get(event_type="audit.timeline_exported")
     assert (exported.actor_id, exported.new_values["format"]) == (auditor.audit_id, "csv")
+    assert "timeline exported as CSV" in client.get("/workbench/audit/").content.decode()
 
 
 def test_the_json_timeline_lets_anyone_recompute_each_hash(client: Client, desk: Desk) -> None:

@@ -67,7 +67,7 @@ def timeline_export(*, actor: Actor, reference: str, file_format: str) -> Timeli
     if file_format not in EXPORT_FORMATS:
         raise InvalidInput()
     report, chain_events, seconds = _verify_case(case)
-    verification, _made = _verification(actor, case, report, seconds, "")
+    verification, _made = _verification(actor, case, report, seconds, "", exported_as=file_format)
     _record(events.TIMELINE_EXPORTED, actor, verification, format=file_format)
     return TimelineExport(verification=verification, case=case, events=chain_events)
 
@@ -175,7 +175,7 @@ def _pressed_before(actor: Actor, idempotency_key: str) -> Verification | None:
 
 
 def _verification(
-    actor: Actor, case: Case, report: VerificationReport, seconds: float, key: str
+    actor: Actor, case: Case, report: VerificationReport, seconds: float, key: str, *, exported_as: str = ""
 ) -> tuple[Verification, bool]:
     """The verification kept, and whether it is new (not the same press sent twice at once)."""
     verification = Verification(
@@ -188,6 +188,7 @@ def _verification(
         requested_by_name=actor.label,
         requested_at=clock.now(),
         idempotency_key=key,
+        exported_as=exported_as,
     )
     _keep(verification, report, seconds)
     try:

@@ -117,6 +117,8 @@ class Verification(models.Model):
     breaks = models.JSONField(default=list, blank=True)
     """The first breaks found (at most ``actions.BREAKS_KEPT``), each as ``ChainBreak``'s fields."""
     seconds = models.FloatField(null=True, blank=True)
+    exported_as = models.CharField(max_length=8, blank=True, default="")
+    """The file format, when the verification was made for an export of the case's timeline."""
     idempotency_key = models.CharField(max_length=80, blank=True, default="")
     """The form's one-time token: the same press sent twice is one verification."""
 
