@@ -291,3 +291,13 @@ def test_a_whole_insurer_result_names_a_broken_case_by_its_reference(client: Cli
 
     found = client.get(posted["Location"]).content.decode().split('id="breaks"')[1]
     assert complaint.reference in found
+
+
+def test_the_two_forms_of_one_page_are_two_presses(client: Client, desk: Desk) -> None:
+    complaint = desk.register()
+    auditor_of(desk, client)
+
+    client.post("/workbench/audit/verify/", {"reference": complaint.reference, "token": "same"})
+    client.post("/workbench/audit/verify-all/", {"token": "same"})
+
+    assert sorted(Verification.objects.values_list("scope", flat=True)) == ["case", "insurer"]

@@ -45,6 +45,12 @@ def _auditor(actor: Actor) -> None:
         raise Http404
 
 
+def _key(scope: str, request: HttpRequest) -> str:
+    """The form's one-time token, per form: the page's two forms share it, their presses are different."""
+    token = request.POST.get("token", "")[:64]
+    return f"{scope}:{token}" if token else ""
+
+
 def _page(request: HttpRequest, actor: Actor, form: CaseReferenceForm, *, status: int = 200) -> HttpResponse:
     return render(
         request,
@@ -76,7 +82,7 @@ def audit_verify_case(request: HttpRequest, actor: Actor) -> HttpResponse:
         verification = actions.case_verify(
             actor=actor,
             reference=form.cleaned_data["reference"],
-            idempotency_key=request.POST.get("token", "")[:64],
+            idempotency_key=_key("case", request),
         )
     except DomainError as refused:  # NotFound: another insurer's, mistyped, or not a case
         form.add_error("reference", message_of(refused))
@@ -89,9 +95,7 @@ def audit_verify_case(request: HttpRequest, actor: Actor) -> HttpResponse:
 def audit_verify_insurer(request: HttpRequest, actor: Actor) -> HttpResponse:
     _auditor(actor)
     try:
-        verification = actions.insurer_verification_request(
-            actor=actor, idempotency_key=request.POST.get("token", "")[:64]
-        )
+        verification = actions.insurer_verification_request(actor=actor, idempotency_key=_key("insurer", request))
     except NotFound:
         raise Http404 from None
     messages.success(
