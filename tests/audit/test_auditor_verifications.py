@@ -327,3 +327,20 @@ def test_the_migration_gives_existing_heads_their_first_events_insurer(desk: Des
 
     head = ChainHead.objects.get(subject_type="complaints.complaint", subject_id=str(complaint.pk))
     assert head.insurer_id == desk.world.ours.insurer.pk
+
+
+def test_verifying_every_chain_reads_in_batches_not_per_chain(desk: Desk) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _, auditor = desk.world.ours.staff(Role.AUDITOR)
+
+    def queries_with(complaints: int) -> int:
+        for _ in range(complaints):
+            desk.register()
+        requested = actions.insurer_verification_request(actor=auditor)
+        with CaptureQueriesContext(connection) as run:
+            actions.insurer_verification_run(verification_id=requested.pk)
+        return len(run.captured_queries)
+
+    assert queries_with(2) == queries_with(6)
