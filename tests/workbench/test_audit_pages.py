@@ -13,7 +13,7 @@ from django.test import Client
 
 from tests.support import tamper
 from tests.support.desk import Desk
-from xiaobao.audit import chain
+from xiaobao.audit import actions, chain
 from xiaobao.audit.models import AuditEvent, Verification
 from xiaobao.audit.recorder import subject_key
 from xiaobao.identity.models import Staff
@@ -124,28 +124,34 @@ def test_staff_without_the_permission_get_404_everywhere_and_nothing_changes(
     client: Client, desk: Desk, role: Role
 ) -> None:
     complaint = desk.register()
+    _, auditor = desk.world.ours.staff(Role.AUDITOR)
+    verified = actions.case_verify(actor=auditor, reference=complaint.reference or "")
     _, staff = desk.world.ours.staff(role)
     signed_in(client, staff)
     before = AuditEvent.objects.count()
 
     answers = [
         client.get("/workbench/audit/").status_code,
+        client.get(f"/workbench/audit/verifications/{verified.pk}/").status_code,
         client.post("/workbench/audit/verify/", {"reference": complaint.reference}).status_code,
         client.post("/workbench/audit/verify-all/").status_code,
         client.get("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "pdf"}).status_code,
     ]
 
-    assert answers == [404, 404, 404, 404]
+    assert answers == [404, 404, 404, 404, 404]
     assert AuditEvent.objects.count() == before
-    assert not Verification.objects.exists()
+    assert list(Verification.objects.all()) == [verified]
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_and_nothing_changes(client: Client, desk: Desk) -> None:
     complaint = desk.register()
+    _, auditor = desk.world.ours.staff(Role.AUDITOR)
+    verified = actions.case_verify(actor=auditor, reference=complaint.reference or "")
     before = AuditEvent.objects.count()
 
     answers = [
         client.get("/workbench/audit/"),
+        client.get(f"/workbench/audit/verifications/{verified.pk}/"),
         client.post("/workbench/audit/verify/", {"reference": complaint.reference}),
         client.post("/workbench/audit/verify-all/"),
         client.get("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "csv"}),
@@ -159,6 +165,8 @@ def test_a_consumer_signed_in_on_the_portal_is_refused(client: Client, desk: Des
     from tests.portal.conftest import latest_code
 
     complaint = desk.register()
+    _, auditor = desk.world.ours.staff(Role.AUDITOR)
+    verified = actions.case_verify(actor=auditor, reference=complaint.reference or "")
     client.post("/sign-in/", {"phone": desk.complainant.phone})
     client.post("/sign-in/code/", {"code": latest_code("verification_code")})
     assert client.get("/my/").status_code == 200  # signed in as the complainant
@@ -166,13 +174,15 @@ def test_a_consumer_signed_in_on_the_portal_is_refused(client: Client, desk: Des
 
     answers = [
         client.get("/workbench/audit/").status_code,
+        client.get(f"/workbench/audit/verifications/{verified.pk}/").status_code,
         client.post("/workbench/audit/verify/", {"reference": complaint.reference}).status_code,
+        client.post("/workbench/audit/verify-all/").status_code,
         client.get("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "json"}).status_code,
     ]
 
     assert all(status in (302, 404) for status in answers)
     assert AuditEvent.objects.count() == before
-    assert not Verification.objects.exists()
+    assert list(Verification.objects.all()) == [verified]
 
 
 def test_verify_all_queues_once_and_shows_the_result_when_ready(client: Client, desk: Desk) -> None:
