@@ -39,8 +39,12 @@ def record(
         raise RuntimeError("audit.record() must be called inside the transaction of the change it records")
     event_type.check(old or {}, new or {})
     subject_type, subject_id = subject_key(subject)
-    head = ChainHead(subject_type=subject_type, subject_id=subject_id, hash=chain.GENESIS) if first else None
-    head = head or _locked_head(subject_type, subject_id)
+    head = (
+        ChainHead(subject_type=subject_type, subject_id=subject_id, hash=chain.GENESIS, insurer_id=insurer_id)
+        if first
+        else None
+    )
+    head = head or _locked_head(subject_type, subject_id, insurer_id)
     event = AuditEvent(
         subject_type=subject_type,
         subject_id=subject_id,
@@ -68,14 +72,16 @@ def record(
     return event
 
 
-def _locked_head(subject_type: str, subject_id: str) -> ChainHead:
+def _locked_head(subject_type: str, subject_id: str, insurer_id: int | None) -> ChainHead:
     heads = ChainHead.objects.select_for_update()
     head = heads.filter(subject_type=subject_type, subject_id=subject_id).first()
     if head is not None:
         return head
     try:
         with transaction.atomic():
-            return ChainHead.objects.create(subject_type=subject_type, subject_id=subject_id, hash=chain.GENESIS)
+            return ChainHead.objects.create(
+                subject_type=subject_type, subject_id=subject_id, hash=chain.GENESIS, insurer_id=insurer_id
+            )
     except IntegrityError:
         # Another transaction started this chain first; wait on its lock.
         return heads.get(subject_type=subject_type, subject_id=subject_id)

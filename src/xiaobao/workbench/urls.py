@@ -2,6 +2,7 @@ from django.urls import path
 
 from xiaobao.workbench import administration as admin
 from xiaobao.workbench import (
+    audit_log,
     breaches,
     call_backs,
     claims,
@@ -71,6 +72,12 @@ urlpatterns = [
     path("policies/<int:policy_id>/", suitability.policy, name="policy"),
     path("policies/<int:policy_id>/surrender/", suitability.policy_surrender, name="policy_surrender"),
     path("policies/<int:policy_id>/refund-paid/", suitability.refund_paid, name="policy_refund_paid"),
+    # the auditor's page (issue #18)
+    path("audit/", audit_log.audit_page, name="audit"),
+    path("audit/verify/", audit_log.audit_verify_case, name="audit_verify_case"),
+    path("audit/verify-all/", audit_log.audit_verify_insurer, name="audit_verify_insurer"),
+    path("audit/verifications/<int:verification_id>/", audit_log.audit_verification, name="audit_verification"),
+    path("audit/timeline/", audit_log.audit_timeline_export, name="audit_timeline"),
     # the insurer administrator's pages (issue #14)
     path("administration/", admin.overview, name="admin_overview"),
     path("administration/channels/", admin.channels_save, name="admin_channels"),

@@ -34,4 +34,5 @@ def waiting_for(actor: Any) -> dict[str, int]:
         "suitability": int(staff_may(actor, Permission.SELL)),
         "policies": int(staff_may(actor, Permission.SERVE_POLICIES)),
         "sales": int(may_open_sales_pages(actor)),
+        "audit": int(staff_may(actor, Permission.VERIFY_AUDIT)),
     }
