@@ -7,7 +7,9 @@ come from the environment, and start-up stops naming any that is missing).
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -299,6 +301,18 @@ XIAOBAO_PERIODIC_TASKS = {
 # long each kind of record is kept after it ends. Both unverified defaults (rights.domain): set your own.
 XIAOBAO_DATA_REQUEST_DAYS = int(ENV.get("XIAOBAO_DATA_REQUEST_DAYS", "15"))
 XIAOBAO_RETENTION_DAYS: dict[str, int] = {}
+
+# Sales (issue #16, SAL-3): the key that signs a sale's bundle (Ed25519, the 32-byte private seed in base64;
+# its public key is published at /sales/bundle-key.pem and put in every bundle), and the share of recorded sales
+# drawn for quality checks — never below SAL-R2's 30 %.
+if PRODUCTION:
+    _BUNDLE_SIGNING_KEY_RAW = require(ENV, "XIAOBAO_BUNDLE_SIGNING_KEY", "key that signs the bundles of recorded sales")
+else:  # development: derived from the generated secret key, so it stays the same across restarts
+    _BUNDLE_SIGNING_KEY_RAW = ENV.get("XIAOBAO_BUNDLE_SIGNING_KEY") or base64.urlsafe_b64encode(
+        hashlib.sha256(b"xiaobao sale bundles\n" + SECRET_KEY.encode()).digest()
+    ).decode()
+XIAOBAO_BUNDLE_SIGNING_KEY = parse_keyring(f"sb:{_BUNDLE_SIGNING_KEY_RAW}", variable="XIAOBAO_BUNDLE_SIGNING_KEY")["sb"]
+XIAOBAO_SALE_SAMPLE_RATE = ENV.get("XIAOBAO_SALE_SAMPLE_RATE", "0.30")
 
 # Security headers. HTTPS settings are on in production; the development
 # server speaks plain HTTP on loopback.

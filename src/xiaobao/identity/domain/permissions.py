@@ -36,6 +36,8 @@ class Permission(StrEnum):
     HANDLE_CALLBACKS = "callbacks.handle"
     HANDLE_DATA_REQUESTS = "rights.handle"
     HANDLE_BREACHES = "breaches.handle"
+    VIEW_SALES = "sales.view"
+    CHECK_SALES = "sales.check_quality"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -78,6 +80,13 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.HANDLE_DATA_REQUESTS: frozenset({Role.COMPLIANCE_OFFICER}),
     # A personal-data breach (SEC-3, PI-5): compliance opens the incident, tells the consumers and the regulator.
     Permission.HANDLE_BREACHES: frozenset({Role.COMPLIANCE_OFFICER}),
+    # Recorded sales (SAL-3): compliance and audit replay them; complaint handlers open the bundle of a sale a
+    # complaint names. Sellers see their own sales without this permission (sales.access).
+    Permission.VIEW_SALES: frozenset(
+        {Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.SUPERVISOR, Role.HANDLER, Role.SENIOR_MANAGER}
+    ),
+    # Drawing the quality-check sample and recording findings (SAL-R2) is compliance's.
+    Permission.CHECK_SALES: frozenset({Role.COMPLIANCE_OFFICER}),
 }
 
 

@@ -1,0 +1,158 @@
+"""The one gate to recorded sales (SAL-3): who may see and who may add to a sale.
+
+- staff with ``sales.view`` see their insurer's sales; staff who sell (a ``Salesperson``) see their own;
+- a partner (an agent, by its API key) sees and submits the sales of its own salespeople;
+- a buyer sees the sales they bought (read only).
+
+Not found and not allowed look the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from xiaobao.identity.access import one, tenant_scoped
+from xiaobao.identity.domain.permissions import Permission, staff_may
+from xiaobao.kernel.actors import Actor, ActorKind
+from xiaobao.kernel.errors import NotFound
+from xiaobao.sales.models import (
+    QualityCheck,
+    RecordingUpload,
+    Sale,
+    SaleDispute,
+    SaleEvent,
+    SaleRecording,
+    Salesperson,
+    SampleDraw,
+)
+
+
+def sales_for(actor: Actor, permission: Permission = Permission.VIEW_SALES) -> QuerySet[Sale]:
+    """Every sale the actor may read (``VIEW_SALES``) or act on as compliance (``CHECK_SALES``)."""
+    sales = Sale.objects.all()
+    if actor.kind is ActorKind.SYSTEM:
+        return sales
+    if actor.kind is ActorKind.CONSUMER and permission is Permission.VIEW_SALES:
+        return sales.filter(buyer_id=actor.consumer_id or 0)
+    if actor.kind is ActorKind.PARTNER and permission is Permission.VIEW_SALES:
+        return sales.filter(insurer_id=actor.insurer_id or 0, seller__partner_id=actor.partner_id or 0)
+    if actor.kind is not ActorKind.STAFF:
+        return sales.none()
+    if staff_may(actor, permission):
+        return sales.filter(insurer_id=actor.insurer_id)
+    if permission is Permission.VIEW_SALES:
+        return sales.filter(insurer_id=actor.insurer_id, seller__staff_id=actor.staff_id or 0)
+    return sales.none()
+
+
+def sale_for(actor: Actor, sale_id: Any, permission: Permission = Permission.VIEW_SALES, *, for_update: bool = False) -> Sale:
+    return one(sales_for(actor, permission).select_related("product", "seller", "insurer"), sale_id, for_update=for_update)
+
+
+def sale_by_reference(actor: Actor, reference: str, permission: Permission = Permission.VIEW_SALES) -> Sale:
+    found = sales_for(actor, permission).filter(reference=reference).values_list("pk", flat=True).first()
+    if found is None:
+        raise NotFound()
+    return sale_for(actor, found, permission)
+
+
+def selling_for(actor: Actor) -> QuerySet[Sale]:
+    """The sales this actor submits events and recordings to: a partner's own salespeople's, or the staff
+    seller's own; compliance reads them but never writes into a session."""
+    if actor.kind is ActorKind.PARTNER:
+        return Sale.objects.filter(insurer_id=actor.insurer_id or 0, seller__partner_id=actor.partner_id or 0)
+    if actor.kind is ActorKind.STAFF:
+        return Sale.objects.filter(insurer_id=actor.insurer_id or 0, seller__staff_id=actor.staff_id or 0)
+    if actor.kind is ActorKind.SYSTEM:
+        return Sale.objects.all()
+    return Sale.objects.none()
+
+
+def sale_to_submit(actor: Actor, sale_id: Any) -> Sale:
+    """The sale, locked, for the seller submitting to it; NotFound for anyone else."""
+    return one(selling_for(actor).select_related("product", "seller"), sale_id, for_update=True)
+
+
+def seller_for(actor: Actor, seller_id: Any) -> Salesperson:
+    """A salesperson this actor may sell as: one of the partner's own, or the staff member themself."""
+    sellers = Salesperson.objects.filter(active=True)
+    if actor.kind is ActorKind.PARTNER:
+        sellers = sellers.filter(insurer_id=actor.insurer_id or 0, partner_id=actor.partner_id or 0)
+    elif actor.kind is ActorKind.STAFF:
+        sellers = sellers.filter(insurer_id=actor.insurer_id or 0, staff_id=actor.staff_id or 0)
+    elif actor.kind is not ActorKind.SYSTEM:
+        sellers = sellers.none()
+    return one(sellers, seller_id)
+
+
+def products_to_sell(insurer_id: int) -> QuerySet[Any]:
+    from xiaobao.sales.models import Product
+
+    return Product.objects.filter(insurer_id=insurer_id, on_sale=True)
+
+
+def events_of(sale: Sale) -> QuerySet[SaleEvent]:
+    """The events of a sale already fetched through the gate, in order."""
+    return SaleEvent.objects.filter(sale=sale).order_by("sequence")
+
+
+def recordings_of(sale: Sale) -> QuerySet[SaleRecording]:
+    return SaleRecording.objects.filter(sale=sale).select_related("recorded_by").order_by("recorded_at", "pk")
+
+
+def recording_for(actor: Actor, recording_id: Any) -> SaleRecording:
+    """A recording of a sale the actor may read."""
+    return one(SaleRecording.objects.filter(sale__in=sales_for(actor)).select_related("sale"), recording_id)
+
+
+def upload_for(actor: Actor, token: str, *, for_update: bool = False) -> RecordingUpload:
+    """An upload the actor opened on one of the sales they submit to (the token alone is not enough)."""
+    uploads = RecordingUpload.objects.filter(sale__in=selling_for(actor), token=token)
+    if for_update:
+        uploads = uploads.select_for_update()
+    found = uploads.select_related("sale", "sale__product").first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def disputes_of(sale: Sale) -> QuerySet[SaleDispute]:
+    return SaleDispute.objects.filter(sale=sale).select_related("complaint").order_by("opened_on", "pk")
+
+
+def sales_named_by_complaint(complaint_id: int) -> QuerySet[Sale]:
+    """The sales a complaint is about (through their disputes); the caller fetched the complaint through its gate."""
+    return Sale.objects.filter(disputes__complaint_id=complaint_id).distinct()
+
+
+def quality_checks_for(actor: Actor) -> QuerySet[QualityCheck]:
+    """Compliance's queue: the checks of the actor's insurer."""
+    return QualityCheck.objects.filter(sale__in=sales_for(actor, Permission.CHECK_SALES)).select_related(
+        "sale", "sale__product", "sale__seller"
+    )
+
+
+def quality_check_for(actor: Actor, check_id: Any, *, for_update: bool = False) -> QualityCheck:
+    return one(quality_checks_for(actor), check_id, for_update=for_update)
+
+
+def draws_for(actor: Actor) -> QuerySet[SampleDraw]:
+    return tenant_scoped(SampleDraw.objects.all(), actor, Permission.CHECK_SALES)
+
+
+def has_open_dispute(sale: Sale) -> bool:
+    return disputes_of(sale).filter(Q(ended_on__isnull=True)).exists()
+
+
+def dispute_for(actor: Actor, dispute_id: Any, *, for_update: bool = False) -> SaleDispute:
+    return one(SaleDispute.objects.filter(sale__in=sales_for(actor)).select_related("sale"), dispute_id, for_update=for_update)
+
+
+def buyer_of_insurer(insurer_id: int, consumer_id: int) -> bool:
+    """The consumer deals with this insurer (a buyer named by a sale must be one of its consumers)."""
+    from xiaobao.identity.access import consumers_for
+    from xiaobao.kernel.actors import SYSTEM
+
+    return consumers_for(SYSTEM).filter(pk=consumer_id, relationships__insurer_id=insurer_id).exists()
