@@ -156,3 +156,9 @@ def buyer_of_insurer(insurer_id: int, consumer_id: int) -> bool:
     from xiaobao.kernel.actors import SYSTEM
 
     return consumers_for(SYSTEM).filter(pk=consumer_id, relationships__insurer_id=insurer_id).exists()
+
+
+def is_seller(actor: Actor) -> bool:
+    if actor.kind is not ActorKind.STAFF or actor.staff_id is None:
+        return False
+    return Salesperson.objects.filter(staff_id=actor.staff_id, insurer_id=actor.insurer_id or 0).exists()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from xiaobao.workbench import administration as admin
-from xiaobao.workbench import breaches, call_backs, claims, data_reads, data_requests, previews, queue, views
+from xiaobao.workbench import breaches, call_backs, claims, data_reads, data_requests, previews, queue, sales, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -40,6 +40,14 @@ urlpatterns = [
     path("claims/<int:claim_id>/refusal-letter.pdf", claims.claim_refusal_letter, name="claim_letter"),
     path("extensions/<int:extension_id>/decision/", views.decide_extension, name="decide_extension"),
     path("call-backs/", call_backs.call_back_queue, name="call_backs"),
+    path("sales/", sales.sale_list, name="sales"),
+    path("sales/quality/", sales.quality_queue, name="sale_quality"),
+    path("sales/quality/draw/", sales.quality_draw, name="sale_quality_draw"),
+    path("sales/<int:sale_id>/", sales.sale_replay, name="sale"),
+    path("sales/<int:sale_id>/shown/<int:sequence>/", sales.sale_shown, name="sale_shown"),
+    path("sales/<int:sale_id>/recordings/<int:recording_id>/", sales.sale_recording, name="sale_recording"),
+    path("sales/<int:sale_id>/bundle/", sales.sale_bundle, name="sale_bundle"),
+    path("sales/<int:sale_id>/finding/", sales.quality_finding, name="sale_finding"),
     path("data-requests/", data_requests.data_request_queue, name="data_requests"),
     path("data-requests/<int:request_id>/accept/", data_requests.data_request_accept, name="data_request_accept"),
     path("data-requests/<int:request_id>/refuse/", data_requests.data_request_refuse, name="data_request_refuse"),

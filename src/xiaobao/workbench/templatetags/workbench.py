@@ -19,6 +19,7 @@ def waiting_for(actor: Any) -> dict[str, int]:
     from xiaobao.complaints.selectors import approvals_waiting
     from xiaobao.identity.domain.permissions import Permission, staff_may
     from xiaobao.notifications.selectors import unread_count
+    from xiaobao.sales.selectors import sells
 
     return {
         "inbox": unread_count(actor),
@@ -29,4 +30,6 @@ def waiting_for(actor: Any) -> dict[str, int]:
         "administration": int(staff_may(actor, Permission.ADMINISTER_INSURER)),
         "data_reads": int(staff_may(actor, Permission.VIEW_PERSONAL_DATA_LOG)),
         "breaches": int(staff_may(actor, Permission.HANDLE_BREACHES)),
+        "sales": int(staff_may(actor, Permission.VIEW_SALES) or sells(actor)),
+        "sale_quality": int(staff_may(actor, Permission.CHECK_SALES)),
     }
