@@ -18,7 +18,7 @@ from django.db import transaction
 
 from xiaobao.audit import chain
 from xiaobao.audit.recorder import record
-from xiaobao.identity.domain.permissions import Permission
+from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import DamagedFile, InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
 from xiaobao.kernel.i18n import _
@@ -107,6 +107,11 @@ class EventIdReused(InvalidInput):
 class ChunkOutOfPlace(TransitionNotAllowed):
     code = "chunk_out_of_place"
     default_message = _("The upload expects its next chunk at byte %(expected)s: send from there.")
+
+
+class NothingToDraw(InvalidInput):
+    code = "nothing_to_draw"
+    default_message = _("No recorded sale completed in this period is left to check.")
 
 
 class ChecksumMismatch(InvalidInput):
@@ -559,7 +564,7 @@ def quality_sample_draw(
     """Put the sample of the recorded sales completed in the period into compliance's queue (SAL-R2): at least
     30 % of them (``XIAOBAO_SALE_SAMPLE_RATE``, never less) and every high-risk one. Sales already in the queue
     are not drawn again. The seed is kept, so the draw can be repeated by anyone (``domain.quality``)."""
-    if actor.kind is not ActorKind.STAFF or actor.staff_id is None:
+    if actor.staff_id is None or not staff_may(actor, Permission.CHECK_SALES):
         raise NotFound()
     if period_end < period_start:
         raise InvalidInput(_("The period ends before it starts."))
@@ -571,9 +576,9 @@ def quality_sample_draw(
         .select_related("product")
         .distinct()
     )
-    if not access.sales_for(actor, Permission.CHECK_SALES).exists() and not actor.roles:
-        raise NotFound()
     by_reference = {sale.reference: sale for sale in sales}
+    if not by_reference:
+        raise NothingToDraw()
     risks = {ref: quality.high_risk_reasons(risk_facts(sale)) for ref, sale in by_reference.items()}
     seed = seed or secrets.token_hex(16)
     rate = Decimal(str(getattr(settings, "XIAOBAO_SALE_SAMPLE_RATE", quality.MINIMUM_SAMPLE_RATE)))
