@@ -69,9 +69,16 @@ def test_an_exported_bundle_is_verified_intact_by_the_command(exported: tuple[Pa
 
 def test_the_command_runs_offline_without_django(exported: tuple[Path, Path]) -> None:
     bundle, key = exported
-    done = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", "import sys; sys.modules['django'] = None; "
-         "from xiaobao.sales.verify_bundle import main; sys.exit(main(sys.argv[1:]))", str(bundle), "--public-key", str(key)],
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.modules['django'] = None; "
+            "from xiaobao.sales.verify_bundle import main; sys.exit(main(sys.argv[1:]))",
+            str(bundle),
+            "--public-key",
+            str(key),
+        ],
         env={"PYTHONPATH": str(SRC)},
         capture_output=True,
         text=True,
@@ -88,7 +95,8 @@ def test_a_recording_changed_by_one_byte_is_refused(exported: tuple[Path, Path],
 
     assert main([str(rewritten(bundle, flip)), "--public-key", str(key)]) == 1
     out = capsys.readouterr().out
-    assert "recordings/" in out and "SHA-256 differs" in out
+    assert "recordings/" in out
+    assert "SHA-256 differs" in out
 
 
 def test_a_changed_event_is_refused(exported: tuple[Path, Path], capsys: Any) -> None:
@@ -103,7 +111,8 @@ def test_a_changed_event_is_refused(exported: tuple[Path, Path], capsys: Any) ->
 
     assert main([str(rewritten(bundle, edit)), "--public-key", str(key)]) == 1
     out = capsys.readouterr().out
-    assert "events.json" in out and "chain breaks at event 2" in out
+    assert "events.json" in out
+    assert "chain breaks at event 2" in out
 
 
 def test_a_manifest_rewritten_to_match_a_change_fails_its_signature(exported: tuple[Path, Path], capsys: Any) -> None:

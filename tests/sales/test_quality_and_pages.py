@@ -105,7 +105,6 @@ def test_only_compliance_draws_the_sample(world: World, media: Path) -> None:
     recorded_sale(shop, buyer_age=70)
     cast = Cast.build(world, Role.COMPLIANCE_OFFICER)
 
-
     def attempt(actor: Actor) -> bool:
         try:
             return bool(draw_today(actor).checks.exists())
@@ -120,7 +119,8 @@ def test_retention_runs_ten_years_from_the_end_and_an_open_dispute_holds_it(worl
     sale = recorded_sale(shop)
     kept = selectors.retention_of(sale)
     assert kept.because is KeptBecause.LONG_TERM
-    assert kept.keep_until is not None and kept.keep_until.year == sale.completed_at.year + 20  # type: ignore[union-attr]
+    assert kept.keep_until is not None
+    assert kept.keep_until.year == sale.completed_at.year + 20
     _, compliance = world.ours.staff(Role.COMPLIANCE_OFFICER)
     dispute = actions.sale_dispute_open(
         actor=compliance, sale_id=sale.pk, kind="mediation", opened_on=date(2026, 7, 1), reference="MED-1"
@@ -131,9 +131,7 @@ def test_retention_runs_ten_years_from_the_end_and_an_open_dispute_holds_it(worl
     assert (extended.keep_until, extended.because) == (date(2047, 3, 1), KeptBecause.DISPUTE_ENDED)
 
 
-def test_a_complaint_naming_the_sale_keeps_it_until_closed_and_links_its_bundle(
-    desk: Desk, media: Path
-) -> None:
+def test_a_complaint_naming_the_sale_keeps_it_until_closed_and_links_its_bundle(desk: Desk, media: Path) -> None:
     shop = make_shop(desk.world.ours)
     sale = recorded_sale(shop)
     complaint = desk.register()
@@ -143,7 +141,8 @@ def test_a_complaint_naming_the_sale_keeps_it_until_closed_and_links_its_bundle(
     again = actions.sale_dispute_open(
         actor=desk.supervisor, sale_id=sale.pk, kind="complaint", complaint_id=complaint.pk, opened_on=clock.today()
     )
-    assert SaleDispute.objects.filter(sale=sale).count() == 1 and again.complaint_id == complaint.pk
+    assert SaleDispute.objects.filter(sale=sale).count() == 1
+    assert again.complaint_id == complaint.pk
     assert selectors.has_open_dispute(sale)
     page = signed_in(desk.supervisor).get(f"/workbench/complaints/{complaint.pk}/")
     assert f"/workbench/sales/{sale.pk}/".encode() in page.content
@@ -228,7 +227,11 @@ def test_the_quality_queue_is_compliances_and_shows_only_their_insurers_sales(wo
 
 @pytest.mark.parametrize(
     ("path", "status"),
-    [("/workbench/sales/{sale}/bundle/", 404), ("/workbench/sales/{sale}/finding/", 404), ("/workbench/sales/quality/draw/", 400)],
+    [
+        ("/workbench/sales/{sale}/bundle/", 404),
+        ("/workbench/sales/{sale}/finding/", 404),
+        ("/workbench/sales/quality/draw/", 400),
+    ],
 )
 def test_posts_from_another_insurer_change_nothing(world: World, media: Path, path: str, status: int) -> None:
     """(Drawing is the other insurer's compliance's own right: there is nothing of theirs to draw, 400.)"""
@@ -303,4 +306,5 @@ def test_another_consumer_sees_none_of_it(world: World, media: Path) -> None:
 
 def test_the_public_key_is_published(client: Client) -> None:
     answer = client.get("/sales/bundle-key.pem")
-    assert answer.status_code == 200 and answer.content.startswith(b"-----BEGIN PUBLIC KEY-----")
+    assert answer.status_code == 200
+    assert answer.content.startswith(b"-----BEGIN PUBLIC KEY-----")

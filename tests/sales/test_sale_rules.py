@@ -16,7 +16,12 @@ from xiaobao.sales.domain.retention import Dispute, KeptBecause
 
 
 def facts(**changes: object) -> SaleFacts:
-    values: dict[str, object] = {"buyer_age": 40, "channel": "face_to_face", "term_months": 12, "investment_linked": False}
+    values: dict[str, object] = {
+        "buyer_age": 40,
+        "channel": "face_to_face",
+        "term_months": 12,
+        "investment_linked": False,
+    }
     values.update(changes)
     return SaleFacts(**values)  # type: ignore[arg-type]
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.storage import default_storage
 
 from tests.conftest import World
 from tests.support.sale_sessions import VIDEO, make_shop, page_event, record, recorded_sale, start_sale, trail_event
@@ -39,7 +38,8 @@ def test_events_are_chained_each_carrying_the_hash_of_the_one_before(world: Worl
     sale = start_sale(shop)
     first, second = actions.sale_events_append(actor=shop.agent, sale_id=sale.pk, batch=[page_event(1), trail_event(2)])
     assert (first.sequence, second.sequence) == (1, 2)
-    assert first.prev_hash == "0" * 64 and second.prev_hash == first.hash
+    assert first.prev_hash == "0" * 64
+    assert second.prev_hash == first.hash
     assert first.content_sha256 == hashlib.sha256(page_event(1).content.encode()).hexdigest()
     assert actions.chain_break(sale) is None
 
@@ -83,7 +83,11 @@ def test_a_changed_event_breaks_the_chain_from_there(world: World) -> None:
     actions.sale_events_append(actor=shop.agent, sale_id=sale.pk, batch=[page_event(1), trail_event(2), trail_event(3)])
     from tests.support.tamper import execute_on
 
-    execute_on("sales_saleevent", "UPDATE sales_saleevent SET details = %s WHERE sale_id = %s AND sequence = 2", ['{"clicks": 9}', sale.pk])
+    execute_on(
+        "sales_saleevent",
+        "UPDATE sales_saleevent SET details = %s WHERE sale_id = %s AND sequence = 2",
+        ['{"clicks": 9}', sale.pk],
+    )
     assert actions.chain_break(sale) == 2
 
 

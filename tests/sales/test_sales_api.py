@@ -94,7 +94,10 @@ def test_a_partner_runs_a_whole_sale_through_the_api(client: Client, world: Worl
     assert put_chunk(client, shop.token, upload, 0, VIDEO[:2000]).json()["received_bytes"] == 2000
     assert put_chunk(client, shop.token, upload, 2000, VIDEO[2000:]).json()["received_bytes"] == len(VIDEO)
     finished = post(
-        client, f"/api/v1/sales/recording-uploads/{upload}/finish", {"sha256": hashlib.sha256(VIDEO).hexdigest()}, shop.token
+        client,
+        f"/api/v1/sales/recording-uploads/{upload}/finish",
+        {"sha256": hashlib.sha256(VIDEO).hexdigest()},
+        shop.token,
     )
     assert finished.status_code == 200, finished.content
     completed = post(client, f"/api/v1/sales/{sale_id}/complete", {}, shop.token)
@@ -136,7 +139,12 @@ def test_a_duplicated_chunk_is_stored_once_and_resuming_asks_where_to_start(
     resumed_at = client.get(f"/api/v1/sales/recording-uploads/{upload}", **bearer(shop.token)).json()["received_bytes"]
     put_chunk(client, shop.token, upload, resumed_at, VIDEO[resumed_at:])
     assert RecordingChunk.objects.filter(upload__token=upload).count() == 2
-    post(client, f"/api/v1/sales/recording-uploads/{upload}/finish", {"sha256": hashlib.sha256(VIDEO).hexdigest()}, shop.token)
+    post(
+        client,
+        f"/api/v1/sales/recording-uploads/{upload}/finish",
+        {"sha256": hashlib.sha256(VIDEO).hexdigest()},
+        shop.token,
+    )
     assert SaleRecording.objects.get(sale=sale).file.open("rb").read() == VIDEO
 
 
@@ -210,9 +218,7 @@ def _requests(client: Client, sale: Sale, upload: str, token: str | None) -> dic
         ),
         "upload state": lambda: client.get(f"/api/v1/sales/recording-uploads/{upload}", **auth),
         "chunk": lambda: put_chunk(client, token, upload, 0, b"x" * 10),
-        "finish": lambda: post(
-            client, f"/api/v1/sales/recording-uploads/{upload}/finish", {"sha256": "0" * 64}, token
-        ),
+        "finish": lambda: post(client, f"/api/v1/sales/recording-uploads/{upload}/finish", {"sha256": "0" * 64}, token),
         "complete": lambda: post(client, f"/api/v1/sales/{sale.pk}/complete", {}, token),
     }
 

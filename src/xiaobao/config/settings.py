@@ -308,9 +308,10 @@ XIAOBAO_RETENTION_DAYS: dict[str, int] = {}
 if PRODUCTION:
     _BUNDLE_SIGNING_KEY_RAW = require(ENV, "XIAOBAO_BUNDLE_SIGNING_KEY", "key that signs the bundles of recorded sales")
 else:  # development: derived from the generated secret key, so it stays the same across restarts
-    _BUNDLE_SIGNING_KEY_RAW = ENV.get("XIAOBAO_BUNDLE_SIGNING_KEY") or base64.urlsafe_b64encode(
-        hashlib.sha256(b"xiaobao sale bundles\n" + SECRET_KEY.encode()).digest()
-    ).decode()
+    _BUNDLE_SIGNING_KEY_RAW = (
+        ENV.get("XIAOBAO_BUNDLE_SIGNING_KEY")
+        or base64.urlsafe_b64encode(hashlib.sha256(b"xiaobao sale bundles\n" + SECRET_KEY.encode()).digest()).decode()
+    )
 XIAOBAO_BUNDLE_SIGNING_KEY = parse_keyring(f"sb:{_BUNDLE_SIGNING_KEY_RAW}", variable="XIAOBAO_BUNDLE_SIGNING_KEY")["sb"]
 XIAOBAO_SALE_SAMPLE_RATE = ENV.get("XIAOBAO_SALE_SAMPLE_RATE", "0.30")
 

@@ -32,23 +32,27 @@ from xiaobao.sales.models import (
 def sales_for(actor: Actor, permission: Permission = Permission.VIEW_SALES) -> QuerySet[Sale]:
     """Every sale the actor may read (``VIEW_SALES``) or act on as compliance (``CHECK_SALES``)."""
     sales = Sale.objects.all()
+    reading = permission is Permission.VIEW_SALES
     if actor.kind is ActorKind.SYSTEM:
         return sales
-    if actor.kind is ActorKind.CONSUMER and permission is Permission.VIEW_SALES:
-        return sales.filter(buyer_id=actor.consumer_id or 0)
-    if actor.kind is ActorKind.PARTNER and permission is Permission.VIEW_SALES:
-        return sales.filter(insurer_id=actor.insurer_id or 0, seller__partner_id=actor.partner_id or 0)
-    if actor.kind is not ActorKind.STAFF:
+    if actor.kind is ActorKind.STAFF and staff_may(actor, permission):
+        return sales.filter(insurer_id=actor.insurer_id or 0)
+    if not reading:
         return sales.none()
-    if staff_may(actor, permission):
-        return sales.filter(insurer_id=actor.insurer_id)
-    if permission is Permission.VIEW_SALES:
-        return sales.filter(insurer_id=actor.insurer_id, seller__staff_id=actor.staff_id or 0)
-    return sales.none()
+    own = {
+        ActorKind.CONSUMER: Q(buyer_id=actor.consumer_id or 0),
+        ActorKind.PARTNER: Q(insurer_id=actor.insurer_id or 0, seller__partner_id=actor.partner_id or 0),
+        ActorKind.STAFF: Q(insurer_id=actor.insurer_id or 0, seller__staff_id=actor.staff_id or 0),
+    }.get(actor.kind)
+    return sales.filter(own) if own is not None else sales.none()
 
 
-def sale_for(actor: Actor, sale_id: Any, permission: Permission = Permission.VIEW_SALES, *, for_update: bool = False) -> Sale:
-    return one(sales_for(actor, permission).select_related("product", "seller", "insurer"), sale_id, for_update=for_update)
+def sale_for(
+    actor: Actor, sale_id: Any, permission: Permission = Permission.VIEW_SALES, *, for_update: bool = False
+) -> Sale:
+    return one(
+        sales_for(actor, permission).select_related("product", "seller", "insurer"), sale_id, for_update=for_update
+    )
 
 
 def sale_by_reference(actor: Actor, reference: str, permission: Permission = Permission.VIEW_SALES) -> Sale:
@@ -122,9 +126,9 @@ def disputes_of(sale: Sale) -> QuerySet[SaleDispute]:
     return SaleDispute.objects.filter(sale=sale).select_related("complaint").order_by("opened_on", "pk")
 
 
-def sales_named_by_complaint(complaint_id: int) -> QuerySet[Sale]:
-    """The sales a complaint is about (through their disputes); the caller fetched the complaint through its gate."""
-    return Sale.objects.filter(disputes__complaint_id=complaint_id).distinct()
+def sales_named_by_complaint(actor: Actor, complaint_id: int) -> QuerySet[Sale]:
+    """The sales a complaint is about (through their disputes) that the actor may read."""
+    return sales_for(actor).filter(disputes__complaint_id=complaint_id).distinct().order_by("pk")
 
 
 def quality_checks_for(actor: Actor) -> QuerySet[QualityCheck]:
@@ -142,12 +146,10 @@ def draws_for(actor: Actor) -> QuerySet[SampleDraw]:
     return tenant_scoped(SampleDraw.objects.all(), actor, Permission.CHECK_SALES)
 
 
-def has_open_dispute(sale: Sale) -> bool:
-    return disputes_of(sale).filter(Q(ended_on__isnull=True)).exists()
-
-
 def dispute_for(actor: Actor, dispute_id: Any, *, for_update: bool = False) -> SaleDispute:
-    return one(SaleDispute.objects.filter(sale__in=sales_for(actor)).select_related("sale"), dispute_id, for_update=for_update)
+    return one(
+        SaleDispute.objects.filter(sale__in=sales_for(actor)).select_related("sale"), dispute_id, for_update=for_update
+    )
 
 
 def buyer_of_insurer(insurer_id: int, consumer_id: int) -> bool:

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import IO, Any, cast
+from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.db import transaction
 
 from xiaobao.audit import chain
@@ -346,7 +346,10 @@ def _check_event(sale: Sale, item: SaleEventIn) -> None:
         raise InvalidInput(_("A shown page may hold at most %(limit)s characters."), limit=MAX_CONTENT_CHARS)
     if item.kind in session.CONTENT_KINDS and not item.content:
         raise InvalidInput(_("A shown page or material keeps exactly what was shown: send its content."))
-    if item.content_sha256 is not None and item.content_sha256.lower() != hashlib.sha256(item.content.encode()).hexdigest():
+    if (
+        item.content_sha256 is not None
+        and item.content_sha256.lower() != hashlib.sha256(item.content.encode()).hexdigest()
+    ):
         raise ChecksumMismatch()
     if item.kind == SaleEvent.Kind.MATERIAL_SHOWN:
         _check_material(sale, item)
@@ -382,7 +385,9 @@ def recording_upload_open(
     if sale.completed_at is not None:
         raise SaleAlreadyCompleted()
     if media_type not in RECORDING_MEDIA_TYPES:
-        raise InvalidInput(_("A recording is audio or video: %(types)s."), types=", ".join(sorted(RECORDING_MEDIA_TYPES)))
+        raise InvalidInput(
+            _("A recording is audio or video: %(types)s."), types=", ".join(sorted(RECORDING_MEDIA_TYPES))
+        )
     upload = RecordingUpload.objects.create(
         sale=sale,
         token=secrets.token_hex(16),
@@ -440,7 +445,7 @@ def _joined(upload: RecordingUpload, spool: IO[bytes]) -> str:
     digest = hashlib.sha256()
     for chunk in RecordingChunk.objects.filter(upload=upload).order_by("offset"):
         with chunk.file.open("rb") as part:
-            for block in iter(lambda part=part: part.read(1024 * 1024), b""):  # type: ignore[misc]
+            while block := part.read(1024 * 1024):
                 digest.update(block)
                 spool.write(block)
     spool.seek(0)
@@ -558,9 +563,7 @@ def risk_facts(sale: Sale) -> quality.RiskFacts:
 
 
 @transaction.atomic
-def quality_sample_draw(
-    *, actor: Actor, period_start: date, period_end: date, seed: str | None = None
-) -> SampleDraw:
+def quality_sample_draw(*, actor: Actor, period_start: date, period_end: date, seed: str | None = None) -> SampleDraw:
     """Put the sample of the recorded sales completed in the period into compliance's queue (SAL-R2): at least
     30 % of them (``XIAOBAO_SALE_SAMPLE_RATE``, never less) and every high-risk one. Sales already in the queue
     are not drawn again. The seed is kept, so the draw can be repeated by anyone (``domain.quality``)."""
@@ -585,7 +588,7 @@ def quality_sample_draw(
     rate = max(rate, quality.MINIMUM_SAMPLE_RATE)
     sampled, high_risk = quality.draw_sample(seed, by_reference, [ref for ref, why in risks.items() if why], rate)
     draw = SampleDraw.objects.create(
-        insurer_id=actor.insurer_id,
+        insurer_id=actor.insurer_id or 0,
         period_start=period_start,
         period_end=period_end,
         seed=seed,
@@ -596,8 +599,7 @@ def quality_sample_draw(
     )
     for reason, references in ((QualityCheck.Reason.HIGH_RISK, high_risk), (QualityCheck.Reason.SAMPLED, sampled)):
         QualityCheck.objects.bulk_create(
-            QualityCheck(sale=by_reference[ref], draw=draw, reason=reason, risks=list(risks[ref]))
-            for ref in references
+            QualityCheck(sale=by_reference[ref], draw=draw, reason=reason, risks=list(risks[ref])) for ref in references
         )
     record(
         event_type=events.SAMPLE_DRAWN,
@@ -691,7 +693,12 @@ def sale_dispute_open(
         actor=actor,
         subject=sale,
         insurer_id=sale.insurer_id,
-        new={"kind": kind, "complaint": complaint_id, "reference": dispute.reference, "opened_on": opened_on.isoformat()},
+        new={
+            "kind": kind,
+            "complaint": complaint_id,
+            "reference": dispute.reference,
+            "opened_on": opened_on.isoformat(),
+        },
     )
     return dispute
 

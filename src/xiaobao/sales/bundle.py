@@ -50,8 +50,10 @@ def signing_key() -> Ed25519PrivateKey:
 
 
 def public_key_pem() -> bytes:
-    return signing_key().public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    return (
+        signing_key()
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
 
 
@@ -118,7 +120,7 @@ def build(sale: Sale) -> tuple[bytes, list[str]]:
             name = f"recordings/{kept.sha256}.{EXTENSIONS.get(kept.media_type, 'bin')}"
             digest = hashlib.sha256()
             with kept.file.open("rb") as source, bundle.open(name, "w", force_zip64=True) as target:
-                for block in iter(lambda source=source: source.read(1024 * 1024), b""):
+                while block := source.read(1024 * 1024):
                     digest.update(block)
                     target.write(block)
             digests[name] = digest.hexdigest()

@@ -169,8 +169,8 @@ def recent_draws(actor: Actor) -> list[SampleDraw]:
 
 
 def bundles_of_complaint(actor: Actor, complaint_id: int) -> list[Sale]:
-    """The sales a complaint names, for a link to each one's bundle on the case page (staff who may read sales)."""
-    return [sale for sale in access.sales_named_by_complaint(complaint_id) if access.sales_for(actor).filter(pk=sale.pk).exists()]
+    """The sales a complaint names that the actor may read, for a link to each one's replay and bundle (one query)."""
+    return list(access.sales_named_by_complaint(actor, complaint_id))
 
 
 def sells(actor: Actor) -> bool:

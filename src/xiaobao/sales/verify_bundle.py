@@ -77,7 +77,9 @@ def problems_of(path: Path, public_key_pem: bytes | None = None) -> tuple[list[s
             key = _public_key(public_key_pem)
             key.verify(bytes.fromhex(bundle.read(SIGNATURE).decode().strip()), manifest_bytes)
         except (InvalidSignature, ValueError):
-            problems.append("manifest.json: the signature does not match (the manifest was changed, or signed by another key)")
+            problems.append(
+                "manifest.json: the signature does not match (the manifest was changed, or signed by another key)"
+            )
         if manifest.get("key_id") != key_id_of(public_key_pem):
             problems.append("manifest.json: signed for another key id than the public key used")
         listed: dict[str, str] = manifest.get("files", {})
@@ -117,7 +119,9 @@ def _chain_problems(bundle: zipfile.ZipFile, manifest: dict[str, Any], names: se
     problems = []
     broken = first_break(events, event_hash)
     if broken is not None:
-        problems.append(f"events.json: the hash chain breaks at event {broken} (an event was changed, removed or added)")
+        problems.append(
+            f"events.json: the hash chain breaks at event {broken} (an event was changed, removed or added)"
+        )
     head = events[-1][1] if events else GENESIS
     if head != manifest.get("chain_head") or len(events) != manifest.get("events"):
         problems.append("events.json: the chain's head or length differs from the manifest's")
@@ -154,13 +158,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     pem = args.public_key.read_bytes() if args.public_key else None
     problems, notes = problems_of(args.bundle, pem)
+    out = sys.stdout
     for note in notes:
-        print(f"note: {note}")
+        out.write(f"note: {note}\n")
     if problems:
         for problem in problems:
-            print(f"NOT INTACT: {problem}")
+            out.write(f"NOT INTACT: {problem}\n")
         return 1
-    print(f"intact: {args.bundle}")
+    out.write(f"intact: {args.bundle}\n")
     return 0
 
 

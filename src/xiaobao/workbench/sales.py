@@ -54,7 +54,10 @@ def _replay_page(
             "sale": replayed.sale,
             "may_check": may_check,
             "may_export": staff_may(actor, Permission.VIEW_SALES),
-            "findings": [(QualityCheck.Finding.PASSED, gettext("passed")), (QualityCheck.Finding.FAILED, gettext("failed"))],
+            "findings": [
+                (QualityCheck.Finding.PASSED, gettext("passed")),
+                (QualityCheck.Finding.FAILED, gettext("failed")),
+            ],
             "error": error,
             "typed": typed or {},
         },
@@ -137,7 +140,9 @@ def quality_finding(request: HttpRequest, actor: Actor, sale_id: int) -> HttpRes
     return HttpResponseRedirect(reverse("workbench:sale_quality"))
 
 
-def _queue_page(request: HttpRequest, actor: Actor, *, error: str = "", typed: dict[str, str] | None = None) -> HttpResponse:
+def _queue_page(
+    request: HttpRequest, actor: Actor, *, error: str = "", typed: dict[str, str] | None = None
+) -> HttpResponse:
     if not staff_may(actor, Permission.CHECK_SALES):
         raise Http404
     today = clock.today()

@@ -37,8 +37,8 @@ from xiaobao.notifications import selectors as notification_selectors
 from xiaobao.ops import clock as app_clock
 from xiaobao.ops.i18n import message_of, translated_labels
 from xiaobao.privacy.selectors import agreements_awaiting_approval
-from xiaobao.web.letters import letter_response
 from xiaobao.sales import selectors as sale_selectors
+from xiaobao.web.letters import letter_response
 from xiaobao.workbench.files import stored_file
 from xiaobao.workbench.forms import IntakeForm
 from xiaobao.workbench.labels import STEP_TEXT

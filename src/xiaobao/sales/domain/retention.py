@@ -80,7 +80,7 @@ def retention(*, term_months: int | None, contract_end: date | None, disputes: S
     years = SHORT_TERM_YEARS if short else LONG_TERM_YEARS
     kept = Retention(add_years(contract_end, years), KeptBecause.SHORT_TERM if short else KeptBecause.LONG_TERM)
     for dispute in disputes:
-        assert dispute.ended_on is not None  # noqa: S101  (open ones returned above)
+        assert dispute.ended_on is not None
         after = add_years(dispute.ended_on, AFTER_DISPUTE_YEARS)
         if kept.keep_until is not None and after > kept.keep_until:
             kept = Retention(after, KeptBecause.DISPUTE_ENDED)
