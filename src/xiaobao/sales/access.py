@@ -50,9 +50,10 @@ def sales_for(actor: Actor, permission: Permission = Permission.VIEW_SALES) -> Q
 def sale_for(
     actor: Actor, sale_id: Any, permission: Permission = Permission.VIEW_SALES, *, for_update: bool = False
 ) -> Sale:
-    return one(
-        sales_for(actor, permission).select_related("product", "seller", "insurer"), sale_id, for_update=for_update
-    )
+    sales = sales_for(actor, permission)
+    if for_update:  # the sale's row only: its product and seller are shared by every sale of theirs
+        sales = sales.select_for_update(of=("self",))
+    return one(sales.select_related("product", "seller", "insurer"), sale_id)
 
 
 def sale_by_reference(actor: Actor, reference: str, permission: Permission = Permission.VIEW_SALES) -> Sale:
@@ -76,7 +77,7 @@ def selling_for(actor: Actor) -> QuerySet[Sale]:
 
 def sale_to_submit(actor: Actor, sale_id: Any) -> Sale:
     """The sale, locked, for the seller submitting to it; NotFound for anyone else."""
-    return one(selling_for(actor).select_related("product", "seller"), sale_id, for_update=True)
+    return one(selling_for(actor).select_for_update(of=("self",)).select_related("product", "seller"), sale_id)
 
 
 def seller_for(actor: Actor, seller_id: Any) -> Salesperson:
@@ -115,7 +116,7 @@ def upload_for(actor: Actor, token: str, *, for_update: bool = False) -> Recordi
     """An upload the actor opened on one of the sales they submit to (the token alone is not enough)."""
     uploads = RecordingUpload.objects.filter(sale__in=selling_for(actor), token=token)
     if for_update:
-        uploads = uploads.select_for_update()
+        uploads = uploads.select_for_update(of=("self",))
     found = uploads.select_related("sale", "sale__product").first()
     if found is None:
         raise NotFound()
@@ -139,7 +140,8 @@ def quality_checks_for(actor: Actor) -> QuerySet[QualityCheck]:
 
 
 def quality_check_for(actor: Actor, check_id: Any, *, for_update: bool = False) -> QualityCheck:
-    return one(quality_checks_for(actor), check_id, for_update=for_update)
+    checks = quality_checks_for(actor)
+    return one(checks.select_for_update(of=("self",)) if for_update else checks, check_id)
 
 
 def draws_for(actor: Actor) -> QuerySet[SampleDraw]:

@@ -571,9 +571,9 @@ def quality_sample_draw(*, actor: Actor, period_start: date, period_end: date, s
         raise NotFound()
     if period_end < period_start:
         raise InvalidInput(_("The period ends before it starts."))
+    # No lock: a sale drawn twice at once is refused by the one-check-per-sale constraint, and the draw with it.
     sales = (
         access.sales_for(actor, Permission.CHECK_SALES)
-        .select_for_update()
         .filter(completed_at__date__gte=period_start, completed_at__date__lte=period_end, recordings__isnull=False)
         .exclude(quality_check__isnull=False)
         .select_related("product")
