@@ -308,3 +308,42 @@ def test_the_public_key_is_published(client: Client) -> None:
     answer = client.get("/sales/bundle-key.pem")
     assert answer.status_code == 200
     assert answer.content.startswith(b"-----BEGIN PUBLIC KEY-----")
+
+
+def test_a_handler_links_a_complaint_to_the_sale_from_the_replay_page(desk: Desk, media: Path) -> None:
+    shop = make_shop(desk.world.ours)
+    sale = recorded_sale(shop)
+    complaint = desk.register()
+    client = signed_in(desk.supervisor)
+    body = {"kind": "complaint", "reference": complaint.reference, "opened_on": clock.today().isoformat()}
+    answer = client.post(f"/workbench/sales/{sale.pk}/disputes/", body)
+    client.post(f"/workbench/sales/{sale.pk}/disputes/", body)
+    assert answer["Location"] == f"/workbench/sales/{sale.pk}/"
+    dispute = SaleDispute.objects.get(sale=sale)
+    assert (dispute.complaint_id, dispute.reference) == (complaint.pk, complaint.reference)
+    assert f"/workbench/sales/{sale.pk}/".encode() in client.get(f"/workbench/complaints/{complaint.pk}/").content
+
+
+def test_an_unknown_complaint_reference_is_refused_keeping_what_was_typed(desk: Desk, media: Path) -> None:
+    shop = make_shop(desk.world.ours)
+    sale = recorded_sale(shop)
+    client = signed_in(desk.supervisor)
+    answer = client.post(
+        f"/workbench/sales/{sale.pk}/disputes/",
+        {"kind": "complaint", "reference": "TS-NOPE-1", "opened_on": "2026-07-01"},
+    )
+    assert answer.status_code == 400
+    assert 'value="TS-NOPE-1"' in answer.content.decode()
+    assert 'value="2026-07-01"' in answer.content.decode()
+    assert not SaleDispute.objects.exists()
+
+
+def test_another_insurers_staff_cannot_record_a_dispute(world: World, media: Path) -> None:
+    shop = make_shop(world.ours)
+    sale = recorded_sale(shop)
+    _, other = world.theirs.staff(Role.SUPERVISOR)
+    answer = signed_in(other).post(
+        f"/workbench/sales/{sale.pk}/disputes/", {"kind": "mediation", "reference": "M-1", "opened_on": "2026-07-01"}
+    )
+    assert answer.status_code == 404
+    assert not SaleDispute.objects.exists()

@@ -166,3 +166,18 @@ def is_seller(actor: Actor) -> bool:
     if actor.kind is not ActorKind.STAFF or actor.staff_id is None:
         return False
     return Salesperson.objects.filter(staff_id=actor.staff_id, insurer_id=actor.insurer_id or 0).exists()
+
+
+def complaint_id_by_reference(actor: Actor, reference: str) -> int:
+    """The id of a complaint the actor handles, by its reference; NotFound otherwise (to link it to a sale)."""
+    from xiaobao.complaints.access import complaints_for
+
+    found = (
+        complaints_for(actor, Permission.HANDLE_COMPLAINTS)
+        .filter(reference=reference.strip().upper())
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return int(found)

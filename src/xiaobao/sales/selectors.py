@@ -176,3 +176,8 @@ def bundles_of_complaint(actor: Actor, complaint_id: int) -> list[Sale]:
 def sells(actor: Actor) -> bool:
     """The staff member is a salesperson of their insurer (their own sales are theirs to see)."""
     return access.is_seller(actor)
+
+
+def complaint_handled(actor: Actor, reference: str) -> int:
+    """The complaint (handled by the actor) a dispute form names, by reference."""
+    return access.complaint_id_by_reference(actor, reference)

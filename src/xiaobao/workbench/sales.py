@@ -22,7 +22,7 @@ from xiaobao.ops import clock
 from xiaobao.ops.i18n import message_of
 from xiaobao.sales import actions, selectors
 from xiaobao.sales.bundle import bundle_name
-from xiaobao.sales.models import QualityCheck
+from xiaobao.sales.models import QualityCheck, SaleDispute
 from xiaobao.workbench.files import stored_file
 from xiaobao.workbench.staff import staff_only
 
@@ -54,6 +54,9 @@ def _replay_page(
             "sale": replayed.sale,
             "may_check": may_check,
             "may_export": staff_may(actor, Permission.VIEW_SALES),
+            "may_dispute": staff_may(actor, Permission.VIEW_SALES),
+            "dispute_kinds": SaleDispute.Kind.choices,
+            "today": clock.today(),
             "findings": [
                 (QualityCheck.Finding.PASSED, gettext("passed")),
                 (QualityCheck.Finding.FAILED, gettext("failed")),
@@ -190,3 +193,61 @@ def quality_draw(request: HttpRequest, actor: Actor) -> HttpResponseBase:
         % {"count": draw.checks.count(), "population": draw.population},
     )
     return HttpResponseRedirect(reverse("workbench:sale_quality"))
+
+
+@require_POST
+@staff_only
+def dispute_open(request: HttpRequest, actor: Actor, sale_id: int) -> HttpResponseBase:
+    """Record a dispute about the sale (SAL-R3: its records are kept until two years after it ends); a complaint is
+    named by its reference, and its case page then links to this sale."""
+    typed = {key: request.POST.get(key, "").strip() for key in ("kind", "reference", "opened_on")}
+    try:
+        opened_on = date.fromisoformat(typed["opened_on"])
+    except ValueError:
+        return _replay_page(request, actor, sale_id, error=gettext("Give the day the dispute began."), typed=typed)
+    try:
+        complaint_id = None
+        if typed["kind"] == SaleDispute.Kind.COMPLAINT:
+            try:
+                complaint_id = selectors.complaint_handled(actor, typed["reference"])
+            except NotFound:
+                return _replay_page(
+                    request,
+                    actor,
+                    sale_id,
+                    error=gettext("No complaint you handle has this reference."),
+                    typed=typed,
+                )
+        actions.sale_dispute_open(
+            actor=actor,
+            sale_id=sale_id,
+            kind=typed["kind"],
+            opened_on=opened_on,
+            complaint_id=complaint_id,
+            reference=typed["reference"],
+        )
+    except NotFound:
+        raise Http404 from None
+    except DomainError as refused:
+        return _replay_page(request, actor, sale_id, error=message_of(refused), typed=typed)
+    messages.success(
+        request, gettext("The dispute is recorded: the sale's records are kept until two years after it ends.")
+    )
+    return HttpResponseRedirect(reverse("workbench:sale", args=[sale_id]))
+
+
+@require_POST
+@staff_only
+def dispute_end(request: HttpRequest, actor: Actor, sale_id: int, dispute_id: int) -> HttpResponseBase:
+    typed = {"ended_on": request.POST.get("ended_on", "").strip()}
+    try:
+        ended_on = date.fromisoformat(typed["ended_on"])
+    except ValueError:
+        return _replay_page(request, actor, sale_id, error=gettext("Give the day the dispute ended."), typed=typed)
+    try:
+        actions.sale_dispute_end(actor=actor, dispute_id=dispute_id, ended_on=ended_on)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as refused:
+        return _replay_page(request, actor, sale_id, error=message_of(refused), typed=typed)
+    return HttpResponseRedirect(reverse("workbench:sale", args=[sale_id]))
