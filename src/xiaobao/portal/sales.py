@@ -13,8 +13,7 @@ from xiaobao.portal.session import consumer_actor, identity_unconfirmed
 from xiaobao.portal.sign_in import sign_in_url
 from xiaobao.sales import selectors
 from xiaobao.sales.bundle import public_key_pem
-
-SHOWN_CONTENT_SECURITY_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+from xiaobao.web.sandboxed import sandboxed_html
 
 
 def my_sales(request: HttpRequest) -> HttpResponse:
@@ -38,12 +37,7 @@ def my_sale_shown(request: HttpRequest, sale_id: int, sequence: int) -> HttpResp
         event = selectors.shown_content(actor, sale_id, sequence)
     except NotFound:
         raise Http404 from None
-    response = HttpResponse(event.content, content_type="text/html; charset=utf-8")
-    response["Content-Security-Policy"] = SHOWN_CONTENT_SECURITY_POLICY
-    response["X-Frame-Options"] = "SAMEORIGIN"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return sandboxed_html(event.content)
 
 
 def bundle_key(request: HttpRequest) -> HttpResponse:

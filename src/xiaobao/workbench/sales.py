@@ -23,11 +23,9 @@ from xiaobao.ops.i18n import message_of
 from xiaobao.sales import actions, selectors
 from xiaobao.sales.bundle import bundle_name
 from xiaobao.sales.models import QualityCheck, SaleDispute
+from xiaobao.web.sandboxed import sandboxed_html
 from xiaobao.workbench.files import stored_file
 from xiaobao.workbench.staff import staff_only
-
-SHOWN_CONTENT_SECURITY_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
-"""A replayed page is shown as it was, in a sandboxed frame: it runs nothing, loads nothing, submits nothing."""
 
 
 @never_cache
@@ -82,12 +80,7 @@ def sale_shown(request: HttpRequest, actor: Actor, sale_id: int, sequence: int) 
         event = selectors.shown_content(actor, sale_id, sequence)
     except NotFound:
         raise Http404 from None
-    response = HttpResponse(event.content, content_type="text/html; charset=utf-8")
-    response["Content-Security-Policy"] = SHOWN_CONTENT_SECURITY_POLICY
-    response["X-Frame-Options"] = "SAMEORIGIN"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return sandboxed_html(event.content)
 
 
 @never_cache
