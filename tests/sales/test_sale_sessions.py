@@ -219,3 +219,18 @@ def test_material_shown_must_name_the_material(world: World) -> None:
     with pytest.raises(InvalidInput):
         actions.sale_events_append(actor=shop.agent, sale_id=sale.pk, batch=[shown])
     assert not SaleEvent.objects.exists()
+
+
+def test_on_postgresql_the_database_refuses_to_change_or_delete_an_event(world: World) -> None:
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger is PostgreSQL's")
+    shop = make_shop(world.ours)
+    sale = start_sale(shop)
+    actions.sale_events_append(actor=shop.agent, sale_id=sale.pk, batch=[page_event(1)])
+    with pytest.raises(DatabaseError), transaction.atomic():
+        SaleEvent.objects.filter(sale=sale).update(details={"changed": True})
+    with pytest.raises(DatabaseError), transaction.atomic():
+        SaleEvent.objects.filter(sale=sale).delete()
+    assert SaleEvent.objects.get(sale=sale).details == {"title": "投保须知", "url": "/sale/notice"}

@@ -264,3 +264,11 @@ def test_compliance_of_the_same_insurer_reads_but_never_writes_into_a_session(
     assert client.get(f"/api/v1/sales/{sale.pk}", **bearer(token)).status_code == 200
     assert _requests(client, sale, upload, token)[endpoint]().status_code == 404
     assert not SaleEvent.objects.exists()
+
+
+def test_a_buyer_who_is_not_the_insurers_consumer_is_refused_and_no_sale_made(client: Client, world: World) -> None:
+    shop = make_shop(world.ours)
+    stranger = world.theirs.consumer(name="陈某", phone="13900000001")
+    refused = post(client, "/api/v1/sales", sale_body(shop, buyer_id=stranger.pk), shop.token)
+    assert refused.status_code == 404
+    assert not Sale.objects.exists()

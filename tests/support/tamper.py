@@ -27,6 +27,7 @@ def execute_on(table: str, sql: str, params: list[object] | None = None) -> None
     with connection.cursor() as cursor:
         postgres = connection.vendor == "postgresql"
         if postgres:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the rows' deferred foreign-key checks, done first
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         try:
             cursor.execute(sql, params or [])
