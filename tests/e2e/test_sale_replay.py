@@ -4,6 +4,7 @@ link), a finding recorded by keyboard; every page axe-clean."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -12,12 +13,14 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import assert_accessible, sign_in
-from tests.support.sale_sessions import make_shop, recorded_sale
+from tests.portal.conftest import latest_code
+from tests.support.sale_sessions import VIDEO, make_shop, recorded_sale
 from tests.support.world import PASSWORD, make_tenant
 from xiaobao.kernel.actors import Role
 from xiaobao.ops import clock
 from xiaobao.sales import actions
-from xiaobao.sales.models import QualityCheck
+from xiaobao.sales.models import QualityCheck, Sale
+from xiaobao.web.context import ELDER_COOKIE
 
 pytestmark = pytest.mark.browser
 
@@ -69,3 +72,39 @@ def test_compliance_replays_a_sampled_sale_and_records_a_finding(
     check = QualityCheck.objects.get(sale__reference=reference)
     assert (check.finding, check.notes) == ("passed", "双录完整，犹豫期已提示")
     assert_accessible(page)
+
+
+@pytest.fixture
+def bought(transactional_db: None, seeded_calendar: None, settings: Any, tmp_path: Path) -> tuple[str, str]:
+    """A recorded sale bought by a consumer who signs in with her phone; (her phone, the sale's reference)."""
+    settings.MEDIA_ROOT = tmp_path
+    tenant = make_tenant("anhe")
+    buyer = tenant.consumer(name="赵桂芝", phone="13700003333")
+    sale = recorded_sale(make_shop(tenant), buyer_age=68)
+    Sale.objects.filter(pk=sale.pk).update(buyer=buyer)
+    return buyer.phone, sale.reference
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder mode"])
+def test_the_buyer_sees_what_she_was_shown_and_her_recordings_hashes(
+    browser: Browser, live_server: Any, bought: tuple[str, str], elder: bool
+) -> None:
+    phone, reference = bought
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    if elder:  # the elder version's larger text (INC-E1), as the switch on every page sets it
+        host = live_server.url.split("//")[1].split(":", maxsplit=1)[0]
+        context.add_cookies([{"name": ELDER_COOKIE, "value": "2", "domain": host, "path": "/"}])
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto("/sign-in/?next=/my/sales/")
+    page.locator("input[name=phone]").fill(phone)
+    page.locator("input[name=phone]").press("Enter")
+    page.locator("input[name=code]").fill(latest_code("verification_code"))
+    page.locator("input[name=code]").press("Enter")
+    page.wait_for_url("**/my/sales/")
+    expect(page.locator("main")).to_contain_text(reference)
+    expect(page.locator("main")).to_contain_text(hashlib.sha256(VIDEO).hexdigest())
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.locator("main ol a").first.click()
+    expect(page.locator("h1")).to_contain_text("投保须知")
