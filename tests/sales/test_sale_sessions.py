@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import World
 from tests.support.sale_sessions import VIDEO, make_shop, page_event, record, recorded_sale, start_sale, trail_event
 from xiaobao.audit.models import AuditEvent
+from xiaobao.kernel.actors import Role
 from xiaobao.kernel.errors import InvalidInput, NotFound
 from xiaobao.sales import actions
 from xiaobao.sales.actions import ChunkOutOfPlace, EventIdReused, RecordingMissing, SellerGradeTooLow
@@ -234,3 +235,25 @@ def test_on_postgresql_the_database_refuses_to_change_or_delete_an_event(world: 
     with pytest.raises(DatabaseError), transaction.atomic():
         SaleEvent.objects.filter(sale=sale).delete()
     assert SaleEvent.objects.get(sale=sale).details == {"title": "投保须知", "url": "/sale/notice"}
+
+
+def test_on_postgresql_only_the_encrypted_copy_may_be_rewritten_and_a_changed_text_shows(world: World) -> None:
+    """``rotate_keys`` re-encrypts ``content`` alone; another text put there no longer matches its kept SHA-256."""
+    from django.db import connection
+
+    from xiaobao.privacy.keys import keyring
+    from xiaobao.sales import selectors
+    from xiaobao.sales.models import SaleEvent as Event
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger is PostgreSQL's")
+    shop = make_shop(world.ours)
+    sale = start_sale(shop)
+    actions.sale_events_append(actor=shop.agent, sale_id=sale.pk, batch=[page_event(1)])
+    forged = keyring().encrypt("<p>已提示全部风险</p>", context=Event._meta.get_field("content").encryption_context())  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE sales_saleevent SET content = %s WHERE sale_id = %s", [forged, sale.pk])
+    _, compliance = world.ours.staff(Role.COMPLIANCE_OFFICER)
+    (shown,) = selectors.replay(compliance, sale.pk).events
+    assert shown.content_intact is False
+    assert actions.chain_break(sale) is None  # the chain covers the hash; the hash catches the text

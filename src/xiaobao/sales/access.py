@@ -181,3 +181,11 @@ def complaint_id_by_reference(actor: Actor, reference: str) -> int:
     if found is None:
         raise NotFound()
     return int(found)
+
+
+def stored_file_names() -> list[str]:
+    from xiaobao.sales.models import RecordingChunk
+
+    names = list(SaleRecording.objects.values_list("file", flat=True))
+    names += RecordingChunk.objects.values_list("file", flat=True)
+    return [name for name in names if name]

@@ -7,4 +7,8 @@ class SalesConfig(AppConfig):
     verbose_name = "Sales"
 
     def ready(self) -> None:
+        from xiaobao.ops.stored_files import register_owner
         from xiaobao.sales import events  # noqa: F401
+        from xiaobao.sales.selectors import stored_file_names
+
+        register_owner("sales", stored_file_names)

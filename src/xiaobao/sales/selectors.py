@@ -181,3 +181,9 @@ def sells(actor: Actor) -> bool:
 def complaint_handled(actor: Actor, reference: str) -> int:
     """The complaint (handled by the actor) a dispute form names, by reference."""
     return access.complaint_id_by_reference(actor, reference)
+
+
+def stored_file_names() -> list[str]:
+    """Every stored file a row names — recordings and the chunks of uploads still open — across insurers (system
+    use: the orphan sweep of ``ops.stored_files``)."""
+    return access.stored_file_names()

@@ -1,5 +1,9 @@
 """Sale events are never updated or deleted: on PostgreSQL the database itself refuses it (SAL-R4), as for the
-audit log (audit 0002). A change made around it still breaks the events' hash chain."""
+audit log (audit 0002). A change made around it still breaks the events' hash chain.
+
+One column may be rewritten: ``content``, the encrypted copy of what was shown, so that ``rotate_keys`` can
+re-encrypt it under a new key (it sets that column alone). What it holds is still fixed by ``content_sha256``,
+which the trigger guards and the chain covers: a different text put there is shown as not matching its hash."""
 
 from django.db import migrations
 
@@ -10,7 +14,10 @@ BEGIN
         USING ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;
-CREATE TRIGGER sales_event_no_update BEFORE UPDATE ON sales_saleevent
+CREATE TRIGGER sales_event_no_update
+    BEFORE UPDATE OF sale_id, sequence, kind, client_event_id, occurred_at, received_at, content_sha256, details,
+        prev_hash, hash
+    ON sales_saleevent
     FOR EACH ROW EXECUTE FUNCTION sales_event_append_only();
 CREATE TRIGGER sales_event_no_delete BEFORE DELETE ON sales_saleevent
     FOR EACH ROW EXECUTE FUNCTION sales_event_append_only();
