@@ -251,34 +251,24 @@ def test_posts_from_another_insurer_change_nothing(world: World, media: Path, pa
     assert not QualityCheck.objects.exclude(finding="").exists()
 
 
-def test_a_staff_seller_sees_their_own_sales_and_not_their_colleagues(world: World, media: Path) -> None:
-    staff, seller_actor = world.ours.staff(Role.HANDLER)
-    Salesperson.objects.create(insurer=world.ours.insurer, staff=staff, name="王柜员", practice_number="PN-S1", grade=3)
+def test_a_seller_without_sales_view_sees_only_their_own_sales(world: World, media: Path) -> None:
+    """Handlers hold sales.view (complaints about sales); a seller without it sees their own sales alone."""
     shop = make_shop(world.ours)
-    theirs = start_sale(shop)
-    _, other_seller = world.ours.staff()
-    other_staff = world.ours.staff()[0]
-    del other_staff
-    mine = actions.sale_start(
-        actor=seller_actor,
+    partners_sale = start_sale(shop)
+    staff, seller = world.ours.staff()
+    Salesperson.objects.create(insurer=world.ours.insurer, staff=staff, name="赵", practice_number="PN-S2", grade=3)
+    own = actions.sale_start(
+        actor=seller,
         start=actions.SaleStart(
             seller_id=staff.salesperson.pk,  # type: ignore[attr-defined]
             product_id=shop.product.pk,
             channel="face_to_face",
             buyer_age=40,
-            started_at=theirs.started_at,
+            started_at=partners_sale.started_at,
         ),
     )
-    del other_seller
-    listed = [sale.pk for sale in selectors.sales_list(seller_actor)]
-    assert mine.pk in listed
-    # handlers hold sales.view (complaints about sales): a plain seller without it sees only their own
-    _, plain = world.ours.staff()
-    Salesperson.objects.create(
-        insurer=world.ours.insurer, staff_id=plain.staff_id, name="赵", practice_number="PN-S2", grade=3
-    )
-    assert selectors.sales_list(plain) == []
-    assert signed_in(plain).get(f"/workbench/sales/{theirs.pk}/").status_code == 404
+    assert [sale.pk for sale in selectors.sales_list(seller)] == [own.pk]
+    assert signed_in(seller).get(f"/workbench/sales/{partners_sale.pk}/").status_code == 404
 
 
 def test_the_buyer_sees_what_they_were_shown_and_their_recordings_hashes(world: World, media: Path) -> None:
@@ -347,3 +337,24 @@ def test_another_insurers_staff_cannot_record_a_dispute(world: World, media: Pat
     )
     assert answer.status_code == 404
     assert not SaleDispute.objects.exists()
+
+
+def test_a_staff_seller_finds_their_sales_from_the_workbench_menu(world: World, media: Path) -> None:
+    staff, seller = world.ours.staff()
+    Salesperson.objects.create(insurer=world.ours.insurer, staff=staff, name="王柜员", practice_number="PN-S9", grade=3)
+    shop = make_shop(world.ours)
+    mine = actions.sale_start(
+        actor=seller,
+        start=actions.SaleStart(
+            seller_id=staff.salesperson.pk,  # type: ignore[attr-defined]
+            product_id=shop.product.pk,
+            channel="phone",
+            buyer_age=40,
+            started_at=clock.now(),
+        ),
+    )
+    client = signed_in(seller)
+    assert 'href="/workbench/sales/"' in client.get("/workbench/inbox/").content.decode()
+    listed = client.get("/workbench/sales/").content.decode()
+    assert mine.reference in listed
+    assert client.get(f"/workbench/sales/{mine.pk}/").status_code == 200
