@@ -27,11 +27,13 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from tests.support.desk import Desk
+from tests.support.sale_sessions import make_shop, start_sale
 from xiaobao.claims import actions as claim_actions
 from xiaobao.claims.actions import NewClaim
 from xiaobao.complaints import actions as complaint_actions
 from xiaobao.identity.actions import staff_key_issue
 from xiaobao.kernel.actors import Role
+from xiaobao.sales import actions as sale_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +41,7 @@ EXAMPLES_PER_OPERATION = 8
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
-def _rows(desk: Desk) -> dict[str, int]:
+def _rows(desk: Desk) -> dict[str, Any]:
     """One real row for each kind of id a path names."""
     investigating = desk.in_state("investigating")
     desk.register()
@@ -64,7 +66,14 @@ def _rows(desk: Desk) -> dict[str, int]:
         ),
         claimant_id=desk.complainant.pk,
     )
+    shop = make_shop(desk.world.ours)
+    sale = start_sale(shop, buyer_age=70)
+    upload = sale_actions.recording_upload_open(
+        actor=shop.agent, sale_id=sale.pk, media_type="video/mp4", duration_seconds=5, recorded_at=sale.started_at
+    )
     return {
+        "sale_id": sale.pk,
+        "token": upload.token,
         "complaint_id": investigating.pk,
         "claim_id": claim.pk,
         "extension_id": extension.pk,
@@ -86,7 +95,7 @@ def _one_connection() -> Iterator[None]:
         signals.request_finished.connect(close_old_connections)
 
 
-def _exercise(operation: Any, mode: GenerationMode, token: str, path_parameters: dict[str, int] | None) -> None:
+def _exercise(operation: Any, mode: GenerationMode, token: str, path_parameters: dict[str, Any] | None) -> None:
     strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
 
     @given(case=strategy)
@@ -111,7 +120,7 @@ def test_no_operation_answers_a_server_error_or_off_its_schema(desk: Desk) -> No
         _check_every_operation(rows, token)
 
 
-def _check_every_operation(rows: dict[str, int], token: str) -> None:
+def _check_every_operation(rows: dict[str, Any], token: str) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
     operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
     assert len(operations) > 30
@@ -119,7 +128,7 @@ def _check_every_operation(rows: dict[str, int], token: str) -> None:
     failures: list[str] = []
     for operation in operations:
         named = {p.name for p in operation.path_parameters}
-        tries: list[tuple[GenerationMode, dict[str, int] | None]] = [
+        tries: list[tuple[GenerationMode, dict[str, Any] | None]] = [
             (GenerationMode.POSITIVE, None),
             (GenerationMode.NEGATIVE, None),
         ]

@@ -18,6 +18,7 @@ PRODUCTION = {
     "SECRET_KEY": "s" * 60,
     "XIAOBAO_ENCRYPTION_KEYS": f"k1:{KEY}",
     "XIAOBAO_BLIND_INDEX_KEY": KEY,
+    "XIAOBAO_BUNDLE_SIGNING_KEY": KEY,
     "ALLOWED_HOSTS": "xiaobao.example",
     "DATABASE_URL": "postgres://u:p@db.example:5432/xiaobao",
 }
@@ -40,7 +41,15 @@ def test_complete_production_settings_start() -> None:
 
 
 @pytest.mark.parametrize(
-    "variable", ["SECRET_KEY", "XIAOBAO_ENCRYPTION_KEYS", "XIAOBAO_BLIND_INDEX_KEY", "ALLOWED_HOSTS", "DATABASE_URL"]
+    "variable",
+    [
+        "SECRET_KEY",
+        "XIAOBAO_ENCRYPTION_KEYS",
+        "XIAOBAO_BLIND_INDEX_KEY",
+        "XIAOBAO_BUNDLE_SIGNING_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+    ],
 )
 def test_production_start_up_names_a_missing_variable(variable: str) -> None:
     env = {k: v for k, v in PRODUCTION.items() if k != variable}

@@ -248,12 +248,14 @@ def _register_routers() -> None:
     from xiaobao.complaints.api import router as complaints_router
     from xiaobao.identity.api import router as identity_router
     from xiaobao.intake.api import router as intake_router
+    from xiaobao.sales.api import router as sales_router
 
     api.add_router("/v1/", identity_router)
     api.add_router("/v1/", complaints_router)
     api.add_router("/v1/partner/", partner_router)
     api.add_router("/v1/", intake_router)
     api.add_router("/v1/", claims_router)
+    api.add_router("/v1/", sales_router)
 
 
 _register_routers()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaobao.portal import call_back, claims, data_reads, kept, my_data, options, purchases, sign_in, views
+from xiaobao.portal import call_back, claims, data_reads, kept, my_data, options, purchases, sales, sign_in, views
 
 app_name = "portal"
 urlpatterns = [
@@ -30,6 +30,9 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("my/", views.mine, name="mine"),
     path("my/data/reads/", data_reads.data_reads, name="data_reads"),
+    path("my/sales/", sales.my_sales, name="my_sales"),
+    path("my/sales/<int:sale_id>/shown/<int:sequence>/", sales.my_sale_shown, name="my_sale_shown"),
+    path("sales/bundle-key.pem", sales.bundle_key, name="sale_bundle_key"),
     path("my/data/", my_data.my_data, name="my_data"),
     path("my/purchases/", purchases.my_purchases, name="my_purchases"),
     path("my/purchases/<int:assessment_id>/", purchases.my_assessment, name="my_assessment"),

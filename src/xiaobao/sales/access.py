@@ -1,19 +1,37 @@
 """The one gate for reads of an insurer's sales records (products as its staff keep them, sales material,
 salespeople): tenant and role; not found and not allowed look the same (``NotFound``).
 
-The public product pages read published products through ``sales.selectors`` without an actor."""
+The public product pages read published products through ``sales.selectors`` without an actor.
+
+Recorded sales (SAL-3): who may see and who may add to a sale.
+
+- staff with ``sales.view`` see their insurer's sales; staff who sell (a ``Salesperson``) see their own;
+- a partner (an agent, by its API key) sees and submits the sales of its own salespeople;
+- a buyer sees the sales they bought (read only).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from xiaobao.identity.access import one, tenant_scoped
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import NotFound
-from xiaobao.sales.models import Product, SalesMaterial, Salesperson
+from xiaobao.sales.models import (
+    Product,
+    QualityCheck,
+    RecordingUpload,
+    Sale,
+    SaleDispute,
+    SaleEvent,
+    SaleRecording,
+    SalesMaterial,
+    Salesperson,
+    SampleDraw,
+)
 
 MATERIAL_READERS = (Permission.REGISTER_SALES_MATERIAL, Permission.APPROVE_SALES_MATERIAL)
 
@@ -69,3 +87,165 @@ def seller_of_insurer(actor: Actor, insurer_id: int, salesperson_id: Any) -> Sal
     ):
         raise NotFound()
     return one(Salesperson.objects.filter(insurer_id=insurer_id), salesperson_id)
+
+
+def sales_for(actor: Actor, permission: Permission = Permission.VIEW_SALES) -> QuerySet[Sale]:
+    """Every sale the actor may read (``VIEW_SALES``) or act on as compliance (``CHECK_SALES``)."""
+    sales = Sale.objects.all()
+    reading = permission is Permission.VIEW_SALES
+    if actor.kind is ActorKind.SYSTEM:
+        return sales
+    if actor.kind is ActorKind.STAFF and staff_may(actor, permission):
+        return sales.filter(insurer_id=actor.insurer_id or 0)
+    if not reading:
+        return sales.none()
+    own = {
+        ActorKind.CONSUMER: Q(buyer_id=actor.consumer_id or 0),
+        ActorKind.PARTNER: Q(insurer_id=actor.insurer_id or 0, seller__partner_id=actor.partner_id or 0),
+        ActorKind.STAFF: Q(insurer_id=actor.insurer_id or 0, seller__staff_id=actor.staff_id or 0),
+    }.get(actor.kind)
+    return sales.filter(own) if own is not None else sales.none()
+
+
+def sale_for(
+    actor: Actor, sale_id: Any, permission: Permission = Permission.VIEW_SALES, *, for_update: bool = False
+) -> Sale:
+    sales = sales_for(actor, permission)
+    if for_update:  # the sale's row only: its product and seller are shared by every sale of theirs
+        sales = sales.select_for_update(of=("self",))
+    return one(sales.select_related("product", "seller", "insurer"), sale_id)
+
+
+def sale_by_reference(actor: Actor, reference: str, permission: Permission = Permission.VIEW_SALES) -> Sale:
+    found = sales_for(actor, permission).filter(reference=reference).values_list("pk", flat=True).first()
+    if found is None:
+        raise NotFound()
+    return sale_for(actor, found, permission)
+
+
+def selling_for(actor: Actor) -> QuerySet[Sale]:
+    """The sales this actor submits events and recordings to: a partner's own salespeople's, or the staff
+    seller's own; compliance reads them but never writes into a session."""
+    if actor.kind is ActorKind.PARTNER:
+        return Sale.objects.filter(insurer_id=actor.insurer_id or 0, seller__partner_id=actor.partner_id or 0)
+    if actor.kind is ActorKind.STAFF:
+        return Sale.objects.filter(insurer_id=actor.insurer_id or 0, seller__staff_id=actor.staff_id or 0)
+    if actor.kind is ActorKind.SYSTEM:
+        return Sale.objects.all()
+    return Sale.objects.none()
+
+
+def sale_to_submit(actor: Actor, sale_id: Any) -> Sale:
+    """The sale, locked, for the seller submitting to it; NotFound for anyone else."""
+    return one(selling_for(actor).select_for_update(of=("self",)).select_related("product", "seller"), sale_id)
+
+
+def seller_for(actor: Actor, seller_id: Any) -> Salesperson:
+    """A salesperson this actor may sell as: one of the partner's own, or the staff member themself."""
+    sellers = Salesperson.objects.filter(active=True)
+    if actor.kind is ActorKind.PARTNER:
+        sellers = sellers.filter(insurer_id=actor.insurer_id or 0, partner_id=actor.partner_id or 0)
+    elif actor.kind is ActorKind.STAFF:
+        sellers = sellers.filter(insurer_id=actor.insurer_id or 0, staff_id=actor.staff_id or 0)
+    elif actor.kind is not ActorKind.SYSTEM:
+        sellers = sellers.none()
+    return one(sellers, seller_id)
+
+
+def products_to_sell(insurer_id: int) -> QuerySet[Any]:
+    from xiaobao.sales.models import Product
+
+    return Product.objects.filter(insurer_id=insurer_id, on_sale=True)
+
+
+def events_of(sale: Sale) -> QuerySet[SaleEvent]:
+    """The events of a sale already fetched through the gate, in order."""
+    return SaleEvent.objects.filter(sale=sale).order_by("sequence")
+
+
+def recordings_of(sale: Sale) -> QuerySet[SaleRecording]:
+    return SaleRecording.objects.filter(sale=sale).select_related("recorded_by").order_by("recorded_at", "pk")
+
+
+def recording_for(actor: Actor, recording_id: Any) -> SaleRecording:
+    """A recording of a sale the actor may read."""
+    return one(SaleRecording.objects.filter(sale__in=sales_for(actor)).select_related("sale"), recording_id)
+
+
+def upload_for(actor: Actor, token: str, *, for_update: bool = False) -> RecordingUpload:
+    """An upload the actor opened on one of the sales they submit to (the token alone is not enough)."""
+    uploads = RecordingUpload.objects.filter(sale__in=selling_for(actor), token=token)
+    if for_update:
+        uploads = uploads.select_for_update(of=("self",))
+    found = uploads.select_related("sale", "sale__product").first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def disputes_of(sale: Sale) -> QuerySet[SaleDispute]:
+    return SaleDispute.objects.filter(sale=sale).select_related("complaint").order_by("opened_on", "pk")
+
+
+def sales_named_by_complaint(actor: Actor, complaint_id: int) -> QuerySet[Sale]:
+    """The sales a complaint is about (through their disputes) that the actor may read."""
+    return sales_for(actor).filter(disputes__complaint_id=complaint_id).distinct().order_by("pk")
+
+
+def quality_checks_for(actor: Actor) -> QuerySet[QualityCheck]:
+    """Compliance's queue: the checks of the actor's insurer."""
+    return QualityCheck.objects.filter(sale__in=sales_for(actor, Permission.CHECK_SALES)).select_related(
+        "sale", "sale__product", "sale__seller"
+    )
+
+
+def quality_check_for(actor: Actor, check_id: Any, *, for_update: bool = False) -> QualityCheck:
+    checks = quality_checks_for(actor)
+    return one(checks.select_for_update(of=("self",)) if for_update else checks, check_id)
+
+
+def draws_for(actor: Actor) -> QuerySet[SampleDraw]:
+    return tenant_scoped(SampleDraw.objects.all(), actor, Permission.CHECK_SALES)
+
+
+def dispute_for(actor: Actor, dispute_id: Any, *, for_update: bool = False) -> SaleDispute:
+    return one(
+        SaleDispute.objects.filter(sale__in=sales_for(actor)).select_related("sale"), dispute_id, for_update=for_update
+    )
+
+
+def buyer_of_insurer(insurer_id: int, consumer_id: int) -> bool:
+    """The consumer deals with this insurer (a buyer named by a sale must be one of its consumers)."""
+    from xiaobao.identity.access import consumers_for
+    from xiaobao.kernel.actors import SYSTEM
+
+    return consumers_for(SYSTEM).filter(pk=consumer_id, relationships__insurer_id=insurer_id).exists()
+
+
+def is_seller(actor: Actor) -> bool:
+    if actor.kind is not ActorKind.STAFF or actor.staff_id is None:
+        return False
+    return Salesperson.objects.filter(staff_id=actor.staff_id, insurer_id=actor.insurer_id or 0).exists()
+
+
+def complaint_id_by_reference(actor: Actor, reference: str) -> int:
+    """The id of a complaint the actor handles, by its reference; NotFound otherwise (to link it to a sale)."""
+    from xiaobao.complaints.access import complaints_for
+
+    found = (
+        complaints_for(actor, Permission.HANDLE_COMPLAINTS)
+        .filter(reference=reference.strip().upper())
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return int(found)
+
+
+def stored_file_names() -> list[str]:
+    from xiaobao.sales.models import RecordingChunk
+
+    names = list(SaleRecording.objects.values_list("file", flat=True))
+    names += RecordingChunk.objects.values_list("file", flat=True)
+    return [name for name in names if name]

@@ -9,6 +9,6 @@ class SalesConfig(AppConfig):
     def ready(self) -> None:
         from xiaobao.ops.stored_files import register_owner
         from xiaobao.sales import events  # noqa: F401
-        from xiaobao.sales.selectors import material_file_names
+        from xiaobao.sales.selectors import material_file_names, stored_file_names
 
-        register_owner("sales", material_file_names)
+        register_owner("sales", lambda: [*material_file_names(), *stored_file_names()])

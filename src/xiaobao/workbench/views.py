@@ -37,6 +37,7 @@ from xiaobao.notifications import selectors as notification_selectors
 from xiaobao.ops import clock as app_clock
 from xiaobao.ops.i18n import message_of, translated_labels
 from xiaobao.privacy.selectors import agreements_awaiting_approval
+from xiaobao.sales import selectors as sale_selectors
 from xiaobao.sales.selectors import materials_awaiting_approval
 from xiaobao.web.letters import letter_response
 from xiaobao.workbench.files import stored_file
@@ -97,6 +98,7 @@ def case(
             "actor": actor,
             "can_see_conflicts": actor.has_role(Role.SUPERVISOR, Role.SENIOR_MANAGER, Role.COMPLIANCE_OFFICER),
             "claims": claim_selectors.claims_about(actor, complaint.claim_reference, complaint.insurer_id),
+            "sales_named": sale_selectors.bundles_of_complaint(actor, complaint.pk),
             "claim_state_text": CLAIM_STATE_TEXT,
             "channels": translated_labels({c.value: CHANNEL_TEXT[c] for c in Channel}),
             "product_lines": translated_labels({p.value: PRODUCT_LINE_TEXT[p] for p in ProductLine}),

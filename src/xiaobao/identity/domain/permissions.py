@@ -42,6 +42,8 @@ class Permission(StrEnum):
     REGISTER_SALES_MATERIAL = "sales.register_material"
     APPROVE_SALES_MATERIAL = "sales.approve_material"
     MANAGE_SALESPEOPLE = "sales.manage_salespeople"
+    VIEW_SALES = "sales.view"
+    CHECK_SALES = "sales.check_quality"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -98,6 +100,13 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.APPROVE_SALES_MATERIAL: frozenset({Role.COMPLIANCE_OFFICER}),
     # Who may sell what (SAL-S1): the register of salespeople and their grades.
     Permission.MANAGE_SALESPEOPLE: frozenset({Role.ADMINISTRATOR, Role.COMPLIANCE_OFFICER}),
+    # Recorded sales (SAL-3): compliance and audit replay them; complaint handlers open the bundle of a sale a
+    # complaint names. Sellers see their own sales without this permission (sales.access).
+    Permission.VIEW_SALES: frozenset(
+        {Role.COMPLIANCE_OFFICER, Role.AUDITOR, Role.SUPERVISOR, Role.HANDLER, Role.SENIOR_MANAGER}
+    ),
+    # Drawing the quality-check sample and recording findings (SAL-R2) is compliance's.
+    Permission.CHECK_SALES: frozenset({Role.COMPLIANCE_OFFICER}),
 }
 
 

@@ -19,7 +19,7 @@ def waiting_for(actor: Any) -> dict[str, int]:
     from xiaobao.complaints.selectors import approvals_waiting
     from xiaobao.identity.domain.permissions import Permission, staff_may
     from xiaobao.notifications.selectors import unread_count
-    from xiaobao.sales.selectors import materials_awaiting_approval
+    from xiaobao.sales.selectors import materials_awaiting_approval, sells
     from xiaobao.workbench.sales import may_open_sales_pages
 
     return {
@@ -33,6 +33,8 @@ def waiting_for(actor: Any) -> dict[str, int]:
         "breaches": int(staff_may(actor, Permission.HANDLE_BREACHES)),
         "suitability": int(staff_may(actor, Permission.SELL)),
         "policies": int(staff_may(actor, Permission.SERVE_POLICIES)),
-        "sales": int(may_open_sales_pages(actor)),
+        "sales_keeping": int(may_open_sales_pages(actor)),
         "audit": int(staff_may(actor, Permission.VERIFY_AUDIT)),
+        "sales": int(staff_may(actor, Permission.VIEW_SALES) or sells(actor)),
+        "sale_quality": int(staff_may(actor, Permission.CHECK_SALES)),
     }

@@ -1,0 +1,69 @@
+"""A sale as a session of events, chained (SAL-3, SAL-R4: tamper-proof and traceable end to end).
+
+Each event's hash is ``SHA-256(previous hash ‖ canonical JSON of its content)`` — the audit log's scheme
+(``audit.chain``), so one verifier reads both. The content is what is fixed when the event is received:
+a changed, removed, inserted or reordered event breaks the chain from there on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+GENESIS = "0" * 64
+MAX_EVENTS_PER_BATCH = 200
+
+
+class EventKind(StrEnum):
+    PAGE_SHOWN = "page_shown"
+    CONSENT = "consent"
+    SIGNATURE = "signature"
+    TRAIL = "trail"
+    MATERIAL_SHOWN = "material_shown"
+    NOTE = "note"
+
+
+CONTENT_KINDS = frozenset({EventKind.PAGE_SHOWN, EventKind.MATERIAL_SHOWN})
+"""Events that carry what was shown, kept to be replayed, with its SHA-256."""
+
+
+@dataclass(frozen=True)
+class ChainedEvent:
+    sequence: int
+    kind: str
+    client_event_id: str
+    occurred_at: str
+    """ISO 8601 in UTC, as stored."""
+    received_at: str
+    content_sha256: str
+    details: dict[str, Any]
+    prev_hash: str
+
+
+def chain_content(event: ChainedEvent) -> dict[str, Any]:
+    """What an event's hash covers: everything but the hash itself."""
+    return {
+        "sequence": event.sequence,
+        "kind": event.kind,
+        "client_event_id": event.client_event_id,
+        "occurred_at": event.occurred_at,
+        "received_at": event.received_at,
+        "content_sha256": event.content_sha256,
+        "details": event.details,
+    }
+
+
+def first_break(events: list[tuple[ChainedEvent, str]], chained: Any) -> int | None:
+    """The sequence number of the first event whose stored hash, link or place is wrong; None when whole.
+
+    ``chained(prev_hash, content)`` is the hash function (``audit.chain.event_hash``).
+    """
+    previous = GENESIS
+    for expected, (event, stored_hash) in enumerate(events, start=1):
+        if event.sequence != expected or event.prev_hash != previous:
+            return event.sequence
+        if chained(previous, chain_content(event)) != stored_hash:
+            return event.sequence
+        previous = stored_hash
+    return None
