@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "xiaobao.speech",
     "xiaobao.rights",
     "xiaobao.breaches",
+    "xiaobao.disputes",
     "xiaobao.notifications",
     "xiaobao.ops",
     "xiaobao.demo",
@@ -289,6 +290,10 @@ XIAOBAO_PERIODIC_TASKS = {
         "task": "xiaobao.claims.tasks.sweep_deadlines",
         "every_seconds": int(ENV.get("XIAOBAO_SWEEP_SECONDS", "600")),
     },
+    "disputes.sweep_deadlines": {
+        "task": "xiaobao.disputes.tasks.sweep_deadlines",
+        "every_seconds": int(ENV.get("XIAOBAO_SWEEP_SECONDS", "600")),
+    },
     "rights.erase_after_retention": {
         "task": "xiaobao.rights.tasks.erase_after_retention",
         "every_seconds": 86400,
@@ -299,6 +304,14 @@ XIAOBAO_PERIODIC_TASKS = {
 # long each kind of record is kept after it ends. Both unverified defaults (rights.domain): set your own.
 XIAOBAO_DATA_REQUEST_DAYS = int(ENV.get("XIAOBAO_DATA_REQUEST_DAYS", "15"))
 XIAOBAO_RETENTION_DAYS: dict[str, int] = {}
+
+# Mediation (DSP-1, issue #17): the days a mediation organisation has from accepting a case to its outcome, and
+# the days before a mediation, court-window or performance date that staff and the organisation are reminded.
+# Unverified defaults: organisations' own rules vary (many say 30 days); set your own.
+XIAOBAO_MEDIATION_DAYS = int(ENV.get("XIAOBAO_MEDIATION_DAYS", "30"))
+XIAOBAO_MEDIATION_REMINDER_DAYS = tuple(
+    int(d) for d in ENV.get("XIAOBAO_MEDIATION_REMINDER_DAYS", "7,2").split(",") if d.strip()
+)
 
 # Security headers. HTTPS settings are on in production; the development
 # server speaks plain HTTP on loopback.

@@ -37,6 +37,7 @@ from xiaobao.complaints.actions._handling import (
     complaint_send_decision,
     interest_facts,
 )
+from xiaobao.complaints.actions._mediation import complaint_mediation_pause, complaint_mediation_resume
 from xiaobao.complaints.actions._partners import (
     PARTNER_DATA_CATEGORY,
     complaint_forward,
@@ -102,6 +103,8 @@ __all__ = [
     "complaint_forward",
     "complaint_investigate",
     "complaint_new_facts",
+    "complaint_mediation_pause",
+    "complaint_mediation_resume",
     "complaint_pause",
     "complaint_queue_export",
     "complaint_register",

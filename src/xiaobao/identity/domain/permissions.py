@@ -36,6 +36,8 @@ class Permission(StrEnum):
     HANDLE_CALLBACKS = "callbacks.handle"
     HANDLE_DATA_REQUESTS = "rights.handle"
     HANDLE_BREACHES = "breaches.handle"
+    REFER_TO_MEDIATION = "disputes.refer"
+    VIEW_MEDIATION_STATISTICS = "disputes.view_statistics"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -78,6 +80,10 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.HANDLE_DATA_REQUESTS: frozenset({Role.COMPLIANCE_OFFICER}),
     # A personal-data breach (SEC-3, PI-5): compliance opens the incident, tells the consumers and the regulator.
     Permission.HANDLE_BREACHES: frozenset({Role.COMPLIANCE_OFFICER}),
+    # Mediation (DSP-1, DSP-3; issue #17): who handles the complaint refers it, with the consumer's consent, and
+    # follows the agreement to the court and to its performance; compliance reads the figures by organisation.
+    Permission.REFER_TO_MEDIATION: frozenset({Role.HANDLER, Role.SUPERVISOR}),
+    Permission.VIEW_MEDIATION_STATISTICS: frozenset({Role.COMPLIANCE_OFFICER, Role.SENIOR_MANAGER}),
 }
 
 
