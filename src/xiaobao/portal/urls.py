@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaobao.portal import call_back, claims, data_reads, kept, my_data, sign_in, views
+from xiaobao.portal import call_back, claims, data_reads, kept, mediation, my_data, sign_in, views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("filed/<str:reference>/", views.filed, name="filed"),
     path("track/", views.track, name="track"),
     path("my/", views.mine, name="mine"),
+    path("my/complaints/<str:reference>/mediation/", mediation.mediation_consent, name="mediation_consent"),
     path("my/data/reads/", data_reads.data_reads, name="data_reads"),
     path("my/data/", my_data.my_data, name="my_data"),
     path("my/data/export.json", my_data.my_data_export, name="my_data_export"),

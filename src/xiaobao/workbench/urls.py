@@ -1,7 +1,7 @@
 from django.urls import path
 
 from xiaobao.workbench import administration as admin
-from xiaobao.workbench import breaches, call_backs, claims, data_reads, data_requests, previews, queue, views
+from xiaobao.workbench import breaches, call_backs, claims, data_reads, data_requests, mediation, previews, queue, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -20,6 +20,21 @@ urlpatterns = [
         name="attachment_preview",
     ),
     path("complaints/<int:complaint_id>/reveal/", views.reveal, name="reveal"),
+    path("complaints/<int:complaint_id>/mediation/", mediation.case, name="mediation"),
+    path("complaints/<int:complaint_id>/mediation/refer/", mediation.refer, name="mediation_refer"),
+    path("mediation/", mediation.organisations, name="mediation_organisations"),
+    path("mediation/agreements/", mediation.agreement, name="mediation_agreement"),
+    path("mediation/statistics/", mediation.statistics, name="mediation_statistics"),
+    path("mediation/referrals/<int:referral_id>/court-file.pdf", mediation.bundle, name="mediation_bundle"),
+    path("mediation/referrals/<int:referral_id>/application/", mediation.application, name="mediation_application"),
+    path("mediation/referrals/<int:referral_id>/result/", mediation.result, name="mediation_result"),
+    path("mediation/referrals/<int:referral_id>/performance/", mediation.performance, name="mediation_performance"),
+    path(
+        "mediation/referrals/<int:referral_id>/performance/<int:performance_id>/done/",
+        mediation.performed,
+        name="mediation_performed",
+    ),
+    path("mediation/evidence/<int:performance_id>/", mediation.evidence, name="mediation_evidence"),
     path("approvals/", views.approvals, name="approvals"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<uuid:notification_id>/read/", views.inbox_read, name="inbox_read"),
