@@ -367,4 +367,6 @@ def test_the_figures_per_organisation(mediation: Mediation) -> None:
     ]
     assert selectors.mediation_figures(mediation.other_mediator, start=date(2026, 3, 1), end=date(2026, 3, 31)) == []
     assert selectors.mediation_figures(mediation.desk.handler, start=date(2026, 3, 1), end=date(2026, 3, 31)) == []
-    assert len(selectors.mediation_figures(mediation.desk.compliance, start=date(2026, 3, 1), end=date(2026, 3, 31))) == 1
+    assert (
+        len(selectors.mediation_figures(mediation.desk.compliance, start=date(2026, 3, 1), end=date(2026, 3, 31))) == 1
+    )

@@ -68,15 +68,27 @@ def _staff_attempts(mediation: Mediation) -> list[tuple[str, str, dict[str, obje
     mediation.consent(consented, shared=("decision",))
     return [
         ("get", f"/workbench/complaints/{referred.complaint_id}/mediation/", None),
-        ("post", f"/workbench/complaints/{consented.pk}/mediation/refer/",
-         {"refer-organisation": mediation.centre.pk, "refer-shared": ["decision"]}),
+        (
+            "post",
+            f"/workbench/complaints/{consented.pk}/mediation/refer/",
+            {"refer-organisation": mediation.centre.pk, "refer-shared": ["decision"]},
+        ),
         ("post", f"/workbench/mediation/referrals/{agreed.pk}/court-file.pdf", {}),
-        ("post", f"/workbench/mediation/referrals/{agreed.pk}/application/",
-         {"apply-applied_on": "2026-03-02", "apply-court": "沈河区人民法院"}),
-        ("post", f"/workbench/mediation/referrals/{agreed.pk}/performance/",
-         {"owe-what": "书面致歉", "owe-due": "2026-03-25"}),
-        ("post", f"/workbench/mediation/referrals/{agreed.pk}/result/",
-         {"court-result": "confirmed", "court-ruled_on": "2026-03-02", "court-ruling_number": "(2026)辽0103民特1号"}),
+        (
+            "post",
+            f"/workbench/mediation/referrals/{agreed.pk}/application/",
+            {"apply-applied_on": "2026-03-02", "apply-court": "沈河区人民法院"},
+        ),
+        (
+            "post",
+            f"/workbench/mediation/referrals/{agreed.pk}/performance/",
+            {"owe-what": "书面致歉", "owe-due": "2026-03-25"},
+        ),
+        (
+            "post",
+            f"/workbench/mediation/referrals/{agreed.pk}/result/",
+            {"court-result": "confirmed", "court-ruled_on": "2026-03-02", "court-ruling_number": "(2026)辽0103民特1号"},
+        ),
         ("get", "/workbench/mediation/", None),
         ("get", f"/workbench/mediation/evidence/{performance.pk}/", None),
     ]
@@ -221,7 +233,7 @@ def test_i_want_mediation_leads_to_the_consent_page(mediation: Mediation) -> Non
     assert answer["Location"] == f"/my/complaints/{complaint.reference}/mediation/"
 
 
-@pytest.mark.parametrize("who", ("other_insurer_supervisor", "staff_without_role", "consumer", "supervisor"))
+@pytest.mark.parametrize("who", ["other_insurer_supervisor", "staff_without_role", "consumer", "supervisor"])
 def test_the_figures_page_is_for_compliance(mediation: Mediation, who: str) -> None:
     mediation.agreed()
     answer = _client_for(mediation, who).get("/workbench/mediation/statistics/")
@@ -259,7 +271,11 @@ def test_every_mediation_endpoint_refuses_who_may_not(mediation: Mediation, who:
         ("get", f"{base}/referrals/{referral.pk}", None),
         ("post", f"{base}/referrals/{referral.pk}/accept", {}),
         ("post", f"{base}/referrals/{referral.pk}/outcome", {"outcome": "withdrawn"}),
-        ("post", f"{base}/referrals", {"complaint_id": consented.pk, "organisation_id": mediation.centre.pk, "shared": []}),
+        (
+            "post",
+            f"{base}/referrals",
+            {"complaint_id": consented.pk, "organisation_id": mediation.centre.pk, "shared": []},
+        ),
         ("get", f"{base}/statistics?start=2026-01-01&end=2026-12-31", None),
     ]
     answers = []
@@ -304,4 +320,3 @@ def test_the_directory_shows_each_organisations_open_cases(mediation: Mediation)
     mediation.referred()
     body = _client_for(mediation, "mediator").get("/api/v1/mediation/organisations").json()
     assert {o["code"]: o["open_referrals"] for o in body} == {"centre": 1, "other": 0}
-

@@ -9,9 +9,10 @@ court's ruling and its own performance. Each is one atomic, audited action; noti
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -61,9 +62,10 @@ from xiaobao.ops import clock, stored_files
 CLOSED_STATES = frozenset({State.DECLINED, State.WITHDRAWN})
 
 
-def _staff(actor: Actor) -> None:
+def _staff(actor: Actor) -> int:
     if actor.kind is not ActorKind.STAFF or actor.staff_id is None:
         raise PermissionDenied()
+    return actor.staff_id
 
 
 def _mediator(actor: Actor) -> Mediator:
@@ -305,7 +307,7 @@ def referral_make(
         shared=sorted(chosen),
         documents=sorted(files),
         note=note.strip()[:500],
-        referred_by_id=actor.staff_id,
+        referred_by_id=_staff(actor),
         referred_at=clock.now(),
         referred_on=today,
     )
@@ -430,9 +432,7 @@ def referral_record_outcome(
         gettext("The mediation of %(reference)s ended: %(outcome)s.")
         % {"reference": complaint.reference, "outcome": gettext(rules.STATE_TEXT[ended])},
     )
-    _tell_complainant(
-        actor, complaint, "mediation_outcome", "outcome", outcome=ended.value, window_ends=window_ends
-    )
+    _tell_complainant(actor, complaint, "mediation_outcome", "outcome", outcome=ended.value, window_ends=window_ends)
     return referral
 
 
@@ -458,8 +458,13 @@ def confirmation_bundle_make(*, actor: Actor, referral_id: int) -> bytes:
     pdf = confirmation_bundle_pdf(referral, confirmation)
     confirmation.bundle_made_at = clock.now()
     confirmation.save(update_fields=["bundle_made_at"])
-    record(event_type=events.BUNDLE_MADE, actor=actor, subject=referral.complaint, insurer_id=referral.insurer_id,
-           new={"referral": referral.pk})
+    record(
+        event_type=events.BUNDLE_MADE,
+        actor=actor,
+        subject=referral.complaint,
+        insurer_id=referral.insurer_id,
+        new={"referral": referral.pk},
+    )
     return pdf
 
 
@@ -470,7 +475,11 @@ def confirmation_record_application(*, actor: Actor, referral_id: int, applied_o
     confirmation = Confirmation.objects.select_for_update().get(referral=referral)
     if confirmation.applied_on is not None:
         return confirmation  # recorded already
-    if not court.strip() or applied_on > clock.today() or (referral.effective_on and applied_on < referral.effective_on):
+    if (
+        not court.strip()
+        or applied_on > clock.today()
+        or (referral.effective_on and applied_on < referral.effective_on)
+    ):
         raise InvalidInput(_("Give the court and a day of application between the agreement and today."))
     confirmation.applied_on, confirmation.court = applied_on, court.strip()[:200]
     confirmation.save(update_fields=["applied_on", "court"])
@@ -498,9 +507,7 @@ def confirmation_record_result(
         raise TransitionNotAllowed(_("The court's result is recorded already."))
     if confirmation.applied_on is None:
         raise TransitionNotAllowed(_("Record the application to the court first."))
-    rules.check_court_result(
-        result, ruled_on=ruled_on, ruling_number=ruling_number, applied_on=confirmation.applied_on
-    )
+    rules.check_court_result(result, ruled_on=ruled_on, ruling_number=ruling_number, applied_on=confirmation.applied_on)
     assert ruled_on is not None
     if ruled_on > clock.today():
         raise InvalidInput(_("The ruling cannot be dated after today."))
@@ -533,12 +540,10 @@ def performance_record(*, actor: Actor, referral_id: int, what: str, due: date) 
         return existing  # a repeated submission
     today = clock.today()
     performance = Performance.objects.create(
-        referral=referral, what=what.strip()[:500], due=due, recorded_by_id=actor.staff_id, recorded_at=clock.now()
+        referral=referral, what=what.strip()[:500], due=due, recorded_by_id=_staff(actor), recorded_at=clock.now()
     )
     start = min(today, due)
-    _open_clock(
-        referral, Clock.PERFORMANCE, rules.performance_rule((due - start).days), start, performance=performance
-    )
+    _open_clock(referral, Clock.PERFORMANCE, rules.performance_rule((due - start).days), start, performance=performance)
     record(
         event_type=events.PERFORMANCE_OWED,
         actor=actor,
@@ -576,9 +581,7 @@ def performance_done(
     )
     performance.evidence_note = note.strip()[:500]
     performance.save(
-        update_fields=[
-            "performed_on", "evidence", "evidence_name", "evidence_type", "evidence_sha256", "evidence_note"
-        ]
+        update_fields=["performed_on", "evidence", "evidence_name", "evidence_type", "evidence_sha256", "evidence_note"]
     )
     _close_clocks(referral, Clock.PERFORMANCE, on=performed_on, performance=performance)
     record(
@@ -611,7 +614,9 @@ __all__ = [
 
 CLOCK_TEXT = {
     Clock.MEDIATION: gettext_noop("the mediation by %(organisation)s"),
-    Clock.APPLICATION: gettext_noop("the application to the court for judicial confirmation (Civil Procedure Law Art.205)"),
+    Clock.APPLICATION: gettext_noop(
+        "the application to the court for judicial confirmation (Civil Procedure Law Art.205)"
+    ),
     Clock.PERFORMANCE: gettext_noop("the insurer's performance of the mediation agreement"),
 }
 
@@ -621,20 +626,29 @@ def _sweep_recipients(row: Clock, kind: str) -> list:  # type: ignore[type-arg]
     complaint = row.referral.complaint
     people = _handlers(complaint)
     if kind == OVERDUE:
-        roles = (Role.COMPLIANCE_OFFICER, Role.SENIOR_MANAGER) if row.kind == Clock.PERFORMANCE else (Role.COMPLIANCE_OFFICER,)
+        roles = (
+            (Role.COMPLIANCE_OFFICER, Role.SENIOR_MANAGER)
+            if row.kind == Clock.PERFORMANCE
+            else (Role.COMPLIANCE_OFFICER,)
+        )
         people += [s for s in staff_with(complaint.insurer_id, *roles) if s not in people]
     return people
 
 
-def _sweep_tell(row: Clock, kind: str, days_left: int, recipients: list) -> None:  # type: ignore[type-arg]
+def _sweep_tell(row: Clock, kind: str, days_left: int, recipients: Sequence[Any]) -> None:
     referral = row.referral
     what = gettext(CLOCK_TEXT[row.kind]) % {"organisation": referral.organisation.name}
     if kind == OVERDUE:
         body = gettext("%(reference)s: %(what)s was due on %(due)s.")
     else:
         body = gettext("%(reference)s: %(what)s is due on %(due)s (%(days)s days left).")
-    text = body % {"reference": referral.complaint.reference, "what": what, "due": row.due.isoformat(), "days": days_left}
-    _tell_staff(SYSTEM, referral.complaint, f"mediation_{row.kind}_{kind}", text, staff=recipients)
+    text = body % {
+        "reference": referral.complaint.reference,
+        "what": what,
+        "due": row.due.isoformat(),
+        "days": days_left,
+    }
+    _tell_staff(SYSTEM, referral.complaint, f"mediation_{row.kind}_{kind}", text, staff=list(recipients))
     if row.kind == Clock.MEDIATION:  # the organisation is reminded of its own date
         _tell_organisation(SYSTEM, referral, f"mediation_{kind}", text)
 

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from pydantic import Field
 
-from xiaobao.disputes import access, actions, selectors
+from xiaobao.disputes import actions, selectors
 from xiaobao.disputes.models import Referral
 from xiaobao.identity.actors import api_actor
 from xiaobao.kernel.actors import ActorKind
@@ -177,8 +177,7 @@ def organisations(request: HttpRequest) -> list[dict[str, object]]:
 @router.get("/mediation/referrals", response=list[ReferralOut], summary="Referrals the caller may see")
 def referrals(request: HttpRequest, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[dict[str, object]]:
     actor = api_actor(request)
-    found = access.referrals_for(actor).select_related("complaint", "insurer", "organisation").order_by("-pk")
-    return [_referral(r) for r in found[:limit]]
+    return [_referral(r) for r in selectors.referrals(actor)[:limit]]
 
 
 @router.post("/mediation/referrals", response={201: SharedFileOut}, summary="Refer a complaint (with consent)")

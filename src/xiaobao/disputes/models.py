@@ -118,9 +118,7 @@ class Confirmation(models.Model):
     bundle_made_at = models.DateTimeField(null=True, blank=True)
     applied_on = models.DateField(null=True, blank=True)
     court = models.CharField(max_length=200, blank=True, default="")
-    result = models.CharField(
-        max_length=12, choices=[(r.value, r.value) for r in CourtResult], blank=True, default=""
-    )
+    result = models.CharField(max_length=12, choices=[(r.value, r.value) for r in CourtResult], blank=True, default="")
     ruled_on = models.DateField(null=True, blank=True)
     ruling_number = models.CharField(max_length=100, blank=True, default="")
 
@@ -148,9 +146,7 @@ class Clock(StatutoryClock):
     MEDIATION, APPLICATION, PERFORMANCE = "mediation", "application", "performance"
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="clocks")
-    kind = models.CharField(
-        max_length=12, choices=[(k, k) for k in (MEDIATION, APPLICATION, PERFORMANCE)]
-    )
+    kind = models.CharField(max_length=12, choices=[(k, k) for k in (MEDIATION, APPLICATION, PERFORMANCE)])
     performance = models.OneToOneField(
         Performance, on_delete=models.PROTECT, null=True, blank=True, related_name="clock"
     )

@@ -38,7 +38,18 @@ def evidence_file_names() -> list[str]:
 
 def directory() -> QuerySet[MediationOrganisation]:
     """The organisations with their caseload: the referrals they hold open now (DSP-1)."""
-    return access.organisations().annotate(open_referrals=Count("referrals", filter=Q(referrals__state__in=OPEN_VALUES)))
+    return access.organisations().annotate(
+        open_referrals=Count("referrals", filter=Q(referrals__state__in=OPEN_VALUES))
+    )
+
+
+def referrals(actor: Actor) -> QuerySet[Referral]:
+    """The referrals the actor may see (the API's list), newest first."""
+    return access.referrals_for(actor).select_related("complaint", "insurer", "organisation").order_by("-pk")
+
+
+def sharing_agreements(actor: Actor) -> QuerySet[SharingAgreement]:
+    return access.sharing_agreements_for(actor).select_related("organisation").order_by("-pk")
 
 
 def organisations_in_scope(complaint: Complaint) -> list[MediationOrganisation]:

@@ -32,7 +32,9 @@ class ConsentForm(forms.Form):
         label=gettext_lazy("What it may see"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=gettext_lazy("Nothing you leave unticked is sent. The organisation always learns the complaint's reference and its subject."),
+        help_text=gettext_lazy(
+            "Nothing you leave unticked is sent. The organisation always learns the complaint's reference and its subject."
+        ),
     )
     documents = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Which of your files"),
@@ -41,17 +43,19 @@ class ConsentForm(forms.Form):
         coerce=int,
         help_text=gettext_lazy("Sent only if you also tick “the files you chose” above."),
     )
-    agree = forms.BooleanField(label=gettext_lazy("I agree that my complaint goes to mediation, sharing what I ticked."))
+    agree = forms.BooleanField(
+        label=gettext_lazy("I agree that my complaint goes to mediation, sharing what I ticked.")
+    )
 
     def __init__(self, *args: Any, page: selectors.ConsentPage, **kwargs: Any) -> None:
         consent = page.consent
         if consent is not None:
-            initial = kwargs.setdefault("initial", {})
-            initial.update(
-                organisation=str(consent.organisation_id or INSURER_CHOOSES),
-                shared=list(consent.shared),
-                documents=list(consent.documents),
-            )
+            kwargs["initial"] = {
+                **kwargs.get("initial", {}),
+                "organisation": str(consent.organisation_id or INSURER_CHOOSES),
+                "shared": list(consent.shared),
+                "documents": list(consent.documents),
+            }
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [  # type: ignore[attr-defined]
             *((str(o.pk), _organisation_label(o)) for o in page.organisations),

@@ -160,8 +160,15 @@ def figures_context(actor: Actor, form: FiguresForm) -> dict[str, Any]:
 
 
 def _page(
-    request: HttpRequest, actor: Actor, complaint_id: int, *, error: str = "", **bound: forms.Form
+    request: HttpRequest,
+    actor: Actor,
+    complaint_id: int,
+    *,
+    error: str = "",
+    bound: dict[str, forms.Form] | None = None,
+    **named: forms.Form,
 ) -> HttpResponse:
+    bound = {**(bound or {}), **named}
     try:
         view = selectors.case_mediation(actor, complaint_id)
     except NotFound:
@@ -173,14 +180,14 @@ def _page(
             "referral": facts.referral,
             "state_text": state_text(facts.referral.state),
             "shared": [gettext(SHARED_TEXT[Shared(s)]) for s in facts.referral.shared],
-            "result_text": gettext(COURT_RESULT_TEXT[CourtResult(facts.confirmation.result)])
+            "result_text": str(COURT_RESULT_TEXT[CourtResult(facts.confirmation.result)])
             if facts.confirmation and facts.confirmation.result
             else "",
             "agreement": facts.referral.state == ReferralState.AGREEMENT,
         }
         for facts in view.referrals
     ]
-    open_referral = any(r["referral"].state in {"referred", "accepted"} for r in referrals)
+    open_referral = any(facts.referral.state in {"referred", "accepted"} for facts in view.referrals)
     context = {
         "actor": actor,
         "view": view,
@@ -257,6 +264,7 @@ def _step(
     request: HttpRequest,
     actor: Actor,
     referral_id: int,
+    *,
     form: forms.Form,
     name: str,
     run: Any,
@@ -273,7 +281,7 @@ def _step(
         else:
             messages.success(request, done)
             return _back(complaint_id)
-    return _page(request, actor, complaint_id, **{name: form})
+    return _page(request, actor, complaint_id, bound={name: form})
 
 
 @require_POST
@@ -283,12 +291,12 @@ def application(request: HttpRequest, actor: Actor, referral_id: int) -> HttpRes
         request,
         actor,
         referral_id,
-        ApplicationForm(request.POST, prefix="apply"),
-        "application_form",
-        lambda data: actions.confirmation_record_application(
+        form=ApplicationForm(request.POST, prefix="apply"),
+        name="application_form",
+        run=lambda data: actions.confirmation_record_application(
             actor=actor, referral_id=referral_id, applied_on=data["applied_on"], court=data["court"]
         ),
-        gettext("The application to the court is recorded."),
+        done=gettext("The application to the court is recorded."),
     )
 
 
@@ -299,16 +307,16 @@ def result(request: HttpRequest, actor: Actor, referral_id: int) -> HttpResponse
         request,
         actor,
         referral_id,
-        ResultForm(request.POST, prefix="court"),
-        "result_form",
-        lambda data: actions.confirmation_record_result(
+        form=ResultForm(request.POST, prefix="court"),
+        name="result_form",
+        run=lambda data: actions.confirmation_record_result(
             actor=actor,
             referral_id=referral_id,
             result=data["result"],
             ruled_on=data["ruled_on"],
             ruling_number=data["ruling_number"],
         ),
-        gettext("The court's result is recorded."),
+        done=gettext("The court's result is recorded."),
     )
 
 
@@ -319,12 +327,12 @@ def performance(request: HttpRequest, actor: Actor, referral_id: int) -> HttpRes
         request,
         actor,
         referral_id,
-        PerformanceForm(request.POST, prefix="owe"),
-        "performance_form",
-        lambda data: actions.performance_record(
+        form=PerformanceForm(request.POST, prefix="owe"),
+        name="performance_form",
+        run=lambda data: actions.performance_record(
             actor=actor, referral_id=referral_id, what=data["what"], due=data["due"]
         ),
-        gettext("Recorded: you will be reminded until it is done."),
+        done=gettext("Recorded: you will be reminded until it is done."),
     )
 
 
@@ -345,10 +353,10 @@ def performed(request: HttpRequest, actor: Actor, referral_id: int, performance_
         request,
         actor,
         referral_id,
-        PerformedForm(request.POST, request.FILES, prefix=f"done-{performance_id}"),
-        f"done-{performance_id}",
-        run,
-        gettext("Recorded as done, with its evidence."),
+        form=PerformedForm(request.POST, request.FILES, prefix=f"done-{performance_id}"),
+        name=f"done-{performance_id}",
+        run=run,
+        done=gettext("Recorded as done, with its evidence."),
     )
 
 
@@ -385,15 +393,13 @@ def evidence(request: HttpRequest, actor: Actor, performance_id: int) -> HttpRes
 
 
 def _organisations_page(request: HttpRequest, actor: Actor, form: AgreementForm | None = None) -> HttpResponse:
-    from xiaobao.disputes import access
-
     return render(
         request,
         "workbench/mediation/organisations.html",
         {
             "actor": actor,
             "organisations": list(selectors.directory()),
-            "agreements": list(access.sharing_agreements_for(actor).select_related("organisation").order_by("-pk")),
+            "agreements": list(selectors.sharing_agreements(actor)),
             "may_record": staff_may(actor, Permission.MANAGE_PARTNERS),
             "form": form or AgreementForm(),
         },
@@ -417,10 +423,13 @@ def agreement(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = AgreementForm(request.POST)
     if form.is_valid():
         try:
-            actions.sharing_agreement_record(actor=actor, organisation_id=form.cleaned_data["organisation"],
-                                             reference=form.cleaned_data["reference"],
-                                             valid_from=form.cleaned_data["valid_from"],
-                                             valid_until=form.cleaned_data["valid_until"])
+            actions.sharing_agreement_record(
+                actor=actor,
+                organisation_id=form.cleaned_data["organisation"],
+                reference=form.cleaned_data["reference"],
+                valid_from=form.cleaned_data["valid_from"],
+                valid_until=form.cleaned_data["valid_until"],
+            )
         except DomainError as refused:
             form.add_error(None, message_of(refused))
         else:

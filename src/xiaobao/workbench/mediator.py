@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from xiaobao.complaints.domain.classification import PRODUCT_LINE_TEXT, REASON_TEXT, ProductLine, Reason
 from xiaobao.complaints.domain.decisions import Outcome
 from xiaobao.disputes import actions, selectors
-from xiaobao.disputes.domain.mediation import STATE_TEXT, ReferralState
+from xiaobao.disputes.domain.mediation import ReferralState
 from xiaobao.identity.actors import actor_for_request
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import DomainError, NotFound
@@ -62,7 +62,11 @@ class OutcomeForm(forms.Form):
         help_text=gettext_lazy("For an agreement: what each party does, as signed."),
     )
     amount = forms.DecimalField(
-        label=gettext_lazy("Amount the insurer pays (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2
+        label=gettext_lazy("Amount the insurer pays (yuan)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
     )
     effective_on = forms.DateField(
         label=gettext_lazy("Day the agreement takes effect"),
@@ -166,6 +170,3 @@ def document(request: HttpRequest, actor: Actor, referral_id: int, attachment_id
 def statistics(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = FiguresForm(request.GET or None)
     return render(request, "workbench/mediator/statistics.html", {"actor": actor, **figures_context(actor, form)})
-
-
-

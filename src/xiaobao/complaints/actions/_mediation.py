@@ -46,7 +46,9 @@ def complaint_mediation_pause(*, actor: Actor, complaint_id: int, note: str = ""
         old={"state": complaint.state},
         new={"state": complaint.state, "kind": Pause.MEDIATION, "due_if_resumed_today": deadline.due.isoformat()},
     )
-    tell_complainant(actor=actor, complaint=complaint, purpose="complaint_paused", template="paused", kind=Pause.MEDIATION)
+    tell_complainant(
+        actor=actor, complaint=complaint, purpose="complaint_paused", template="paused", kind=Pause.MEDIATION
+    )
     return True
 
 
