@@ -320,3 +320,25 @@ def test_the_directory_shows_each_organisations_open_cases(mediation: Mediation)
     mediation.referred()
     body = _client_for(mediation, "mediator").get("/api/v1/mediation/organisations").json()
     assert {o["code"]: o["open_referrals"] for o in body} == {"centre": 1, "other": 0}
+
+
+def test_the_evidence_of_performance_is_served_to_the_insurers_staff_only(mediation: Mediation) -> None:
+    from tests.disputes.conftest import PDF
+    from xiaobao.complaints.actions import Upload
+
+    agreed = mediation.agreed(effective_on=date(2026, 3, 2))
+    performance = actions.performance_record(
+        actor=mediation.desk.handler, referral_id=agreed.pk, what="支付补偿", due=date(2026, 3, 20)
+    )
+    actions.performance_done(
+        actor=mediation.desk.handler,
+        performance_id=performance.pk,
+        performed_on=date(2026, 3, 2),
+        evidence=Upload("transfer.pdf", PDF),
+    )
+    path = f"/workbench/mediation/evidence/{performance.pk}/"
+    answer = _client_for(mediation, "supervisor").get(path)
+    assert answer.status_code == 200
+    assert b"".join(answer.streaming_content) == PDF  # type: ignore[attr-defined]
+    assert _client_for(mediation, "other_insurer_supervisor").get(path).status_code == 404
+    assert _client_for(mediation, "mediator").get(path).status_code == 404

@@ -446,6 +446,7 @@ def tracking_step(request: HttpRequest, reference: str, step: str) -> HttpRespon
             )
         elif step == "mediation":  # then the consent: which organisation, what it may see (DSP-1)
             actions.complaint_want_mediation(actor=actor, complaint_id=complaint.pk)
+            messages.success(request, _("Thank you. We have recorded it."))
             return HttpResponseRedirect(reverse("portal:mediation_consent", args=[reference]))
         elif step == "files":
             uploads = [Upload(name=f.name or "file", content=f) for f in request.FILES.getlist("files")]

@@ -91,7 +91,7 @@ class BeyondConsent(PermissionDenied):
 
 class OutsideScope(InvalidInput):
     code = "mediation_outside_scope"
-    default_message = _("This organisation does not mediate this kind of insurance in this region.")
+    default_message = _("This organisation does not mediate this kind of insurance.")
 
 
 class NoSharingAgreement(PermissionDenied):
