@@ -370,3 +370,48 @@ def test_the_figures_per_organisation(mediation: Mediation) -> None:
     assert (
         len(selectors.mediation_figures(mediation.desk.compliance, start=date(2026, 3, 1), end=date(2026, 3, 31))) == 1
     )
+
+
+def test_the_window_to_apply_to_the_court_is_reminded_before_it_ends(
+    mediation: Mediation, clock: SettableClock
+) -> None:
+    referral = mediation.agreed(effective_on=date(2026, 3, 2))
+    clock.set("2026-03-30 09:00")  # the window ends on 1 April
+    actions.disputes_sweep()
+    reminded = AuditEvent.objects.filter(event_type="disputes.reminded", subject_id=str(referral.complaint_id))
+    assert [e.new_values["clock"] for e in reminded] == ["application"]
+
+
+def test_a_review_decided_during_the_mediation_leaves_no_clock_to_restart(mediation: Mediation) -> None:
+    from xiaobao.complaints import actions as complaint_actions
+    from xiaobao.complaints.domain.decisions import Outcome
+
+    referral = mediation.referred()
+    complaint_actions.complaint_decide_review(
+        actor=mediation.desk.senior_manager,
+        complaint_id=referral.complaint_id,
+        outcome=Outcome.NOT_UPHELD,
+        reasons="原决定依据充分。",
+    )
+    actions.referral_record_outcome(actor=mediation.mediator, referral_id=referral.pk, outcome="withdrawn")
+    assert referral.complaint.pauses.get().ended_on == date(2026, 3, 2)
+
+
+def test_only_those_who_manage_partners_record_an_agreement_with_an_organisation(
+    world: World, mediation: Mediation
+) -> None:
+    cast = Cast.build(world, Role.ADMINISTRATOR)
+
+    def attempt(actor: Actor) -> object:
+        return actions.sharing_agreement_record(
+            actor=actor,
+            organisation_id=mediation.other.pk,
+            reference="MSA-9",
+            valid_from=date(2026, 1, 1),
+            valid_until=date(2026, 12, 31),
+        )
+
+    assert_matrix(cast, attempt, allowed={"staff_with_role", "other_insurer_staff"})  # theirs is their own
+    before = row_counts()
+    attempt(cast.staff_with_role)
+    assert row_counts() == before

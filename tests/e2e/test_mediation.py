@@ -200,7 +200,9 @@ def test_a_complaint_goes_to_mediation_and_its_agreement_to_the_court(
     evidence.write_bytes(b"%PDF-1.4 transfer receipt")
     desk.locator(f"#id_done-{performance.pk}-performed_on").fill(str(clock.today()))
     desk.locator(f"#id_done-{performance.pk}-evidence").set_input_files(str(evidence))
-    _submit(desk, f"form[action='/workbench/mediation/referrals/{referral.pk}/performance/{performance.pk}/done/'] button")
+    _submit(
+        desk, f"form[action='/workbench/mediation/referrals/{referral.pk}/performance/{performance.pk}/done/'] button"
+    )
     expect(desk.locator(f"a[href='/workbench/mediation/evidence/{performance.pk}/']")).to_be_visible()
     assert_accessible(desk)
     desk.goto("/workbench/mediation/")

@@ -248,7 +248,7 @@ def _load_mediation() -> None:
         sharing_agreement_record(
             actor=admin,
             organisation_id=organisation.pk,
-            reference=f"MSA-{spec['prefix'].upper()}-{today.year}",
+            reference=f"MSA-{str(spec['prefix']).upper()}-{today.year}",
             valid_from=date(today.year, 1, 1),
             valid_until=date(today.year + 1, 12, 31),
         )

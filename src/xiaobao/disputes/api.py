@@ -24,7 +24,7 @@ router = Router(tags=["mediation"])
 SharedItem = Literal["decision", "timeline", "documents"]
 
 
-class OrganisationOut(Strict):
+class MediationOrganisationOut(Strict):
     id: int
     code: str
     name: str
@@ -38,7 +38,7 @@ class OrganisationOut(Strict):
     open_referrals: int
 
 
-class DocumentOut(Strict):
+class SharedDocumentOut(Strict):
     id: int
     name: str
     content_type: str
@@ -46,13 +46,13 @@ class DocumentOut(Strict):
     sha256: str
 
 
-class EventOut(Strict):
+class SharedEventOut(Strict):
     at: datetime
     event_type: str
     label: str
 
 
-class DecisionOut(Strict):
+class SharedDecisionOut(Strict):
     outcome: str
     findings: str
     basis: str
@@ -60,7 +60,7 @@ class DecisionOut(Strict):
     remedy: str
 
 
-class ReferralOut(Strict):
+class MediationReferralOut(Strict):
     id: int
     complaint_reference: str
     insurer: str
@@ -75,16 +75,16 @@ class ReferralOut(Strict):
     mediation_due: date | None
 
 
-class SharedFileOut(ReferralOut):
+class MediationSharedFileOut(MediationReferralOut):
     complainant: str
     product_line: str
     reason: str
-    decision: DecisionOut | None
-    timeline: list[EventOut] | None
-    documents: list[DocumentOut] | None
+    decision: SharedDecisionOut | None
+    timeline: list[SharedEventOut] | None
+    documents: list[SharedDocumentOut] | None
 
 
-class ReferralIn(Strict):
+class MediationReferralIn(Strict):
     complaint_id: Id
     organisation_id: Id
     shared: list[SharedItem]
@@ -92,14 +92,14 @@ class ReferralIn(Strict):
     note: Annotated[str, Field(max_length=500)] = ""
 
 
-class OutcomeIn(Strict):
+class MediationOutcomeIn(Strict):
     outcome: Literal["agreement", "no_agreement", "withdrawn"]
     terms: Annotated[str, Field(max_length=10_000)] = ""
     amount: Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)] | None = None
     effective_on: Day | None = None
 
 
-class FiguresOut(Strict):
+class MediationFiguresOut(Strict):
     organisation_id: int
     organisation: str
     referrals: int
@@ -154,7 +154,9 @@ def _shared_file(request: HttpRequest, referral_id: int) -> dict[str, object]:
     }
 
 
-@router.get("/mediation/organisations", response=list[OrganisationOut], summary="Mediation organisations and caseload")
+@router.get(
+    "/mediation/organisations", response=list[MediationOrganisationOut], summary="Mediation organisations and caseload"
+)
 def organisations(request: HttpRequest) -> list[dict[str, object]]:
     return [
         {
@@ -174,14 +176,14 @@ def organisations(request: HttpRequest) -> list[dict[str, object]]:
     ]
 
 
-@router.get("/mediation/referrals", response=list[ReferralOut], summary="Referrals the caller may see")
+@router.get("/mediation/referrals", response=list[MediationReferralOut], summary="Referrals the caller may see")
 def referrals(request: HttpRequest, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[dict[str, object]]:
     actor = api_actor(request)
     return [_referral(r) for r in selectors.referrals(actor)[:limit]]
 
 
-@router.post("/mediation/referrals", response={201: SharedFileOut}, summary="Refer a complaint (with consent)")
-def refer(request: HttpRequest, payload: ReferralIn) -> Status[dict[str, object]]:
+@router.post("/mediation/referrals", response={201: MediationSharedFileOut}, summary="Refer a complaint (with consent)")
+def refer(request: HttpRequest, payload: MediationReferralIn) -> Status[dict[str, object]]:
     referral = actions.referral_make(
         actor=api_actor(request),
         complaint_id=payload.complaint_id,
@@ -193,19 +195,25 @@ def refer(request: HttpRequest, payload: ReferralIn) -> Status[dict[str, object]
     return Status(201, _shared_file(request, referral.pk))
 
 
-@router.get("/mediation/referrals/{referral_id}", response=SharedFileOut, summary="A referral and its shared file")
+@router.get(
+    "/mediation/referrals/{referral_id}", response=MediationSharedFileOut, summary="A referral and its shared file"
+)
 def referral(request: HttpRequest, referral_id: int) -> dict[str, object]:
     return _shared_file(request, referral_id)
 
 
-@router.post("/mediation/referrals/{referral_id}/accept", response=SharedFileOut, summary="The organisation accepts")
+@router.post(
+    "/mediation/referrals/{referral_id}/accept", response=MediationSharedFileOut, summary="The organisation accepts"
+)
 def accept(request: HttpRequest, referral_id: int) -> dict[str, object]:
     actions.referral_accept(actor=api_actor(request), referral_id=referral_id)
     return _shared_file(request, referral_id)
 
 
-@router.post("/mediation/referrals/{referral_id}/outcome", response=SharedFileOut, summary="Record the outcome")
-def outcome(request: HttpRequest, referral_id: int, payload: OutcomeIn) -> dict[str, object]:
+@router.post(
+    "/mediation/referrals/{referral_id}/outcome", response=MediationSharedFileOut, summary="Record the outcome"
+)
+def outcome(request: HttpRequest, referral_id: int, payload: MediationOutcomeIn) -> dict[str, object]:
     actions.referral_record_outcome(
         actor=api_actor(request),
         referral_id=referral_id,
@@ -217,7 +225,9 @@ def outcome(request: HttpRequest, referral_id: int, payload: OutcomeIn) -> dict[
     return _shared_file(request, referral_id)
 
 
-@router.get("/mediation/statistics", response=list[FiguresOut], summary="Referrals and outcomes by organisation")
+@router.get(
+    "/mediation/statistics", response=list[MediationFiguresOut], summary="Referrals and outcomes by organisation"
+)
 def statistics(request: HttpRequest, start: Query[Day], end: Query[Day]) -> list[dict[str, object]]:
     actor = api_actor(request)
     if actor.kind not in {ActorKind.STAFF, ActorKind.MEDIATOR}:

@@ -5,6 +5,7 @@ anyone else gets 404. The URL (``portal:mediation_consent``) is where every "I w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -47,24 +48,42 @@ class ConsentForm(forms.Form):
         label=gettext_lazy("I agree that my complaint goes to mediation, sharing what I ticked.")
     )
 
-    def __init__(self, *args: Any, page: selectors.ConsentPage, **kwargs: Any) -> None:
-        consent = page.consent
-        if consent is not None:
-            kwargs["initial"] = {
-                **kwargs.get("initial", {}),
-                "organisation": str(consent.organisation_id or INSURER_CHOOSES),
-                "shared": list(consent.shared),
-                "documents": list(consent.documents),
-            }
+    def __init__(
+        self,
+        *args: Any,
+        organisations: Sequence[tuple[str, str]],
+        files: Sequence[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [  # type: ignore[attr-defined]
-            *((str(o.pk), _organisation_label(o)) for o in page.organisations),
+            *organisations,
             (INSURER_CHOOSES, gettext("Let the insurer choose one of these")),
         ]
         self.fields["shared"].choices = [(s.value, gettext(SHARED_TEXT[s])) for s in Shared]  # type: ignore[attr-defined]
-        self.fields["documents"].choices = [(a.pk, a.original_name) for a in page.attachments]  # type: ignore[attr-defined]
-        if not page.attachments:
+        self.fields["documents"].choices = list(files)  # type: ignore[attr-defined]
+        if not files:
             del self.fields["documents"]
+
+
+def _consent_form(data: Any, page: selectors.ConsentPage) -> ConsentForm:
+    """The form, filled with the consent on record (if any), offering the organisations in scope and the files."""
+    consent = page.consent
+    initial = (
+        {
+            "organisation": str(consent.organisation_id or INSURER_CHOOSES),
+            "shared": list(consent.shared),
+            "documents": list(consent.documents),
+        }
+        if consent is not None
+        else {}
+    )
+    return ConsentForm(
+        data,
+        initial=initial,
+        organisations=[(str(o.pk), _organisation_label(o)) for o in page.organisations],
+        files=[(a.pk, a.original_name) for a in page.attachments],
+    )
 
 
 def _organisation_label(organisation: Any) -> str:
@@ -90,7 +109,7 @@ def mediation_consent(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _complaint(request, reference)
     page = selectors.consent_page(complaint)
     actor = Actor(kind=ActorKind.CONSUMER, consumer_id=complaint.complainant_id)
-    form = ConsentForm(request.POST or None, page=page)
+    form = _consent_form(request.POST or None, page)
     error = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -6,6 +6,7 @@ by organisation for compliance. Staff of the complaint's insurer only (404 for a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -60,24 +61,39 @@ class ReferForm(forms.Form):
     )
     note = forms.CharField(label=gettext_lazy("Note to the organisation"), required=False, max_length=500)
 
-    def __init__(self, *args: Any, view: selectors.CaseMediation, **kwargs: Any) -> None:
-        consent = view.consent
-        allowed_orgs = [o for o in view.organisations if consent is None or consent.organisation_id in {None, o.pk}]
-        consented = set(consent.shared) if consent else set()
-        files = set(consent.documents) if consent else set()
-        initial = kwargs.setdefault("initial", {})
-        initial.setdefault("shared", sorted(consented))
-        initial.setdefault("documents", sorted(files))
-        if consent is not None and consent.organisation_id:
-            initial.setdefault("organisation", consent.organisation_id)
+    def __init__(
+        self,
+        *args: Any,
+        organisations: Sequence[tuple[int, str]],
+        shared: Sequence[tuple[str, str]],
+        files: Sequence[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [  # type: ignore[attr-defined]
-            (o.pk, _organisation_label(o, view)) for o in allowed_orgs
-        ]
-        self.fields["shared"].choices = [(v, t) for v, t in _shared_choices() if v in consented]  # type: ignore[attr-defined]
-        self.fields["documents"].choices = [  # type: ignore[attr-defined]
-            (a.pk, a.original_name) for a in view.attachments if a.pk in files
-        ]
+        self.fields["organisation"].choices = list(organisations)  # type: ignore[attr-defined]
+        self.fields["shared"].choices = list(shared)  # type: ignore[attr-defined]
+        self.fields["documents"].choices = list(files)  # type: ignore[attr-defined]
+
+
+def _refer_form(data: Any, view: selectors.CaseMediation) -> ReferForm:
+    """Offers no more than the consent allows: its organisation (or those in scope), its items, its files; all
+    ticked to begin with."""
+    consent = view.consent
+    consented = set(consent.shared) if consent else set()
+    files = set(consent.documents) if consent else set()
+    organisations = [o for o in view.organisations if consent is None or consent.organisation_id in {None, o.pk}]
+    return ReferForm(
+        data,
+        prefix="refer",
+        initial={
+            "shared": sorted(consented),
+            "documents": sorted(files),
+            "organisation": consent.organisation_id if consent and consent.organisation_id else None,
+        },
+        organisations=[(o.pk, _organisation_label(o, view)) for o in organisations],
+        shared=[(v, t) for v, t in _shared_choices() if v in consented],
+        files=[(a.pk, a.original_name) for a in view.attachments if a.pk in files],
+    )
 
 
 def _organisation_label(organisation: Any, view: selectors.CaseMediation) -> str:
@@ -197,7 +213,7 @@ def _page(
         "consent_files": [a.original_name for a in view.attachments if consent and a.pk in consent.documents],
         "referrals": referrals,
         "may_refer": view.may_refer and consent is not None and not open_referral,
-        "refer_form": bound.get("refer_form") or ReferForm(view=view, prefix="refer"),
+        "refer_form": bound.get("refer_form") or _refer_form(None, view),
         "application_form": bound.get("application_form") or ApplicationForm(prefix="apply"),
         "result_form": bound.get("result_form") or ResultForm(prefix="court"),
         "performance_form": bound.get("performance_form") or PerformanceForm(prefix="owe"),
@@ -231,7 +247,7 @@ def refer(request: HttpRequest, actor: Actor, complaint_id: int) -> HttpResponse
         view = selectors.case_mediation(actor, complaint_id)
     except NotFound:
         raise Http404 from None
-    form = ReferForm(request.POST, view=view, prefix="refer")
+    form = _refer_form(request.POST, view)
     if not form.is_valid():
         return _page(request, actor, complaint_id, refer_form=form)
     data = form.cleaned_data
@@ -401,6 +417,7 @@ def _organisations_page(request: HttpRequest, actor: Actor, form: AgreementForm 
             "organisations": list(selectors.directory()),
             "agreements": list(selectors.sharing_agreements(actor)),
             "may_record": staff_may(actor, Permission.MANAGE_PARTNERS),
+            "may_see_figures": staff_may(actor, Permission.VIEW_MEDIATION_STATISTICS),
             "form": form or AgreementForm(),
         },
         status=400 if form is not None and form.errors else 200,
@@ -410,7 +427,7 @@ def _organisations_page(request: HttpRequest, actor: Actor, form: AgreementForm 
 @never_cache
 @staff_only
 def organisations(request: HttpRequest, actor: Actor) -> HttpResponse:
-    if not staff_may(actor, Permission.VIEW_COMPLAINTS):
+    if not staff_may(actor, Permission.VIEW_PARTNERS):  # those who refer, and those who record agreements
         raise Http404
     return _organisations_page(request, actor)
 

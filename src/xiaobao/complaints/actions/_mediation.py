@@ -14,7 +14,7 @@ from xiaobao.complaints import access, events
 from xiaobao.complaints.actions._handling import complaint_pause, complaint_resume
 from xiaobao.complaints.actions._shared import _active_deadline, _refresh
 from xiaobao.complaints.domain.lifecycle import State
-from xiaobao.complaints.models import Complaint, Pause
+from xiaobao.complaints.models import Complaint, Deadline, Pause
 from xiaobao.complaints.notices import tell_complainant
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.kernel.actors import Actor
@@ -62,7 +62,10 @@ def complaint_mediation_resume(*, actor: Actor, complaint_id: int) -> bool:
         complaint_resume(actor=actor, complaint_id=complaint.pk)
         return True
     complaint.pauses.filter(kind=Pause.MEDIATION, ended_on__isnull=True).update(ended_on=clock.today())
-    deadline = _refresh(_active_deadline(complaint), complaint, paused=False)
+    running = Deadline.objects.select_for_update().filter(complaint=complaint, active=True).first()
+    if running is None:  # the review was decided meanwhile: no clock is left to start again
+        return True
+    deadline = _refresh(running, complaint, paused=False)
     record(
         event_type=events.RESUMED,
         actor=actor,
