@@ -415,3 +415,14 @@ def test_only_those_who_manage_partners_record_an_agreement_with_an_organisation
     before = row_counts()
     attempt(cast.staff_with_role)
     assert row_counts() == before
+
+
+def test_the_contact_goes_only_when_the_complainant_shares_it(mediation: Mediation) -> None:
+    complaint = mediation.under_review()
+    mediation.consent(complaint, shared=("contact",))
+    referral = actions.referral_make(
+        actor=mediation.desk.handler, complaint_id=complaint.pk, organisation_id=mediation.centre.pk, shared=["contact"]
+    )
+    shared = selectors.shared_file(mediation.mediator, referral.pk)
+    assert (shared.complainant, shared.phone) == ("王淑芬", "+8613800138001")
+    assert shared.decision is None

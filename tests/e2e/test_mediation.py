@@ -42,6 +42,7 @@ def stage(transactional_db: None, seeded_calendar: None) -> dict[str, Any]:
     tenant.insurer.uscc = "91210000MA0T1A2B3B"
     tenant.insurer.save(update_fields=["uscc"])
     handler, _ = tenant.staff(Role.HANDLER)
+    compliance, _ = tenant.staff(Role.COMPLIANCE_OFFICER)
     _, admin = tenant.staff(Role.ADMINISTRATOR)
     complainant = tenant.consumer(name="王淑芬", phone="13800138001")
     registration = complaint_actions.complaint_registration(
@@ -87,6 +88,7 @@ def stage(transactional_db: None, seeded_calendar: None) -> dict[str, Any]:
         "complaint": Complaint.objects.get(pk=pk),
         "code": registration.access_code,
         "handler": handler.user.username,
+        "compliance": compliance.user.username,
         "centre": centre,
     }
 
@@ -207,7 +209,16 @@ def test_a_complaint_goes_to_mediation_and_its_agreement_to_the_court(
     assert_accessible(desk)
     desk.goto("/workbench/mediation/")
     assert_accessible(desk)
-    for context in (consumer, staff, organisation):
+
+    # compliance reads the figures by organisation
+    officer = _context(browser, live_server)
+    figures = officer.new_page()
+    sign_in(figures, stage["compliance"], PASSWORD)
+    figures.goto("/workbench/mediation/statistics/")
+    expect(figures.locator("table")).to_contain_text("辽宁省保险纠纷调解中心")
+    expect(figures.locator("table")).to_contain_text("100%")
+    assert_accessible(figures)
+    for context in (consumer, staff, organisation, officer):
         context.close()
 
 

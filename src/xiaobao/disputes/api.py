@@ -21,7 +21,7 @@ from xiaobao.ops.schemas import Day, Id, Strict
 
 router = Router(tags=["mediation"])
 
-SharedItem = Literal["decision", "timeline", "documents"]
+SharedItem = Literal["decision", "timeline", "documents", "contact"]
 
 
 class MediationOrganisationOut(Strict):
@@ -77,6 +77,7 @@ class MediationReferralOut(Strict):
 
 class MediationSharedFileOut(MediationReferralOut):
     complainant: str
+    phone: str | None
     product_line: str
     reason: str
     decision: SharedDecisionOut | None
@@ -139,6 +140,7 @@ def _shared_file(request: HttpRequest, referral_id: int) -> dict[str, object]:
     return {
         **_referral(shared.referral),
         "complainant": shared.complainant,
+        "phone": shared.phone,
         "product_line": shared.product_line,
         "reason": shared.reason,
         "decision": shared.decision,

@@ -152,6 +152,9 @@ class SharedFile:
     reference: str
     insurer: str
     complainant: str
+    """Masked, unless the referral shares the contact (then the full name)."""
+    phone: str | None
+    """Only when the referral shares the contact."""
     product_line: str
     reason: str
     decision: dict[str, str] | None
@@ -177,7 +180,10 @@ def shared_file(actor: Actor, referral_id: Any) -> SharedFile:
         referral=referral,
         reference=complaint.reference or "",
         insurer=referral.insurer.name,
-        complainant=mask_name(complaint.complainant.name or ""),
+        complainant=(complaint.complainant.name or "")
+        if Shared.CONTACT in shared
+        else mask_name(complaint.complainant.name or ""),
+        phone=(complaint.complainant.phone or "") if Shared.CONTACT in shared else None,
         product_line=complaint.product_line,
         reason=complaint.reason,
         decision=decision,

@@ -28,12 +28,14 @@ class Shared(StrEnum):
     DECISION = "decision"
     TIMELINE = "timeline"
     DOCUMENTS = "documents"
+    CONTACT = "contact"
 
 
 SHARED_TEXT: dict[Shared, str] = {
     Shared.DECISION: _("The insurer's decision: what it found, the basis, the reasons and the remedy"),
     Shared.TIMELINE: _("The timeline of the complaint as you see it"),
     Shared.DOCUMENTS: _("The files you chose"),
+    Shared.CONTACT: _("Your name and phone number, so that the organisation can call you"),
 }
 
 
