@@ -30,7 +30,7 @@ class Insurer(models.Model):
     complaint_address = models.CharField(_("complaint address"), max_length=300, blank=True)
     complaint_email = models.EmailField(_("complaint email"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True, db_default="")
     """The insurer's USCC (统一社会信用代码), named as a party in the file for the court (DSP-3)."""
     recuse_involved_branch = models.BooleanField(
         _("staff of the branch a complaint is about may not investigate it"), default=True

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='insurer',
             name='uscc',
-            field=models.CharField(blank=True, max_length=18, verbose_name='unified social credit code'),
+            field=models.CharField(blank=True, db_default='', max_length=18, verbose_name='unified social credit code'),
         ),
         migrations.AddField(
             model_name='mediationorganisation',
