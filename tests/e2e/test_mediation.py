@@ -184,6 +184,8 @@ def test_a_complaint_goes_to_mediation_and_its_agreement_to_the_court(
     assert deadline.state == Deadline.RUNNING
     assert deadline.due == review_due  # referred and ended the same day: no day lost, none gained
     assert Notification.objects.filter(purpose="mediation_outcome", consumer_id=complaint.complainant_id).exists()
+    desk.goto(f"/workbench/complaints/{complaint.pk}/")  # the stop and the restart, both dated
+    expect(desk.locator("ul.pauses li time")).to_have_count(2)
 
     # the handler produces the file for the court and follows the insurer's performance to the end
     desk.goto(f"/workbench/complaints/{complaint.pk}/mediation/")

@@ -94,6 +94,7 @@ def load() -> DemoResult:
         _load_mediation()
         _load_consumers()
         _load_complaints()
+        _load_referral()
         _load_claims()
         load_products()
         _enrol_demo_staff()
@@ -385,6 +386,25 @@ def _load_complaints() -> None:
                     remedy="五个工作日内补付差额。",
                 ),
             )
+
+
+def _load_referral() -> None:
+    """The decided complaint about outpatient costs, taken to mediation with its complainant's consent (DSP-1):
+    the `mediator` log-in finds it in their workspace, with the decision and the timeline shared."""
+    from xiaobao.complaints.models import Complaint
+    from xiaobao.disputes.actions import consent_give, referral_make
+    from xiaobao.identity.actors import actor_for_user
+    from xiaobao.identity.models import MediationOrganisation, Staff
+    from xiaobao.kernel.actors import Actor, ActorKind
+
+    complaint = Complaint.objects.get(insurer__code=INSURERS[0]["code"], state="decided")
+    centre = MediationOrganisation.objects.get(code="ln-mediation")
+    complainant = Actor(kind=ActorKind.CONSUMER, consumer_id=complaint.complainant_id)
+    consent_give(
+        actor=complainant, complaint_id=complaint.pk, organisation_id=centre.pk, shared=["decision", "timeline"]
+    )
+    handler = actor_for_user(Staff.objects.get(user__username=f"{INSURERS[0]['prefix']}.handler").user)
+    referral_make(actor=handler, complaint_id=complaint.pk, organisation_id=centre.pk, shared=["decision", "timeline"])
 
 
 def _load_claims() -> None:
