@@ -43,9 +43,9 @@ from xiaobao.disputes.models import (
     Clock,
     Confirmation,
     Consent,
+    MediationReminderSent,
     Performance,
     Referral,
-    ReminderSent,
     SharingAgreement,
 )
 from xiaobao.identity.access import require
@@ -668,7 +668,7 @@ def _recompute(row: Clock) -> None:
 
 PLAN: SweepPlan[Clock] = SweepPlan(
     clocks=Clock,
-    reminders=ReminderSent,
+    reminders=MediationReminderSent,
     case_of=lambda row: row.referral.complaint,
     related=("referral", "referral__organisation", "referral__complaint", "referral__complaint__handler__user"),
     recipients=_sweep_recipients,

@@ -155,7 +155,7 @@ class Clock(StatutoryClock):
         indexes = [models.Index(fields=["active", "state", "due"], name="mediation_clock_sweep")]
 
 
-class ReminderSent(ReminderSentBase):
+class MediationReminderSent(ReminderSentBase):
     """A reminder or escalation already sent for a mediation clock."""
 
     deadline = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="+")
