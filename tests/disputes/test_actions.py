@@ -426,3 +426,15 @@ def test_the_contact_goes_only_when_the_complainant_shares_it(mediation: Mediati
     shared = selectors.shared_file(mediation.mediator, referral.pk)
     assert (shared.complainant, shared.phone) == ("王淑芬", "+8613800138001")
     assert shared.decision is None
+
+
+def test_a_mediator_reaches_no_referral_through_the_insurers_gate(mediation: Mediation) -> None:
+    from xiaobao.identity.domain.permissions import Permission
+
+    referral = mediation.agreed()
+    assert not access.referrals_for(mediation.mediator, Permission.REFER_TO_MEDIATION).exists()
+    performance = actions.performance_record(
+        actor=mediation.desk.handler, referral_id=referral.pk, what="支付补偿", due=date(2026, 3, 20)
+    )
+    with pytest.raises(NotFound):
+        access.performance_for(mediation.mediator, performance.pk)

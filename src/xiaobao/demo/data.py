@@ -91,10 +91,9 @@ def load() -> DemoResult:
     with transaction.atomic():
         for spec in INSURERS:
             _load_insurer(spec)
-        _load_mediation()
+        centre = _load_mediation()
         _load_consumers()
-        _load_complaints()
-        _load_referral()
+        _load_referral(_load_complaints(), centre)
         _load_claims()
         load_products()
         _enrol_demo_staff()
@@ -198,7 +197,7 @@ def _load_insurer(spec: dict) -> None:  # type: ignore[type-arg]
     )
 
 
-def _load_mediation() -> None:
+def _load_mediation() -> int:
     """Two mediation organisations (DSP-1), each with a mediator's log-in, and both demo insurers' data-sharing
     agreements with the industry centre (so a consented case can be referred straight away)."""
     from xiaobao.disputes.actions import sharing_agreement_record
@@ -253,6 +252,7 @@ def _load_mediation() -> None:
             valid_from=date(today.year, 1, 1),
             valid_until=date(today.year + 1, 12, 31),
         )
+    return organisation.pk
 
 
 def _load_consumers() -> None:
@@ -312,7 +312,7 @@ def _logins() -> list[Login]:
     return logins
 
 
-def _load_complaints() -> None:
+def _load_complaints() -> int:
     """A queue worth opening: complaints at several stages, from several channels, some flagged."""
     from datetime import timedelta
 
@@ -330,6 +330,7 @@ def _load_complaints() -> None:
         Consumer.objects.get(user__username=f"consumer.{u}") for u in ("elder", "blind", "newcomer")
     )
     now = clock.now()
+    decided = 0
     cases = [
         (
             elder,
@@ -386,25 +387,25 @@ def _load_complaints() -> None:
                     remedy="五个工作日内补付差额。",
                 ),
             )
+            decided = complaint.pk
+    return decided
 
 
-def _load_referral() -> None:
+def _load_referral(complaint_id: int, organisation_id: int) -> None:
     """The decided complaint about outpatient costs, taken to mediation with its complainant's consent (DSP-1):
     the `mediator` log-in finds it in their workspace, with the decision and the timeline shared."""
-    from xiaobao.complaints.models import Complaint
+    from xiaobao.complaints.access import complaint_for
     from xiaobao.disputes.actions import consent_give, referral_make
     from xiaobao.identity.actors import actor_for_user
-    from xiaobao.identity.models import MediationOrganisation, Staff
+    from xiaobao.identity.models import Staff
     from xiaobao.kernel.actors import Actor, ActorKind
 
-    complaint = Complaint.objects.get(insurer__code=INSURERS[0]["code"], state="decided")
-    centre = MediationOrganisation.objects.get(code="ln-mediation")
+    complaint = complaint_for(SYSTEM, complaint_id)
     complainant = Actor(kind=ActorKind.CONSUMER, consumer_id=complaint.complainant_id)
-    consent_give(
-        actor=complainant, complaint_id=complaint.pk, organisation_id=centre.pk, shared=["decision", "timeline"]
-    )
+    shared = ["decision", "timeline"]
+    consent_give(actor=complainant, complaint_id=complaint_id, organisation_id=organisation_id, shared=shared)
     handler = actor_for_user(Staff.objects.get(user__username=f"{INSURERS[0]['prefix']}.handler").user)
-    referral_make(actor=handler, complaint_id=complaint.pk, organisation_id=centre.pk, shared=["decision", "timeline"])
+    referral_make(actor=handler, complaint_id=complaint_id, organisation_id=organisation_id, shared=shared)
 
 
 def _load_claims() -> None:

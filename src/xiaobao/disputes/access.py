@@ -26,7 +26,7 @@ def referrals_for(actor: Actor, permission: Permission = Permission.VIEW_COMPLAI
     referrals = Referral.objects.all()
     if actor.kind is ActorKind.SYSTEM:
         return referrals
-    if actor.kind is ActorKind.MEDIATOR:
+    if actor.kind is ActorKind.MEDIATOR and permission is Permission.VIEW_COMPLAINTS:
         return referrals.filter(organisation_id=actor.mediation_organisation_id or 0)
     if actor.kind is ActorKind.CONSUMER and permission is Permission.VIEW_COMPLAINTS:
         return referrals.filter(complaint__complainant_id=actor.consumer_id or 0)
@@ -51,9 +51,8 @@ def referrals_of_organisation(actor: Actor) -> QuerySet[Referral]:
 
 
 def performance_for(actor: Actor, performance_id: Any, *, for_update: bool = False) -> Performance:
-    referrals = referrals_for(actor, Permission.REFER_TO_MEDIATION) if actor.kind is ActorKind.STAFF else None
-    if referrals is None:
-        return one(Performance.objects.none(), performance_id)
+    """What the insurer owes under an agreement: for the staff who handle the complaint only."""
+    referrals = referrals_for(actor, Permission.REFER_TO_MEDIATION)
     return one(Performance.objects.filter(referral__in=referrals), performance_id, for_update=for_update)
 
 

@@ -50,7 +50,7 @@ from xiaobao.disputes.models import (
 )
 from xiaobao.identity.access import require
 from xiaobao.identity.domain.permissions import Permission, staff_may
-from xiaobao.identity.models import MediationOrganisation, Mediator
+from xiaobao.identity.models import MediationOrganisation, Mediator, Staff
 from xiaobao.identity.selectors import staff_with
 from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind, Role
 from xiaobao.kernel.errors import InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
@@ -99,13 +99,13 @@ def _close_clocks(referral: Referral, kind: str, *, on: date, **filters: object)
         row.save(update_fields=["active", "closed_on", "state"])
 
 
-def _handlers(complaint: Complaint) -> list:  # type: ignore[type-arg]
+def _handlers(complaint: Complaint) -> list[Staff]:
     supervisors = staff_with(complaint.insurer_id, Role.SUPERVISOR)
-    handler = [complaint.handler] if complaint.handler_id else []
+    handler = [complaint.handler] if complaint.handler is not None else []
     return handler + [s for s in supervisors if s.pk != complaint.handler_id]
 
 
-def _tell_staff(actor: Actor, complaint: Complaint, purpose: str, body: str, staff: list | None = None) -> None:  # type: ignore[type-arg]
+def _tell_staff(actor: Actor, complaint: Complaint, purpose: str, body: str, staff: list[Staff] | None = None) -> None:
     notify_staff(
         actor=actor,
         staff=_handlers(complaint) if staff is None else staff,
@@ -621,7 +621,7 @@ CLOCK_TEXT = {
 }
 
 
-def _sweep_recipients(row: Clock, kind: str) -> list:  # type: ignore[type-arg]
+def _sweep_recipients(row: Clock, kind: str) -> list[Staff]:
     """Before: the handler and supervisors; once late, compliance too (and senior managers for performance)."""
     complaint = row.referral.complaint
     people = _handlers(complaint)
