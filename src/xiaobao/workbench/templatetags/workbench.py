@@ -29,4 +29,5 @@ def waiting_for(actor: Any) -> dict[str, int]:
         "administration": int(staff_may(actor, Permission.ADMINISTER_INSURER)),
         "data_reads": int(staff_may(actor, Permission.VIEW_PERSONAL_DATA_LOG)),
         "breaches": int(staff_may(actor, Permission.HANDLE_BREACHES)),
+        "mediation": int(staff_may(actor, Permission.VIEW_PARTNERS)),
     }
