@@ -342,3 +342,17 @@ def test_the_evidence_of_performance_is_served_to_the_insurers_staff_only(mediat
     assert b"".join(answer.streaming_content) == PDF  # type: ignore[attr-defined]
     assert _client_for(mediation, "other_insurer_supervisor").get(path).status_code == 404
     assert _client_for(mediation, "mediator").get(path).status_code == 404
+
+
+def test_staff_who_handle_the_complaint_refer_it_through_the_api_once(mediation: Mediation) -> None:
+    complaint = mediation.under_review()
+    mediation.consent(complaint, shared=("decision",))
+    client = _client_for(mediation, "supervisor")
+    body = {"complaint_id": complaint.pk, "organisation_id": mediation.centre.pk, "shared": ["decision"]}
+    first = client.post("/api/v1/mediation/referrals", body, content_type="application/json")
+    assert first.status_code == 201
+    assert first.json()["decision"]["findings"] == complaint.findings
+    before = row_counts()
+    again = client.post("/api/v1/mediation/referrals", body, content_type="application/json")
+    assert again.json()["id"] == first.json()["id"]
+    assert row_counts() == before
