@@ -31,8 +31,11 @@ from tests.support.sale_sessions import make_shop, start_sale
 from xiaobao.claims import actions as claim_actions
 from xiaobao.claims.actions import NewClaim
 from xiaobao.complaints import actions as complaint_actions
+from xiaobao.disputes.actions import consent_give, referral_make, sharing_agreement_record
+from xiaobao.disputes.models import Referral
+from xiaobao.identity import actions as identity_actions
 from xiaobao.identity.actions import staff_key_issue
-from xiaobao.kernel.actors import Role
+from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind, Role
 from xiaobao.sales import actions as sale_actions
 
 pytestmark = pytest.mark.django_db
@@ -74,12 +77,32 @@ def _rows(desk: Desk) -> dict[str, Any]:
     return {
         "sale_id": sale.pk,
         "token": upload.token,
+        "referral_id": _referral(desk).pk,
         "complaint_id": investigating.pk,
         "claim_id": claim.pk,
         "extension_id": extension.pk,
         "forward_id": forward.pk,
         "branch_id": desk.world.ours.city.pk,
     }
+
+
+def _referral(desk: Desk) -> Referral:
+    """A complaint referred to mediation with the complainant's consent (issue #17)."""
+    organisation = identity_actions.mediation_organisation_create(actor=SYSTEM, code="centre", name="调解中心")
+    _, admin = desk.world.ours.staff(Role.ADMINISTRATOR)
+    sharing_agreement_record(
+        actor=admin,
+        organisation_id=organisation.pk,
+        reference="MSA-1",
+        valid_from=date(2026, 1, 1),
+        valid_until=date(2026, 12, 31),
+    )
+    complaint = desk.in_state("investigating")
+    consumer = Actor(kind=ActorKind.CONSUMER, consumer_id=complaint.complainant_id)
+    consent_give(actor=consumer, complaint_id=complaint.pk, organisation_id=organisation.pk, shared=["decision"])
+    return referral_make(
+        actor=desk.handler, complaint_id=complaint.pk, organisation_id=organisation.pk, shared=["decision"]
+    )
 
 
 @contextmanager

@@ -27,8 +27,9 @@ pytestmark = pytest.mark.django_db
 QUEUE_PAGE = 14  # 10, the counts beside Inbox and Approvals, the total for paging (recusal lookups are one query),
 # and (#14 "Queue at volume") the staff member's saved views, and the page's row ids picked before its rows are
 # read (so page 50 of a million complaints reads 50 wide rows, not 2,500: bench/queue.py)
-CASE_PAGE = 22  # 15, the kept messages, the nav's counts (less one: recusal in one query), the complainant, the files,
-# the pauses behind the clock's explanation, what was sent to the complainant, the sales it names (issue #16)
+CASE_PAGE = 23  # 15, the kept messages, the nav's counts (less one: recusal in one query), the complainant, the files,
+# the pauses behind the clock's explanation, what was sent to the complainant, the sales it names (issue #16),
+# every pause listed beside the clock (issue #17: the clock shows the stop for mediation and the restart)
 TRACKING_PAGE_DRAWN = 8  # 7, and the texts its read-aloud players speak, all in one statement (INC-E2)
 TRACKING_PAGE_KEPT = 2
 INTAKE_THROUGH_THE_API = 42  # 41, and the insurer's hotline at the foot of the notice (issue #15)

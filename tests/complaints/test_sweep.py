@@ -97,6 +97,7 @@ def test_the_scheduler_enqueues_the_sweep_once_per_interval(clock: SettableClock
         "intake.forget_expired_drafts",
         "complaints.sweep_deadlines",
         "claims.sweep_deadlines",
+        "disputes.sweep_deadlines",  # mediation, the court's 30 days, the insurer's performance (#17)
         "rights.erase_after_retention",
         "sales.sweep_refund_deadlines",
     ]

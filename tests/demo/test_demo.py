@@ -6,6 +6,7 @@ import pytest
 
 from xiaobao.audit.verification import verify
 from xiaobao.demo.data import load
+from xiaobao.disputes.models import SharingAgreement
 from xiaobao.identity.models import Consumer, Insurer, MediationOrganisation, Partner, StaffRole
 from xiaobao.kernel.actors import Role
 
@@ -37,4 +38,6 @@ def test_demo_data_has_two_insurers_with_every_role_and_the_consumers_the_missio
         assert Partner.objects.filter(insurer=insurer).count() == 2
     assert Consumer.objects.filter(birth_year__lte=1960).exists()
     assert Consumer.objects.filter(visually_impaired=True).exists()
-    assert MediationOrganisation.objects.count() == 1
+    # an industry centre and a court's mediation desk (issue #17), the centre under agreement with both insurers
+    assert MediationOrganisation.objects.count() == 2
+    assert SharingAgreement.objects.filter(organisation__code="ln-mediation").count() == 2

@@ -246,6 +246,7 @@ def _register_routers() -> None:
     from xiaobao.claims.api import router as claims_router
     from xiaobao.complaints.api import partner_router
     from xiaobao.complaints.api import router as complaints_router
+    from xiaobao.disputes.api import router as disputes_router
     from xiaobao.identity.api import router as identity_router
     from xiaobao.intake.api import router as intake_router
     from xiaobao.sales.api import router as sales_router
@@ -256,6 +257,7 @@ def _register_routers() -> None:
     api.add_router("/v1/", intake_router)
     api.add_router("/v1/", claims_router)
     api.add_router("/v1/", sales_router)
+    api.add_router("/v1/", disputes_router)
 
 
 _register_routers()

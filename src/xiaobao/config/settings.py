@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "xiaobao.speech",
     "xiaobao.rights",
     "xiaobao.breaches",
+    "xiaobao.disputes",
     "xiaobao.notifications",
     "xiaobao.ops",
     "xiaobao.demo",
@@ -291,6 +292,10 @@ XIAOBAO_PERIODIC_TASKS = {
         "task": "xiaobao.claims.tasks.sweep_deadlines",
         "every_seconds": int(ENV.get("XIAOBAO_SWEEP_SECONDS", "600")),
     },
+    "disputes.sweep_deadlines": {
+        "task": "xiaobao.disputes.tasks.sweep_deadlines",
+        "every_seconds": int(ENV.get("XIAOBAO_SWEEP_SECONDS", "600")),
+    },
     "rights.erase_after_retention": {
         "task": "xiaobao.rights.tasks.erase_after_retention",
         "every_seconds": 86400,
@@ -325,6 +330,13 @@ else:  # development: derived from the generated secret key, so it stays the sam
     )
 XIAOBAO_BUNDLE_SIGNING_KEY = parse_keyring(f"sb:{_BUNDLE_SIGNING_KEY_RAW}", variable="XIAOBAO_BUNDLE_SIGNING_KEY")["sb"]
 XIAOBAO_SALE_SAMPLE_RATE = ENV.get("XIAOBAO_SALE_SAMPLE_RATE", "0.30")
+# Mediation (DSP-1, issue #17): the days a mediation organisation has from accepting a case to its outcome, and
+# the days before a mediation, court-window or performance date that staff and the organisation are reminded.
+# Unverified defaults: organisations' own rules vary (many say 30 days); set your own.
+XIAOBAO_MEDIATION_DAYS = int(ENV.get("XIAOBAO_MEDIATION_DAYS", "30"))
+XIAOBAO_MEDIATION_REMINDER_DAYS = tuple(
+    int(d) for d in ENV.get("XIAOBAO_MEDIATION_REMINDER_DAYS", "7,2").split(",") if d.strip()
+)
 
 # Security headers. HTTPS settings are on in production; the development
 # server speaks plain HTTP on loopback.

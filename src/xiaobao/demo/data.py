@@ -57,6 +57,7 @@ INSURERS = [
         "complaint_address": "辽宁省沈阳市和平区南京北街 1 号 安和人寿辽宁分公司 客户服务中心",
         "complaint_email": "complaints@anhe-life.example",
         "website": "https://anhe-life.example",
+        "uscc": "91210000MA0T1A2B3B",
         "cities": [("SY", "沈阳中心支公司"), ("DL", "大连中心支公司")],
     },
     {
@@ -67,6 +68,7 @@ INSURERS = [
         "complaint_address": "辽宁省大连市中山区人民路 2 号 北辰财险辽宁分公司 投诉受理窗口",
         "complaint_email": "tousu@beichen-pc.example",
         "website": "https://beichen-pc.example",
+        "uscc": "91210200MA0U2C4D52",
         "cities": [("DL", "大连中心支公司"), ("AS", "鞍山中心支公司")],
     },
 ]
@@ -89,9 +91,9 @@ def load() -> DemoResult:
     with transaction.atomic():
         for spec in INSURERS:
             _load_insurer(spec)
-        _load_mediation()
+        centre = _load_mediation()
         _load_consumers()
-        _load_complaints()
+        _load_referral(_load_complaints(), centre)
         _load_claims()
         load_products()
         _enrol_demo_staff()
@@ -118,6 +120,7 @@ def _load_insurer(spec: dict) -> None:  # type: ignore[type-arg]
         complaint_address=spec["complaint_address"],
         complaint_email=spec["complaint_email"],
         website=spec["website"],
+        uscc=spec["uscc"],
     )
     head = actions.branch_create(
         actor=SYSTEM, insurer_id=insurer.pk, code="HO", name="总公司", level=BranchLevel.HEAD_OFFICE
@@ -194,7 +197,14 @@ def _load_insurer(spec: dict) -> None:  # type: ignore[type-arg]
     )
 
 
-def _load_mediation() -> None:
+def _load_mediation() -> int:
+    """Two mediation organisations (DSP-1), each with a mediator's log-in, and both demo insurers' data-sharing
+    agreements with the industry centre (so a consented case can be referred straight away)."""
+    from xiaobao.disputes.actions import sharing_agreement_record
+    from xiaobao.identity.actors import actor_for_user
+    from xiaobao.identity.models import MediationOrganisation, Staff
+    from xiaobao.ops import clock
+
     organisation = actions.mediation_organisation_create(
         actor=SYSTEM,
         code="ln-mediation",
@@ -202,6 +212,10 @@ def _load_mediation() -> None:
         phone="024-0000-0000",
         address="辽宁省沈阳市沈河区市府大路 3 号",
         email="mediation@ln-mediation.example",
+        kind=MediationOrganisation.INDUSTRY_CENTRE,
+        product_lines=[],
+        regions=["辽宁省"],
+        contact_person="周调解员",
     )
     actions.mediator_create(
         actor=SYSTEM,
@@ -210,6 +224,35 @@ def _load_mediation() -> None:
         display_name="调解员 周",
         password=DEMO_PASSWORD,
     )
+    court = actions.mediation_organisation_create(
+        actor=SYSTEM,
+        code="shenhe-court-desk",
+        name="沈阳市沈河区人民法院诉调对接中心（演示）",
+        phone="024-0000-0001",
+        address="辽宁省沈阳市沈河区青年大街 5 号",
+        kind=MediationOrganisation.COURT_DESK,
+        product_lines=["motor", "medical", "illness"],
+        regions=["沈阳市"],
+        contact_person="刘法官助理",
+    )
+    actions.mediator_create(
+        actor=SYSTEM,
+        organisation_id=court.pk,
+        username="mediator.court",
+        display_name="诉调中心 刘",
+        password=DEMO_PASSWORD,
+    )
+    today = clock.today()
+    for spec in INSURERS:  # recorded by each insurer's own administrator, as a real one would
+        admin = actor_for_user(Staff.objects.get(user__username=f"{spec['prefix']}.admin").user)
+        sharing_agreement_record(
+            actor=admin,
+            organisation_id=organisation.pk,
+            reference=f"MSA-{str(spec['prefix']).upper()}-{today.year}",
+            valid_from=date(today.year, 1, 1),
+            valid_until=date(today.year + 1, 12, 31),
+        )
+    return organisation.pk
 
 
 def _load_consumers() -> None:
@@ -264,11 +307,12 @@ def _logins() -> list[Login]:
         Login("consumer.blind", "李明, visually impaired consumer"),
         Login("consumer.newcomer", "Ahmet Yilmaz, new urban resident (English)"),
         Login("mediator", "辽宁省保险纠纷调解中心 mediator"),
+        Login("mediator.court", "沈河区法院诉调对接中心 mediator"),
     ]
     return logins
 
 
-def _load_complaints() -> None:
+def _load_complaints() -> int:
     """A queue worth opening: complaints at several stages, from several channels, some flagged."""
     from datetime import timedelta
 
@@ -286,6 +330,7 @@ def _load_complaints() -> None:
         Consumer.objects.get(user__username=f"consumer.{u}") for u in ("elder", "blind", "newcomer")
     )
     now = clock.now()
+    decided = 0
     cases = [
         (
             elder,
@@ -342,6 +387,25 @@ def _load_complaints() -> None:
                     remedy="五个工作日内补付差额。",
                 ),
             )
+            decided = complaint.pk
+    return decided
+
+
+def _load_referral(complaint_id: int, organisation_id: int) -> None:
+    """The decided complaint about outpatient costs, taken to mediation with its complainant's consent (DSP-1):
+    the `mediator` log-in finds it in their workspace, with the decision and the timeline shared."""
+    from xiaobao.complaints.access import complaint_for
+    from xiaobao.disputes.actions import consent_give, referral_make
+    from xiaobao.identity.actors import actor_for_user
+    from xiaobao.identity.models import Staff
+    from xiaobao.kernel.actors import Actor, ActorKind
+
+    complaint = complaint_for(SYSTEM, complaint_id)
+    complainant = Actor(kind=ActorKind.CONSUMER, consumer_id=complaint.complainant_id)
+    shared = ["decision", "timeline"]
+    consent_give(actor=complainant, complaint_id=complaint_id, organisation_id=organisation_id, shared=shared)
+    handler = actor_for_user(Staff.objects.get(user__username=f"{INSURERS[0]['prefix']}.handler").user)
+    referral_make(actor=handler, complaint_id=complaint_id, organisation_id=organisation_id, shared=shared)
 
 
 def _load_claims() -> None:

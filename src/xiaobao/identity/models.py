@@ -30,6 +30,8 @@ class Insurer(models.Model):
     complaint_address = models.CharField(_("complaint address"), max_length=300, blank=True)
     complaint_email = models.EmailField(_("complaint email"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True, db_default="")
+    """The insurer's USCC (统一社会信用代码), named as a party in the file for the court (DSP-3)."""
     recuse_involved_branch = models.BooleanField(
         _("staff of the branch a complaint is about may not investigate it"), default=True
     )
@@ -235,11 +237,24 @@ class StaffKey(ApiKeyBase):
 class MediationOrganisation(models.Model):
     """An industry mediation organisation (DSP-1). Belongs to no insurer; its directory is public."""
 
+    INDUSTRY_CENTRE, COURT_DESK = "industry_centre", "court_desk"
+
     code = models.SlugField(max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
     phone = models.CharField(max_length=32, blank=True)
     address = models.CharField(max_length=300, blank=True)
     email = models.EmailField(blank=True)
+    kind = models.CharField(
+        _("kind of organisation"),
+        max_length=24,
+        choices=[(INDUSTRY_CENTRE, _("industry mediation centre")), (COURT_DESK, _("court mediation desk"))],
+        default=INDUSTRY_CENTRE,
+    )
+    product_lines = models.JSONField(_("lines of insurance it mediates"), default=list, blank=True)
+    """DSP-1 scope: ``complaints.domain.classification.ProductLine`` values; empty means every line."""
+    regions = models.JSONField(_("regions it serves"), default=list, blank=True)
+    """DSP-1 scope: the regions it serves, as its own rules name them (shown to the consumer and the insurer)."""
+    contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
 
     def __str__(self) -> str:
         return self.name

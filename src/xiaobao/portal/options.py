@@ -59,19 +59,14 @@ def dispute_options(request: HttpRequest) -> HttpResponse:
 
 
 def mediation_next_page(complaint: Complaint) -> str:
-    """Where a complainant who chose mediation goes next: the page asking their consent to share the file.
-
-    THE ONE PLACE TO SWAP AT MERGE: the mediation consent page (branch ``mediation``, URL name
-    ``portal:mediation_consent`` taking the complaint's reference) replaces the tracking page below:
-        return reverse("portal:mediation_consent", args=[complaint.reference])
-    """
-    return reverse("portal:tracking", args=[complaint.reference]) + f"#{NEXT_STEPS_ANCHOR}"
+    """Where a complainant who chose mediation goes next: the page asking their consent to share the file
+    (DSP-1: no referral without it)."""
+    return reverse("portal:mediation_consent", args=[complaint.reference])
 
 
 def _mediation_page(complaint: Complaint) -> str:
-    """The mediation step to offer as a button — none while it is still this tracking page (before the merge)."""
-    page = mediation_next_page(complaint)
-    return "" if page.startswith(reverse("portal:tracking", args=[complaint.reference])) else page
+    """The mediation step to offer as a button: the consent page."""
+    return mediation_next_page(complaint)
 
 
 def next_steps(complaint: Complaint, review_form: ReviewForm | None = None) -> dict[str, object] | None:

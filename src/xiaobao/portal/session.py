@@ -89,3 +89,11 @@ def remember_claim(request: HttpRequest, claim_id: int) -> None:
 
 def opened_claims(request: HttpRequest) -> list[int]:
     return list(request.session.get(OPENED_CLAIMS, []))
+
+
+OPENED_COMPLAINTS = "portal_tracked"
+
+
+def opened_complaints(request: HttpRequest) -> list[int]:
+    """The complaints this browser opened with their reference and access code (or filed)."""
+    return list(request.session.get(OPENED_COMPLAINTS, []))

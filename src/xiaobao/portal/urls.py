@@ -1,6 +1,18 @@
 from django.urls import path
 
-from xiaobao.portal import call_back, claims, data_reads, kept, my_data, options, purchases, sales, sign_in, views
+from xiaobao.portal import (
+    call_back,
+    claims,
+    data_reads,
+    kept,
+    mediation,
+    my_data,
+    options,
+    purchases,
+    sales,
+    sign_in,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -29,6 +41,7 @@ urlpatterns = [
     path("filed/<str:reference>/", views.filed, name="filed"),
     path("track/", views.track, name="track"),
     path("my/", views.mine, name="mine"),
+    path("my/complaints/<str:reference>/mediation/", mediation.mediation_consent, name="mediation_consent"),
     path("my/data/reads/", data_reads.data_reads, name="data_reads"),
     path("my/sales/", sales.my_sales, name="my_sales"),
     path("my/sales/<int:sale_id>/shown/<int:sequence>/", sales.my_sale_shown, name="my_sale_shown"),

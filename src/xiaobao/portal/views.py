@@ -55,6 +55,7 @@ from xiaobao.portal.journeys import complaint_headline, complaint_story
 from xiaobao.portal.kept import Kept, keep_for_later, kept_for, lapsed
 from xiaobao.portal.sealed import seal, unseal
 from xiaobao.portal.session import (
+    OPENED_COMPLAINTS,
     consumer_actor,
     identity_unconfirmed,
     remember_claim,
@@ -67,7 +68,7 @@ from xiaobao.web.context import ELDER_COOKIE, ELDER_SIZES
 from xiaobao.web.files import stored_file
 from xiaobao.web.letters import letter_response
 
-PENDING, TRACKED = "portal_pending", "portal_tracked"
+PENDING, TRACKED = "portal_pending", OPENED_COMPLAINTS
 AFTER_VERIFY = {"complaint": "portal:file_details", "claim": "portal:claim_apply", "mine": "portal:mine"}
 
 
@@ -487,8 +488,10 @@ def tracking_step(request: HttpRequest, reference: str, step: str) -> HttpRespon
             actions.complaint_request_review(
                 actor=actor, complaint_id=complaint.pk, grounds=review_form.cleaned_data["grounds"]
             )
-        elif step == "mediation":
+        elif step == "mediation":  # then the consent: which organisation, what it may see (DSP-1)
             actions.complaint_want_mediation(actor=actor, complaint_id=complaint.pk)
+            messages.success(request, _("Thank you. We have recorded it."))
+            return HttpResponseRedirect(reverse("portal:mediation_consent", args=[reference]))
         elif step == "files":
             uploads = [Upload(name=f.name or "file", content=f) for f in request.FILES.getlist("files")]
             actions.complaint_attach(actor=actor, complaint_id=complaint.pk, uploads=uploads)
@@ -553,6 +556,8 @@ def elder_mode(request: HttpRequest) -> HttpResponse:
 
 
 def after_login(request: HttpRequest) -> HttpResponse:
-    """Staff go to their workbench; consumers to their complaints."""
+    """Staff go to their workbench; mediators to their organisation's workspace; consumers to their complaints."""
     actor = actor_for_request(request)
+    if actor.kind is ActorKind.MEDIATOR:  # a mediation organisation's own workspace (DSP-1)
+        return HttpResponseRedirect(reverse("mediation:workspace"))
     return HttpResponseRedirect(reverse("workbench:queue") if actor.kind is ActorKind.STAFF else reverse("portal:mine"))

@@ -38,6 +38,7 @@ from xiaobao.complaints.actions._handling import (
     complaint_send_decision,
     interest_facts,
 )
+from xiaobao.complaints.actions._mediation import complaint_mediation_pause, complaint_mediation_resume
 from xiaobao.complaints.actions._partners import (
     PARTNER_DATA_CATEGORY,
     complaint_forward,
@@ -103,6 +104,8 @@ __all__ = [
     "complaint_file_online",
     "complaint_forward",
     "complaint_investigate",
+    "complaint_mediation_pause",
+    "complaint_mediation_resume",
     "complaint_new_facts",
     "complaint_pause",
     "complaint_queue_export",

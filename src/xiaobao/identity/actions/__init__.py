@@ -531,8 +531,8 @@ def partner_deactivate(*, actor: Actor, partner_id: int) -> Partner:
 
 
 @transaction.atomic
-def mediation_organisation_create(*, actor: Actor, code: str, name: str, **contacts: str) -> MediationOrganisation:
-    """Platform operation: mediation organisations belong to no insurer."""
+def mediation_organisation_create(*, actor: Actor, code: str, name: str, **contacts: object) -> MediationOrganisation:
+    """Platform operation: mediation organisations belong to no insurer (their scope and contacts: DSP-1)."""
     _require_system(actor)
     organisation = MediationOrganisation.objects.create(code=code, name=name, **contacts)
     record(

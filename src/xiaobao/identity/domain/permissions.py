@@ -44,6 +44,8 @@ class Permission(StrEnum):
     MANAGE_SALESPEOPLE = "sales.manage_salespeople"
     VIEW_SALES = "sales.view"
     CHECK_SALES = "sales.check_quality"
+    REFER_TO_MEDIATION = "disputes.refer"
+    VIEW_MEDIATION_STATISTICS = "disputes.view_statistics"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -107,6 +109,10 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     ),
     # Drawing the quality-check sample and recording findings (SAL-R2) is compliance's.
     Permission.CHECK_SALES: frozenset({Role.COMPLIANCE_OFFICER}),
+    # Mediation (DSP-1, DSP-3; issue #17): who handles the complaint refers it, with the consumer's consent, and
+    # follows the agreement to the court and to its performance; compliance reads the figures by organisation.
+    Permission.REFER_TO_MEDIATION: frozenset({Role.HANDLER, Role.SUPERVISOR}),
+    Permission.VIEW_MEDIATION_STATISTICS: frozenset({Role.COMPLIANCE_OFFICER, Role.SENIOR_MANAGER}),
 }
 
 
