@@ -133,7 +133,10 @@ def test_no_choice_before_the_decision_and_nothing_changes(filer: Filer, world: 
 
     assert refused.status_code == 400  # type: ignore[attr-defined]
     with translation.override("zh-hans"):
-        assert gettext("You can choose what to do next once you have received our decision.") in page_text(refused)
+        assert gettext(
+            "You can choose what to do next once you have received our decision. Until then we are still "
+            "handling your complaint."
+        ) in page_text(refused)
     assert snapshot(complaint) == before
 
 
