@@ -114,7 +114,7 @@ def _consumer_consents(page: Page, stage: dict[str, Any]) -> None:
     page.locator("#id_access_code").fill(stage["code"])
     with page.expect_navigation():
         page.locator("#id_access_code").press("Enter")
-    _submit(page, f"form[action='/track/{complaint.reference}/mediation/'] button")
+    _submit(page, "#choose-mediation form button")  # "what you can do next" (DSP-2) leads to the consent step
     assert page.url.endswith(f"/my/complaints/{complaint.reference}/mediation/")
     assert_accessible(page)
     page.locator("input[name=agree]").press("Enter")  # nothing ticked: refused, nothing recorded
@@ -189,7 +189,7 @@ def test_a_complaint_goes_to_mediation_and_its_agreement_to_the_court(
 
     # the handler produces the file for the court and follows the insurer's performance to the end
     desk.goto(f"/workbench/complaints/{complaint.pk}/mediation/")
-    expect(desk.locator("main")).to_contain_text("Art.205")
+    expect(desk.locator("main")).to_contain_text("第二百零五条")
     with desk.expect_download() as download:
         desk.locator(f"form[action='/workbench/mediation/referrals/{referral.pk}/court-file.pdf'] button").click()
     text = squeezed(pdf_text(Path(download.value.path()).read_bytes()))
