@@ -9,12 +9,22 @@ from typing import Any
 import pytest
 
 from tests.conftest import World
-from tests.support.sale_sessions import VIDEO, make_shop, page_event, record, recorded_sale, start_sale, trail_event
+from tests.support.sale_sessions import (
+    VIDEO,
+    assess,
+    make_shop,
+    page_event,
+    record,
+    recorded_sale,
+    start_sale,
+    trail_event,
+)
 from xiaobao.audit.models import AuditEvent
 from xiaobao.kernel.actors import Role
 from xiaobao.kernel.errors import InvalidInput, NotFound
 from xiaobao.sales import actions
-from xiaobao.sales.actions import ChunkOutOfPlace, EventIdReused, RecordingMissing, SellerGradeTooLow
+from xiaobao.sales.actions import ChunkOutOfPlace, EventIdReused, RecordingMissing
+from xiaobao.sales.domain.grades import SellerGradeTooLow
 from xiaobao.sales.models import RecordingChunk, Sale, SaleEvent, SaleRecording
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +125,7 @@ def test_another_insurers_partner_cannot_append_to_the_sale(world: World) -> Non
 
 
 def test_a_seller_below_the_products_tier_is_refused_and_no_sale_made(world: World) -> None:
-    shop = make_shop(world.ours, tier=3)
+    shop = make_shop(world.ours, complexity=3)
     shop.seller.grade = 2
     shop.seller.save()
     with pytest.raises(SellerGradeTooLow):
@@ -135,7 +145,7 @@ def test_a_sale_needing_a_recording_cannot_be_completed_without_one(world: World
 
 def test_a_sale_not_needing_a_recording_completes_without_one(world: World) -> None:
     shop = make_shop(world.ours)
-    sale = start_sale(shop, buyer_age=59)
+    sale = assess(shop, start_sale(shop, buyer_age=59))
     assert actions.sale_complete(actor=shop.agent, sale_id=sale.pk).completed_at is not None
 
 

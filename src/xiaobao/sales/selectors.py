@@ -19,10 +19,12 @@ from xiaobao.kernel.errors import NotFound
 from xiaobao.ops.clock import statutory_date_of
 from xiaobao.ops.i18n import translated_labels
 from xiaobao.sales import access
+from xiaobao.sales.domain import policies as policy_dates
 from xiaobao.sales.domain import retention as retention_rules
 from xiaobao.sales.domain.grades import HIGHEST_TIER_BY_GRADE, SellerNotActive, check_may_sell
 from xiaobao.sales.domain.materials import STATE_TEXT, MaterialState, check_usable, usable, usable_on
 from xiaobao.sales.models import (
+    Policy,
     Product,
     QualityCheck,
     RecordingUpload,
@@ -193,14 +195,19 @@ def dispute_periods(sale: Sale) -> list[retention_rules.Dispute]:
 
 
 def contract_end(sale: Sale) -> date | None:
-    """The day the sale's contract ends: its term from the day the sale was completed.
-
-    TODO(lead, at merge): take the policy's own dates from the suitability branch's policy (cooling-off,
-    surrender) when it has them; a surrendered policy ends on its surrender.
-    """
+    """The day the sale's contract ends (SAL-R3 counts from it). With an issued policy: the policy's own end
+    (``ends_on``; None for whole-life cover still in force), or the day the holder asked to surrender it when
+    that came first (a surrender in the cooling-off period, or later on the cash-value path, ends the contract).
+    Without a policy (one issued outside the platform): the product's term from the day the sale completed."""
+    policy = Policy.objects.filter(sale_id=sale.pk).select_related("surrender").first()
+    if policy is not None:
+        surrender = getattr(policy, "surrender", None)
+        if surrender is not None and (policy.ends_on is None or surrender.requested_on < policy.ends_on):
+            return surrender.requested_on
+        return policy.ends_on
     if sale.completed_at is None:
         return None
-    return retention_rules.contract_ends_on(statutory_date_of(sale.completed_at), sale.product.term_months)
+    return policy_dates.contract_end(statutory_date_of(sale.completed_at), sale.product.term_months)
 
 
 def retention_of(sale: Sale) -> retention_rules.Retention:
