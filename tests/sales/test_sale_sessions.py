@@ -267,3 +267,47 @@ def test_on_postgresql_only_the_encrypted_copy_may_be_rewritten_and_a_changed_te
     (shown,) = selectors.replay(compliance, sale.pk).events
     assert shown.content_intact is False
     assert actions.chain_break(sale) is None  # the chain covers the hash; the hash catches the text
+
+
+def _approved_material(shop: Any) -> Any:
+    from tests.support.sales import make_material
+
+    registrant = shop.tenant.staff(Role.SENIOR_MANAGER)[1]
+    material = make_material(registrant, shop.product)
+    return actions.material_approve(actor=shop.tenant.staff(Role.COMPLIANCE_OFFICER)[1], material_id=material.pk)
+
+
+def test_material_shown_names_an_approved_material_and_keeps_its_sha256(world: World) -> None:
+    shop = make_shop(world.ours)
+    sale = start_sale(shop)
+    material = _approved_material(shop)
+    shown = actions.SaleEventIn(
+        client_event_id="m",
+        kind="material_shown",
+        occurred_at=sale.started_at,
+        content=material.text,
+        details={"material": str(material.pk)},
+    )
+    (event,) = actions.sale_events_append(actor=shop.agent, sale_id=sale.pk, batch=[shown])
+    assert event.details == {"material": material.pk, "material_sha256": material.text_sha256}
+
+
+def test_withdrawn_material_cannot_be_shown_and_nothing_is_stored(world: World) -> None:
+    from xiaobao.sales.domain.materials import MaterialNotUsable
+
+    shop = make_shop(world.ours)
+    sale = start_sale(shop)
+    material = _approved_material(shop)
+    actions.material_withdraw(
+        actor=shop.tenant.staff(Role.COMPLIANCE_OFFICER)[1], material_id=material.pk, reason="out of date"
+    )
+    shown = actions.SaleEventIn(
+        client_event_id="m",
+        kind="material_shown",
+        occurred_at=sale.started_at,
+        content=material.text,
+        details={"material": material.pk},
+    )
+    with pytest.raises(MaterialNotUsable):
+        actions.sale_events_append(actor=shop.agent, sale_id=sale.pk, batch=[shown])
+    assert not SaleEvent.objects.exists()
