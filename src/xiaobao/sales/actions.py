@@ -7,7 +7,7 @@ import json
 import secrets
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import IO, Any
@@ -21,6 +21,7 @@ from xiaobao.audit import chain
 from xiaobao.audit.recorder import record
 from xiaobao.complaints.domain.files import check_file
 from xiaobao.identity import access as identity_access
+from xiaobao.identity.actions import ConsumerDetails, consumer_register
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.identity.models import Partner, Staff
 from xiaobao.identity.selectors import staff_with
@@ -532,6 +533,18 @@ def sale_start(*, actor: Actor, start: SaleStart, idempotency_key: str | None = 
     return sale
 
 
+@transaction.atomic
+def sale_start_with_buyer(
+    *, actor: Actor, start: SaleStart, buyer: ConsumerDetails, idempotency_key: str | None = None
+) -> Sale:
+    """A staff seller opens a face-to-face sale for a buyer in front of them: the buyer found by their ID
+    number, or registered as staff register a complainant (``identity.actions.consumer_register``: one person,
+    one record, related to the insurer), then the session opened as ``sale_start`` does. The same form sent
+    twice opens one sale."""
+    consumer = consumer_register(actor=actor, details=buyer)
+    return sale_start(actor=actor, start=replace(start, buyer_id=consumer.pk), idempotency_key=idempotency_key)
+
+
 def _buyer_known(insurer_id: int, consumer_id: int) -> bool:
     return access.buyer_of_insurer(insurer_id, consumer_id)
 
@@ -794,6 +807,30 @@ def recording_upload_finish(*, actor: Actor, token: str, sha256: str) -> SaleRec
         },
     )
     return kept
+
+
+@stored_files.atomic
+def recording_upload_file(
+    *,
+    actor: Actor,
+    sale_id: int,
+    content: File,  # type: ignore[type-arg]
+    media_type: str,
+    duration_seconds: int,
+    recorded_at: datetime,
+) -> SaleRecording:
+    """A whole recording sent at once (the workbench form): the resumable upload of ADR 0018 opened, fed in
+    chunks and finished in one transaction, so the recording is checked and kept exactly as an API upload is."""
+    upload = recording_upload_open(
+        actor=actor, sale_id=sale_id, media_type=media_type, duration_seconds=duration_seconds, recorded_at=recorded_at
+    )
+    digest = hashlib.sha256()
+    offset = 0
+    for block in content.chunks(MAX_CHUNK_BYTES):
+        digest.update(block)
+        recording_chunk_put(actor=actor, token=upload.token, offset=offset, content=block)
+        offset += len(block)
+    return recording_upload_finish(actor=actor, token=upload.token, sha256=digest.hexdigest())
 
 
 def recording_verify(kept: SaleRecording) -> bool:

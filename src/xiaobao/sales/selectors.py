@@ -21,7 +21,7 @@ from xiaobao.ops.i18n import translated_labels
 from xiaobao.sales import access
 from xiaobao.sales.domain import policies as policy_dates
 from xiaobao.sales.domain import retention as retention_rules
-from xiaobao.sales.domain.grades import HIGHEST_TIER_BY_GRADE, SellerNotActive, check_may_sell
+from xiaobao.sales.domain.grades import HIGHEST_TIER_BY_GRADE, SellerNotActive, check_may_sell, may_sell
 from xiaobao.sales.domain.materials import STATE_TEXT, MaterialState, check_usable, usable, usable_on
 from xiaobao.sales.models import (
     Policy,
@@ -281,3 +281,35 @@ def stored_file_names() -> list[str]:
     """Every stored file a row names — recordings and the chunks of uploads still open — across insurers (system
     use: the orphan sweep of ``ops.stored_files``)."""
     return access.stored_file_names()
+
+
+# -- the staff seller's sale desk (issue #16) ---------------------------------------------------------------------
+
+
+def seller_of_staff(actor: Actor) -> Salesperson | None:
+    """The active salesperson a staff member sells as, or None (not a seller, or no longer active)."""
+    return access.sellers_for(actor).filter(active=True).first() if access.is_seller(actor) else None
+
+
+def products_seller_may_sell(seller: Salesperson) -> list[Product]:
+    """SAL-S1: the insurer's products on sale whose tier the seller's grade reaches, by name."""
+    table = grade_table()
+    products = access.products_to_sell(seller.insurer_id).order_by("name", "pk")
+    return [product for product in products if may_sell(seller.grade, product.tier, table)]
+
+
+def sale_missing(summary: SaleSummary) -> list[str]:
+    """What still stands between the seller's open sale and its completion, in the active language."""
+    from django.utils.translation import gettext
+
+    from xiaobao.sales.suitability.selectors import sale_ready_to_complete
+
+    missing = sale_ready_to_complete(summary.sale)
+    if summary.recording_required and summary.recordings == 0:
+        missing.append(gettext("This sale must be recorded on audio and video (SAL-R1): upload the recording first."))
+    return missing
+
+
+def event_received(sale: Sale, client_event_id: str) -> bool:
+    """The sale (already opened through the gate) has an event with this client id."""
+    return access.events_of(sale).filter(client_event_id=client_event_id).exists()
