@@ -50,7 +50,11 @@ def desk(world: Any) -> Desk:
         insurer=ours.insurer, staff_id=cast.staff_with_role.staff_id, name="赵销售", practice_number="S-1", grade=3
     )
     Salesperson.objects.create(
-        insurer=theirs.insurer, staff_id=cast.other_insurer_staff.staff_id, name="钱销售", practice_number="S-2", grade=3
+        insurer=theirs.insurer,
+        staff_id=cast.other_insurer_staff.staff_id,
+        name="钱销售",
+        practice_number="S-2",
+        grade=3,
     )
     clients = {}
     for _name, actor in cast.items():
@@ -100,7 +104,8 @@ def test_a_seller_starts_a_sale_for_a_registered_buyer_and_goes_to_the_questions
     sale = Sale.objects.get()
     assert response["Location"] == f"/workbench/suitability/{sale.pk}/"
     assert (sale.seller, sale.product, sale.buyer_age, sale.channel) == (desk.seller, desk.product, 68, "face_to_face")
-    assert sale.buyer is not None and sale.buyer.name == "王秀英"
+    assert sale.buyer is not None
+    assert sale.buyer.name == "王秀英"
 
 
 def test_a_start_sent_twice_makes_one_sale(desk: Desk) -> None:

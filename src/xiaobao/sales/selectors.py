@@ -24,6 +24,7 @@ from xiaobao.sales.domain import retention as retention_rules
 from xiaobao.sales.domain.grades import HIGHEST_TIER_BY_GRADE, SellerNotActive, check_may_sell, may_sell
 from xiaobao.sales.domain.materials import STATE_TEXT, MaterialState, check_usable, usable, usable_on
 from xiaobao.sales.models import (
+    BuyerDeclaration,
     Policy,
     Product,
     QualityCheck,
@@ -35,6 +36,7 @@ from xiaobao.sales.models import (
     SalesMaterial,
     Salesperson,
     SampleDraw,
+    Surrender,
 )
 
 
@@ -174,6 +176,8 @@ class Replay:
     check: QualityCheck | None
     disputes: list[SaleDispute]
     retention: retention_rules.Retention
+    declaration: BuyerDeclaration | None = None
+    """The buyer's signed declaration that the product is their own choice (SAL-S3, SAL-S4), if any."""
 
 
 def _shown(event: SaleEvent) -> ShownEvent:
@@ -201,7 +205,7 @@ def contract_end(sale: Sale) -> date | None:
     Without a policy (one issued outside the platform): the product's term from the day the sale completed."""
     policy = Policy.objects.filter(sale_id=sale.pk).select_related("surrender").first()
     if policy is not None:
-        surrender = getattr(policy, "surrender", None)
+        surrender: Surrender | None = getattr(policy, "surrender", None)
         if surrender is not None and (policy.ends_on is None or surrender.requested_on < policy.ends_on):
             return surrender.requested_on
         return policy.ends_on
@@ -234,6 +238,7 @@ def replay(actor: Actor, sale_id: int) -> Replay:
         check=QualityCheck.objects.filter(sale=sale).select_related("checked_by").first(),
         disputes=list(access.disputes_of(sale)),
         retention=retention_of(sale),
+        declaration=BuyerDeclaration.objects.filter(assessment__sale_id=sale.pk).first(),
     )
 
 
