@@ -93,9 +93,9 @@ def test_only_a_seller_of_our_insurer_opens_the_start_page(desk: Desk) -> None:
     assert_matrix(desk.cast, attempt, ONLY_THE_SELLER)
 
 
-def test_the_start_link_is_shown_to_a_seller_only(desk: Desk) -> None:
-    assert 'href="/workbench/sales/start/"' in desk.seller_client.get("/workbench/").content.decode()
-    other = desk.client_of(desk.cast.staff_without_role).get("/workbench/").content.decode()
+def test_the_start_link_is_on_the_sales_list_of_a_seller_only(desk: Desk) -> None:
+    assert 'href="/workbench/sales/start/"' in desk.seller_client.get("/workbench/sales/").content.decode()
+    other = desk.client_of(desk.cast.staff_without_role).get("/workbench/sales/").content.decode()
     assert 'href="/workbench/sales/start/"' not in other
 
 

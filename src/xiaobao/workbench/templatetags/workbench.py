@@ -22,7 +22,6 @@ def waiting_for(actor: Any) -> dict[str, int]:
     from xiaobao.sales.selectors import materials_awaiting_approval, sells
     from xiaobao.workbench.sales import may_open_sales_pages
 
-    seller = sells(actor)
     return {
         "inbox": unread_count(actor),
         "approvals": approvals_waiting(actor) + materials_awaiting_approval(actor).count(),
@@ -36,7 +35,6 @@ def waiting_for(actor: Any) -> dict[str, int]:
         "policies": int(staff_may(actor, Permission.SERVE_POLICIES)),
         "sales_keeping": int(may_open_sales_pages(actor)),
         "audit": int(staff_may(actor, Permission.VERIFY_AUDIT)),
-        "sales": int(staff_may(actor, Permission.VIEW_SALES) or seller),
-        "sale_start": int(seller and staff_may(actor, Permission.SELL)),
+        "sales": int(staff_may(actor, Permission.VIEW_SALES) or sells(actor)),
         "sale_quality": int(staff_may(actor, Permission.CHECK_SALES)),
     }
