@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.support.sale_sessions import VIDEO
-from tests.support.suitability import BUYER_NAME, participating_product
+from tests.support.suitability import BUYER_NAME, answer_as_a_careful_buyer_wanting_cover, participating_product
 from tests.support.world import PASSWORD, make_tenant
 from xiaobao.kernel.actors import Role
 from xiaobao.ops import clock
@@ -78,18 +78,7 @@ def test_a_sale_to_a_buyer_of_68_who_insists_is_recorded_sampled_and_replayed(
     assert_accessible(page)
 
     # the questionnaire: she is careful, the product's benefit is not guaranteed; the extra care at 65+
-    page.locator("input[name=needs][value=protection]").check()
-    page.locator("input[name=drop][value=take_out]").check()
-    page.locator("input[name=horizon][value=medium]").check()
-    page.locator("input[name=preference][value=sure]").check()
-    page.locator("input[name=experience][value=none]").check()
-    page.locator("#id_household_income_yuan").fill("60000")
-    page.locator("#id_budget_yuan").fill("5000")
-    page.locator("input[name=has_similar_cover][value=no]").check()
-    page.locator("#id_birth_date").fill(born.isoformat())
-    page.locator("#id_premium_yuan").fill("6000")
-    page.locator("input[name=premium_mode][value=annual]").check()
-    page.locator("#id_payment_years").fill("5")
+    answer_as_a_careful_buyer_wanting_cover(page, born.isoformat())
     page.locator("input[name=elder_care][value=second_explanation]").check()
     page.locator("input[name=elder_care][value=companion]").check()
     page.locator("input[name=companion_present][value=yes]").check()

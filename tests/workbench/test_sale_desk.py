@@ -202,3 +202,20 @@ def test_only_the_sales_own_seller_reaches_its_desk(desk: Desk, path: str) -> No
             assert attempt(actor) is False, name
     assert Sale.objects.get().completed_at is None
     assert not SaleRecording.objects.exists()
+
+
+def test_only_a_seller_of_our_insurer_starts_a_sale_and_a_refusal_leaves_nothing(desk: Desk) -> None:
+    def attempt(actor: Actor) -> bool:
+        response = desk.client_of(actor).post("/workbench/sales/start/", start_form(desk, token=f"t-{actor.kind}"))
+        return response.status_code == 302 and Sale.objects.filter(product=desk.product).exists()
+
+    assert_matrix(desk.cast, attempt, ONLY_THE_SELLER)
+
+
+def test_a_colleague_opening_the_sellers_questions_adds_no_page_shown(desk: Desk, world: Any) -> None:
+    sale = started(desk)
+    colleague = world.ours.staff(Role.HANDLER)[1]
+    client = Client()
+    client.force_login(get_user_model().objects.get(pk=colleague.user_id))
+    assert client.get(f"/workbench/suitability/{sale.pk}/").status_code == 200
+    assert not SaleEvent.objects.filter(sale=sale).exists()
