@@ -1,7 +1,7 @@
 """A whole sale in a real browser (issue #16): a staff seller (agents' salespeople sell through their own sales
 systems and the API: an agent has no workbench sign-in) starts a face-to-face sale with a 68-year-old buyer in the
 elder version, runs the questionnaire; the product does not suit her, she insists and signs the declaration; the
-recording is uploaded and the sale completed. Compliance draws the sample — the sale is high-risk, so it is in it —
+recording is uploaded, the sale completed and the policy issued. Compliance draws the sample — the sale is high-risk, so it is in it —
 replays it (the pages shown, the declaration, the recording's link) and records a finding. Every page axe-clean."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from tests.support.suitability import BUYER_NAME, answer_as_a_careful_buyer_want
 from tests.support.world import PASSWORD, make_tenant
 from xiaobao.kernel.actors import Role
 from xiaobao.ops import clock
-from xiaobao.sales.models import BuyerDeclaration, QualityCheck, Sale, SaleEvent, Salesperson
+from xiaobao.sales.models import BuyerDeclaration, Policy, QualityCheck, Sale, SaleEvent, Salesperson
 
 pytestmark = pytest.mark.browser
 
@@ -114,6 +114,16 @@ def test_a_sale_to_a_buyer_of_68_who_insists_is_recorded_sampled_and_replayed(
     press_enter_on(page, "form[action$='/desk/complete/'] button")
     sale.refresh_from_db()
     assert sale.completed_at is not None
+    assert_accessible(page)
+
+    # the policy, from the suitability result the desk links to
+    with page.expect_navigation():
+        page.locator("main a[href$='/result/']").last.click()
+    page.locator("#id_number").fill("P-2026-068")
+    page.locator("#id_starts_on").fill(clock.today().isoformat())
+    page.locator("#id_received_on").fill(clock.today().isoformat())
+    press_enter_on(page, "#id_received_on")
+    assert Policy.objects.get(sale=sale).number == "P-2026-068"
     assert_accessible(page)
     context.close()
 
