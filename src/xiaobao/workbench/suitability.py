@@ -21,7 +21,6 @@ from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.ops import clock
 from xiaobao.ops.i18n import message_of
-from xiaobao.sales.domain.policies import SURRENDER_PATH_TEXT, SurrenderPath
 from xiaobao.sales.domain.suitability import ElderCareIncomplete
 from xiaobao.sales.policies import actions as policy_actions
 from xiaobao.sales.policies import selectors as policy_selectors
@@ -203,12 +202,11 @@ def _policy_page(
         view = policy_selectors.policy_view(actor, policy_id, clock.today())
     except NotFound:
         raise Http404 from None
-    surrender = view.surrender
     context = {
         "actor": actor,
         "view": view,
         "policy": view.policy,
-        "path_text": gettext(SURRENDER_PATH_TEXT[SurrenderPath(surrender.path)]) if surrender else "",
+        "path_text": view.path_text,
         "form": form or RefundPaidForm(initial={"refunded_on": clock.today()}),
     }
     return render(request, "workbench/policy.html", context, status=400 if form is not None and form.errors else 200)
