@@ -21,6 +21,7 @@ from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import NotFound
 from xiaobao.sales.models import (
+    BuyerDeclaration,
     Product,
     QualityCheck,
     RecordingUpload,
@@ -154,6 +155,11 @@ def products_to_sell(insurer_id: int) -> QuerySet[Any]:
 def events_of(sale: Sale) -> QuerySet[SaleEvent]:
     """The events of a sale already fetched through the gate, in order."""
     return SaleEvent.objects.filter(sale=sale).order_by("sequence")
+
+
+def declaration_of_sale(sale: Sale) -> BuyerDeclaration | None:
+    """The buyer's signed declaration (SAL-S3, SAL-S4) of a sale already fetched through the gate, if any."""
+    return BuyerDeclaration.objects.filter(assessment__sale_id=sale.pk).first()
 
 
 def recordings_of(sale: Sale) -> QuerySet[SaleRecording]:

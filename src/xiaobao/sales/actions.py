@@ -39,7 +39,6 @@ from xiaobao.sales.domain.materials import MaterialState
 from xiaobao.sales.domain.session import SaleAlreadyCompleted
 from xiaobao.sales.domain.tiers import ProductTraits, tier_of
 from xiaobao.sales.models import (
-    BuyerDeclaration,
     Product,
     QualityCheck,
     RecordingChunk,
@@ -474,7 +473,7 @@ def _check_ready_to_complete(sale: Sale) -> None:
 
 def declaration_signed(sale: Sale) -> bool:
     """The buyer signed the declaration that a product advised against is their own choice (SAL-S3, SAL-S4)."""
-    return BuyerDeclaration.objects.filter(assessment__sale_id=sale.pk).exists()
+    return access.declaration_of_sale(sale) is not None
 
 
 def _new_reference() -> str:

@@ -33,7 +33,7 @@ from xiaobao.casework.letters import Letter, Section, letter_pdf
 from xiaobao.ops import clock
 from xiaobao.sales import access
 from xiaobao.sales.bundle_format import FORMAT, MANIFEST, PUBLIC_KEY, SIGNATURE, key_id_of
-from xiaobao.sales.models import BuyerDeclaration, Sale, SaleEvent
+from xiaobao.sales.models import Sale, SaleEvent
 
 EXTENSIONS = {
     "audio/mpeg": "mp3",
@@ -112,7 +112,7 @@ def build(sale: Sale) -> tuple[bytes, list[str]]:
     for event in events:
         if event.content:
             files[f"pages/{event.sequence:06d}.txt"] = event.content.encode()
-    declaration = BuyerDeclaration.objects.filter(assessment__sale_id=sale.pk).first()
+    declaration = access.declaration_of_sale(sale)
     if declaration is not None:
         files["declaration.txt"] = declaration.text.encode()
         files["declaration.json"] = _json(

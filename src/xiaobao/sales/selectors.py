@@ -238,7 +238,7 @@ def replay(actor: Actor, sale_id: int) -> Replay:
         check=QualityCheck.objects.filter(sale=sale).select_related("checked_by").first(),
         disputes=list(access.disputes_of(sale)),
         retention=retention_of(sale),
-        declaration=BuyerDeclaration.objects.filter(assessment__sale_id=sale.pk).first(),
+        declaration=access.declaration_of_sale(sale),
     )
 
 
