@@ -1,5 +1,6 @@
 """Sales sessions through the API on PostgreSQL (issue #16, SAL-3): each session a partner's sales system starting
-a sale, sending 50 events in two batches, uploading a 20 MB recording in 4 MB chunks (resumable, ADR 0018) and
+a sale, sending 50 events in two batches, uploading a 20 MB recording in 4 MB chunks (resumable, ADR 0018), the
+insurer's counter staff assessing the buyer's suitability in-process (SAL-2: no sale completes without it), and
 completing the sale — by several clients at once, against a gunicorn this script starts, over real HTTP.
 
 Deliberate retries, as a client that lost the answers would make them:
@@ -34,6 +35,8 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 EVENTS = 50
@@ -111,11 +114,15 @@ def main() -> None:
     _support.setup_django()
     from django.db.models import Count
 
-    from xiaobao.identity.actions import partner_create, partner_key_issue
-    from xiaobao.identity.models import Insurer
-    from xiaobao.kernel.actors import SYSTEM
+    from xiaobao.identity.actions import partner_create, partner_key_issue, staff_create
+    from xiaobao.identity.actors import actor_for_user
+    from xiaobao.identity.models import Branch, Insurer
+    from xiaobao.kernel.actors import SYSTEM, Role
+    from xiaobao.ops import clock
     from xiaobao.sales.actions import product_save, recording_verify
+    from xiaobao.sales.domain.suitability import Answers, Need, PremiumMode, Proposal
     from xiaobao.sales.models import Product, RecordingChunk, Sale, SaleEvent, SaleRecording, Salesperson
+    from xiaobao.sales.suitability.actions import Questionnaire, sale_assess_suitability
 
     run = uuid.uuid4().hex[:8]
     insurer = Insurer.objects.order_by("pk").first()
@@ -140,6 +147,30 @@ def main() -> None:
         changed_by="bench",
     )
     _, token = partner_key_issue(actor=SYSTEM, partner_id=partner.pk, label="bench sales system")
+    branch = Branch.objects.filter(insurer=insurer).order_by("pk").first()
+    assert branch is not None
+    counter_staff = staff_create(
+        actor=SYSTEM,
+        insurer_id=insurer.pk,
+        branch_id=branch.pk,
+        username=f"bench-sales-{run}",
+        display_name="bench counter",
+        password=uuid.uuid4().hex,
+        roles=[Role.HANDLER],
+    )
+    counter = actor_for_user(counter_staff.user)
+    today = clock.today()
+    suitable = Questionnaire(  # a buyer of 62 who wants cover, careful, a modest premium: nothing to declare
+        answers=Answers(
+            needs=frozenset({Need.PROTECTION}),
+            risk={"drop": "take_out", "horizon": "medium", "preference": "sure", "experience": "none"},
+            household_income_yuan=Decimal("100000"),
+            budget_yuan=Decimal("10000"),
+            has_similar_cover=False,
+            birth_date=date(today.year - 63, 1, 1),
+        ),
+        proposal=Proposal(Decimal("3000"), PremiumMode.ANNUAL, 5),
+    )
     recording = bytearray(os.urandom(RECORDING_BYTES))
     local = threading.local()
     errors: list[str] = []
@@ -199,6 +230,8 @@ def main() -> None:
         status, kept = client.json("POST", f"{path}/finish", {"sha256": hashlib.sha256(mine).hexdigest()})
         if status != 200:
             errors.append(f"finish {number}: {status} {kept}")
+        # the insurer's counter staff assess the buyer's suitability (SAL-2): a sale completes only then
+        sale_assess_suitability(actor=counter, sale_id=int(str(sale_id)), questionnaire=suitable)
         status, done = client.json("POST", f"/api/v1/sales/{sale_id}/complete", {})
         if status != 200:
             errors.append(f"complete {number}: {status} {done}")

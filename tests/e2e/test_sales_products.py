@@ -76,7 +76,7 @@ def sign_in(page: Page, username: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
     pass_the_code_step(page, username)
-    expect(page.get_by_role("link", name="Sales", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Products, material and sellers", exact=True)).to_be_visible()
 
 
 def test_a_product_is_kept_and_its_leaflet_registered_then_approved_by_another_person(
@@ -84,7 +84,7 @@ def test_a_product_is_kept_and_its_leaflet_registered_then_approved_by_another_p
 ) -> None:
     page = english()
     sign_in(page, company.registrant_username)
-    page.get_by_role("link", name="Sales", exact=True).click()
+    page.get_by_role("link", name="Products, material and sellers", exact=True).click()
     expect(page.get_by_role("heading", name="Products and tiers")).to_be_visible()
     assert_accessible(page)
 

@@ -13,7 +13,14 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.portal.conftest import latest_code
-from tests.support.suitability import BUYER_NAME, CAREFUL, open_sale, participating_product, questionnaire
+from tests.support.suitability import (
+    BUYER_NAME,
+    CAREFUL,
+    answer_as_a_careful_buyer_wanting_cover,
+    open_sale,
+    participating_product,
+    questionnaire,
+)
 from tests.support.world import PASSWORD, make_tenant
 from xiaobao.kernel.actors import Role
 from xiaobao.ops import clock
@@ -55,18 +62,7 @@ def test_a_seller_runs_the_questionnaire_with_a_buyer_of_68_who_insists_and_sign
     expect(page.locator("body")).to_have_class("elder")
     assert_accessible(page)
 
-    page.locator("input[name=needs][value=protection]").check()
-    page.locator("input[name=drop][value=take_out]").check()
-    page.locator("input[name=horizon][value=medium]").check()
-    page.locator("input[name=preference][value=sure]").check()
-    page.locator("input[name=experience][value=none]").check()
-    page.locator("#id_household_income_yuan").fill("60000")
-    page.locator("#id_budget_yuan").fill("5000")
-    page.locator("input[name=has_similar_cover][value=no]").check()
-    page.locator("#id_birth_date").fill(sixty_eight_years_ago())
-    page.locator("#id_premium_yuan").fill("6000")
-    page.locator("input[name=premium_mode][value=annual]").check()
-    page.locator("#id_payment_years").fill("5")
+    answer_as_a_careful_buyer_wanting_cover(page, sixty_eight_years_ago())
     # the extra care at 65+ (SAL-S4) forgotten first: refused, and nothing typed is lost
     with page.expect_navigation():
         page.locator("#id_payment_years").press("Enter")

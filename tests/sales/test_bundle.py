@@ -159,3 +159,35 @@ def test_the_export_is_recorded_and_refused_to_the_buyer_and_another_insurer(wor
     _, compliance = world.ours.staff(Role.COMPLIANCE_OFFICER)
     actions.sale_bundle_export(actor=compliance, sale_id=sale.pk)
     assert AuditEvent.objects.filter(event_type="sales.bundle_exported", subject_id=str(sale.pk)).count() == 1
+
+
+def test_the_bundle_holds_the_signed_declaration_and_a_changed_one_is_refused(
+    world: World, media: Path, capsys: Any
+) -> None:
+    from tests.support.suitability import CAREFUL, make_counter, questionnaire
+    from xiaobao.sales.models import SuitabilityAssessment
+    from xiaobao.sales.suitability.actions import sale_assess_suitability, sale_declare_own_choice
+    from xiaobao.sales.suitability.selectors import declaration_text, text_sha256
+
+    counter = make_counter(world)
+    sale = counter.sale()
+    sale_assess_suitability(actor=counter.seller, sale_id=sale.pk, questionnaire=questionnaire(risk=CAREFUL))
+    shown = text_sha256(declaration_text(SuitabilityAssessment.objects.get(sale=sale), "zh-hans"))
+    signed = sale_declare_own_choice(
+        actor=counter.seller,
+        sale_id=sale.pk,
+        signed_name=counter.buyer.name,
+        confirmed=True,
+        shown_sha256=shown,
+        language="zh-hans",
+    )
+    bundle = media / "declared.zip"
+    bundle.write_bytes(actions.sale_bundle_export(actor=counter.compliance, sale_id=sale.pk))
+    key = media / "bundle-key.pem"
+    key.write_bytes(public_key_pem())
+    with zipfile.ZipFile(bundle) as opened:
+        assert opened.read("declaration.txt").decode() == signed.text
+    assert main([str(bundle), "--public-key", str(key)]) == 0
+    tampered = rewritten(bundle, lambda name, data: data + b" " if name == "declaration.txt" else data)
+    assert main([str(tampered), "--public-key", str(key)]) == 1
+    assert "declaration.txt" in capsys.readouterr().out

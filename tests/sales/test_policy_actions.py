@@ -176,3 +176,23 @@ def test_only_policy_staff_of_the_insurer_issue_a_policy(world: World, counter: 
         return policy_issue(actor=actor, sale_id=sale.pk, data=NEW)
 
     assert_matrix(cast, attempt, allowed={"staff_with_role"}, given=lambda: assessed_sale(counter))
+
+
+def test_the_sale_records_count_from_the_policys_own_end(counter: Counter) -> None:
+    from xiaobao.sales.selectors import contract_end
+
+    counter.product.term_months = 12
+    counter.product.save(update_fields=["term_months"])
+    policy = issued(counter)
+    assert contract_end(policy.sale) == date(2027, 2, 28) == policy.ends_on
+
+
+def test_a_surrender_in_the_cooling_off_period_ends_the_contract_that_day(
+    counter: Counter, clock: SettableClock
+) -> None:
+    from xiaobao.sales.selectors import contract_end
+
+    policy = issued(counter)
+    clock.set("2026-03-10 09:00")
+    policy_surrender(actor=holder_actor(counter), policy_id=policy.pk)
+    assert contract_end(policy.sale) == date(2026, 3, 10)

@@ -150,7 +150,6 @@ def test_a_contract_for_life_still_running_has_no_end_date_yet() -> None:
     assert retention.retention(term_months=None, contract_end=None).because is KeptBecause.CONTRACT_RUNNING
 
 
-def test_the_term_ends_the_day_before_its_anniversary_and_29_february_moves_forward() -> None:
-    assert retention.contract_ends_on(date(2026, 6, 1), 12) == date(2027, 5, 31)
-    assert retention.contract_ends_on(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert retention.add_years(date(2028, 2, 29), 5) == date(2033, 3, 1)
+def test_records_kept_from_a_29_february_end_run_to_1_march() -> None:
+    kept = retention.retention(term_months=12, contract_end=date(2028, 2, 29))
+    assert kept.keep_until == date(2033, 3, 1)

@@ -9,12 +9,22 @@ from typing import Any
 import pytest
 
 from tests.conftest import World
-from tests.support.sale_sessions import VIDEO, make_shop, page_event, record, recorded_sale, start_sale, trail_event
+from tests.support.sale_sessions import (
+    VIDEO,
+    assess,
+    make_shop,
+    page_event,
+    record,
+    recorded_sale,
+    start_sale,
+    trail_event,
+)
 from xiaobao.audit.models import AuditEvent
 from xiaobao.kernel.actors import Role
 from xiaobao.kernel.errors import InvalidInput, NotFound
 from xiaobao.sales import actions
-from xiaobao.sales.actions import ChunkOutOfPlace, EventIdReused, RecordingMissing, SellerGradeTooLow
+from xiaobao.sales.actions import ChunkOutOfPlace, EventIdReused, RecordingMissing
+from xiaobao.sales.domain.grades import SellerGradeTooLow
 from xiaobao.sales.models import RecordingChunk, Sale, SaleEvent, SaleRecording
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +125,7 @@ def test_another_insurers_partner_cannot_append_to_the_sale(world: World) -> Non
 
 
 def test_a_seller_below_the_products_tier_is_refused_and_no_sale_made(world: World) -> None:
-    shop = make_shop(world.ours, tier=3)
+    shop = make_shop(world.ours, complexity=3)
     shop.seller.grade = 2
     shop.seller.save()
     with pytest.raises(SellerGradeTooLow):
@@ -135,7 +145,7 @@ def test_a_sale_needing_a_recording_cannot_be_completed_without_one(world: World
 
 def test_a_sale_not_needing_a_recording_completes_without_one(world: World) -> None:
     shop = make_shop(world.ours)
-    sale = start_sale(shop, buyer_age=59)
+    sale = assess(shop, start_sale(shop, buyer_age=59))
     assert actions.sale_complete(actor=shop.agent, sale_id=sale.pk).completed_at is not None
 
 
@@ -257,3 +267,47 @@ def test_on_postgresql_only_the_encrypted_copy_may_be_rewritten_and_a_changed_te
     (shown,) = selectors.replay(compliance, sale.pk).events
     assert shown.content_intact is False
     assert actions.chain_break(sale) is None  # the chain covers the hash; the hash catches the text
+
+
+def _approved_material(shop: Any) -> Any:
+    from tests.support.sales import make_material
+
+    registrant = shop.tenant.staff(Role.SENIOR_MANAGER)[1]
+    material = make_material(registrant, shop.product)
+    return actions.material_approve(actor=shop.tenant.staff(Role.COMPLIANCE_OFFICER)[1], material_id=material.pk)
+
+
+def test_material_shown_names_an_approved_material_and_keeps_its_sha256(world: World) -> None:
+    shop = make_shop(world.ours)
+    sale = start_sale(shop)
+    material = _approved_material(shop)
+    shown = actions.SaleEventIn(
+        client_event_id="m",
+        kind="material_shown",
+        occurred_at=sale.started_at,
+        content=material.text,
+        details={"material": str(material.pk)},
+    )
+    (event,) = actions.sale_events_append(actor=shop.agent, sale_id=sale.pk, batch=[shown])
+    assert event.details == {"material": material.pk, "material_sha256": material.text_sha256}
+
+
+def test_withdrawn_material_cannot_be_shown_and_nothing_is_stored(world: World) -> None:
+    from xiaobao.sales.domain.materials import MaterialNotUsable
+
+    shop = make_shop(world.ours)
+    sale = start_sale(shop)
+    material = _approved_material(shop)
+    actions.material_withdraw(
+        actor=shop.tenant.staff(Role.COMPLIANCE_OFFICER)[1], material_id=material.pk, reason="out of date"
+    )
+    shown = actions.SaleEventIn(
+        client_event_id="m",
+        kind="material_shown",
+        occurred_at=sale.started_at,
+        content=material.text,
+        details={"material": material.pk},
+    )
+    with pytest.raises(MaterialNotUsable):
+        actions.sale_events_append(actor=shop.agent, sale_id=sale.pk, batch=[shown])
+    assert not SaleEvent.objects.exists()

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from tests.conftest import World
-from tests.support.sale_sessions import PAGE, STARTED, VIDEO, Shop, make_shop, start_sale
+from tests.support.sale_sessions import PAGE, STARTED, VIDEO, Shop, assess, make_shop, start_sale
 from xiaobao.audit.models import AuditEvent
 from xiaobao.identity.actions import staff_key_issue
 from xiaobao.kernel.actors import Role
@@ -100,10 +100,21 @@ def test_a_partner_runs_a_whole_sale_through_the_api(client: Client, world: Worl
         shop.token,
     )
     assert finished.status_code == 200, finished.content
+    assess(shop, Sale.objects.get(pk=sale_id))
     completed = post(client, f"/api/v1/sales/{sale_id}/complete", {}, shop.token)
     assert completed.status_code == 200
     assert (completed.json()["events"], completed.json()["recordings"]) == (2, 1)
     assert completed.json()["completed_at"]
+
+
+def test_a_sale_whose_suitability_is_not_assessed_is_not_completed(client: Client, world: World, media: Path) -> None:
+    shop = make_shop(world.ours)
+    sale = start_sale(shop, buyer_age=59)
+    refused = post(client, f"/api/v1/sales/{sale.pk}/complete", {}, shop.token)
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "declaration_required"
+    sale.refresh_from_db()
+    assert sale.completed_at is None
 
 
 def test_a_retried_start_makes_one_sale(client: Client, world: World) -> None:

@@ -265,3 +265,14 @@ def test_the_audit_event_holds_no_income_budget_or_birth_date(counter: Counter) 
     assert "10000" not in recorded
     assert "1986" not in recorded
     assert "SAL-S4:annual_premium_over_20pct_income" in recorded
+
+
+def test_a_sale_whose_buyer_signed_the_declaration_is_high_risk_for_the_quality_check(counter: Counter) -> None:
+    from xiaobao.sales.actions import declaration_signed, risk_facts
+    from xiaobao.sales.domain.quality import HighRisk, high_risk_reasons
+
+    sale = counter.sale()
+    sale_assess_suitability(actor=counter.seller, sale_id=sale.pk, questionnaire=questionnaire(risk=CAREFUL))
+    assert not declaration_signed(sale)
+    declare(counter, sale)
+    assert HighRisk.UNCERTAIN_BENEFIT_WITH_DECLARATION in high_risk_reasons(risk_facts(sale))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -80,6 +80,24 @@ def trail_event(n: int) -> SaleEventIn:
     )
 
 
+def assess(shop: Shop, sale: Sale) -> Sale:
+    """The buyer's suitability assessed by a seller of the insurer (SAL-2): a careful buyer of the sale's age
+    who wants cover, for a modest yearly premium — suitable, so nothing to declare and the sale may complete."""
+    from tests.support.suitability import CAREFUL, questionnaire
+    from xiaobao.ops import clock
+    from xiaobao.sales.domain.suitability import ElderCare, Need
+    from xiaobao.sales.suitability.actions import sale_assess_suitability
+
+    today = clock.today()
+    born = today.replace(year=today.year - sale.buyer_age, day=1) - timedelta(days=40)
+    asked = questionnaire("3000", 5, needs=frozenset({Need.PROTECTION}), risk=CAREFUL, birth_date=born)
+    if sale.buyer_age >= 65:
+        asked = replace(asked, elder_care=tuple(ElderCare), companion_present=True)
+    sale_assess_suitability(actor=shop.tenant.staff(Role.HANDLER)[1], sale_id=sale.pk, questionnaire=asked)
+    sale.refresh_from_db()
+    return sale
+
+
 def record(shop: Shop, sale: Sale, content: bytes = VIDEO, *, chunk: int = 1000) -> SaleRecording:
     upload = actions.recording_upload_open(
         actor=shop.agent, sale_id=sale.pk, media_type="video/mp4", duration_seconds=620, recorded_at=STARTED
@@ -97,6 +115,7 @@ def recorded_sale(shop: Shop, *, buyer_age: int = 62, complete: bool = True) -> 
     sale = start_sale(shop, buyer_age=buyer_age)
     actions.sale_events_append(actor=shop.agent, sale_id=sale.pk, batch=[page_event(1), trail_event(2)])
     record(shop, sale)
+    assess(shop, sale)
     if complete:
         actions.sale_complete(actor=shop.agent, sale_id=sale.pk)
     sale.refresh_from_db()

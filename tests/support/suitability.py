@@ -6,6 +6,7 @@ import itertools
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from tests.conftest import World
 from tests.support.sales import make_product
@@ -111,3 +112,23 @@ def make_counter(world: World) -> Counter:
 
 def moment(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+def answer_as_a_careful_buyer_wanting_cover(page: Any, born: str) -> None:
+    """In a browser, the questionnaire as a careful buyer who wants cover, a household income of 60,000 yuan and a
+    budget of 5,000, proposed 6,000 a year for 5 years — a mismatch for an uncertain-benefit product."""
+    for name, value in (
+        ("needs", "protection"),
+        ("drop", "take_out"),
+        ("horizon", "medium"),
+        ("preference", "sure"),
+        ("experience", "none"),
+        ("has_similar_cover", "no"),
+        ("premium_mode", "annual"),
+    ):
+        page.locator(f"input[name={name}][value={value}]").check()
+    page.locator("#id_household_income_yuan").fill("60000")
+    page.locator("#id_budget_yuan").fill("5000")
+    page.locator("#id_birth_date").fill(born)
+    page.locator("#id_premium_yuan").fill("6000")
+    page.locator("#id_payment_years").fill("5")

@@ -153,11 +153,12 @@ def test_the_material_file_is_served_only_to_compliance_of_our_insurer(
 
 
 def test_the_sales_link_is_shown_only_to_those_who_may_open_the_pages(setting: Setting) -> None:
-    link = f'href="{SALES}/"'
+    link = f'href="{SALES}/keeping/"'
     assert link in setting.client_of(setting.cast.staff_with_role).get("/workbench/").content.decode()
     assert link not in setting.client_of(setting.cast.staff_without_role).get("/workbench/").content.decode()
-    assert setting.client_of(setting.cast.staff_without_role).get(f"{SALES}/").status_code == 404
-    assert setting.client_of(setting.cast.staff_with_role).get(f"{SALES}/")["Location"] == f"{SALES}/products/"
+    assert setting.client_of(setting.cast.staff_without_role).get(f"{SALES}/keeping/").status_code == 404
+    keeping = setting.client_of(setting.cast.staff_with_role).get(f"{SALES}/keeping/")
+    assert keeping["Location"] == f"{SALES}/products/"
 
 
 # --- products ---

@@ -15,7 +15,6 @@ from xiaobao.kernel.errors import NotFound
 from xiaobao.ops import clock
 from xiaobao.portal.session import consumer_actor, identity_unconfirmed
 from xiaobao.portal.sign_in import sign_in_url
-from xiaobao.sales.domain.policies import SURRENDER_PATH_TEXT, SurrenderPath
 from xiaobao.sales.policies import actions as policy_actions
 from xiaobao.sales.policies import selectors as policy_selectors
 from xiaobao.sales.suitability import selectors
@@ -68,11 +67,10 @@ def _policy_page(request: HttpRequest, policy_id: int) -> HttpResponse:
         view = policy_selectors.policy_view(actor, policy_id, clock.today())
     except NotFound:
         raise Http404 from None
-    surrender = view.surrender
     context = {
         "view": view,
         "policy": view.policy,
-        "path_text": gettext(SURRENDER_PATH_TEXT[SurrenderPath(surrender.path)]) if surrender else "",
+        "path_text": view.path_text,
     }
     return _private(render(request, "portal/my_policy.html", context))
 

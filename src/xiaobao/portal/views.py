@@ -65,7 +65,7 @@ from xiaobao.portal.session import (
 from xiaobao.portal.sign_in import open_case, sign_in_url
 from xiaobao.sales.selectors import approved_material_page, approved_materials_of, product_page, products_of
 from xiaobao.web.context import ELDER_COOKIE, ELDER_SIZES
-from xiaobao.web.files import stored_file
+from xiaobao.web.files import stored_row_file
 from xiaobao.web.letters import letter_response
 
 PENDING, TRACKED = "portal_pending", OPENED_COMPLAINTS
@@ -133,15 +133,7 @@ def product_material(request: HttpRequest, code: str, product_code: str, materia
 
 def product_material_file(request: HttpRequest, code: str, product_code: str, material_id: int) -> HttpResponseBase:
     _company, _shown, material = _approved_material(code, product_code, material_id)
-    if not material.file:
-        raise Http404
-    return stored_file(
-        material.file,
-        material.content_type,
-        material.original_name,
-        fallback=f"material-{material.pk}",
-        download=request.GET.get("download") == "1",
-    )
+    return stored_row_file(request, material, fallback=f"material-{material.pk}")
 
 
 # -- filing ------------------------------------------------------------------------------------

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from xiaobao.identity.access import one, tenant_scoped
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import NotFound
 from xiaobao.sales.models import (
+    BuyerDeclaration,
     Product,
     QualityCheck,
     RecordingUpload,
@@ -81,12 +82,8 @@ def salesperson_for(actor: Actor, salesperson_id: Any, *, for_update: bool = Fal
 
 
 def seller_of_insurer(actor: Actor, insurer_id: int, salesperson_id: Any) -> Salesperson:
-    """A salesperson of this insurer, for a sale about to start (same reach as ``material_of_insurer``)."""
-    if actor.kind is not ActorKind.SYSTEM and (
-        actor.kind not in {ActorKind.STAFF, ActorKind.PARTNER} or actor.insurer_id != insurer_id
-    ):
-        raise NotFound()
-    return one(Salesperson.objects.filter(insurer_id=insurer_id), salesperson_id)
+    """One of this insurer's salespeople the actor may sell as (``sellers_for``), for a sale about to start."""
+    return one(sellers_for(actor).filter(insurer_id=insurer_id), salesperson_id)
 
 
 def sales_for(actor: Actor, permission: Permission = Permission.VIEW_SALES) -> QuerySet[Sale]:
@@ -99,12 +96,9 @@ def sales_for(actor: Actor, permission: Permission = Permission.VIEW_SALES) -> Q
         return sales.filter(insurer_id=actor.insurer_id or 0)
     if not reading:
         return sales.none()
-    own = {
-        ActorKind.CONSUMER: Q(buyer_id=actor.consumer_id or 0),
-        ActorKind.PARTNER: Q(insurer_id=actor.insurer_id or 0, seller__partner_id=actor.partner_id or 0),
-        ActorKind.STAFF: Q(insurer_id=actor.insurer_id or 0, seller__staff_id=actor.staff_id or 0),
-    }.get(actor.kind)
-    return sales.filter(own) if own is not None else sales.none()
+    if actor.kind is ActorKind.CONSUMER:
+        return sales.filter(buyer_id=actor.consumer_id or 0)
+    return selling_for(actor)
 
 
 def sale_for(
@@ -126,13 +120,9 @@ def sale_by_reference(actor: Actor, reference: str, permission: Permission = Per
 def selling_for(actor: Actor) -> QuerySet[Sale]:
     """The sales this actor submits events and recordings to: a partner's own salespeople's, or the staff
     seller's own; compliance reads them but never writes into a session."""
-    if actor.kind is ActorKind.PARTNER:
-        return Sale.objects.filter(insurer_id=actor.insurer_id or 0, seller__partner_id=actor.partner_id or 0)
-    if actor.kind is ActorKind.STAFF:
-        return Sale.objects.filter(insurer_id=actor.insurer_id or 0, seller__staff_id=actor.staff_id or 0)
     if actor.kind is ActorKind.SYSTEM:
         return Sale.objects.all()
-    return Sale.objects.none()
+    return Sale.objects.filter(seller__in=sellers_for(actor))
 
 
 def sale_to_submit(actor: Actor, sale_id: Any) -> Sale:
@@ -140,16 +130,20 @@ def sale_to_submit(actor: Actor, sale_id: Any) -> Sale:
     return one(selling_for(actor).select_for_update(of=("self",)).select_related("product", "seller"), sale_id)
 
 
-def seller_for(actor: Actor, seller_id: Any) -> Salesperson:
-    """A salesperson this actor may sell as: one of the partner's own, or the staff member themself."""
-    sellers = Salesperson.objects.filter(active=True)
+def sellers_for(actor: Actor) -> QuerySet[Salesperson]:
+    """The salespeople this actor sells as: a partner's own (its agent's people), the staff member themself;
+    every one for the system. Active or not: a sale about to start says "no longer active" itself."""
+    sellers = Salesperson.objects.all()
     if actor.kind is ActorKind.PARTNER:
-        sellers = sellers.filter(insurer_id=actor.insurer_id or 0, partner_id=actor.partner_id or 0)
-    elif actor.kind is ActorKind.STAFF:
-        sellers = sellers.filter(insurer_id=actor.insurer_id or 0, staff_id=actor.staff_id or 0)
-    elif actor.kind is not ActorKind.SYSTEM:
-        sellers = sellers.none()
-    return one(sellers, seller_id)
+        return sellers.filter(insurer_id=actor.insurer_id or 0, partner_id=actor.partner_id or 0)
+    if actor.kind is ActorKind.STAFF:
+        return sellers.filter(insurer_id=actor.insurer_id or 0, staff_id=actor.staff_id or 0)
+    return sellers if actor.kind is ActorKind.SYSTEM else sellers.none()
+
+
+def seller_for(actor: Actor, seller_id: Any) -> Salesperson:
+    """A salesperson this actor may sell as."""
+    return one(sellers_for(actor), seller_id)
 
 
 def products_to_sell(insurer_id: int) -> QuerySet[Any]:
@@ -161,6 +155,11 @@ def products_to_sell(insurer_id: int) -> QuerySet[Any]:
 def events_of(sale: Sale) -> QuerySet[SaleEvent]:
     """The events of a sale already fetched through the gate, in order."""
     return SaleEvent.objects.filter(sale=sale).order_by("sequence")
+
+
+def declaration_of_sale(sale: Sale) -> BuyerDeclaration | None:
+    """The buyer's signed declaration (SAL-S3, SAL-S4) of a sale already fetched through the gate, if any."""
+    return BuyerDeclaration.objects.filter(assessment__sale_id=sale.pk).first()
 
 
 def recordings_of(sale: Sale) -> QuerySet[SaleRecording]:
@@ -223,9 +222,7 @@ def buyer_of_insurer(insurer_id: int, consumer_id: int) -> bool:
 
 
 def is_seller(actor: Actor) -> bool:
-    if actor.kind is not ActorKind.STAFF or actor.staff_id is None:
-        return False
-    return Salesperson.objects.filter(staff_id=actor.staff_id, insurer_id=actor.insurer_id or 0).exists()
+    return actor.kind is ActorKind.STAFF and sellers_for(actor).exists()
 
 
 def complaint_id_by_reference(actor: Actor, reference: str) -> int:

@@ -7,7 +7,7 @@ import json
 import secrets
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import IO, Any
@@ -21,6 +21,7 @@ from xiaobao.audit import chain
 from xiaobao.audit.recorder import record
 from xiaobao.complaints.domain.files import check_file
 from xiaobao.identity import access as identity_access
+from xiaobao.identity.actions import ConsumerDetails, consumer_register
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.identity.models import Partner, Staff
 from xiaobao.identity.selectors import staff_with
@@ -35,6 +36,7 @@ from xiaobao.sales.domain import materials as rules
 from xiaobao.sales.domain import quality, recording, session
 from xiaobao.sales.domain.grades import Grade
 from xiaobao.sales.domain.materials import MaterialState
+from xiaobao.sales.domain.session import SaleAlreadyCompleted
 from xiaobao.sales.domain.tiers import ProductTraits, tier_of
 from xiaobao.sales.models import (
     Product,
@@ -49,6 +51,8 @@ from xiaobao.sales.models import (
     Salesperson,
     SampleDraw,
 )
+from xiaobao.sales.selectors import material_for_sale, seller_for_sale
+from xiaobao.sales.suitability.selectors import require_ready_to_complete
 
 # --- products (SAL-1, SAL-S1) ---
 
@@ -383,19 +387,9 @@ RECORDING_MEDIA_TYPES = frozenset(
 )
 
 
-class SellerGradeTooLow(InvalidInput):
-    code = "seller_grade_too_low"
-    default_message = _("This salesperson's grade does not allow selling a product of this tier.")
-
-
 class RecordingMissing(TransitionNotAllowed):
     code = "recording_missing"
     default_message = _("This sale must be recorded on audio and video (SAL-R1): upload the recording first.")
-
-
-class SaleAlreadyCompleted(TransitionNotAllowed):
-    code = "sale_completed"
-    default_message = _("This sale is completed: its session takes no more events or recordings.")
 
 
 class EventIdReused(InvalidInput):
@@ -458,39 +452,28 @@ def recording_required(sale: Sale) -> bool:
     return recording.recording_required(_recording_facts(sale))
 
 
-def _check_seller(sale: Sale) -> None:
-    """The seller's grade allows the product's tier (SAL-S1).
-
-    TODO(lead, at merge): replace by the salesrules branch's ``may_sell(grade, tier)`` / ``SellerGradeTooLow``.
-    """
-    if sale.seller.grade < sale.product.tier:
-        raise SellerGradeTooLow()
-
-
-def _check_material(sale: Sale, new: SaleEventIn) -> None:
-    """Material shown in a sale is approved and not withdrawn (SAL-1).
-
-    TODO(lead, at merge): call the salesrules branch's ``material_for_sale(...)`` with
-    ``new.details["material"]`` (it raises when the material is unapproved or withdrawn).
-    """
-    if not str(new.details.get("material", "")).strip():
+def _material_details(sale: Sale, new: SaleEventIn, actor: Actor) -> dict[str, Any]:
+    """A material_shown event names, by id (``details["material"]``), one of the insurer's materials for the
+    sale's product that may be used now (SAL-1: approved, not withdrawn: ``MaterialNotUsable`` otherwise); the
+    event keeps the material's id and its SHA-256 (its file's, or its text's when it has no file)."""
+    named = str(new.details.get("material", "")).strip()
+    if not named:
         raise InvalidInput(_("Name the sales material shown (details.material)."))
+    material = material_for_sale(actor, sale.insurer_id, named)
+    if material.product_id != sale.product_id:
+        raise NotFound()
+    return {**new.details, "material": material.pk, "material_sha256": material.sha256 or material.text_sha256}
 
 
 def _check_ready_to_complete(sale: Sale) -> None:
-    """Suitability done, declaration signed where needed (SAL-S2..S4).
-
-    TODO(lead, at merge): call the suitability branch's ``sale_ready_to_complete``-style check here.
-    """
+    """Suitability assessed, the premium unchanged since, the declaration signed where needed (SAL-2,
+    SAL-S2..S4): ``DeclarationRequired`` otherwise."""
+    require_ready_to_complete(sale)
 
 
 def declaration_signed(sale: Sale) -> bool:
-    """The buyer signed the declaration that a product advised against is their own choice (SAL-S3, SAL-S4).
-
-    Today: a signature event whose details say ``"document": "declaration"``.
-    TODO(lead, at merge): ask the suitability branch's declaration instead.
-    """
-    return access.events_of(sale).filter(kind=SaleEvent.Kind.SIGNATURE, details__document="declaration").exists()
+    """The buyer signed the declaration that a product advised against is their own choice (SAL-S3, SAL-S4)."""
+    return access.declaration_of_sale(sale) is not None
 
 
 def _new_reference() -> str:
@@ -510,6 +493,7 @@ def sale_start(*, actor: Actor, start: SaleStart, idempotency_key: str | None = 
     product = access.products_to_sell(seller.insurer_id).filter(pk=start.product_id).first()
     if product is None:
         raise NotFound()
+    seller = seller_for_sale(actor, insurer_id=seller.insurer_id, seller_id=seller.pk, product=product)
     if start.channel not in Sale.Channel.values:
         raise InvalidInput(_("Choose a channel of the list."))
     sale = Sale(
@@ -527,7 +511,6 @@ def sale_start(*, actor: Actor, start: SaleStart, idempotency_key: str | None = 
     )
     if start.buyer_id is not None and not _buyer_known(seller.insurer_id, start.buyer_id):
         raise NotFound()
-    _check_seller(sale)
     sale.save(force_insert=True)
     if idempotency_key is not None:
         idempotency.remember("sales.sale_start", caller, idempotency_key, hashed, sale.pk)
@@ -547,6 +530,18 @@ def sale_start(*, actor: Actor, start: SaleStart, idempotency_key: str | None = 
         },
     )
     return sale
+
+
+@transaction.atomic
+def sale_start_with_buyer(
+    *, actor: Actor, start: SaleStart, buyer: ConsumerDetails, idempotency_key: str | None = None
+) -> Sale:
+    """A staff seller opens a face-to-face sale for a buyer in front of them: the buyer found by their ID
+    number, or registered as staff register a complainant (``identity.actions.consumer_register``: one person,
+    one record, related to the insurer), then the session opened as ``sale_start`` does. The same form sent
+    twice opens one sale."""
+    consumer = consumer_register(actor=actor, details=buyer)
+    return sale_start(actor=actor, start=replace(start, buyer_id=consumer.pk), idempotency_key=idempotency_key)
 
 
 def _buyer_known(insurer_id: int, consumer_id: int) -> bool:
@@ -606,7 +601,7 @@ def sale_events_append(*, actor: Actor, sale_id: int, batch: Sequence[SaleEventI
     received_at = clock.now().astimezone(UTC)
     added: list[SaleEvent] = []
     for item in fresh:
-        _check_event(sale, item)
+        details = _checked_details(sale, item, actor)
         sequence += 1
         event = SaleEvent(
             sale=sale,
@@ -617,7 +612,7 @@ def sale_events_append(*, actor: Actor, sale_id: int, batch: Sequence[SaleEventI
             received_at=received_at,
             content=item.content,
             content_sha256=hashlib.sha256(item.content.encode()).hexdigest() if item.content else "",
-            details=json.loads(chain.canonical(item.details)),
+            details=json.loads(chain.canonical(details)),
             prev_hash=previous,
         )
         event.hash = chain.event_hash(previous, session.chain_content(chained_event(event)))
@@ -636,7 +631,8 @@ def sale_events_append(*, actor: Actor, sale_id: int, batch: Sequence[SaleEventI
     return [known[item.client_event_id] for item in batch]
 
 
-def _check_event(sale: Sale, item: SaleEventIn) -> None:
+def _checked_details(sale: Sale, item: SaleEventIn, actor: Actor) -> dict[str, Any]:
+    """The event may be stored: its details as kept (a material shown gains the material's SHA-256)."""
     if item.kind not in SaleEvent.Kind.values:
         raise InvalidInput(_("Choose an event kind of the list."))
     if not 0 < len(item.client_event_id) <= 64:
@@ -651,7 +647,8 @@ def _check_event(sale: Sale, item: SaleEventIn) -> None:
     ):
         raise ChecksumMismatch()
     if item.kind == SaleEvent.Kind.MATERIAL_SHOWN:
-        _check_material(sale, item)
+        return _material_details(sale, item, actor)
+    return dict(item.details)
 
 
 def chain_break(sale: Sale) -> int | None:
@@ -809,6 +806,30 @@ def recording_upload_finish(*, actor: Actor, token: str, sha256: str) -> SaleRec
         },
     )
     return kept
+
+
+@stored_files.atomic
+def recording_upload_file(
+    *,
+    actor: Actor,
+    sale_id: int,
+    content: File,  # type: ignore[type-arg]
+    media_type: str,
+    duration_seconds: int,
+    recorded_at: datetime,
+) -> SaleRecording:
+    """A whole recording sent at once (the workbench form): the resumable upload of ADR 0018 opened, fed in
+    chunks and finished in one transaction, so the recording is checked and kept exactly as an API upload is."""
+    upload = recording_upload_open(
+        actor=actor, sale_id=sale_id, media_type=media_type, duration_seconds=duration_seconds, recorded_at=recorded_at
+    )
+    digest = hashlib.sha256()
+    offset = 0
+    for block in content.chunks(MAX_CHUNK_BYTES):
+        digest.update(block)
+        recording_chunk_put(actor=actor, token=upload.token, offset=offset, content=block)
+        offset += len(block)
+    return recording_upload_finish(actor=actor, token=upload.token, sha256=digest.hexdigest())
 
 
 def recording_verify(kept: SaleRecording) -> bool:

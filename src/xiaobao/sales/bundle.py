@@ -5,6 +5,8 @@ A ZIP holding:
 - ``summary.pdf`` — the sale in words (the letters' machinery and fonts, ADR 0010);
 - ``events.json`` — every event of the session with its place in the hash chain;
 - ``pages/<sequence>.txt`` — exactly what each shown page or material held (its SHA-256 is in the event);
+- ``declaration.txt`` and ``declaration.json`` — when the buyer signed one (SAL-S3, SAL-S4): the declaration's
+  text word for word as signed, and its SHA-256, language, time and the reasons it covers (not the typed name);
 - ``recordings/<sha256>.<ext>`` and ``recordings.json`` — the recordings as received, with who recorded them;
 - ``manifest.json`` — the SHA-256 of every file above, the sale, the chain's head, the signing key's id;
 - ``manifest.sig`` — the Ed25519 signature of ``manifest.json``; ``public_key.pem`` — the key to check it
@@ -110,6 +112,17 @@ def build(sale: Sale) -> tuple[bytes, list[str]]:
     for event in events:
         if event.content:
             files[f"pages/{event.sequence:06d}.txt"] = event.content.encode()
+    declaration = access.declaration_of_sale(sale)
+    if declaration is not None:
+        files["declaration.txt"] = declaration.text.encode()
+        files["declaration.json"] = _json(
+            {
+                "text_sha256": declaration.text_sha256,
+                "language": declaration.language,
+                "signed_at": declaration.signed_at.isoformat(),
+                "covers": declaration.covers,
+            }
+        )
     listed = []
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:

@@ -19,10 +19,13 @@ from xiaobao.kernel.errors import NotFound
 from xiaobao.ops.clock import statutory_date_of
 from xiaobao.ops.i18n import translated_labels
 from xiaobao.sales import access
+from xiaobao.sales.domain import policies as policy_dates
 from xiaobao.sales.domain import retention as retention_rules
-from xiaobao.sales.domain.grades import HIGHEST_TIER_BY_GRADE, SellerNotActive, check_may_sell
+from xiaobao.sales.domain.grades import HIGHEST_TIER_BY_GRADE, SellerNotActive, check_may_sell, may_sell
 from xiaobao.sales.domain.materials import STATE_TEXT, MaterialState, check_usable, usable, usable_on
 from xiaobao.sales.models import (
+    BuyerDeclaration,
+    Policy,
     Product,
     QualityCheck,
     RecordingUpload,
@@ -33,6 +36,7 @@ from xiaobao.sales.models import (
     SalesMaterial,
     Salesperson,
     SampleDraw,
+    Surrender,
 )
 
 
@@ -172,6 +176,8 @@ class Replay:
     check: QualityCheck | None
     disputes: list[SaleDispute]
     retention: retention_rules.Retention
+    declaration: BuyerDeclaration | None = None
+    """The buyer's signed declaration that the product is their own choice (SAL-S3, SAL-S4), if any."""
 
 
 def _shown(event: SaleEvent) -> ShownEvent:
@@ -193,14 +199,19 @@ def dispute_periods(sale: Sale) -> list[retention_rules.Dispute]:
 
 
 def contract_end(sale: Sale) -> date | None:
-    """The day the sale's contract ends: its term from the day the sale was completed.
-
-    TODO(lead, at merge): take the policy's own dates from the suitability branch's policy (cooling-off,
-    surrender) when it has them; a surrendered policy ends on its surrender.
-    """
+    """The day the sale's contract ends (SAL-R3 counts from it). With an issued policy: the policy's own end
+    (``ends_on``; None for whole-life cover still in force), or the day the holder asked to surrender it when
+    that came first (a surrender in the cooling-off period, or later on the cash-value path, ends the contract).
+    Without a policy (one issued outside the platform): the product's term from the day the sale completed."""
+    policy = Policy.objects.filter(sale_id=sale.pk).select_related("surrender").first()
+    if policy is not None:
+        surrender: Surrender | None = getattr(policy, "surrender", None)
+        if surrender is not None and (policy.ends_on is None or surrender.requested_on < policy.ends_on):
+            return surrender.requested_on
+        return policy.ends_on
     if sale.completed_at is None:
         return None
-    return retention_rules.contract_ends_on(statutory_date_of(sale.completed_at), sale.product.term_months)
+    return policy_dates.contract_end(statutory_date_of(sale.completed_at), sale.product.term_months)
 
 
 def retention_of(sale: Sale) -> retention_rules.Retention:
@@ -227,6 +238,7 @@ def replay(actor: Actor, sale_id: int) -> Replay:
         check=QualityCheck.objects.filter(sale=sale).select_related("checked_by").first(),
         disputes=list(access.disputes_of(sale)),
         retention=retention_of(sale),
+        declaration=access.declaration_of_sale(sale),
     )
 
 
@@ -274,3 +286,35 @@ def stored_file_names() -> list[str]:
     """Every stored file a row names — recordings and the chunks of uploads still open — across insurers (system
     use: the orphan sweep of ``ops.stored_files``)."""
     return access.stored_file_names()
+
+
+# -- the staff seller's sale desk (issue #16) ---------------------------------------------------------------------
+
+
+def seller_of_staff(actor: Actor) -> Salesperson | None:
+    """The active salesperson a staff member sells as, or None (not a seller, or no longer active)."""
+    return access.sellers_for(actor).filter(active=True).first() if access.is_seller(actor) else None
+
+
+def products_seller_may_sell(seller: Salesperson) -> list[Product]:
+    """SAL-S1: the insurer's products on sale whose tier the seller's grade reaches, by name."""
+    table = grade_table()
+    products = access.products_to_sell(seller.insurer_id).order_by("name", "pk")
+    return [product for product in products if may_sell(seller.grade, product.tier, table)]
+
+
+def sale_missing(summary: SaleSummary) -> list[str]:
+    """What still stands between the seller's open sale and its completion, in the active language."""
+    from django.utils.translation import gettext
+
+    from xiaobao.sales.suitability.selectors import sale_ready_to_complete
+
+    missing = sale_ready_to_complete(summary.sale)
+    if summary.recording_required and summary.recordings == 0:
+        missing.append(gettext("This sale must be recorded on audio and video (SAL-R1): upload the recording first."))
+    return missing
+
+
+def event_received(sale: Sale, client_event_id: str) -> bool:
+    """The sale (already opened through the gate) has an event with this client id."""
+    return access.events_of(sale).filter(client_event_id=client_event_id).exists()

@@ -9,7 +9,8 @@ intact, 1 naming each thing that is wrong:
 - every file's SHA-256 against the manifest, and no file missing or added;
 - the events' hash chain (``SHA-256(previous hash ‖ canonical JSON of the event)``, as the audit log) and its
   head against the manifest;
-- each replayable page against the SHA-256 its event kept, each recording against its SHA-256.
+- each replayable page against the SHA-256 its event kept, each recording against its SHA-256, the buyer's
+  declaration against the SHA-256 kept when it was signed.
 """
 
 from __future__ import annotations
@@ -92,7 +93,22 @@ def problems_of(path: Path, public_key_pem: bytes | None = None) -> tuple[list[s
                 problems.append(f"{name}: its SHA-256 differs from the manifest's (the file was changed)")
         problems += _chain_problems(bundle, manifest, names)
         problems += _recording_problems(bundle, names)
+        problems += _declaration_problems(bundle, names)
     return problems, notes
+
+
+def _declaration_problems(bundle: zipfile.ZipFile, names: set[str]) -> list[str]:
+    """The declaration's text is the one signed: its SHA-256 is the one kept when the buyer signed it."""
+    if "declaration.json" not in names:
+        return []
+    try:
+        kept = str(json.loads(bundle.read("declaration.json"))["text_sha256"])
+        text = bundle.read("declaration.txt")
+    except (KeyError, ValueError, TypeError):
+        return ["declaration.json: missing its text or not in the expected shape"]
+    if hashlib.sha256(text).hexdigest() != kept:
+        return ["declaration.txt: its SHA-256 differs from the one kept when the buyer signed it"]
+    return []
 
 
 def _chain_problems(bundle: zipfile.ZipFile, manifest: dict[str, Any], names: set[str]) -> list[str]:

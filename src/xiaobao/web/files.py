@@ -4,9 +4,10 @@ workbench, approved sales material on the public product pages."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext
 
 from xiaobao.complaints.domain.files import download_name
@@ -56,3 +57,13 @@ def stored_file(
     response["Content-Security-Policy"] = FILE_CONTENT_SECURITY_POLICY
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def stored_row_file(request: HttpRequest, row: Any, *, fallback: str) -> HttpResponse | FileResponse:
+    """The file of a row that keeps one with its ``content_type`` and ``original_name`` (a sales material), inline
+    or as a download (``?download=1``); 404 when the row has no file. The caller fetched the row through its gate."""
+    if not row.file:
+        raise Http404
+    return stored_file(
+        row.file, row.content_type, row.original_name, fallback=fallback, download=request.GET.get("download") == "1"
+    )

@@ -31,8 +31,12 @@ from xiaobao.workbench.staff import staff_only
 @never_cache
 @staff_only
 def sale_list(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """The sales this staff member may read: a seller their own, compliance and audit their insurer's."""
-    return render(request, "workbench/sales.html", {"actor": actor, "sales": selectors.sales_list(actor)})
+    """The sales this staff member may read: a seller their own, compliance and audit their insurer's; a staff
+    seller starts a sale from here."""
+    may_start = staff_may(actor, Permission.SELL) and selectors.sells(actor)
+    return render(
+        request, "workbench/sales.html", {"actor": actor, "sales": selectors.sales_list(actor), "may_start": may_start}
+    )
 
 
 def _replay_page(

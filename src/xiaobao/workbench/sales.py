@@ -35,8 +35,8 @@ from xiaobao.sales.domain.materials import KIND_TEXT, STATE_TEXT, MaterialState
 from xiaobao.sales.domain.tiers import TIER_TEXT, tier_reasons
 from xiaobao.sales.models import Product, SalesMaterial, Salesperson
 from xiaobao.sales.selectors import grade_table
+from xiaobao.web.files import stored_row_file
 from xiaobao.workbench import sales_forms as f
-from xiaobao.workbench.files import stored_file
 from xiaobao.workbench.staff import staff_only
 
 SALES_PERMISSIONS = (
@@ -304,15 +304,7 @@ def material_withdraw(request: HttpRequest, actor: Actor, material_id: int) -> H
 @allowed(Permission.REGISTER_SALES_MATERIAL, Permission.APPROVE_SALES_MATERIAL)
 def material_file(request: HttpRequest, actor: Actor, material_id: int) -> HttpResponseBase:
     material = access.material_for(actor, material_id)
-    if not material.file:
-        raise Http404
-    return stored_file(
-        material.file,
-        material.content_type,
-        material.original_name,
-        fallback=f"material-{material.pk}",
-        download=request.GET.get("download") == "1",
-    )
+    return stored_row_file(request, material, fallback=f"material-{material.pk}")
 
 
 # --- salespeople (SAL-S1) ---

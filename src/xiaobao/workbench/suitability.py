@@ -21,12 +21,12 @@ from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.ops import clock
 from xiaobao.ops.i18n import message_of
-from xiaobao.sales.domain.policies import SURRENDER_PATH_TEXT, SurrenderPath
 from xiaobao.sales.domain.suitability import ElderCareIncomplete
 from xiaobao.sales.policies import actions as policy_actions
 from xiaobao.sales.policies import selectors as policy_selectors
 from xiaobao.sales.suitability import access, selectors
 from xiaobao.sales.suitability.actions import sale_assess_suitability, sale_declare_own_choice
+from xiaobao.workbench.sale_desk import record_shown
 from xiaobao.workbench.staff import staff_only
 from xiaobao.workbench.suitability_forms import DeclarationForm, PolicyForm, QuestionnaireForm, RefundPaidForm
 
@@ -79,12 +79,14 @@ def questionnaire(request: HttpRequest, actor: Actor, sale_id: int) -> HttpRespo
             form.add_error(None, message_of(refused))
         else:
             return HttpResponseRedirect(reverse("workbench:suitability_result", args=[sale.pk]))
-    return render(
+    response = render(
         request,
         "workbench/suitability_questionnaire.html",
         {"actor": actor, "sale": sale, "form": form},
         status=400 if form.errors else 200,
     )
+    record_shown(request, actor, sale, response, gettext("Suitability questions"))
+    return response
 
 
 def _result_page(
@@ -123,7 +125,9 @@ def _result_page(
         "policy_form": policy_form or PolicyForm(initial={"premium_paid_yuan": sale.premium_yuan}),
     }
     errors = bool(declaration_form.errors) or bool(policy_form is not None and policy_form.errors)
-    return render(request, "workbench/suitability_result.html", context, status=400 if errors else 200)
+    response = render(request, "workbench/suitability_result.html", context, status=400 if errors else 200)
+    record_shown(request, actor, sale, response, gettext("Suitability result and declaration"))
+    return response
 
 
 @never_cache
@@ -198,12 +202,11 @@ def _policy_page(
         view = policy_selectors.policy_view(actor, policy_id, clock.today())
     except NotFound:
         raise Http404 from None
-    surrender = view.surrender
     context = {
         "actor": actor,
         "view": view,
         "policy": view.policy,
-        "path_text": gettext(SURRENDER_PATH_TEXT[SurrenderPath(surrender.path)]) if surrender else "",
+        "path_text": view.path_text,
         "form": form or RefundPaidForm(initial={"refunded_on": clock.today()}),
     }
     return render(request, "workbench/policy.html", context, status=400 if form is not None and form.errors else 200)

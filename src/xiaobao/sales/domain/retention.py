@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
+
+from xiaobao.sales.domain.policies import add_years_at_least
 
 RULE_ID = "SAL-R3"
 SHORT_TERM_MONTHS = 12
@@ -42,35 +44,11 @@ class Retention:
     rule_id: str = RULE_ID
 
 
-def add_years(day: date, years: int) -> date:
-    """The same day ``years`` later; 29 February becomes 1 March (never earlier: the rule says at least)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, month=3, day=1)
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, or the first of the next month when that month is shorter."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    try:
-        return day.replace(year=year, month=month)
-    except ValueError:
-        return (date(year, month, 28) + timedelta(days=4)).replace(day=1)
-
-
-def contract_ends_on(start: date, term_months: int | None) -> date | None:
-    """The last day of cover for a term contract; None for a contract for life (it ends when the policy does)."""
-    if term_months is None:
-        return None
-    return add_months(start, term_months) - timedelta(days=1)
-
-
 def retention(*, term_months: int | None, contract_end: date | None, disputes: Sequence[Dispute] = ()) -> Retention:
     """SAL-R3: until when the sale's records (events, recordings, suitability records) are kept.
 
-    ``contract_end`` None: the contract has not ended (a policy for life still in force), so no date yet.
+    ``contract_end`` is the contract's last day (``policies.contract_end``, or a surrender's day);
+    None: the contract has not ended (a policy for life still in force), so no date yet.
     """
     if any(d.ended_on is None for d in disputes):
         return Retention(None, KeptBecause.DISPUTE_OPEN)
@@ -78,10 +56,12 @@ def retention(*, term_months: int | None, contract_end: date | None, disputes: S
         return Retention(None, KeptBecause.CONTRACT_RUNNING)
     short = term_months is not None and term_months <= SHORT_TERM_MONTHS
     years = SHORT_TERM_YEARS if short else LONG_TERM_YEARS
-    kept = Retention(add_years(contract_end, years), KeptBecause.SHORT_TERM if short else KeptBecause.LONG_TERM)
+    kept = Retention(
+        add_years_at_least(contract_end, years), KeptBecause.SHORT_TERM if short else KeptBecause.LONG_TERM
+    )
     for dispute in disputes:
         assert dispute.ended_on is not None
-        after = add_years(dispute.ended_on, AFTER_DISPUTE_YEARS)
+        after = add_years_at_least(dispute.ended_on, AFTER_DISPUTE_YEARS)
         if kept.keep_until is not None and after > kept.keep_until:
             kept = Retention(after, KeptBecause.DISPUTE_ENDED)
     return kept

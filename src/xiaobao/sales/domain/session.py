@@ -11,8 +11,21 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from xiaobao.kernel.errors import TransitionNotAllowed
+from xiaobao.kernel.i18n import _
+
 GENESIS = "0" * 64
 MAX_EVENTS_PER_BATCH = 200
+
+
+class SaleAlreadyCompleted(TransitionNotAllowed):
+    """SAL-3: a completed sale is closed — no more events, recordings, or changes to its suitability record."""
+
+    code = "sale_completed"
+    default_message = _(
+        "This sale is completed: it takes no more events or recordings, and its suitability record can no "
+        "longer change."
+    )
 
 
 class EventKind(StrEnum):

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext
+
 from xiaobao.kernel.actors import Actor
-from xiaobao.sales.domain.policies import within_cooling_off
+from xiaobao.sales.domain.policies import SURRENDER_PATH_TEXT, SurrenderPath, within_cooling_off
 from xiaobao.sales.models import Policy, RefundDeadline, Surrender
 from xiaobao.sales.policies import access
 
@@ -21,6 +23,13 @@ class PolicyView:
     in_cooling_off: bool
     cooling_off_days_left: int
     refund_days_left: int | None
+
+    @property
+    def path_text(self) -> str:
+        """The surrender's path in the active language ("" when the policy is not surrendered)."""
+        if self.surrender is None:
+            return ""
+        return gettext(SURRENDER_PATH_TEXT[SurrenderPath(self.surrender.path)])
 
 
 def policy_view(actor: Actor, policy_id: Any, today: date) -> PolicyView:

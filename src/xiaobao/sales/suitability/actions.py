@@ -18,6 +18,7 @@ from xiaobao.kernel.i18n import _
 from xiaobao.ops import clock
 from xiaobao.sales import events
 from xiaobao.sales.domain.policies import suitability_kept_until
+from xiaobao.sales.domain.session import SaleAlreadyCompleted
 from xiaobao.sales.domain.suitability import (
     Answers,
     DeclarationChanged,
@@ -34,11 +35,6 @@ from xiaobao.sales.suitability import access
 from xiaobao.sales.suitability.selectors import covered_codes, declaration_text, text_sha256
 
 PROTECTION_LINES = frozenset({"ordinary_life", "illness", "medical", "accident", "motor", "other_property"})
-
-
-class SaleAlreadyCompleted(TransitionNotAllowed):
-    code = "sale_completed"
-    default_message = _("This sale is completed: its suitability record can no longer change.")
 
 
 class AssessmentSealed(TransitionNotAllowed):
