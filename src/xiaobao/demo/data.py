@@ -90,6 +90,7 @@ def load() -> DemoResult:
         for spec in INSURERS:
             _load_insurer(spec)
         _load_mediation()
+        _load_regulator()
         _load_consumers()
         _load_complaints()
         _load_claims()
@@ -212,6 +213,17 @@ def _load_mediation() -> None:
     )
 
 
+def _load_regulator() -> None:
+    """The regulator's demo account (CMP-S2): every insurer's statistics, no case."""
+    actions.regulator_create(
+        actor=SYSTEM,
+        username="regulator",
+        display_name="监管局 统计处",
+        office="国家金融监督管理总局辽宁监管局（演示）",
+        password=DEMO_PASSWORD,
+    )
+
+
 def _load_consumers() -> None:
     insurers = list(Insurer.objects.order_by("pk"))
     people = [
@@ -264,6 +276,7 @@ def _logins() -> list[Login]:
         Login("consumer.blind", "李明, visually impaired consumer"),
         Login("consumer.newcomer", "Ahmet Yilmaz, new urban resident (English)"),
         Login("mediator", "辽宁省保险纠纷调解中心 mediator"),
+        Login("regulator", "监管局 regulator: every insurer's statistics, no case"),
     ]
     return logins
 

@@ -44,6 +44,8 @@ class Permission(StrEnum):
     MANAGE_SALESPEOPLE = "sales.manage_salespeople"
     VIEW_SALES = "sales.view"
     CHECK_SALES = "sales.check_quality"
+    VIEW_REPORTS = "reports.view"
+    RECORD_REPORT_DENOMINATORS = "reports.record_denominators"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -107,6 +109,12 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     ),
     # Drawing the quality-check sample and recording findings (SAL-R2) is compliance's.
     Permission.CHECK_SALES: frozenset({Role.COMPLIANCE_OFFICER}),
+    # Complaint statistics (CMP-S2): compliance sees the whole insurer; a senior manager their branch and the
+    # branches below it (the head office's managers: the whole insurer). The regulator is no insurer's staff:
+    # ``reports.access`` lets them read every insurer's aggregates, and nothing else.
+    Permission.VIEW_REPORTS: frozenset({Role.COMPLIANCE_OFFICER, Role.SENIOR_MANAGER}),
+    # The insurer's policies in force and premium, the denominators of the per-10,000 and per-100-million rates.
+    Permission.RECORD_REPORT_DENOMINATORS: frozenset({Role.COMPLIANCE_OFFICER}),
 }
 
 
