@@ -48,14 +48,16 @@ def generate(missing: int) -> None:
 
     description = Complaint._meta.get_field("description").get_prep_value("生成的投诉：理赔金额与预期不符。")
     insurers = list(Insurer.objects.order_by("pk").values_list("pk", flat=True))
-    branches = {i: list(Branch.objects.filter(insurer_id=i, level__gte=3).values_list("pk", flat=True)) for i in insurers}
+    branches = {
+        i: list(Branch.objects.filter(insurer_id=i, level__gte=3).values_list("pk", flat=True)) for i in insurers
+    }
     consumers = list(Consumer.objects.order_by("pk").values_list("pk", flat=True)[:50])
     first = (Complaint.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     today = clock.today()
     # one array row per insurer, each padded to the same length (4) so the database picks by index
-    branch_array = "ARRAY[" + ",".join(
-        "ARRAY[" + ",".join(str(b) for b in (branches[i] * 4)[:4]) + "]" for i in insurers
-    ) + "]"
+    branch_array = (
+        "ARRAY[" + ",".join("ARRAY[" + ",".join(str(b) for b in (branches[i] * 4)[:4]) + "]" for i in insurers) + "]"
+    )
     batch = 500_000
     for start in range(first, first + missing, batch):
         stop = min(start + batch, first + missing) - 1

@@ -553,6 +553,8 @@ def elder_mode(request: HttpRequest) -> HttpResponse:
 
 
 def after_login(request: HttpRequest) -> HttpResponse:
-    """Staff go to their workbench; consumers to their complaints."""
+    """Staff go to their workbench; the regulator to the statistics; consumers to their complaints."""
     actor = actor_for_request(request)
+    if actor.kind is ActorKind.REGULATOR:
+        return HttpResponseRedirect(reverse("reports:regulator"))
     return HttpResponseRedirect(reverse("workbench:queue") if actor.kind is ActorKind.STAFF else reverse("portal:mine"))

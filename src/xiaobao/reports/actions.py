@@ -51,7 +51,9 @@ class Export:
 
 
 @transaction.atomic
-def statistics_export(*, actor: Actor, period_key: str, table: str, file_format: str, insurer_id: int | None = None) -> Export:
+def statistics_export(
+    *, actor: Actor, period_key: str, table: str, file_format: str, insurer_id: int | None = None
+) -> Export:
     """One table of a period's statistics to be written as a file; one audit event says who took what."""
     period = parse_period(period_key)
     if period is None or file_format not in EXPORT_FORMATS:
@@ -69,16 +71,16 @@ def statistics_export(*, actor: Actor, period_key: str, table: str, file_format:
             "period": period.key(),
             "table": table,
             "format": file_format,
-            "scope": "all insurers" if stats.scope.regulator else ("insurer" if stats.scope.whole_insurer else "branches"),
+            "scope": "all insurers"
+            if stats.scope.regulator
+            else ("insurer" if stats.scope.whole_insurer else "branches"),
         },
     )
     return Export(statistics=stats, table=table, file_format=file_format)
 
 
 @transaction.atomic
-def denominator_record(
-    *, actor: Actor, period_key: str, policies_in_force: int, premium_yuan: Decimal
-) -> Denominator:
+def denominator_record(*, actor: Actor, period_key: str, policies_in_force: int, premium_yuan: Decimal) -> Denominator:
     """The insurer's policies in force and premium income for a period (the rates' denominators), entered by
     compliance; a later entry for the same period replaces the figures, the same figures again change nothing."""
     insurer = access.denominator_insurer(actor, for_update=True)

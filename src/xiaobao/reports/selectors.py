@@ -89,7 +89,7 @@ COUNTS = tuple(f.name for f in fields(Figures))
 
 
 def _month_range(month: date) -> tuple[date, date]:
-    following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)  # noqa: PLR2004
+    following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     return month, following
 
 
@@ -100,9 +100,7 @@ def _complaint_counts() -> dict[str, Any]:
         "decided": Count("pk", filter=~Q(outcome="")),
         "upheld": Count("pk", filter=Q(outcome__in=[Outcome.UPHELD.value, Outcome.PARTLY_UPHELD.value])),
         "reviews": Count("pk", filter=Q(review_requested_on__isnull=False)),
-        "mediations": Count(
-            "pk", filter=Q(mediation_wanted_on__isnull=False) | Q(next_step=Remedy.MEDIATION.value)
-        ),
+        "mediations": Count("pk", filter=Q(mediation_wanted_on__isnull=False) | Q(next_step=Remedy.MEDIATION.value)),
     }
 
 
@@ -116,10 +114,7 @@ def _clock_counts(today: date) -> dict[str, Any]:
     counts["late"] = Count(
         "deadlines",
         filter=Q(deadlines__rule_id__in=list(DECISION_RULES))
-        & (
-            Q(deadlines__state=StatutoryClock.MISSED)
-            | Q(deadlines__active=True, deadlines__due__lt=today)
-        ),
+        & (Q(deadlines__state=StatutoryClock.MISSED) | Q(deadlines__active=True, deadlines__due__lt=today)),
     )
     return counts
 
@@ -187,9 +182,7 @@ def _claim_rows(first: date, following: date, today: date) -> list[dict[str, Any
             ),
         },
     )
-    return [
-        {**row, "branch_id": row.pop("handling_branch_id"), "dimension": "claims", "value": ""} for row in rows
-    ]
+    return [{**row, "branch_id": row.pop("handling_branch_id"), "dimension": "claims", "value": ""} for row in rows]
 
 
 def _callback_rows(first: date, following: date, now: datetime) -> list[dict[str, Any]]:
@@ -205,8 +198,7 @@ def _callback_rows(first: date, following: date, now: datetime) -> list[dict[str
             "in_time": Count("pk", filter=Q(first_attempt_at__lte=F("late_after"))),
             "late": Count(
                 "pk",
-                filter=Q(first_attempt_at__gt=F("late_after"))
-                | Q(first_attempt_at__isnull=True, late_after__lt=now),
+                filter=Q(first_attempt_at__gt=F("late_after")) | Q(first_attempt_at__isnull=True, late_after__lt=now),
             ),
         },
     )
@@ -218,7 +210,10 @@ def _merged(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in rows:
         key = (row["insurer_id"], row["branch_id"], row["dimension"], row["value"])
-        into = merged.setdefault(key, dict.fromkeys(COUNTS, 0) | dict(zip(("insurer_id", "branch_id", "dimension", "value"), key, strict=True)))
+        into = merged.setdefault(
+            key,
+            dict.fromkeys(COUNTS, 0) | dict(zip(("insurer_id", "branch_id", "dimension", "value"), key, strict=True)),
+        )
         for name in COUNTS:
             into[name] += int(row.get(name) or 0)
     return list(merged.values())
@@ -258,9 +253,7 @@ def _rows_of(sums: dict[str, Figures]) -> list[Row]:
     return [Row(key=key, figures=figures) for key, figures in sums.items()]
 
 
-def _fold(
-    period: Period, scope: access.Scope, rows: Iterable[dict[str, Any]], *, insurer_id: int | None
-) -> Statistics:
+def _fold(period: Period, scope: access.Scope, rows: Iterable[dict[str, Any]], *, insurer_id: int | None) -> Statistics:
     branches = list(access.branches_in(scope))
     parent = {b.pk: b.parent_id for b in branches}
     level = {b.pk: b.level for b in branches}
@@ -324,8 +317,7 @@ def _trend(scope: access.Scope, period: Period, insurer_id: int | None) -> list[
     if insurer_id is not None:
         figures = figures.filter(insurer_id=insurer_id)
     by_month = {
-        row["month"]: row
-        for row in figures.values("month").order_by().annotate(**{name: Sum(name) for name in COUNTS})
+        row["month"]: row for row in figures.values("month").order_by().annotate(**{name: Sum(name) for name in COUNTS})
     }
     trend = []
     for month in period.months():

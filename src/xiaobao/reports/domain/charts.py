@@ -73,9 +73,7 @@ def bar_chart(*, chart_id: str, title: str, description: str, axis_label: str, b
             f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT * 0.68:.1f}" text-anchor="end" class="chart-label">'
             f"{escape(bar.label)}</text>"
         )
-        parts.append(
-            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT}" class="chart-bar"/>'
-        )
+        parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT}" class="chart-bar"/>')
         parts.append(
             f'<text x="{LABEL_WIDTH + width + 6:.1f}" y="{y + BAR_HEIGHT * 0.68:.1f}" class="chart-value">'
             f"{escape(bar.shown)}</text>"
@@ -105,13 +103,17 @@ def line_chart(*, chart_id: str, title: str, description: str, axis_label: str, 
     for fraction in (0, 0.5, 1):
         y = top + plot_h * (1 - fraction)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{WIDTH - right}" y2="{y:.1f}" class="chart-grid"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="chart-tick">{_number(end * fraction)}</text>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="chart-tick">{_number(end * fraction)}</text>'
+        )
     if coords:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         parts.append(f'<polyline points="{path}" class="chart-line"/>')
     for (x, y), point in zip(coords, points, strict=True):
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" class="chart-point"/>')
-        parts.append(f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" class="chart-value">{escape(point.shown)}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" class="chart-value">{escape(point.shown)}</text>'
+        )
         parts.append(
             f'<text x="{x:.1f}" y="{top + plot_h + 18}" text-anchor="middle" class="chart-tick">{escape(point.label)}</text>'
         )

@@ -90,7 +90,7 @@ def parse_period(text: str) -> Period | None:
             year = int(match.group(1))
             if not 2000 <= year <= 2100:
                 return None
-            return Period(granularity, year, int(match.group(2)) if match.lastindex == 2 else 1)  # noqa: PLR2004
+            return Period(granularity, year, int(match.group(2)) if match.lastindex == 2 else 1)
     return None
 
 
