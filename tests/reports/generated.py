@@ -38,7 +38,7 @@ def _day(rng: random.Random) -> date:
 
 
 def generate(world: World, complainant: Consumer, *, seed: int = 18, per_insurer: int = 150) -> Generated:
-    rng = random.Random(seed)  # noqa: S311  (test data)
+    rng = random.Random(seed)
     made = Generated()
     serial = 0
     for tenant in (world.ours, world.theirs):

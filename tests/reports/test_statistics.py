@@ -89,7 +89,11 @@ def test_branches_and_regions_equal_an_independent_count(world: World, generated
     _staff, compliance = ours.staff(Role.COMPLIANCE_OFFICER)
     stats = selectors.statistics(compliance, Q3)
     by_branch = expected(generated, {ours.insurer.pk}, key=lambda c: c.handling_branch_id)
-    region = {ours.head_office.pk: ours.head_office.pk, ours.province.pk: ours.province.pk, ours.city.pk: ours.province.pk}
+    region = {
+        ours.head_office.pk: ours.head_office.pk,
+        ours.province.pk: ours.province.pk,
+        ours.city.pk: ours.province.pk,
+    }
     by_region = expected(generated, {ours.insurer.pk}, key=lambda c: region[c.handling_branch_id])
     assert {row.key: as_counter(row.figures) for row in stats.tables["branch"]} == {k: +v for k, v in by_branch.items()}
     assert {row.key: as_counter(row.figures) for row in stats.tables["region"]} == {k: +v for k, v in by_region.items()}
@@ -113,19 +117,31 @@ def test_claims_and_call_backs_equal_an_independent_count(world: World, generate
             want["paid_late"] += late
     [row] = stats.tables["claims"]
     got = row.figures
-    assert Counter(
-        {"received": got.received, "in_time": got.in_time, "late": got.late, "paid_in_time": got.paid_in_time, "paid_late": got.paid_late}
-    ) == want
+    assert (
+        Counter(
+            {
+                "received": got.received,
+                "in_time": got.in_time,
+                "late": got.late,
+                "paid_in_time": got.paid_in_time,
+                "paid_late": got.paid_late,
+            }
+        )
+        == want
+    )
     calls = [
         c for c in generated.callbacks if c.insurer_id == ours and in_q3(c.requested_at.astimezone(NOW.tzinfo).date())
     ]
     [call_row] = stats.tables["callbacks"]
     assert call_row.figures.received == len(calls)
-    assert call_row.figures.in_time == sum(1 for c in calls if c.first_attempt_at and c.first_attempt_at <= c.late_after)
+    assert call_row.figures.in_time == sum(
+        1 for c in calls if c.first_attempt_at and c.first_attempt_at <= c.late_after
+    )
     assert call_row.figures.late == sum(
         1
         for c in calls
-        if (c.first_attempt_at and c.first_attempt_at > c.late_after) or (c.first_attempt_at is None and c.late_after < NOW)
+        if (c.first_attempt_at and c.first_attempt_at > c.late_after)
+        or (c.first_attempt_at is None and c.late_after < NOW)
     )
 
 
@@ -133,7 +149,9 @@ def test_the_months_of_the_quarter_equal_an_independent_count(world: World, gene
     _staff, compliance = world.ours.staff(Role.COMPLIANCE_OFFICER)
     stats = selectors.statistics(compliance, Q3)
     want = Counter(
-        f"{c.received_on:%Y-%m}" for c in generated.complaints if c.insurer_id == world.ours.insurer.pk and in_q3(c.received_on)
+        f"{c.received_on:%Y-%m}"
+        for c in generated.complaints
+        if c.insurer_id == world.ours.insurer.pk and in_q3(c.received_on)
     )
     assert {row.key: row.figures.received for row in stats.tables["month"]} == dict(want)
 

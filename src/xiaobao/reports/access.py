@@ -55,7 +55,7 @@ def scope_of(actor: Actor) -> Scope:
     insurer = frozenset({actor.insurer_id})
     if actor.has_role(Role.COMPLIANCE_OFFICER):
         return Scope(insurer_ids=insurer, branch_ids=None, regulator=False)
-    branch = Branch.objects.filter(pk=actor.branch_id, insurer_id=actor.insurer_id).first()
+    branch = Branch.objects.filter(pk=actor.branch_id or 0, insurer_id=actor.insurer_id).first()
     if branch is None:
         raise NotFound()
     if branch.level == BranchLevel.HEAD_OFFICE:
@@ -111,5 +111,5 @@ def denominator_of(insurer_id: int, period: str, *, for_update: bool = False) ->
 def export_subject(actor: Actor, scope: Scope) -> tuple[Insurer | Regulator, int | None]:
     """What an export's audit event is about: the staff member's insurer, or the regulator's own account."""
     if scope.regulator:
-        return Regulator.objects.get(user_id=actor.user_id), None
-    return Insurer.objects.get(pk=actor.insurer_id), actor.insurer_id
+        return Regulator.objects.get(user_id=actor.user_id or 0), None
+    return Insurer.objects.get(pk=actor.insurer_id or 0), actor.insurer_id

@@ -102,7 +102,7 @@ def denominator_record(*, actor: Actor, period_key: str, policies_in_force: int,
     )
     denominator = existing or Denominator(insurer=insurer, period=period.key())
     denominator.policies_in_force, denominator.premium_yuan = policies_in_force, premium_yuan
-    denominator.entered_by_id, denominator.entered_at = actor.staff_id, clock.now()
+    denominator.entered_by_id, denominator.entered_at = actor.staff_id or 0, clock.now()
     if existing is None:
         denominator.save()
     else:

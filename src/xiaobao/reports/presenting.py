@@ -102,12 +102,13 @@ def row_label(name: str, row: Row, stats: Statistics) -> str:
         return stats.insurer_names.get(int(row.key), row.key)
     if name in {"branch", "region"}:
         return stats.branch_names.get(int(row.key), row.key) if row.key.isdigit() else row.key
-    labels: dict[str, Any] = {
+    every: dict[str, Any] = {
         "product_line": PRODUCT_LINE_TEXT,
         "reason": REASON_TEXT,
         "channel": CHANNEL_TEXT,
         "group": GROUP_TEXT,
-    }.get(name, {})
+    }
+    labels: dict[str, Any] = every.get(name, {})
     text = labels.get(row.key)
     if text is None:
         return row.key
@@ -195,9 +196,8 @@ def _cell(value: object) -> object:
 
 
 def file_rows(shown: Table) -> list[list[object]]:
-    return [[shown.label_heading, *shown.headings]] + [
-        [_cell(label), *map(_cell, values)] for label, values in shown.lines
-    ]
+    heading: list[object] = [shown.label_heading, *shown.headings]
+    return [heading] + [[_cell(label), *map(_cell, values)] for label, values in shown.lines]
 
 
 def as_csv(shown: Table) -> bytes:

@@ -42,7 +42,6 @@ DECISION_RULES = {"CMP-T1": "within_15", "CMP-T2": "within_30", "CMP-T3": "withi
 """The decision clock a complaint was decided under: 15 days, extended to 30 (complex), or 60 at most."""
 BREAKDOWNS = ("product_line", "reason", "channel")
 GROUPS = ("elderly", "disabled", "new_urban_resident")
-COMPLAINT_DIMENSIONS = ("all", *BREAKDOWNS, "group")
 
 
 @dataclass
@@ -123,34 +122,25 @@ def _grouped(rows: QuerySet[Any], by: tuple[str, ...], counts: dict[str, Any]) -
     return list(rows.values(*by).order_by().annotate(**counts))
 
 
+GRAIN = ("insurer_id", "handling_branch_id", *BREAKDOWNS, *GROUPS)
+"""The finest cut of a month: two queries (the complaints, and their clocks) grouped by every breakdown at once,
+folded here into the rows of each breakdown — a scan of the month instead of one per breakdown."""
+
+
 def month_aggregates(month: date, *, today: date, now: datetime) -> list[dict[str, Any]]:
     """Every summary row of one month, for every insurer: ``insurer_id``, ``branch_id``, ``dimension``,
     ``value`` and the counts. Read as the system (the figures are the platform's, cut by scope when read)."""
     first, following = _month_range(month)
     complaints = complaint_access.complaints_for(SYSTEM).filter(received_on__gte=first, received_on__lt=following)
-    clocked = complaints.exclude(state=State.DECLINED.value)
+    clocked = complaints.exclude(state=State.DECLINED.value).filter(deadlines__rule_id__in=list(DECISION_RULES))
+    fine = _grouped(complaints, GRAIN, _complaint_counts()) + _grouped(clocked, GRAIN, _clock_counts(today))
     out: list[dict[str, Any]] = []
-    where = ("insurer_id", "handling_branch_id")
-
-    def emit(dimension: str, value_field: str | None, rows: Iterable[dict[str, Any]], value: str = "") -> None:
-        for row in rows:
-            out.append(
-                {
-                    **row,
-                    "branch_id": row.pop("handling_branch_id", None),
-                    "dimension": dimension,
-                    "value": row.pop(value_field) if value_field else value,
-                }
-            )
-
-    for dimension in ("all", *BREAKDOWNS):
-        by = where if dimension == "all" else (*where, dimension)
-        value_field = None if dimension == "all" else dimension
-        emit(dimension, value_field, _grouped(complaints, by, _complaint_counts()))
-        emit(dimension, value_field, _grouped(clocked, by, _clock_counts(today)))
-    for group in GROUPS:
-        emit("group", None, _grouped(complaints.filter(**{group: True}), where, _complaint_counts()), group)
-        emit("group", None, _grouped(clocked.filter(**{group: True}), where, _clock_counts(today)), group)
+    for row in fine:
+        where = {"insurer_id": row["insurer_id"], "branch_id": row["handling_branch_id"]}
+        counts = {name: row.get(name) or 0 for name in COUNTS}
+        out.append({**where, "dimension": "all", "value": "", **counts})
+        out.extend({**where, "dimension": name, "value": row[name], **counts} for name in BREAKDOWNS)
+        out.extend({**where, "dimension": "group", "value": group, **counts} for group in GROUPS if row[group])
     out.extend(_claim_rows(first, following, today))
     out.extend(_callback_rows(first, following, now))
     return _merged(out)
@@ -346,4 +336,7 @@ def live_statistics(actor: Actor, period: Period, *, today: date | None = None) 
 
 
 def latest_refresh() -> datetime | None:
-    return access.figures_for(access.Scope(None, None, regulator=True)).aggregate(at=Max("refreshed_at"))["at"]
+    at: datetime | None = access.figures_for(access.Scope(None, None, regulator=True)).aggregate(
+        at=Max("refreshed_at")
+    )["at"]
+    return at
