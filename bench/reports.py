@@ -166,8 +166,8 @@ def measure(runs: int) -> None:
     from xiaobao.kernel.actors import SYSTEM
     from xiaobao.ops import clock
     from xiaobao.reports import actions, selectors
-    from xiaobao.reports.models import MonthFigure
     from xiaobao.reports.domain.periods import Granularity, period_of
+    from xiaobao.reports.models import MonthFigure
 
     quarter = period_of(Granularity.QUARTER, clock.today()).previous()
     if not get_user_model().objects.filter(username="regulator").exists():  # a database from before the role
