@@ -92,3 +92,15 @@ def test_a_line_chart_has_a_point_per_period() -> None:
     assert svg.count("<circle") == 2
     assert "<polyline" in svg
     assert 'role="img"' in svg
+
+
+def test_a_long_label_is_shortened_to_fit_beside_its_bar() -> None:
+    svg = bar_chart(
+        chart_id="c",
+        title="t",
+        description="d",
+        axis_label="a",
+        bars=[Bar("participating / universal life insurance, and much more besides", 1, "1")],
+    )
+    assert "…</text>" in svg
+    assert "much more besides" not in svg

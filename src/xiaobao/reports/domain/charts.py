@@ -39,6 +39,20 @@ def nice_maximum(value: float) -> float:
     return float(ceil(value))
 
 
+def _text_width(text: str) -> float:
+    """Roughly how wide the text is at 13 px: a wide (CJK) character about 13 px, any other about 7."""
+    return sum(13 if ord(ch) > 0x2E80 else 7 for ch in text)
+
+
+def fitted(text: str, width: float) -> str:
+    """The label shortened with an ellipsis to fit ``width`` (the table beside the chart holds it whole)."""
+    if _text_width(text) <= width:
+        return text
+    while text and _text_width(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def _number(value: float) -> str:
     return f"{value:g}"
 
@@ -71,7 +85,7 @@ def bar_chart(*, chart_id: str, title: str, description: str, axis_label: str, b
         width = plot * (bar.value / end) if end else 0
         parts.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT * 0.68:.1f}" text-anchor="end" class="chart-label">'
-            f"{escape(bar.label)}</text>"
+            f"{escape(fitted(bar.label, LABEL_WIDTH - 12))}</text>"
         )
         parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT}" class="chart-bar"/>')
         parts.append(
