@@ -59,7 +59,7 @@ def statistics_export(
     if period is None or file_format not in EXPORT_FORMATS:
         raise InvalidInput(_("Choose a period and a file format (CSV or XLSX)."))
     stats = selectors.statistics(actor, period, insurer_id=insurer_id)
-    if table not in stats.tables and table != "total":
+    if table not in stats.tables:
         raise InvalidInput(_("There is no such table to export."))
     subject, audit_insurer = access.export_subject(actor, stats.scope)
     record(
