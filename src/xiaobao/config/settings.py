@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "xiaobao.rights",
     "xiaobao.breaches",
     "xiaobao.disputes",
+    "xiaobao.reports",
     "xiaobao.notifications",
     "xiaobao.ops",
     "xiaobao.demo",
@@ -267,7 +268,17 @@ CACHES = {
 # message in var/mail/new) and/or the IMAP mailbox of XIAOBAO_IMAP_HOST/USER/PASSWORD, every so many seconds.
 XIAOBAO_MAILDIR = ENV.get("XIAOBAO_MAILDIR") or ("" if PRODUCTION else str(VAR_DIR / "mail"))
 XIAOBAO_MAIL_POLL_SECONDS = int(ENV.get("XIAOBAO_MAIL_POLL_SECONDS", "60"))
+# The complaint statistics' summary (CMP-S2) is recomputed for this many recent months, every
+# XIAOBAO_REPORT_REFRESH_SECONDS. Unverified: a policy setting, not a number of the law — 6 months covers a
+# decision within 60 days and a review asked and decided within 30 + 30 more (CMP-T3, CMP-N2) with room.
+XIAOBAO_REPORT_REFRESH_MONTHS = int(ENV.get("XIAOBAO_REPORT_REFRESH_MONTHS", "6"))
+XIAOBAO_REPORT_REFRESH_SECONDS = int(ENV.get("XIAOBAO_REPORT_REFRESH_SECONDS", "600"))
+
 XIAOBAO_PERIODIC_TASKS = {
+    "reports.refresh_figures": {
+        "task": "xiaobao.reports.tasks.refresh_figures",
+        "every_seconds": XIAOBAO_REPORT_REFRESH_SECONDS,
+    },
     "intake.take_in_mail": {
         "task": "xiaobao.intake.tasks.take_in_mail",
         "every_seconds": XIAOBAO_MAIL_POLL_SECONDS,

@@ -92,11 +92,13 @@ def load() -> DemoResult:
         for spec in INSURERS:
             _load_insurer(spec)
         centre = _load_mediation()
+        _load_regulator()
         _load_consumers()
         _load_referral(_load_complaints(), centre)
         _load_claims()
         load_products()
         _enrol_demo_staff()
+    _count_statistics()
     return DemoResult(created=True, logins=_logins())
 
 
@@ -255,6 +257,27 @@ def _load_mediation() -> int:
     return organisation.pk
 
 
+def _count_statistics() -> None:
+    """The statistics' summary of the last year (CMP-S2), so the dashboards show the demo's complaints at once;
+    the worker keeps the recent months current from then on."""
+    from xiaobao.ops import clock
+    from xiaobao.reports.actions import figures_refresh
+    from xiaobao.reports.domain.periods import months_before
+
+    figures_refresh(actor=SYSTEM, months=months_before(clock.today(), 12))
+
+
+def _load_regulator() -> None:
+    """The regulator's demo account (CMP-S2): every insurer's statistics, no case."""
+    actions.regulator_create(
+        actor=SYSTEM,
+        username="regulator",
+        display_name="监管局 统计处",
+        office="国家金融监督管理总局辽宁监管局（演示）",
+        password=DEMO_PASSWORD,
+    )
+
+
 def _load_consumers() -> None:
     insurers = list(Insurer.objects.order_by("pk"))
     people = [
@@ -308,6 +331,7 @@ def _logins() -> list[Login]:
         Login("consumer.newcomer", "Ahmet Yilmaz, new urban resident (English)"),
         Login("mediator", "辽宁省保险纠纷调解中心 mediator"),
         Login("mediator.court", "沈河区法院诉调对接中心 mediator"),
+        Login("regulator", "监管局 regulator: every insurer's statistics, no case"),
     ]
     return logins
 

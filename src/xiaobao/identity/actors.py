@@ -13,7 +13,7 @@ from django.db import connections, router
 from django.http import HttpRequest
 from django.utils import timezone
 
-from xiaobao.identity.models import Consumer, Mediator, PartnerKey, Staff, StaffKey, StaffRole
+from xiaobao.identity.models import Consumer, Mediator, PartnerKey, Regulator, Staff, StaffKey, StaffRole
 from xiaobao.kernel.actors import ANONYMOUS, Actor, ActorKind, Role
 
 PARTNER_KEY_SCHEME = "xbp"
@@ -46,6 +46,9 @@ def actor_for_user(user: Any) -> Actor:
             label=mediator.display_name,
             mediation_organisation_id=mediator.organisation_id,
         )
+    regulator = Regulator.objects.filter(user=user).first()
+    if regulator is not None:
+        return Actor(kind=ActorKind.REGULATOR, user_id=user.pk, label=regulator.display_name)
     return ANONYMOUS
 
 

@@ -42,6 +42,7 @@ MEDIATION_ORGANISATION_CREATED = event_type(
     "mediation_organisation.created", _("mediation organisation created"), fields=("code", "name")
 )
 MEDIATOR_CREATED = event_type("mediator.created", _("mediator created"), fields=("username",))
+REGULATOR_CREATED = event_type("regulator.created", _("regulator account created"), fields=("username", "office"))
 STAFF_KEY_ISSUED = event_type("staff.key_issued", _("staff API token issued"), fields=("key", "label"))
 STAFF_KEY_REVOKED = event_type("staff.key_revoked", _("staff API token revoked"), fields=("key",))
 BRANCH_RENAMED = event_type("branch.renamed", _("branch renamed"), fields=("name",))

@@ -266,6 +266,19 @@ class Mediator(models.Model):
     display_name = models.CharField(max_length=100)
 
 
+class Regulator(models.Model):
+    """An official of the insurance regulator (CMP-S2): not staff of any insurer. Signs in with a password, as a
+    mediator does, and sees the complaint statistics of every insurer side by side — aggregates only, never a
+    case, a name or any other personal data (``reports.access``)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="regulator")
+    display_name = models.CharField(max_length=100)
+    office = models.CharField(max_length=200, blank=True, default="")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
 class PhoneVerification(models.Model):
     """A one-time code sent to a phone to verify the person filing (SEC-1, CMP-I1). Only its hash is kept."""
 

@@ -18,6 +18,7 @@ class ActorKind(StrEnum):
     STAFF = "staff"
     PARTNER = "partner"
     MEDIATOR = "mediator"
+    REGULATOR = "regulator"
     SYSTEM = "system"
 
 
@@ -61,6 +62,7 @@ class Actor:
             ActorKind.CONSUMER: self.consumer_id,
             ActorKind.PARTNER: self.partner_id,
             ActorKind.MEDIATOR: self.user_id,
+            ActorKind.REGULATOR: self.user_id,
         }.get(self.kind)
         if ident is None and self.kind is ActorKind.SYSTEM and self.label.startswith(CHANNEL_PREFIX):
             return f"{self.kind.value}:{self.label}"

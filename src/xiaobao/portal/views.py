@@ -548,8 +548,11 @@ def elder_mode(request: HttpRequest) -> HttpResponse:
 
 
 def after_login(request: HttpRequest) -> HttpResponse:
-    """Staff go to their workbench; mediators to their organisation's workspace; consumers to their complaints."""
+    """Staff go to their workbench; mediators to their organisation's workspace; the regulator to the statistics;
+    consumers to their complaints."""
     actor = actor_for_request(request)
     if actor.kind is ActorKind.MEDIATOR:  # a mediation organisation's own workspace (DSP-1)
         return HttpResponseRedirect(reverse("mediation:workspace"))
+    if actor.kind is ActorKind.REGULATOR:
+        return HttpResponseRedirect(reverse("reports:regulator"))
     return HttpResponseRedirect(reverse("workbench:queue") if actor.kind is ActorKind.STAFF else reverse("portal:mine"))

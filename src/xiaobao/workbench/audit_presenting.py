@@ -147,6 +147,7 @@ def actor_text(kind: str, actor_id: str) -> str:
         "consumer": _("consumer no. %(number)s"),
         "partner": _("partner no. %(number)s"),
         "mediator": _("mediator no. %(number)s"),
+        "regulator": _("regulator no. %(number)s"),
         "system": _("the system (%(number)s)") if number else _("the system"),
     }
     text = numbered.get(kind)

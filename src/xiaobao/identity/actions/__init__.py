@@ -37,6 +37,7 @@ from xiaobao.identity.models import (
     Mediator,
     Partner,
     PartnerKey,
+    Regulator,
     ServicePoint,
     Staff,
     StaffKey,
@@ -559,6 +560,31 @@ def mediator_create(*, actor: Actor, organisation_id: int, username: str, displa
         new={"username": username},
     )
     return mediator
+
+
+class UsernameTaken(InvalidInput):
+    code = "username_taken"
+    default_message = _("That user name is already taken: choose another.")
+
+
+@transaction.atomic
+def regulator_create(*, actor: Actor, username: str, display_name: str, password: str, office: str = "") -> Regulator:
+    """A regulator's account (CMP-S2): made by the platform only (``manage.py regulator_create``), never by an
+    insurer. Password-only sign-in, as a mediator's; it reads aggregates and nothing personal."""
+    _require_system(actor)
+    if get_user_model().objects.filter(username=username).exists():
+        raise UsernameTaken()
+    user = get_user_model().objects.create_user(username=username, password=password)
+    regulator = Regulator.objects.create(user=user, display_name=display_name, office=office)
+    record(
+        event_type=events.REGULATOR_CREATED,
+        actor=actor,
+        subject=regulator,
+        insurer_id=None,
+        new={"username": username, "office": office},
+        first=True,
+    )
+    return regulator
 
 
 class KeyAlreadyIssued(InvalidInput):

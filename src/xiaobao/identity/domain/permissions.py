@@ -46,6 +46,8 @@ class Permission(StrEnum):
     CHECK_SALES = "sales.check_quality"
     REFER_TO_MEDIATION = "disputes.refer"
     VIEW_MEDIATION_STATISTICS = "disputes.view_statistics"
+    VIEW_REPORTS = "reports.view"
+    RECORD_REPORT_DENOMINATORS = "reports.record_denominators"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -113,6 +115,12 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # follows the agreement to the court and to its performance; compliance reads the figures by organisation.
     Permission.REFER_TO_MEDIATION: frozenset({Role.HANDLER, Role.SUPERVISOR}),
     Permission.VIEW_MEDIATION_STATISTICS: frozenset({Role.COMPLIANCE_OFFICER, Role.SENIOR_MANAGER}),
+    # Complaint statistics (CMP-S2): compliance sees the whole insurer; a senior manager their branch and the
+    # branches below it (the head office's managers: the whole insurer). The regulator is no insurer's staff:
+    # ``reports.access`` lets them read every insurer's aggregates, and nothing else.
+    Permission.VIEW_REPORTS: frozenset({Role.COMPLIANCE_OFFICER, Role.SENIOR_MANAGER}),
+    # The insurer's policies in force and premium, the denominators of the per-10,000 and per-100-million rates.
+    Permission.RECORD_REPORT_DENOMINATORS: frozenset({Role.COMPLIANCE_OFFICER}),
 }
 
 

@@ -35,6 +35,7 @@ def waiting_for(actor: Any) -> dict[str, int]:
         "policies": int(staff_may(actor, Permission.SERVE_POLICIES)),
         "sales_keeping": int(may_open_sales_pages(actor)),
         "audit": int(staff_may(actor, Permission.VERIFY_AUDIT)),
+        "reports": int(staff_may(actor, Permission.VIEW_REPORTS)),
         "sales": int(staff_may(actor, Permission.VIEW_SALES) or sells(actor)),
         "sale_quality": int(staff_may(actor, Permission.CHECK_SALES)),
         "mediation": int(staff_may(actor, Permission.VIEW_PARTNERS)),
