@@ -19,7 +19,7 @@ from xiaobao.complaints.domain.decisions import Remedy
 from xiaobao.complaints.domain.lifecycle import State
 from xiaobao.complaints.domain.remedies import AFTER_DECISION, GUIDE, PREPARATION, OptionGuide
 from xiaobao.complaints.models import Complaint
-from xiaobao.complaints.remedies import NEXT_STEPS_ANCHOR, review_day_line, review_window
+from xiaobao.complaints.remedies import review_day_line, review_window
 from xiaobao.identity.models import Insurer
 from xiaobao.ops import clock
 from xiaobao.portal.forms import ReviewForm
