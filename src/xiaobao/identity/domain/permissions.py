@@ -44,6 +44,8 @@ class Permission(StrEnum):
     MANAGE_SALESPEOPLE = "sales.manage_salespeople"
     VIEW_SALES = "sales.view"
     CHECK_SALES = "sales.check_quality"
+    VIEW_INSIGHTS = "insights.view"
+    REMEDIATE = "insights.remediate"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -107,6 +109,10 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     ),
     # Drawing the quality-check sample and recording findings (SAL-R2) is compliance's.
     Permission.CHECK_SALES: frozenset({Role.COMPLIANCE_OFFICER}),
+    # Root causes and fairness (CMP-S1, INC-4; issue #18): compliance reads the groups of similar complaints and
+    # the monthly fairness comparison, and records the remediation actions.
+    Permission.VIEW_INSIGHTS: frozenset({Role.COMPLIANCE_OFFICER}),
+    Permission.REMEDIATE: frozenset({Role.COMPLIANCE_OFFICER}),
 }
 
 
