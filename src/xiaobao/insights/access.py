@@ -103,13 +103,24 @@ class Decided:
 def decided_in(actor: Actor, insurer_id: int, start: datetime, end: datetime) -> list[Decided]:
     """The insurer's complaints decided in [start, end), as the facts fairness compares (none when the actor may
     not see the insurer's)."""
-    rows = tenant_scoped(Complaint.objects.all(), actor, Permission.VIEW_INSIGHTS).filter(
-        insurer_id=insurer_id, decided_at__gte=start, decided_at__lt=end
-    ).exclude(outcome="")
+    rows = (
+        tenant_scoped(Complaint.objects.all(), actor, Permission.VIEW_INSIGHTS)
+        .filter(insurer_id=insurer_id, decided_at__gte=start, decided_at__lt=end)
+        .exclude(outcome="")
+    )
     fields = ("received_at", "decided_at", "outcome", "complainant__birth_year", "elderly", "disabled",
               "complainant__preferred_language", "new_urban_resident", "handling_branch__name")  # fmt: skip
     return [
-        Decided((decided - received).total_seconds() / 86400, outcome, decided, birth, elderly, disabled,
-                language, urban, region)  # fmt: skip
+        Decided(
+            (decided - received).total_seconds() / 86400,
+            outcome,
+            decided,
+            birth,
+            elderly,
+            disabled,
+            language,
+            urban,
+            region,
+        )
         for received, decided, outcome, birth, elderly, disabled, language, urban, region in rows.values_list(*fields)
     ]

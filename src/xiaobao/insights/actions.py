@@ -89,12 +89,21 @@ def complaints_group(*, actor: Actor, insurer_id: int, requested_by: int | None 
         k = grouping.nearest(doc, centroids, threshold=settings.XIAOBAO_ROOT_CAUSE_SIMILARITY) if doc else None
         if k is not None and text.received_at > followed[k].run.finished_at:
             joins.append((k, i))
-    return _save_run(actor, insurer_id, requested_by, texts, found, followed, joins)
+    return _save_run(
+        actor,
+        insurer_id=insurer_id,
+        requested_by=requested_by,
+        texts=texts,
+        found=found,
+        followed=followed,
+        joins=joins,
+    )
 
 
 @transaction.atomic
 def _save_run(
     actor: Actor,
+    *,
     insurer_id: int,
     requested_by: int | None,
     texts: list[access.Text],
@@ -103,7 +112,10 @@ def _save_run(
     joins: list[tuple[int, int]],
 ) -> RunResult:
     run = GroupingRun.objects.create(
-        insurer_id=insurer_id, requested_by_id=requested_by or actor.staff_id, finished_at=clock.now(), complaints=len(texts)
+        insurer_id=insurer_id,
+        requested_by_id=requested_by or actor.staff_id,
+        finished_at=clock.now(),
+        complaints=len(texts),
     )
     grouped = 0
     for number, found_group in enumerate(found, start=1):
@@ -122,8 +134,12 @@ def _save_run(
     before = GroupMember.objects.filter(group__in=followed).count()
     GroupMember.objects.bulk_create(
         (
-            GroupMember(group=followed[k], complaint_id=texts[i].complaint_id, received_at=texts[i].received_at,
-                        by_centroid=True)  # fmt: skip
+            GroupMember(
+                group=followed[k],
+                complaint_id=texts[i].complaint_id,
+                received_at=texts[i].received_at,
+                by_centroid=True,
+            )
             for k, i in joins
         ),
         ignore_conflicts=True,

@@ -12,7 +12,9 @@ from django.db import models
 
 class GroupingRun(models.Model):
     insurer = models.ForeignKey("identity.Insurer", on_delete=models.PROTECT, related_name="+")
-    requested_by = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    requested_by = models.ForeignKey(
+        "identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     finished_at = models.DateTimeField()
     complaints = models.PositiveIntegerField()
     """How many complaint texts were read."""

@@ -38,7 +38,11 @@ DIMENSION_TEXT = {
     "new_urban_resident": gettext_lazy("New urban residents"),
     "region": gettext_lazy("Region (handling branch)"),
 }
-AGE_TEXT = {"under_40": gettext_lazy("under 40"), "40_59": gettext_lazy("40 to 59"), "60_plus": gettext_lazy("60 and over")}
+AGE_TEXT = {
+    "under_40": gettext_lazy("under 40"),
+    "40_59": gettext_lazy("40 to 59"),
+    "60_plus": gettext_lazy("60 and over"),
+}
 YES_TEXT = {
     "disability": gettext_lazy("people with disabilities"),
     "new_urban_resident": gettext_lazy("new urban residents"),
@@ -65,7 +69,9 @@ def _rows(actor: Actor, groups: list[RootCauseGroup]) -> list[GroupRow]:
         access.members_of_many(groups).values_list("group_id", flat=True)  # one query for every group
     )
     open_actions = Counter(
-        access.actions_for(actor).filter(group__in=groups, state=RemediationAction.OPEN).values_list("group_id", flat=True)
+        access.actions_for(actor)
+        .filter(group__in=groups, state=RemediationAction.OPEN)
+        .values_list("group_id", flat=True)
     )
     return [GroupRow(g, sizes[g.pk], open_actions[g.pk]) for g in groups]
 
@@ -138,6 +144,11 @@ def group_view(actor: Actor, group_id: int) -> GroupView:
     return GroupView(group, len(received), followed, [(pk, ref or "") for pk, ref in examples], trend, rows)
 
 
+def group_of_action(actor: Actor, action_id: int) -> int:
+    """The group an action the actor may change belongs to (``NotFound`` otherwise)."""
+    return access.action_for(actor, action_id).group_id
+
+
 def owners(actor: Actor) -> list[Staff]:
     return list(access.owners_for(actor))
 
@@ -147,7 +158,7 @@ def owners(actor: Actor) -> list[Staff]:
 
 def previous_month(today: date) -> date:
     first = today.replace(day=1)
-    return (first.replace(year=first.year - 1, month=12) if first.month == 1 else first.replace(month=first.month - 1))
+    return first.replace(year=first.year - 1, month=12) if first.month == 1 else first.replace(month=first.month - 1)
 
 
 def _next_month(month: date) -> date:
@@ -204,7 +215,8 @@ def group_text(dimension: str, group: str) -> str:
     if dimension in YES_TEXT:
         return str(YES_TEXT[dimension])
     if dimension == "language":
-        return gettext(dict(settings.LANGUAGES).get(group, group)) if group in dict(settings.LANGUAGES) else group
+        names = {code.lower(): name for code, name in settings.LANGUAGES}
+        return str(names.get(group.lower(), group))
     return group
 
 
@@ -219,9 +231,13 @@ def fairness_summary(report: FairnessReport) -> str:
         lines.append(gettext("No group was treated worse than the rest with statistical confidence."))
     for test in flagged:
         template = (
-            gettext("%(dimension)s — %(group)s: decided later than the rest (%(value).1f against %(rest).1f days on average; confidence %(confidence).1f%%).")
+            gettext(
+                "%(dimension)s — %(group)s: decided later than the rest (%(value).1f against %(rest).1f days on average; confidence %(confidence).1f%%)."
+            )
             if test.measure is fairness.Measure.TIME
-            else gettext("%(dimension)s — %(group)s: upheld less often than the rest (%(value).0f%% against %(rest).0f%%; confidence %(confidence).1f%%).")
+            else gettext(
+                "%(dimension)s — %(group)s: upheld less often than the rest (%(value).0f%% against %(rest).0f%%; confidence %(confidence).1f%%)."
+            )
         )
         scale = 1 if test.measure is fairness.Measure.TIME else 100
         lines.append(

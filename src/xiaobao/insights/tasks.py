@@ -14,9 +14,7 @@ from xiaobao.kernel.actors import SYSTEM
 def group_complaints(insurer_id: int | None = None, requested_by: int | None = None) -> int:
     """Group one insurer's complaints (on demand), or every insurer's (daily). How many groups were found."""
     ids = [insurer_id] if insurer_id is not None else access.insurer_ids()
-    return sum(
-        complaints_group(actor=SYSTEM, insurer_id=i, requested_by=requested_by).groups for i in ids
-    )
+    return sum(complaints_group(actor=SYSTEM, insurer_id=i, requested_by=requested_by).groups for i in ids)
 
 
 @task()

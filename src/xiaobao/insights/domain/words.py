@@ -18,6 +18,10 @@ KEPT_TAGS = frozenset({"n", "nz", "vn", "v", "a", "an", "ad", "l", "i", "j", "nt
 is personal data), ``m`` (numerals), ``x`` / ``eng`` (symbols, Latin letters), ``r`` (pronouns), ``p``, ``c``,
 ``u``, ``d``, ``f`` (function words)."""
 
+INSURANCE_TERMS = ("等待期", "犹豫期", "宽限期", "现金价值", "免赔额", "重疾险", "医疗险", "意外险", "车险", "拒赔",
+                   "定损", "退保", "保全", "续保", "理赔款", "销售误导", "营销电话")  # fmt: skip
+"""Words of the trade jieba's general dictionary would split (等待期 → 等待 + 期), added as whole words (tag n)."""
+
 STOP_WORDS = frozenset({"没有", "就是", "已经", "表示", "要求", "进行", "可以", "现在", "这个", "一个", "还是"})
 
 
@@ -28,6 +32,8 @@ def _segmenter() -> Any:
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
+    for term in INSURANCE_TERMS:
+        jieba.add_word(term, tag="n")
     return jieba.posseg
 
 
