@@ -56,8 +56,11 @@ def test_a_group_decided_five_days_later_is_flagged_and_nothing_else_is(seed: in
     # then exactly that group's times are flagged, with high confidence
     assert flagged(tests) == {("disability", "yes", Measure.TIME)}
     hit = next(t for t in tests if t.flagged)
-    assert hit.confidence is not None and hit.confidence > 0.99
-    assert hit.value is not None and hit.rest_value is not None and 3.5 < hit.value - hit.rest_value < 6.5
+    assert hit.confidence is not None
+    assert hit.confidence > 0.99
+    assert hit.value is not None
+    assert hit.rest_value is not None
+    assert 3.5 < hit.value - hit.rest_value < 6.5
 
 
 def test_a_language_group_upheld_half_as_often_is_flagged() -> None:
