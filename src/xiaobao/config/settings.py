@@ -328,7 +328,7 @@ XIAOBAO_RETENTION_DAYS: dict[str, int] = {}
 # either side of its completion. Fairness (INC-4): a group smaller than this is not tested; a group is flagged
 # below this family-wise error (Holm). All *unverified* defaults (not in RULES.md): set your own.
 XIAOBAO_ROOT_CAUSE_DAYS = int(ENV.get("XIAOBAO_ROOT_CAUSE_DAYS", "365"))
-XIAOBAO_ROOT_CAUSE_SIMILARITY = float(ENV.get("XIAOBAO_ROOT_CAUSE_SIMILARITY", "0.3"))
+XIAOBAO_ROOT_CAUSE_SIMILARITY = float(ENV.get("XIAOBAO_ROOT_CAUSE_SIMILARITY", "0.25"))
 XIAOBAO_ROOT_CAUSE_MIN_SIZE = int(ENV.get("XIAOBAO_ROOT_CAUSE_MIN_SIZE", "3"))
 XIAOBAO_REMEDIATION_REMIND_DAYS = int(ENV.get("XIAOBAO_REMEDIATION_REMIND_DAYS", "3"))
 XIAOBAO_REMEDIATION_EFFECT_DAYS = int(ENV.get("XIAOBAO_REMEDIATION_EFFECT_DAYS", "90"))

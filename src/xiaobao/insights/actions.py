@@ -75,8 +75,9 @@ def complaints_group(*, actor: Actor, insurer_id: int, requested_by: int | None 
     since = clock.now() - timedelta(days=settings.XIAOBAO_ROOT_CAUSE_DAYS)
     texts = list(access.texts_of(insurer_id, since))
     documents = [words(t.description, names=t.names) for t in texts]
+    vectors = grouping.tfidf(documents)
     found = grouping.group(
-        grouping.tfidf(documents),
+        vectors,
         threshold=settings.XIAOBAO_ROOT_CAUSE_SIMILARITY,
         min_size=settings.XIAOBAO_ROOT_CAUSE_MIN_SIZE,
     )
@@ -85,8 +86,8 @@ def complaints_group(*, actor: Actor, insurer_id: int, requested_by: int | None 
     )
     joins: list[tuple[int, int]] = []  # (group index in followed, text index)
     centroids = [g.centroid for g in followed]
-    for i, (text, doc) in enumerate(zip(texts, documents, strict=True)):
-        k = grouping.nearest(doc, centroids, threshold=settings.XIAOBAO_ROOT_CAUSE_SIMILARITY) if doc else None
+    for i, (text, vector) in enumerate(zip(texts, vectors, strict=True)):
+        k = grouping.nearest(vector, centroids, threshold=settings.XIAOBAO_ROOT_CAUSE_SIMILARITY)
         if k is not None and text.received_at > followed[k].run.finished_at:
             joins.append((k, i))
     return _save_run(

@@ -2,8 +2,8 @@
 clustering on centroids — pure Python, as a few thousand short texts per insurer need no more.
 
 A text joins the most similar group whose centroid it resembles at least ``threshold`` (cosine), else it starts
-a group; then every text is placed once more against the final centroids, so the order of reading matters
-little. A later complaint is put in the group whose stored centroid it is nearest (``nearest``).
+a group; groups whose centroids are that alike are then merged, and every text is placed once more against the
+final centroids, so the order of reading matters little. A later complaint is put in the group whose stored centroid its vector is nearest (``nearest``).
 """
 
 from __future__ import annotations
@@ -70,6 +70,25 @@ def _best(vector: Vector, centroids: Sequence[Vector]) -> tuple[int, float]:
     return best, score
 
 
+def _merged(
+    sums: list[Counter[str]], centroids: list[Vector], threshold: float
+) -> tuple[list[Counter[str]], list[Vector]]:
+    """Groups whose centroids are at least ``threshold`` alike become one, most alike first, until none are."""
+    while True:
+        best, pair = threshold, None
+        for a in range(len(centroids)):
+            for b in range(a + 1, len(centroids)):
+                s = cosine(centroids[a], centroids[b])
+                if s >= best:
+                    best, pair = s, (a, b)
+        if pair is None:
+            return sums, centroids
+        a, b = pair
+        sums[a].update(sums[b])
+        centroids[a] = _normalised(sums[a])
+        del sums[b], centroids[b]
+
+
 def group(vectors: Sequence[Vector], *, threshold: float, min_size: int = 2, keep_terms: int = 50) -> list[Group]:
     """Groups of at least ``min_size`` similar documents, largest first (see the module's docstring)."""
     sums: list[Counter[str]] = []
@@ -84,6 +103,7 @@ def group(vectors: Sequence[Vector], *, threshold: float, min_size: int = 2, kee
         else:
             sums.append(Counter(vector))
             centroids.append(dict(vector))
+    sums, centroids = _merged(sums, centroids, threshold)
     placed: dict[int, list[int]] = {}
     for i, vector in enumerate(vectors):
         k, score = _best(vector, centroids)
@@ -97,10 +117,9 @@ def group(vectors: Sequence[Vector], *, threshold: float, min_size: int = 2, kee
     return sorted(groups, key=lambda g: (-len(g.members), g.members[0]))
 
 
-def nearest(words: Sequence[str], centroids: Sequence[Mapping[str, float]], *, threshold: float) -> int | None:
-    """The index of the centroid a new text's words are nearest to, when at least ``threshold`` (cosine of its
-    term counts with the centroid), else None."""
-    vector = _normalised(Counter(words))
+def nearest(vector: Mapping[str, float], centroids: Sequence[Mapping[str, float]], *, threshold: float) -> int | None:
+    """The index of the centroid a new text's TF-IDF vector (weighted by the idf of the run that reads it) is
+    nearest to, when at least ``threshold`` (cosine), else None."""
     best, score = -1, 0.0
     for k, centroid in enumerate(centroids):
         s = cosine(vector, centroid)

@@ -34,6 +34,7 @@ def _segmenter() -> Any:
     jieba.initialize()
     for term in INSURANCE_TERMS:
         jieba.add_word(term, tag="n")
+        jieba.suggest_freq(term, tune=True)
     return jieba.posseg
 
 
