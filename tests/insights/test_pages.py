@@ -47,7 +47,7 @@ def stage(world: World, clock: SettableClock) -> Stage:
             what=f"整改 {n}",
             owner_id=owner.pk,
             due_on=clock.moment.date() + timedelta(days=20),
-        )  # fmt: skip
+        )
         for n in range(2)
     ]
     return Stage(group, owner.pk, actions)

@@ -106,7 +106,7 @@ def test_only_compliance_of_the_insurer_records_an_action(world: World, stage: S
         cast,
         lambda actor: action_record(
             actor=actor, group_id=stage.group.pk, what="x", owner_id=stage.owner.pk, due_on=date(2026, 3, 20)
-        ),  # fmt: skip
+        ),
         allowed={"staff_with_role"},
     )
 
