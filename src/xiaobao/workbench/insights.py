@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -152,6 +153,17 @@ def action_step(request: HttpRequest, actor: Actor, action_id: int, step: str) -
     return HttpResponseRedirect(reverse("workbench:root_cause", args=[action.group_id]))
 
 
+def _percent(share: float, digits: int) -> str:
+    return f"{number_format(share * 100, digits)}%"
+
+
+def _figure(value: float | None, measure: Measure) -> str:
+    """Mean days to one decimal, or an upheld rate in whole per cent; empty when there is nothing to show."""
+    if value is None:
+        return ""
+    return number_format(value, 1) if measure is Measure.TIME else _percent(value, 0)
+
+
 class MonthForm(forms.Form):
     month = forms.DateField(
         label=gettext_lazy("Month"),
@@ -179,11 +191,11 @@ def fairness(request: HttpRequest, actor: Actor) -> HttpResponse:
             "dimension": selectors.DIMENSION_TEXT[test.dimension],
             "group": selectors.group_text(test.dimension, test.group),
             "time": test.measure is Measure.TIME,
-            "value": None if test.value is None else test.value * (1 if test.measure is Measure.TIME else 100),
-            "rest": None if test.rest_value is None else test.rest_value * (1 if test.measure is Measure.TIME else 100),
-            "confidence": None if test.confidence is None else test.confidence * 100,
+            "value": _figure(test.value, test.measure),
+            "rest": _figure(test.rest_value, test.measure),
+            "confidence": "" if test.confidence is None else _percent(test.confidence, 1),
         }
         for test in report.tests
     ]
-    context = {"actor": actor, "form": form, "report": report, "rows": rows, "alpha": report.alpha * 100}
+    context = {"actor": actor, "form": form, "report": report, "rows": rows, "alpha": _percent(report.alpha, 0)}
     return render(request, "workbench/fairness.html", context, status=400 if form.errors else 200)
