@@ -128,3 +128,26 @@ def test_the_trend_counts_a_groups_complaints_by_month_in_beijing_time(world: Wo
     run = complaints_group(actor=SYSTEM, insurer_id=world.ours.insurer.pk)
     group = RootCauseGroup.objects.get(run_id=run.run_id, number=1)
     assert group_view(officer, group.pk).trend == [("2026-01", 2), ("2026-02", 2)]
+
+
+def test_the_daily_task_groups_every_insurers_complaints_apart(world: World, clock: SettableClock) -> None:
+    from xiaobao.insights.tasks import group_complaints
+
+    for tenant in (world.ours, world.theirs):
+        for text in WAITING:
+            complaint(tenant, tenant.consumer(), text, clock.moment - timedelta(days=2))
+    assert group_complaints.call() == 2
+    runs = GroupingRun.objects.all()
+    assert sorted(run.insurer_id for run in runs) == sorted([world.ours.insurer.pk, world.theirs.insurer.pk])
+    for run in runs:
+        members = GroupMember.objects.filter(group__run=run)
+        assert {m.complaint.insurer_id for m in members} == {run.insurer_id}
+
+
+def test_the_periodic_tasks_are_scheduled() -> None:
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    for name in ("insights.group_complaints", "insights.sweep_remediation", "insights.report_fairness"):
+        spec = settings.XIAOBAO_PERIODIC_TASKS[name]
+        assert import_string(spec["task"]).name == name.split(".")[1]

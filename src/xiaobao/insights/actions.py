@@ -59,10 +59,18 @@ class RunResult:
 
 
 def grouping_request(*, actor: Actor) -> None:
-    """Compliance asks for its insurer's complaints to be grouped now: the worker does it (``tasks``)."""
+    """Compliance asks for its insurer's complaints to be grouped now: the worker does it (``tasks``). Asked again
+    while that grouping waits or runs, nothing more is queued."""
     insurer_id, staff_id = _staff_only(actor, Permission.VIEW_INSIGHTS)
+    from django_tasks_db.models import DBTaskResult
+
     from xiaobao.insights.tasks import group_complaints
 
+    waiting = DBTaskResult.objects.filter(
+        task_path=group_complaints.module_path, status__in=["READY", "RUNNING"]
+    ).values_list("args_kwargs", flat=True)
+    if any(list(args.get("args", []))[:1] == [insurer_id] for args in waiting):
+        return  # asked again before the worker got to it: one grouping is enough
     group_complaints.enqueue(insurer_id, staff_id)
 
 
