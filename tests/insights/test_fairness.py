@@ -86,3 +86,13 @@ def test_the_monthly_report_reaches_compliance_once(world: World, clock: Settabl
     sent = FairnessReportSent.objects.get(insurer=world.ours.insurer)
     assert sent.flagged == 1
     assert AuditEvent.objects.filter(event_type="insights.fairness_reported").count() == 2
+
+
+def test_a_month_that_is_not_one_is_refused_and_kept_on_the_form(world: World, clock: SettableClock) -> None:
+    staff, _ = world.ours.staff(Role.COMPLIANCE_OFFICER)
+    client = Client()
+    client.force_login(staff.user)
+    answer = client.get("/workbench/fairness/", {"month": "2026-13"})
+    assert answer.status_code == 400
+    assert 'value="2026-13"' in answer.content.decode()
+    assert 'role="alert"' in answer.content.decode()
