@@ -19,8 +19,6 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from statistics import fmean
 
-from scipy import stats
-
 
 class Measure(StrEnum):
     TIME = "time"
@@ -78,12 +76,16 @@ def holm(p_values: Sequence[float]) -> list[float]:
 def mann_whitney_greater(group: Sequence[float], rest: Sequence[float]) -> tuple[float, float]:
     """U of ``group`` and the one-sided p-value that its values are stochastically greater than ``rest``'s
     (exact for small samples without ties, normal approximation with tie correction otherwise: SciPy's choice)."""
+    from scipy import stats  # imported when a test runs, not when a page that never tests loads
+
     result = stats.mannwhitneyu(group, rest, alternative="greater")
     return float(result.statistic), float(result.pvalue)
 
 
 def fisher_less(upheld: int, not_upheld: int, rest_upheld: int, rest_not_upheld: int) -> tuple[float, float]:
     """Sample odds ratio and the one-sided p-value that the group is upheld less often than the rest."""
+    from scipy import stats
+
     result = stats.fisher_exact([[upheld, not_upheld], [rest_upheld, rest_not_upheld]], alternative="less")
     return float(result.statistic), float(result.pvalue)
 
