@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "xiaobao.breaches",
     "xiaobao.disputes",
     "xiaobao.reports",
+    "xiaobao.insights",
     "xiaobao.notifications",
     "xiaobao.ops",
     "xiaobao.demo",
@@ -311,6 +312,18 @@ XIAOBAO_PERIODIC_TASKS = {
         "task": "xiaobao.rights.tasks.erase_after_retention",
         "every_seconds": 86400,
     },
+    "insights.group_complaints": {
+        "task": "xiaobao.insights.tasks.group_complaints",
+        "every_seconds": 86400,
+    },
+    "insights.sweep_remediation": {
+        "task": "xiaobao.insights.tasks.sweep_remediation",
+        "every_seconds": int(ENV.get("XIAOBAO_SWEEP_SECONDS", "600")),
+    },
+    "insights.report_fairness": {
+        "task": "xiaobao.insights.tasks.report_fairness",
+        "every_seconds": 86400,
+    },
     "sales.sweep_refund_deadlines": {
         "task": "xiaobao.sales.policies.tasks.sweep_refund_deadlines",
         "every_seconds": int(ENV.get("XIAOBAO_SWEEP_SECONDS", "600")),
@@ -324,6 +337,19 @@ XIAOBAO_COOLING_OFF_REFUND_DAYS = int(ENV.get("XIAOBAO_COOLING_OFF_REFUND_DAYS",
 # long each kind of record is kept after it ends. Both unverified defaults (rights.domain): set your own.
 XIAOBAO_DATA_REQUEST_DAYS = int(ENV.get("XIAOBAO_DATA_REQUEST_DAYS", "15"))
 XIAOBAO_RETENTION_DAYS: dict[str, int] = {}
+
+# Root causes (CMP-S1, issue #18): complaints of the last so many days are grouped; two texts are alike at this
+# cosine similarity of their TF-IDF words; a group has at least this many complaints. Reminders of a remediation
+# action go this many days before it is due; its effect is measured over equal windows of at most so many days
+# either side of its completion. Fairness (INC-4): a group smaller than this is not tested; a group is flagged
+# below this family-wise error (Holm). All *unverified* defaults (not in RULES.md): set your own.
+XIAOBAO_ROOT_CAUSE_DAYS = int(ENV.get("XIAOBAO_ROOT_CAUSE_DAYS", "365"))
+XIAOBAO_ROOT_CAUSE_SIMILARITY = float(ENV.get("XIAOBAO_ROOT_CAUSE_SIMILARITY", "0.25"))
+XIAOBAO_ROOT_CAUSE_MIN_SIZE = int(ENV.get("XIAOBAO_ROOT_CAUSE_MIN_SIZE", "3"))
+XIAOBAO_REMEDIATION_REMIND_DAYS = int(ENV.get("XIAOBAO_REMEDIATION_REMIND_DAYS", "3"))
+XIAOBAO_REMEDIATION_EFFECT_DAYS = int(ENV.get("XIAOBAO_REMEDIATION_EFFECT_DAYS", "90"))
+XIAOBAO_FAIRNESS_MIN_GROUP = int(ENV.get("XIAOBAO_FAIRNESS_MIN_GROUP", "20"))
+XIAOBAO_FAIRNESS_ALPHA = float(ENV.get("XIAOBAO_FAIRNESS_ALPHA", "0.05"))
 
 # Sales (SAL-S1, issue #16): the most demanding product tier each salesperson grade may sell, over the default in
 # sales.domain.grades (a grade sells its own tier and every simpler one). NFRA Order 2023 No.2 Art.16 leaves the

@@ -48,6 +48,8 @@ class Permission(StrEnum):
     VIEW_MEDIATION_STATISTICS = "disputes.view_statistics"
     VIEW_REPORTS = "reports.view"
     RECORD_REPORT_DENOMINATORS = "reports.record_denominators"
+    VIEW_INSIGHTS = "insights.view"
+    REMEDIATE = "insights.remediate"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -121,6 +123,10 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_REPORTS: frozenset({Role.COMPLIANCE_OFFICER, Role.SENIOR_MANAGER}),
     # The insurer's policies in force and premium, the denominators of the per-10,000 and per-100-million rates.
     Permission.RECORD_REPORT_DENOMINATORS: frozenset({Role.COMPLIANCE_OFFICER}),
+    # Root causes and fairness (CMP-S1, INC-4; issue #18): compliance reads the groups of similar complaints and
+    # the monthly fairness comparison, and records the remediation actions.
+    Permission.VIEW_INSIGHTS: frozenset({Role.COMPLIANCE_OFFICER}),
+    Permission.REMEDIATE: frozenset({Role.COMPLIANCE_OFFICER}),
 }
 
 

@@ -31,6 +31,7 @@ def waiting_for(actor: Any) -> dict[str, int]:
         "administration": int(staff_may(actor, Permission.ADMINISTER_INSURER)),
         "data_reads": int(staff_may(actor, Permission.VIEW_PERSONAL_DATA_LOG)),
         "breaches": int(staff_may(actor, Permission.HANDLE_BREACHES)),
+        "insights": int(staff_may(actor, Permission.VIEW_INSIGHTS)),
         "suitability": int(staff_may(actor, Permission.SELL)),
         "policies": int(staff_may(actor, Permission.SERVE_POLICIES)),
         "sales_keeping": int(may_open_sales_pages(actor)),
