@@ -44,6 +44,7 @@ class Permission(StrEnum):
     MANAGE_SALESPEOPLE = "sales.manage_salespeople"
     VIEW_SALES = "sales.view"
     CHECK_SALES = "sales.check_quality"
+    MANAGE_EDUCATION = "outreach.manage_education"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -107,6 +108,9 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     ),
     # Drawing the quality-check sample and recording findings (SAL-R2) is compliance's.
     Permission.CHECK_SALES: frozenset({Role.COMPLIANCE_OFFICER}),
+    # Education (EDU-1..3): outreach plans and their events, the public library (written by one, published by
+    # another holding this permission: four eyes), and the public's questions — compliance and senior managers.
+    Permission.MANAGE_EDUCATION: frozenset({Role.COMPLIANCE_OFFICER, Role.SENIOR_MANAGER}),
 }
 
 
