@@ -63,6 +63,7 @@ class Shown:
     item: LibraryItem
     text: LibraryText
     languages: list[str]
+    caption_languages: tuple[str, ...] = ()
 
 
 def library_page(language: str, query: str = "", kind: str = "") -> list[Shown]:
@@ -89,7 +90,12 @@ def library_item(item_id: Any, language: str) -> Shown:
     shown = text_in(texts, language)
     if shown is None:
         raise NotFound()
-    return Shown(item=item, text=shown, languages=sorted(t.language for t in texts))
+    return Shown(
+        item=item,
+        text=shown,
+        languages=sorted(t.language for t in texts),
+        caption_languages=tuple(sorted(t.language for t in texts if t.captions)),
+    )
 
 
 def captions_of(item_id: Any, language: str) -> str:

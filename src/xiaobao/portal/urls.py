@@ -1,6 +1,18 @@
 from django.urls import path
 
-from xiaobao.portal import call_back, claims, data_reads, kept, my_data, options, purchases, sales, sign_in, views
+from xiaobao.portal import (
+    call_back,
+    claims,
+    data_reads,
+    kept,
+    learn,
+    my_data,
+    options,
+    purchases,
+    sales,
+    sign_in,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -51,6 +63,12 @@ urlpatterns = [
     path("track/<str:reference>/<str:step>/", views.tracking_step, name="tracking_step"),
     path("disputes/options/", options.dispute_options, name="dispute_options"),
     path("elder-mode/", views.elder_mode, name="elder_mode"),
+    path("learn/", learn.learn, name="learn"),
+    path("learn/ask/", learn.learn_ask, name="learn_ask"),
+    path("learn/ask/done/", learn.learn_asked, name="learn_asked"),
+    path("learn/<int:item_id>/", learn.learn_item, name="learn_item"),
+    path("learn/<int:item_id>/video/", learn.learn_video, name="learn_video"),
+    path("learn/<int:item_id>/captions/<str:language>.vtt", learn.learn_captions, name="learn_captions"),
     path("call-back/", call_back.choose_insurer, name="call_back"),
     path("call-back/<str:reference>/", call_back.call_back_done, name="call_back_done"),
     path("i/<slug:code>/call-back/", call_back.insurer_call_back, name="insurer_call_back"),

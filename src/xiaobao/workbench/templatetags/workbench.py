@@ -37,4 +37,5 @@ def waiting_for(actor: Any) -> dict[str, int]:
         "audit": int(staff_may(actor, Permission.VERIFY_AUDIT)),
         "sales": int(staff_may(actor, Permission.VIEW_SALES) or sells(actor)),
         "sale_quality": int(staff_may(actor, Permission.CHECK_SALES)),
+        "education": int(staff_may(actor, Permission.MANAGE_EDUCATION)),
     }
