@@ -26,23 +26,24 @@ from xiaobao.identity.selectors import staff_with
 from xiaobao.kernel.actors import Actor, ActorKind
 from xiaobao.kernel.errors import InvalidInput, NotFound, PermissionDenied
 from xiaobao.kernel.i18n import _
+from xiaobao.notifications.actions import tell_staff
 from xiaobao.ops import clock, idempotency, ratelimit, stored_files
 from xiaobao.outreach import access, events
 from xiaobao.outreach.domain import audiences, captions, library
 from xiaobao.outreach.domain.library import ItemKind, ItemState, QuestionState
 from xiaobao.outreach.domain.search import normalised
 from xiaobao.outreach.models import LibraryItem, LibraryText, OutreachEvent, OutreachPlan, PublicQuestion
-from xiaobao.notifications.actions import tell_staff
 
 QUESTIONS_PER_ADDRESS_AN_HOUR = 10
 """Enough for a class or a counter helping several people ask; not enough to flood the answerers."""
 
 
-def _keeper(actor: Actor) -> int:
-    """The insurer of staff who keep education; anyone else is refused (as not found: nothing is shown)."""
+def _keeper(actor: Actor) -> tuple[int, int]:
+    """The insurer and staff id of staff who keep education; anyone else is refused (as not found: nothing is
+    shown)."""
     if not staff_may(actor, Permission.MANAGE_EDUCATION) or actor.insurer_id is None or actor.staff_id is None:
         raise NotFound()
-    return actor.insurer_id
+    return actor.insurer_id, actor.staff_id
 
 
 def _audience(value: str) -> str:
@@ -69,7 +70,7 @@ class PlanDraft:
 def plan_create(*, actor: Actor, plan: PlanDraft, idempotency_key: str | None = None) -> OutreachPlan:
     """EDU-1: an insurer's plan to reach one audience over a period; its owner is one of its staff who keep
     education. The same form sent twice creates one plan."""
-    insurer_id = _keeper(actor)
+    insurer_id, staff_id = _keeper(actor)
     audiences.check_period(plan.period_start, plan.period_end)
     title, goals = plan.title.strip(), plan.goals.strip()
     if not title or not goals:
@@ -93,7 +94,7 @@ def plan_create(*, actor: Actor, plan: PlanDraft, idempotency_key: str | None = 
         goals=goals,
         owner=owner,
         planned_events=plan.planned_events,
-        created_by_id=actor.staff_id,
+        created_by_id=staff_id,
         created_at=clock.now(),
     )
     if idempotency_key is not None:
@@ -129,11 +130,9 @@ class EventHeld:
 
 
 @transaction.atomic
-def event_record(
-    *, actor: Actor, plan_id: int, event: EventHeld, idempotency_key: str | None = None
-) -> OutreachEvent:
+def event_record(*, actor: Actor, plan_id: int, event: EventHeld, idempotency_key: str | None = None) -> OutreachEvent:
     """EDU-1: an event held under a plan, within its period; the plan's figures count it. Sent twice, kept once."""
-    _keeper(actor)
+    _insurer_id, staff_id = _keeper(actor)
     plan = access.plan_for(actor, plan_id, for_update=True)
     audiences.check_event_day(held_on=event.held_on, start=plan.period_start, end=plan.period_end)
     place, topic, languages = event.place.strip(), event.topic.strip(), event.languages.strip()
@@ -156,7 +155,7 @@ def event_record(
         materials=event.materials.strip(),
         attendance=event.attendance,
         notes=event.notes.strip(),
-        recorded_by_id=actor.staff_id,
+        recorded_by_id=staff_id,
         recorded_at=clock.now(),
     )
     if idempotency_key is not None:
@@ -230,12 +229,12 @@ def item_write(
     """EDU-2, EDU-3: write a library item in its first language. A video's file is checked from its content
     and stored encrypted under its content address with its SHA-256; its captions are checked WebVTT. It waits
     as a draft until someone else publishes it. The same form sent twice writes one item."""
-    insurer_id = _keeper(actor)
+    insurer_id, staff_id = _keeper(actor)
     if kind not in set(library.WRITTEN_KINDS):
         raise InvalidInput(_("Choose the kind of item."))
     if kind == ItemKind.VIDEO and video is None:
         raise library.VideoRequired()
-    item = LibraryItem(insurer_id=insurer_id, kind=kind, written_by_id=actor.staff_id, written_at=clock.now())
+    item = LibraryItem(insurer_id=insurer_id, kind=kind, written_by_id=staff_id, written_at=clock.now())
     words = LibraryText()
     _fill(words, kind, text)
     digest = stored_files.sha256_of(video) if video is not None and kind == ItemKind.VIDEO else ""
@@ -364,7 +363,15 @@ def question_ask(
     retried form) returns the first question; questions are rate-limited per client address."""
     for attempt in range(2):
         try:
-            return _ask(actor, insurer_id, question, name, language, idempotency_key, client)
+            return _ask(
+                actor=actor,
+                insurer_id=insurer_id,
+                question=question,
+                name=name,
+                language=language,
+                key=idempotency_key,
+                client=client,
+            )
         except IntegrityError:
             # A concurrent send of the same form won the race; the retry finds its question.
             if attempt == 1:
@@ -373,7 +380,9 @@ def question_ask(
 
 
 @transaction.atomic
-def _ask(actor: Actor, insurer_id: int, question: str, name: str, language: str, key: str, client: str) -> Any:
+def _ask(
+    *, actor: Actor, insurer_id: int, question: str, name: str, language: str, key: str, client: str
+) -> PublicQuestion:
     if actor.kind not in {ActorKind.ANONYMOUS, ActorKind.CONSUMER, ActorKind.SYSTEM}:
         raise PermissionDenied()
     idempotency.check_key(key)
@@ -433,7 +442,7 @@ def question_publish(*, actor: Actor, question_id: int, title: str, body: str) -
     """EDU-3: publish an answered question in the library, in the question's language, as the staff member
     rewrote it: ``title`` is the question scrubbed of anything personal, ``body`` the answer as published.
     The visitor's own words and name are never published."""
-    insurer_id = _keeper(actor)
+    insurer_id, staff_id = _keeper(actor)
     asked = access.question_for(actor, question_id, for_update=True)
     if asked.state != QuestionState.ANSWERED:
         raise InvalidInput(_("Answer the question first; a question is published once."))
@@ -442,7 +451,7 @@ def question_publish(*, actor: Actor, question_id: int, title: str, body: str) -
         insurer_id=insurer_id,
         kind=ItemKind.QUESTION,
         state=ItemState.PUBLISHED,
-        written_by_id=asked.answered_by_id or actor.staff_id,
+        written_by_id=asked.answered_by_id or staff_id,
         written_at=now,
         published_by_id=actor.staff_id,
         published_at=now,

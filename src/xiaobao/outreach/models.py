@@ -121,9 +121,7 @@ class PublicQuestion(models.Model):
     asked_at = models.DateTimeField()
     state = models.CharField(max_length=16, default=QuestionState.ASKED)
     answer = models.TextField(blank=True, default="")
-    answered_by = models.ForeignKey(
-        "identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    answered_by = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
     published_item = models.OneToOneField(
         LibraryItem, on_delete=models.PROTECT, null=True, blank=True, related_name="question"

@@ -12,7 +12,7 @@ from xiaobao.outreach.domain.search import MAX_QUERY, query_terms
 
 @cache
 def _segmenter() -> object:
-    import jieba  # type: ignore[import-untyped]
+    import jieba
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()

@@ -43,9 +43,7 @@ class AskForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Do not write your ID number, phone, policy number or anything else that tells who you are."),
     )
-    name = forms.CharField(
-        label=_("Your name or how to call you (optional)"), max_length=MAX_NAME, required=False
-    )
+    name = forms.CharField(label=_("Your name or how to call you (optional)"), max_length=MAX_NAME, required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -131,9 +129,7 @@ def learn_ask(request: HttpRequest) -> HttpResponse:
         else:
             request.session[ASKED_HERE] = asked.pk
             return HttpResponseRedirect(reverse("portal:learn_asked"))
-    return render(
-        request, "portal/learn_ask.html", {"form": form, "token": token}, status=400 if form.errors else 200
-    )
+    return render(request, "portal/learn_ask.html", {"form": form, "token": token}, status=400 if form.errors else 200)
 
 
 def learn_asked(request: HttpRequest) -> HttpResponse:

@@ -64,7 +64,9 @@ def _key(request: HttpRequest) -> str | None:
     return f"workbench:{token}" if token else None
 
 
-def _page(request: HttpRequest, actor: Actor, template: str, context: dict[str, Any], *, rejected: bool) -> HttpResponse:
+def _page(
+    request: HttpRequest, actor: Actor, template: str, context: dict[str, Any], *, rejected: bool
+) -> HttpResponse:
     labels = {
         "audiences": translated_labels(AUDIENCE_TEXT),
         "kinds": translated_labels(KIND_TEXT),
@@ -267,7 +269,8 @@ def question(request: HttpRequest, actor: Actor, question_id: int) -> HttpRespon
     )
     if request.method == "POST":
         if request.POST.get("step") == "answer" and _attempt(
-            answer_form, lambda data: actions.question_answer(actor=actor, question_id=question_id, answer=data["answer"])
+            answer_form,
+            lambda data: actions.question_answer(actor=actor, question_id=question_id, answer=data["answer"]),
         ):
             return _done(request, _("Answer saved."), "workbench:education_question", question_id)
         if request.POST.get("step") == "publish" and _attempt(

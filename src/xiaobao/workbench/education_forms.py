@@ -67,8 +67,8 @@ class TextForm(forms.Form):
 
 class ItemForm(TextForm):
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=[(kind.value, label) for kind, label in translated_labels(KIND_TEXT).items()
-                                  if kind in WRITTEN_KINDS]
+        label=_("Kind"),
+        choices=[(kind, label) for kind, label in translated_labels(KIND_TEXT).items() if kind in WRITTEN_KINDS],
     )
     video = forms.FileField(
         label=_("Video file (WebM or MP4, at most 10 MB; for a video only)"),
