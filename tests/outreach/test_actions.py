@@ -3,8 +3,8 @@ reader's language, questions from the public idempotent and rate-limited, each c
 
 from __future__ import annotations
 
-from datetime import date
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pytest
@@ -76,7 +76,7 @@ def test_writing_is_refused_to_everyone_but_keepers_and_leaves_nothing(world: An
     # writing names no row: the other insurer's keepers write for their own library (the next test), so their
     # handler stands in for them here
     cast = replace(Cast.build(world, Role.COMPLIANCE_OFFICER), other_insurer_staff=world.theirs.staff(Role.HANDLER)[1])
-    assert_matrix(cast, lambda actor: write_article(actor), {"staff_with_role"})
+    assert_matrix(cast, write_article, {"staff_with_role"})
 
 
 def test_another_insurers_keeper_writes_only_into_their_own_library(world: Any, keepers: tuple[Actor, Actor]) -> None:
