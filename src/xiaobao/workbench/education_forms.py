@@ -48,7 +48,7 @@ class EventForm(forms.Form):
 class TextForm(forms.Form):
     """An item's words in one language; a video's captions (a WebVTT file) and transcript."""
 
-    language = forms.ChoiceField(label=_("Language"), choices=list(translated_labels(LANGUAGES).items()))
+    language = forms.ChoiceField(label=_("Language of the text"), choices=list(translated_labels(LANGUAGES).items()))
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE)
     body = forms.CharField(label=_("Text"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 8}))
     captions = forms.FileField(
