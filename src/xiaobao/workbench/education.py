@@ -102,7 +102,7 @@ def plans(request: HttpRequest, actor: Actor) -> HttpResponse:
                     period_start=data["period_start"],
                     period_end=data["period_end"],
                     goals=data["goals"],
-                    owner_id=data["owner"].pk,
+                    owner_id=data["owner"],
                     planned_events=data["planned_events"],
                 ),
                 idempotency_key=_key(request),

@@ -22,12 +22,12 @@ class PlanForm(forms.Form):
     period_start = forms.DateField(label=_("From"), widget=DATE)
     period_end = forms.DateField(label=_("To (last day)"), widget=DATE)
     goals = forms.CharField(label=_("Goals"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-    owner: forms.ModelChoiceField[Staff] = forms.ModelChoiceField(label=_("Owner"), queryset=None)  # set in __init__
+    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
     planned_events = forms.IntegerField(label=_("Events planned"), min_value=1, max_value=MAX_PLANNED_EVENTS)
 
     def __init__(self, *args: Any, owners: QuerySet[Staff], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        self.fields["owner"].choices = [(s.pk, s.display_name) for s in owners]  # type: ignore[attr-defined]
 
 
 class EventForm(forms.Form):

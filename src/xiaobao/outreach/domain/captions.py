@@ -38,11 +38,11 @@ def _ms(hours: str | None, minutes: str, seconds: str, millis: str) -> int:
 def decode(raw: bytes) -> str:
     """The file's text (UTF-8, a byte-order mark allowed), or a refusal saying why."""
     if len(raw) > MAX_CAPTION_BYTES:
-        raise CaptionsInvalid(problem=_("it is larger than 512 KB."))
+        raise CaptionsInvalid(problem=(_("it is larger than 512 KB."),))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CaptionsInvalid(problem=_("it is not UTF-8 text.")) from None
+        raise CaptionsInvalid(problem=(_("it is not UTF-8 text."),)) from None
 
 
 def parse(text: str) -> tuple[Cue, ...]:
@@ -50,7 +50,7 @@ def parse(text: str) -> tuple[Cue, ...]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
     first = lines[0]
     if not (first == "WEBVTT" or first.startswith(("WEBVTT ", "WEBVTT\t"))):
-        raise CaptionsInvalid(problem=_("the first line must be WEBVTT."))
+        raise CaptionsInvalid(problem=(_("the first line must be WEBVTT."),))
     blocks: list[list[str]] = []
     current: list[str] = []
     for line in lines[1:]:
@@ -67,16 +67,16 @@ def parse(text: str) -> tuple[Cue, ...]:
             continue
         timing_at = 0 if "-->" in block[0] else 1
         if timing_at >= len(block) or "-->" not in block[timing_at]:
-            raise CaptionsInvalid(problem=_("a cue has no timing line (start --> end)."))
+            raise CaptionsInvalid(problem=(_("a cue has no timing line (start --> end)."),))
         matched = _TIMING.match(block[timing_at].strip())
         if matched is None:
-            raise CaptionsInvalid(problem=_("a timing line is not written as 00:00:01.000 --> 00:00:04.000."))
+            raise CaptionsInvalid(problem=(_("a timing line is not written as 00:00:01.000 --> 00:00:04.000."),))
         start, end = _ms(*matched.groups()[:4]), _ms(*matched.groups()[4:])
         if end <= start:
-            raise CaptionsInvalid(problem=_("a cue ends before it starts."))
+            raise CaptionsInvalid(problem=(_("a cue ends before it starts."),))
         if cues and start < cues[-1].start_ms:
-            raise CaptionsInvalid(problem=_("the cues' times do not increase."))
+            raise CaptionsInvalid(problem=(_("the cues' times do not increase."),))
         cues.append(Cue(start_ms=start, end_ms=end, text="\n".join(block[timing_at + 1 :]).strip()))
     if not any(cue.text for cue in cues):
-        raise CaptionsInvalid(problem=_("it holds no caption text."))
+        raise CaptionsInvalid(problem=(_("it holds no caption text."),))
     return tuple(cues)
