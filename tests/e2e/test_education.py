@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from tests.support.world import PASSWORD, make_tenant
 from xiaobao.identity.models import Staff
 from xiaobao.kernel.actors import Actor, Role
 from xiaobao.outreach import actions
-from xiaobao.outreach.models import LibraryItem
+from xiaobao.outreach.models import LibraryItem, PublicQuestion
 
 
 @dataclass
@@ -141,3 +142,48 @@ def test_staff_write_an_article_and_another_person_publishes_it(browse: Any, lib
     publisher.goto("/learn/?q=seller")
     expect(publisher.get_by_role("link", name="Beware of fake insurance sellers")).to_be_visible()
     assert_accessible(publisher)
+
+
+def test_every_education_page_is_axe_clean_and_a_question_is_asked_in_elder_mode(
+    browse: Any, library: Library, live_server: Any
+) -> None:
+    plan = actions.plan_create(
+        actor=library.writer,
+        plan=actions.PlanDraft(
+            title="Schools 2026",
+            audience="school",
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 12, 31),
+            goals="Four schools",
+            owner_id=library.writer.staff_id or 0,
+            planned_events=4,
+        ),
+    )
+    visitor = browse()
+    host = live_server.url.split("//")[1].split(":", maxsplit=1)[0]
+    visitor.context.add_cookies([{"name": "elder", "value": "1", "domain": host, "path": "/"}])
+    visitor.goto(f"/learn/{library.video.pk}/")
+    assert "elder" in (visitor.locator("body").get_attribute("class") or "")
+    assert_accessible(visitor)
+    visitor.get_by_role("link", name="Ask a question").click()
+    visitor.get_by_role("button", name="Send the question").click()  # empty: refused, the error summary shown
+    expect(visitor.get_by_role("alert")).to_contain_text("Nothing was saved")
+    assert_accessible(visitor)
+    visitor.get_by_label("Your question").fill("When does the cooling-off period start?")
+    visitor.get_by_role("button", name="Send the question").click()
+    expect(visitor.get_by_role("heading", name="Question sent")).to_be_visible()
+    assert_accessible(visitor)
+    asked = PublicQuestion.objects.get()
+    assert (asked.insurer_id, asked.question) == (plan.insurer_id, "When does the cooling-off period start?")
+
+    keeper = browse()
+    _sign_in(keeper, library.username(library.writer))
+    for path in ("/workbench/education/", f"/workbench/education/plans/{plan.pk}/", "/workbench/education/questions/"):
+        keeper.goto(path)
+        expect(keeper.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(keeper)
+    keeper.get_by_role("link", name=re.compile(r"\d{4}-\d{2}-\d{2}")).first.click()
+    keeper.get_by_role("textbox", name=re.compile(r"^Answer")).fill("From the day after you sign for the policy.")
+    keeper.get_by_role("button", name="Save the answer").click()
+    expect(keeper.get_by_role("status")).to_contain_text("Answer saved")
+    assert_accessible(keeper)
