@@ -278,3 +278,12 @@ def test_the_plan_page_shows_its_figures(setting: Setting) -> None:
     )
     page = client.get(f"{EDU}/plans/{setting.plan.pk}/").content.decode()
     assert "1 of 12 events planned have been held; 35 people came in all." in page
+
+
+def test_a_draft_waits_on_the_approvals_page_of_another_keeper_only(setting: Setting) -> None:
+    link = f'href="/workbench/education/library/{setting.item.pk}/"'
+    assert link in _keeper_client(setting).get("/workbench/approvals/").content.decode()
+    writer = Client()
+    writer.force_login(get_user_model().objects.get(pk=setting.writer.user_id))
+    assert link not in writer.get("/workbench/approvals/").content.decode()
+    assert link not in setting.client_of(setting.cast.other_insurer_staff).get("/workbench/approvals/").content.decode()

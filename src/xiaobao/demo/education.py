@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from xiaobao.identity import access as identity_access
 from xiaobao.identity.actors import actor_for_user
-from xiaobao.identity.models import Staff
-from xiaobao.kernel.actors import ANONYMOUS, Actor
+from xiaobao.kernel.actors import ANONYMOUS, SYSTEM, Actor
 from xiaobao.ops import clock
 from xiaobao.outreach import actions
 from xiaobao.outreach.actions import EventHeld, PlanDraft, TextDraft
@@ -52,7 +52,9 @@ _CASE = (
 
 
 def _staff(username: str) -> Actor:
-    return actor_for_user(Staff.objects.select_related("user").get(user__username=username).user)
+    return actor_for_user(
+        identity_access.staff_members_for(SYSTEM).select_related("user").get(user__username=username).user
+    )
 
 
 def _publish(writer: Actor, publisher: Actor, kind: str, texts: dict[str, tuple[str, str]]) -> None:

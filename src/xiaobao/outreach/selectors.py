@@ -14,7 +14,7 @@ from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import NotFound
 from xiaobao.outreach import access
 from xiaobao.outreach.domain.audiences import HeldEvent, PlanFigures, plan_figures
-from xiaobao.outreach.domain.library import QuestionState
+from xiaobao.outreach.domain.library import ItemState, QuestionState
 from xiaobao.outreach.models import LibraryItem, LibraryText, OutreachEvent, OutreachPlan, PublicQuestion
 from xiaobao.outreach.search import terms_of
 
@@ -45,6 +45,22 @@ def items_list(actor: Actor) -> list[tuple[LibraryItem, list[LibraryText]]]:
     for text in LibraryText.objects.filter(item__in=items).order_by("language"):
         texts.setdefault(text.item_id, []).append(text)
     return [(item, texts.get(item.pk, [])) for item in items]
+
+
+def items_awaiting_publication(actor: Actor) -> list[tuple[LibraryItem, LibraryText | None]]:
+    """EDU-2, four eyes: drafts of the actor's insurer that someone else wrote, oldest first, each with its first
+    text (for the approvals page)."""
+    items = list(
+        access.items_for(actor)
+        .filter(state=ItemState.DRAFT)
+        .exclude(written_by_id=actor.staff_id)
+        .select_related("written_by")
+        .order_by("written_at", "pk")[:100]
+    )
+    texts: dict[int, LibraryText] = {}
+    for text in LibraryText.objects.filter(item__in=items).order_by("-language"):
+        texts[text.item_id] = text
+    return [(item, texts.get(item.pk)) for item in items]
 
 
 def questions_list(actor: Actor) -> QuerySet[PublicQuestion]:
