@@ -101,6 +101,8 @@ PUBLIC_PAGES = [
     "/sign-in/",
     "/call-back/",
     "/i/{code}/call-back/",
+    "/learn/",
+    "/learn/ask/",
 ]
 
 

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "xiaobao.portal",
     "xiaobao.intake",
     "xiaobao.callbacks",
+    "xiaobao.outreach",
     "xiaobao.speech",
     "xiaobao.rights",
     "xiaobao.breaches",

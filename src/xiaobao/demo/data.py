@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from stdnum.cn import ric
 
+from xiaobao.demo.education import load_education
 from xiaobao.demo.products import load_products
 from xiaobao.identity import actions
 from xiaobao.identity.actions import ConsumerDetails
@@ -97,6 +98,7 @@ def load() -> DemoResult:
         _load_referral(_load_complaints(), centre)
         _load_claims()
         load_products()
+        load_education()
         _enrol_demo_staff()
     _count_statistics()
     return DemoResult(created=True, logins=_logins())

@@ -36,6 +36,7 @@ from xiaobao.notifications import actions as notification_actions
 from xiaobao.notifications import selectors as notification_selectors
 from xiaobao.ops import clock as app_clock
 from xiaobao.ops.i18n import message_of, translated_labels
+from xiaobao.outreach.selectors import items_awaiting_publication
 from xiaobao.privacy.selectors import agreements_awaiting_approval
 from xiaobao.sales import selectors as sale_selectors
 from xiaobao.sales.selectors import materials_awaiting_approval
@@ -156,6 +157,7 @@ def approvals(request: HttpRequest, actor: Actor) -> HttpResponse:
             "pending": selectors.approvals(actor),
             "agreements": agreements_awaiting_approval(actor),
             "materials": materials_awaiting_approval(actor),
+            "library_drafts": items_awaiting_publication(actor),
             "actor": actor,
         },
     )

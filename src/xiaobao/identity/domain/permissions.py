@@ -50,6 +50,7 @@ class Permission(StrEnum):
     RECORD_REPORT_DENOMINATORS = "reports.record_denominators"
     VIEW_INSIGHTS = "insights.view"
     REMEDIATE = "insights.remediate"
+    MANAGE_EDUCATION = "outreach.manage_education"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -127,6 +128,9 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # the monthly fairness comparison, and records the remediation actions.
     Permission.VIEW_INSIGHTS: frozenset({Role.COMPLIANCE_OFFICER}),
     Permission.REMEDIATE: frozenset({Role.COMPLIANCE_OFFICER}),
+    # Education (EDU-1..3): outreach plans and their events, the public library (written by one, published by
+    # another holding this permission: four eyes), and the public's questions — compliance and senior managers.
+    Permission.MANAGE_EDUCATION: frozenset({Role.COMPLIANCE_OFFICER, Role.SENIOR_MANAGER}),
 }
 
 

@@ -19,12 +19,15 @@ def waiting_for(actor: Any) -> dict[str, int]:
     from xiaobao.complaints.selectors import approvals_waiting
     from xiaobao.identity.domain.permissions import Permission, staff_may
     from xiaobao.notifications.selectors import unread_count
+    from xiaobao.outreach.selectors import items_awaiting_publication
     from xiaobao.sales.selectors import materials_awaiting_approval, sells
     from xiaobao.workbench.sales import may_open_sales_pages
 
     return {
         "inbox": unread_count(actor),
-        "approvals": approvals_waiting(actor) + materials_awaiting_approval(actor).count(),
+        "approvals": approvals_waiting(actor)
+        + materials_awaiting_approval(actor).count()
+        + len(items_awaiting_publication(actor)),
         "claims": int(staff_may(actor, Permission.HANDLE_CLAIMS)),
         "call_backs": int(staff_may(actor, Permission.HANDLE_CALLBACKS)),
         "data_requests": int(staff_may(actor, Permission.HANDLE_DATA_REQUESTS)),
@@ -40,4 +43,5 @@ def waiting_for(actor: Any) -> dict[str, int]:
         "sales": int(staff_may(actor, Permission.VIEW_SALES) or sells(actor)),
         "sale_quality": int(staff_may(actor, Permission.CHECK_SALES)),
         "mediation": int(staff_may(actor, Permission.VIEW_PARTNERS)),
+        "education": int(staff_may(actor, Permission.MANAGE_EDUCATION)),
     }
