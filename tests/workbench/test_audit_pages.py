@@ -76,7 +76,7 @@ def test_a_tampered_row_is_reported_naming_the_event(client: Client, desk: Desk)
 
     posted = client.post("/workbench/audit/verify/", {"reference": complaint.reference, "token": "t2"})
 
-    page = client.get(posted["Location"]).content.decode()
+    page = client.get(posted["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "clock-missed" in page
     assert "Event no. 3 was changed after it was recorded" in page
     assert f"log record {victim.pk}" in page
@@ -219,7 +219,7 @@ def test_the_csv_timeline_lists_every_event_with_its_hashes(client: Client, desk
     assert [(int(row[0]), row[6], row[7]) for row in table] == [(e.sequence, e.hash, e.prev_hash) for e in events]
     exported = AuditEvent.objects.get(event_type="audit.timeline_exported")
     assert (exported.actor_id, exported.new_values["format"]) == (auditor.audit_id, "csv")
-    assert "timeline exported as CSV" in client.get("/workbench/audit/").content.decode()
+    assert "timeline exported as CSV" in client.get("/workbench/audit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 def test_the_json_timeline_lets_anyone_recompute_each_hash(client: Client, desk: Desk) -> None:
