@@ -91,6 +91,7 @@ def test_the_scheduler_enqueues_the_sweep_once_per_interval(clock: SettableClock
     # the mailbox reading is a periodic task too now (#21: mail taken in without a command), and the hourly
     # housekeeping of #15 and #19 (expired drafts, old rate-limit counts, uploads a killed worker left spooled)
     assert enqueue_due_periodic_tasks() == [
+        "reports.refresh_figures",  # the statistics summary (#18)
         "intake.take_in_mail",
         "ops.prune_rate_limit_hits",
         "ops.sweep_spooled_uploads",
@@ -99,6 +100,9 @@ def test_the_scheduler_enqueues_the_sweep_once_per_interval(clock: SettableClock
         "claims.sweep_deadlines",
         "disputes.sweep_deadlines",  # mediation, the court's 30 days, the insurer's performance (#17)
         "rights.erase_after_retention",
+        "insights.group_complaints",  # root causes, remediation reminders, the monthly fairness report (#18)
+        "insights.sweep_remediation",
+        "insights.report_fairness",
         "sales.sweep_refund_deadlines",
     ]
     assert enqueue_due_periodic_tasks() == []

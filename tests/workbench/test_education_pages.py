@@ -22,6 +22,13 @@ from xiaobao.outreach.models import LibraryItem, OutreachPlan, PublicQuestion
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english_pages(settings: Any) -> None:
+    """These tests read the English messages: pages asked for without a language fall back to English here."""
+    settings.LANGUAGE_CODE = "en"
+
+
 EDU = "/workbench/education"
 ONLY_WITH_THE_ROLE = {"staff_with_role"}
 
