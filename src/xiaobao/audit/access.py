@@ -109,9 +109,13 @@ def _model(label: str) -> Any:
 
 
 def _chain_of_insurer(subject_type: str, subject_id: str, insurer_id: int) -> bool:
-    events = AuditEvent.objects.filter(subject_type=subject_type, subject_id=subject_id, insurer_id=insurer_id)
+    """A chain the insurer may verify: it holds the insurer's events and no other insurer's (a consumer's chain
+    shared by two insurers would show one the other's events: such a chain is verified only by ``audit_verify``)."""
+    chain = AuditEvent.objects.filter(subject_type=subject_type, subject_id=subject_id)
+    if chain.exclude(insurer_id=insurer_id).exclude(insurer_id__isnull=True).exists():
+        return False
     heads = ChainHead.objects.filter(subject_type=subject_type, subject_id=subject_id, insurer_id=insurer_id)
-    return events.exists() or heads.exists()
+    return chain.filter(insurer_id=insurer_id).exists() or heads.exists()
 
 
 def verifications_for(actor: Actor) -> QuerySet[Verification]:
