@@ -11,7 +11,8 @@ gives a list per language:
      "%(n)s file": {"plural": "%(n)s files", "zh_Hans": ["…"], "en": ["…", "…"], …}}
 
 It holds a lock while it works, so several people (or helpers) may run it at once. It prints the msgids
-still untranslated or fuzzy in any language other than English; ``tests/i18n`` fails while any remain.
+still untranslated or fuzzy in any language other than English; ``tests/i18n`` fails while any remain. It
+also prints every existing translation it replaces: one English word used in two senses needs two msgids.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ def _fill(catalogue: polib.POFile, language: str, translations: dict[str, dict[s
             forms = text if isinstance(text, list) else [text]
             entry.msgstr_plural = {i: str(form) for i, form in enumerate(forms)}
         else:
+            if entry.msgstr and entry.msgstr != str(text) and "fuzzy" not in entry.flags:
+                # Two branches may use one English word in two senses ("Change" the language, a "Change" in a
+                # figure): say so, so the second does not silently re-translate the first.
+                print(f"{language}: replaced {entry.msgstr!r} with {text!r} for {entry.msgid!r}")
             entry.msgstr = str(text)
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
