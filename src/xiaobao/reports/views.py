@@ -97,6 +97,7 @@ def _page(request: HttpRequest, actor: Actor, *, regulator: bool, form: Denomina
             "export_url": export_url,
             "export_fields": export_fields,
             "timeliness_chart": mark_safe(presenting.timeliness_chart(stats.total)),  # noqa: S308  (escaped in charts)
+            "small_cells_note": presenting.small_cells_note(stats.min_cell) if stats.min_cell > 1 else "",
             "granularities": [(g.value, GRANULARITY_TEXT[g]) for g in Granularity],
             "granularity": granularity.value,
             "periods": [p.key() for p in recent_periods(granularity, clock.today(), PERIODS_OFFERED[granularity])],
