@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.writer.excel import save_workbook
 
 from xiaobao.complaints.domain.classification import CHANNEL_TEXT, PRODUCT_LINE_TEXT, REASON_TEXT
+from xiaobao.kernel.spreadsheets import safe_cell
 from xiaobao.reports.domain.charts import Bar, bar_chart, line_chart
 from xiaobao.reports.selectors import Figures, Row, Statistics
 
@@ -29,7 +30,6 @@ GROUP_TEXT = {
 
 COMPLAINT_TABLES = ("insurer", "branch", "region", "product_line", "reason", "channel", "group", "month")
 SERVICE_TABLES = ("claims", "callbacks")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def table_title(name: str) -> str:
@@ -199,9 +199,8 @@ def tables(stats: Statistics) -> list[Table]:
 
 
 def _cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """Text a spreadsheet program would run as a formula is written as text (``kernel.spreadsheets``)."""
+    return safe_cell(value)
 
 
 def file_rows(shown: Table) -> list[list[object]]:

@@ -57,23 +57,31 @@ def _actor(request: HttpRequest, kind: ActorKind, *, back: str = "") -> Actor | 
     return redirect_to_login(back or request.get_full_path())
 
 
-def _filters(params: QueryDict) -> tuple[Granularity, str, int | None]:
-    """The period asked for (the latest of its kind when it is missing, malformed or of another kind) and the
-    regulator's insurer. Anything longer than a period can be is not parsed at all."""
+def _filters(params: QueryDict) -> tuple[Granularity, str, int | None, str]:
+    """The period asked for (the latest of its kind when it is missing or of another kind), the regulator's
+    insurer, and what to tell the reader when the period given is not one (else ""). Unknown filters are
+    ignored; anything longer than a period or an insurer's number can be is not parsed at all."""
     today = clock.today()
     try:
         granularity = Granularity(params.get("granularity", Granularity.QUARTER.value)[:16])
     except ValueError:
         granularity = Granularity.QUARTER
-    period = parse_period(params.get("period", "")[:16])
+    given = params.get("period", "")
+    period = parse_period(given)
+    refused = ""
     if period is None or period.granularity is not granularity:
         period = period_of(granularity, today)
+        if given and parse_period(given) is None:
+            refused = _("“%(given)s” is not a period: give it as 2026-Q3, 2026-07 or 2026. Showing %(shown)s.") % {
+                "given": given[:20] + ("…" if len(given) > 20 else ""),
+                "shown": period.key(),
+            }
     insurer = params.get("insurer", "")[:12]
-    return granularity, period.key(), int(insurer) if insurer.isdigit() else None
+    return granularity, period.key(), int(insurer) if insurer.isascii() and insurer.isdigit() else None, refused
 
 
 def _page(request: HttpRequest, actor: Actor, *, regulator: bool, form: DenominatorForm | None = None) -> HttpResponse:
-    granularity, period_key, insurer_id = _filters(request.GET)
+    granularity, period_key, insurer_id, refused = _filters(request.GET)
     period = parse_period(period_key)
     assert period is not None
     try:
@@ -106,8 +114,9 @@ def _page(request: HttpRequest, actor: Actor, *, regulator: bool, form: Denomina
             "insurer_id": insurer_id,
             "may_record": staff_may(actor, Permission.RECORD_REPORT_DENOMINATORS),
             "form": form or DenominatorForm(initial={"period": period.key()}),
+            "refused": refused,
         },
-        status=400 if form is not None else 200,
+        status=400 if form is not None or refused else 200,
     )
 
 
@@ -126,8 +135,12 @@ def regulator_dashboard(request: HttpRequest) -> HttpResponseBase:
 
 
 def _export(request: HttpRequest, actor: Actor, *, regulator: bool) -> HttpResponseBase:
-    granularity, period_key, insurer_id = _filters(request.POST)
+    granularity, period_key, insurer_id, refused = _filters(request.POST)
     name, file_format = request.POST.get("table", "")[:20], request.POST.get("format", "")[:8]
+    back = reverse("reports:regulator" if regulator else "reports:dashboard")
+    if refused:  # nothing exported for a period that is not one (not the latest one in its place)
+        messages.error(request, refused)
+        return HttpResponseRedirect(f"{back}?{urlencode({'granularity': granularity.value, 'period': period_key})}")
     try:
         exported = actions.statistics_export(
             actor=actor,
@@ -138,9 +151,8 @@ def _export(request: HttpRequest, actor: Actor, *, regulator: bool) -> HttpRespo
         )
     except NotFound:
         raise Http404 from None
-    except DomainError as refused:
-        messages.error(request, message_of(refused))
-        back = reverse("reports:regulator" if regulator else "reports:dashboard")
+    except DomainError as problem:
+        messages.error(request, message_of(problem))
         return HttpResponseRedirect(f"{back}?{urlencode({'granularity': granularity.value, 'period': period_key})}")
     shown = presenting.table(name, exported.statistics)
     made_at = clock.now()
