@@ -144,3 +144,18 @@ def test_only_a_keeper_of_our_insurer_drafts_a_question(world: Any, keepers: tup
         {"staff_with_role"},
         given=answered,
     )
+
+
+def test_a_withdrawn_draft_sends_the_question_back_to_be_drafted_again(
+    world: Any, keepers: tuple[Actor, Actor, Actor]
+) -> None:
+    writer, reviewer, _third = keepers
+    asked, item = _drafted(world, writer)
+    actions.item_withdraw(actor=reviewer, item_id=item.pk, reason="答复引用的条款不对")
+    asked.refresh_from_db()
+    assert (asked.state, asked.published_item_id) == ("answered", None)
+    assert _events(asked)[-1] == "outreach.question_draft_withdrawn"
+    again = actions.question_draft(actor=writer, question_id=asked.pk, title="退保会损失多少？", body=ANSWER)
+    actions.item_publish(actor=reviewer, item_id=again.pk)
+    asked.refresh_from_db()
+    assert (asked.state, asked.published_item_id) == ("published", again.pk)

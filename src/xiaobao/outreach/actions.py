@@ -351,7 +351,8 @@ def item_publish(*, actor: Actor, item_id: int) -> LibraryItem:
 
 @transaction.atomic
 def item_withdraw(*, actor: Actor, item_id: int, reason: str) -> LibraryItem:
-    """EDU-2: stop showing an item (out of date, wrong); from this moment the portal shows it no more."""
+    """EDU-2: stop showing an item (out of date, wrong); from this moment the portal shows it no more. A question's
+    draft withdrawn before it was published sends the question back to be drafted again (EDU-3)."""
     _keeper(actor)
     item = access.item_for(actor, item_id, for_update=True)
     before = item.state
@@ -367,6 +368,18 @@ def item_withdraw(*, actor: Actor, item_id: int, reason: str) -> LibraryItem:
         old={"state": before},
         new={"state": item.state, "reason": reason},
     )
+    asked = access.question_of(item, for_update=True) if before == ItemState.DRAFT else None
+    if asked is not None:
+        asked.state, asked.published_item = QuestionState.ANSWERED, None
+        asked.save(update_fields=["state", "published_item"])
+        record(
+            event_type=events.QUESTION_DRAFT_WITHDRAWN,
+            actor=actor,
+            subject=asked,
+            insurer_id=asked.insurer_id,
+            old={"state": QuestionState.DRAFTED.value, "item": item.pk},
+            new={"state": asked.state, "reason": reason},
+        )
     return item
 
 

@@ -36,6 +36,11 @@ QUESTION_ANSWERED = event_type(
 QUESTION_DRAFTED = event_type(
     "outreach.question_drafted", _("public question drafted for the library"), fields=("state", "item", "title")
 )
+QUESTION_DRAFT_WITHDRAWN = event_type(
+    "outreach.question_draft_withdrawn",
+    _("draft of a public question withdrawn"),
+    fields=("state", "item", "reason"),
+)
 QUESTION_PUBLISHED = event_type(
     "outreach.question_published", _("public question published"), fields=("state", "item", "title")
 )
