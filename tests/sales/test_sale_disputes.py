@@ -144,3 +144,19 @@ def test_a_dispute_tied_to_a_closed_complaint_may_be_ended(desk: Desk, media: Pa
     )
     ended = actions.sale_dispute_end(actor=desk.supervisor, dispute_id=dispute.pk, ended_on=clock.today())
     assert ended.ended_on == clock.today()
+
+
+def test_the_replay_page_offers_no_end_for_a_dispute_held_by_an_open_complaint(desk: Desk, media: Path) -> None:
+    shop = make_shop(desk.world.ours)
+    sale = recorded_sale(shop)
+    complaint = desk.register()
+    held = actions.sale_dispute_open(
+        actor=desk.supervisor, sale_id=sale.pk, kind="complaint", complaint_id=complaint.pk, opened_on=clock.today()
+    )
+    mediation = actions.sale_dispute_open(
+        actor=desk.supervisor, sale_id=sale.pk, kind="mediation", opened_on=clock.today(), reference="M-2"
+    )
+    body = signed_in(desk.supervisor).get(f"/workbench/sales/{sale.pk}/").content.decode()
+    assert f"/disputes/{held.pk}/end/" not in body
+    assert "ends when the complaint is closed" in body
+    assert f"/disputes/{mediation.pk}/end/" in body
