@@ -172,8 +172,12 @@ def test_the_workbench_pages_refuse_other_insurers_and_roles(
     _three, handler = world.ours.staff(Role.HANDLER, Role.SUPERVISOR)
     for actor in (theirs, handler):
         other = signed_in(Client(), actor)
+        listing = other.get("/workbench/disclosure/")
         if actor is handler:
-            assert other.get("/workbench/disclosure/").status_code == 404
+            assert listing.status_code == 404
+        else:  # their own insurer's list, without ours
+            assert listing.status_code == 200
+            assert f"/workbench/disclosure/{report.pk}/" not in listing.content.decode()
         assert other.get(f"/workbench/disclosure/{report.pk}/").status_code == 404
         assert other.post(f"/workbench/disclosure/{report.pk}/approve/").status_code == 404
     assert DisclosureReport.objects.get().state == "prepared"
