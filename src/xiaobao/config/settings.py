@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "xiaobao.breaches",
     "xiaobao.disputes",
     "xiaobao.reports",
+    "xiaobao.disclosure",
     "xiaobao.insights",
     "xiaobao.notifications",
     "xiaobao.ops",
@@ -279,6 +280,11 @@ XIAOBAO_REPORT_REFRESH_SECONDS = int(ENV.get("XIAOBAO_REPORT_REFRESH_SECONDS", "
 # small group of complainants can be picked out (ADR 0019, addendum). Unverified: a common statistical-disclosure
 # threshold, not a number of the law.
 XIAOBAO_REPORT_MIN_CELL = max(1, int(ENV.get("XIAOBAO_REPORT_MIN_CELL", "5")))
+# Public disclosure (issue #18 item 4): counts from 1 to this less one are withheld from every public figure, and
+# no rate is given over fewer cases; the open complaint data set is published anew every so many seconds.
+# Both *unverified* defaults (not in RULES.md): set your own.
+XIAOBAO_DISCLOSURE_MIN_COUNT = int(ENV.get("XIAOBAO_DISCLOSURE_MIN_COUNT", "5"))
+XIAOBAO_OPEN_DATA_SECONDS = int(ENV.get("XIAOBAO_OPEN_DATA_SECONDS", "86400"))
 
 XIAOBAO_PERIODIC_TASKS = {
     "reports.refresh_figures": {
@@ -328,6 +334,10 @@ XIAOBAO_PERIODIC_TASKS = {
     "insights.report_fairness": {
         "task": "xiaobao.insights.tasks.report_fairness",
         "every_seconds": 86400,
+    },
+    "disclosure.publish_open_data": {
+        "task": "xiaobao.disclosure.tasks.publish_open_data",
+        "every_seconds": XIAOBAO_OPEN_DATA_SECONDS,
     },
     "sales.sweep_refund_deadlines": {
         "task": "xiaobao.sales.policies.tasks.sweep_refund_deadlines",
