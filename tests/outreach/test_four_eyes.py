@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from tests.support.education import write_article
 from tests.support.matrix import Cast, assert_matrix, row_counts
@@ -159,3 +160,12 @@ def test_a_withdrawn_draft_sends_the_question_back_to_be_drafted_again(
     actions.item_publish(actor=reviewer, item_id=again.pk)
     asked.refresh_from_db()
     assert (asked.state, asked.published_item_id) == ("published", again.pk)
+
+
+def test_the_public_page_of_a_drafted_answer_is_not_there_until_it_is_published(
+    world: Any, keepers: tuple[Actor, Actor, Actor]
+) -> None:
+    _asked, item = _drafted(world, keepers[0])
+    assert Client().get(f"/learn/{item.pk}/").status_code == 404
+    actions.item_publish(actor=keepers[1], item_id=item.pk)
+    assert Client().get(f"/learn/{item.pk}/").status_code == 200
