@@ -106,12 +106,12 @@ def test_an_auditor_verifies_a_chain_and_exports_its_timeline(
 
     # and the verified timeline downloads as CSV and as PDF
     with page.expect_download() as csv_download:
-        page.locator("a[href*='format=csv']").click()
+        page.locator("form.exports button[value='csv']").click()
     csv_text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
     assert audited.head_hash in csv_text
     assert "李桂兰" not in csv_text
     with page.expect_download() as pdf_download:
-        page.locator("a[href*='format=pdf']").click()
+        page.locator("form.exports button[value='pdf']").press("Enter")  # the keyboard works it too
     assert Path(pdf_download.value.path()).read_bytes().startswith(b"%PDF")
     assert AuditEvent.objects.filter(event_type="audit.timeline_exported").count() == 2
     page.context.close()

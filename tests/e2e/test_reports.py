@@ -106,7 +106,8 @@ def test_compliance_reads_the_dashboard_and_exports_a_table_as_xlsx(
 
     # and the insurer table downloads as XLSX that opens, holding the same figure; the export is logged
     with page.expect_download() as download:
-        page.locator("#insurer-heading ~ p a[href*='format=xlsx']").click()
+        page.locator("#insurer-heading ~ form.exports button[value='xlsx']").focus()
+        page.keyboard.press("Enter")  # a form's button, worked from the keyboard
     assert download.value.suggested_filename == "complaint-statistics-2026-Q3-insurer.xlsx"
     book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     rows = list(book.worksheets[0].iter_rows(values_only=True))

@@ -276,6 +276,10 @@ XIAOBAO_MAIL_POLL_SECONDS = int(ENV.get("XIAOBAO_MAIL_POLL_SECONDS", "60"))
 # decision within 60 days and a review asked and decided within 30 + 30 more (CMP-T3, CMP-N2) with room.
 XIAOBAO_REPORT_REFRESH_MONTHS = int(ENV.get("XIAOBAO_REPORT_REFRESH_MONTHS", "6"))
 XIAOBAO_REPORT_REFRESH_SECONDS = int(ENV.get("XIAOBAO_REPORT_REFRESH_SECONDS", "600"))
+# The regulator's aggregates show a count below this as "<5" and round every other to a multiple of it, so no
+# small group of complainants can be picked out (ADR 0019, addendum). Unverified: a common statistical-disclosure
+# threshold, not a number of the law.
+XIAOBAO_REPORT_MIN_CELL = max(1, int(ENV.get("XIAOBAO_REPORT_MIN_CELL", "5")))
 # Public disclosure (issue #18 item 4): counts from 1 to this less one are withheld from every public figure, and
 # no rate is given over fewer cases; the open complaint data set is published anew every so many seconds.
 # Both *unverified* defaults (not in RULES.md): set your own.
