@@ -223,6 +223,24 @@ def test_small_counts_are_withheld_from_the_public(
     assert f"<td>{received}</td>" not in page
 
 
+def test_every_public_count_is_rounded_so_no_withheld_count_can_be_worked_back(
+    world: World, generated: Generated, settings: object
+) -> None:
+    settings.XIAOBAO_DISCLOSURE_MIN_COUNT = 5  # type: ignore[attr-defined]
+    _one, preparer = world.ours.staff(Role.COMPLIANCE_OFFICER)
+    _two, approver = world.ours.staff(Role.SENIOR_MANAGER)
+    report = actions.report_approve(actor=approver, report_id=actions.report_prepare(actor=preparer, year=2026).pk)
+
+    with translation.override("en"):
+        shown = presenting.shown_report(report)
+
+    values = [v for _l, v in shown.totals + shown.services] + [v for t in shown.tables for _l, v in t.lines]
+    numbers = [int(v) for v in values if v.isdigit()]
+    assert numbers
+    assert [n for n in numbers if n % 5] == []
+    assert {v for v in values if not v.isdigit()} <= {"fewer than 5", "—"} | {v for v in values if v.endswith("%")}
+
+
 def test_the_pdf_holds_the_figures_with_its_font_embedded(client: Client, world: World, generated: Generated) -> None:
     _one, preparer = world.ours.staff(Role.COMPLIANCE_OFFICER)
     _two, approver = world.ours.staff(Role.SENIOR_MANAGER)
@@ -237,7 +255,8 @@ def test_the_pdf_holds_the_figures_with_its_font_embedded(client: Client, world:
     assert all(font.embedded and font.subset for font in fonts)
     text = squeezed(pdf_text(answer.content))
     assert squeezed(world.ours.insurer.name) in text
-    assert str(report.figures["total"]["received"]) in text
+    received = report.figures["total"]["received"]
+    assert str(5 * ((received + 2) // 5)) in text  # rounded to a multiple of 5 (XIAOBAO_DISCLOSURE_MIN_COUNT)
 
 
 def test_the_report_of_a_year_is_never_the_other_insurers(client: Client, world: World, generated: Generated) -> None:

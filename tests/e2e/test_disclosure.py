@@ -15,13 +15,16 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.conftest import World
 from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.test_portal import tab_to
+from tests.portal.conftest import latest_code
 from tests.reports.generated import generate
-from tests.support.world import PASSWORD, make_consumer, make_tenant
+from tests.support.world import PASSWORD, fresh_resident_id, make_consumer, make_tenant
 from xiaobao.callbacks.models import CallbackRequest
 from xiaobao.claims.models import Claim
 from xiaobao.complaints.models import Complaint
-from xiaobao.disclosure.models import DisclosureReport
-from xiaobao.kernel.actors import Role
+from xiaobao.disclosure.actions import open_data_publish
+from xiaobao.disclosure.models import DisclosureReport, OpenDataConsent
+from xiaobao.kernel.actors import SYSTEM, Role
 
 pytestmark = pytest.mark.browser
 
@@ -104,3 +107,42 @@ def test_compliance_prepares_a_second_person_approves_and_a_visitor_reads_it(
         assert_accessible(page)
         assert page.get_by_role("link", name=re.compile("PDF")).get_attribute("href", timeout=2000)
         visitor.close()
+
+
+def test_a_complainant_lets_the_complaint_be_published_from_the_tracking_page(page: Page, insurer_code: str) -> None:
+    """Filed with the phone checked, the complainant reaches the consent button with the Tab key, gives the
+    consent and takes it back; the open data page shows the published set. Axe-clean throughout."""
+    page.goto(f"/i/{insurer_code}/complain/")
+    page.get_by_label("您的姓名").fill("王淑芬")
+    page.get_by_label("居民身份证号码").fill(fresh_resident_id())
+    page.get_by_label("手机号码").fill("13800138001")
+    page.get_by_role("button", name="发送验证码").click()
+    page.get_by_label("短信中的 6 位验证码").fill(latest_code("verification_code"))
+    page.get_by_role("button", name="验证").click()
+    page.get_by_label("涉及哪类保险？").select_option("medical")
+    page.get_by_label("发生了什么？").fill("住院费用理赔被拒。")
+    page.get_by_role("button", name="提交投诉").click()
+    page.get_by_role("link", name="查看处理进度").click()
+
+    give = page.get_by_role("button", name="在不含个人信息的情况下公开我的投诉")
+    tab_to(page, give)
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".messages")).to_contain_text("下一次开放数据发布")
+    expect(page.locator(".timeline")).to_contain_text("同意在不含个人信息的情况下公开该投诉")
+    assert OpenDataConsent.objects.get().withdrawn_at is None
+    assert_accessible(page)
+
+    open_data_publish(actor=SYSTEM)
+    page.get_by_role("link", name="开放数据：不含个人信息的投诉").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("开放数据：不含个人信息的投诉")
+    expect(page.locator("main")).to_contain_text("1")
+    assert_accessible(page)
+    page.go_back()
+
+    take_back = page.get_by_role("button", name="从开放数据中撤出我的投诉")
+    tab_to(page, take_back)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert OpenDataConsent.objects.get().withdrawn_at is not None

@@ -295,6 +295,6 @@ def approval_text(shown: ShownReport) -> str:
 
 def suppression_text(least: int) -> str:
     return _(
-        "Counts from 1 to %(below)s are not shown (“fewer than %(minimum)s”), and no rate is given over fewer than "
-        "%(minimum)s cases, so that no figure points at a person."
+        "Counts from 1 to %(below)s are not shown (“fewer than %(minimum)s”) and every other count is rounded to a "
+        "multiple of %(minimum)s, so that no figure points at a person; rates are worked out from the counts shown."
     ) % {"below": least - 1, "minimum": least}

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from xiaobao.kernel.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
 from xiaobao.kernel.i18n import _
+from xiaobao.reports.domain.disclosure import shown_count as published_count
 
 
 class ReportState(StrEnum):
@@ -67,8 +68,7 @@ def years_to_prepare(today: date, count: int = 5) -> list[int]:
 
 @dataclass(frozen=True)
 class Shown:
-    """A figure as the public sees it: ``value`` is None when it is withheld (a count of 1 to ``minimum - 1``
-    could point at a person)."""
+    """A figure as the public sees it: ``value`` is None when it is withheld, else rounded."""
 
     value: int | None
     minimum: int
@@ -79,16 +79,19 @@ class Shown:
 
 
 def shown_count(value: int, minimum: int) -> Shown:
-    """Counts from 1 to ``minimum - 1`` are withheld (``XIAOBAO_DISCLOSURE_MIN_COUNT``); 0 and larger counts show."""
-    return Shown(None if 0 < value < minimum else value, minimum)
+    """The regulator's rule for small counts (``reports.domain.disclosure``, ADR 0019 addendum) with the public
+    threshold ``XIAOBAO_DISCLOSURE_MIN_COUNT``: 0 shows, 1 to ``minimum - 1`` is withheld, every other count is
+    rounded to a multiple of ``minimum`` — so a total less the rows beside it never gives back a withheld count."""
+    return Shown(published_count(value, minimum), minimum)
 
 
 def shown_rate(part: int, whole: int, minimum: int) -> Decimal | None:
-    """``part`` of ``whole`` in per cent to one decimal, or None when there is no whole or it is below
-    ``minimum`` (a rate of a handful of cases tells about the cases)."""
-    if whole <= 0 or whole < minimum:
+    """``part`` of ``whole`` in per cent to one decimal, worked out from the counts as shown; None when either is
+    withheld or there is no whole (a rate of a handful of cases tells about the cases)."""
+    shown_part, shown_whole = published_count(part, minimum), published_count(whole, minimum)
+    if shown_part is None or shown_whole is None or shown_whole <= 0:
         return None
-    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return (Decimal(100) * shown_part / shown_whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 # --------------------------------------------------------------------------------------------- commitments
