@@ -25,7 +25,7 @@ from xiaobao.complaints.domain.queue import (
     parse_queue_filters,
 )
 from xiaobao.complaints.domain.steps import steps_for
-from xiaobao.complaints.models import Attachment, Complaint, Deadline, PartnerForward, SavedQueueView
+from xiaobao.complaints.models import Attachment, Complaint, Deadline, PartnerForward, Receipt, SavedQueueView
 from xiaobao.deadlines.clock import ClockState, Pause, Said, compute, state_on
 from xiaobao.deadlines.rules import DEFAULT as RULES
 from xiaobao.identity.access import one
@@ -468,3 +468,8 @@ def partner_forwards(actor: Actor, forward_id: int | None = None) -> PartnerForw
         rows=[partner_view(forward, granted) for forward in chosen],
         reads=[PartnerRead(consumer_id=f.complaint.complainant_id, record=f.complaint.reference or "") for f in chosen],
     )
+
+
+def receipt(actor: Actor, reference: str) -> Receipt:
+    """A write-behind receipt, for the caller that posted it (ADR 0023)."""
+    return access.receipt_for(actor, reference)

@@ -276,6 +276,12 @@ XIAOBAO_MAIL_POLL_SECONDS = int(ENV.get("XIAOBAO_MAIL_POLL_SECONDS", "60"))
 XIAOBAO_REPORT_REFRESH_MONTHS = int(ENV.get("XIAOBAO_REPORT_REFRESH_MONTHS", "6"))
 XIAOBAO_REPORT_REFRESH_SECONDS = int(ENV.get("XIAOBAO_REPORT_REFRESH_SECONDS", "600"))
 
+# Write-behind intake (issue #20, ADR 0023): the API's POST /complaints keeps a receipt and answers 202; the
+# `intake:` process (manage.py run_intake) registers it. XIAOBAO_INTAKE_IMMEDIATE=1 registers in the request
+# instead (201, as before). A receipt claimed longer than the lease by a worker that died is handed back.
+XIAOBAO_INTAKE_IMMEDIATE = env_flag(ENV, "XIAOBAO_INTAKE_IMMEDIATE", default=False)
+XIAOBAO_INTAKE_LEASE_SECONDS = int(ENV.get("XIAOBAO_INTAKE_LEASE_SECONDS", "60"))
+
 XIAOBAO_PERIODIC_TASKS = {
     "reports.refresh_figures": {
         "task": "xiaobao.reports.tasks.refresh_figures",
@@ -328,6 +334,10 @@ XIAOBAO_PERIODIC_TASKS = {
     "sales.sweep_refund_deadlines": {
         "task": "xiaobao.sales.policies.tasks.sweep_refund_deadlines",
         "every_seconds": int(ENV.get("XIAOBAO_SWEEP_SECONDS", "600")),
+    },
+    "complaints.sweep_receipts": {
+        "task": "xiaobao.complaints.tasks.sweep_receipts",
+        "every_seconds": int(ENV.get("XIAOBAO_INTAKE_SWEEP_SECONDS", "15")),
     },
 }
 # Cooling-off (issue #16 item 5): the days an insurer has to refund a policy cancelled in its cooling-off period,
