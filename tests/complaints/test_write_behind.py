@@ -348,3 +348,73 @@ def test_the_sweep_is_a_periodic_task(settings: Any) -> None:
     assert settings.XIAOBAO_PERIODIC_TASKS["complaints.sweep_receipts"]["task"] == (
         "xiaobao.complaints.tasks.sweep_receipts"
     )
+
+
+# ---- a real intake worker, killed with -9 in the middle of a registration (PostgreSQL) ----
+
+KILLED_MID_REGISTRATION = """
+import os, signal, django
+django.setup()
+from xiaobao.complaints.actions import _registration
+from xiaobao.complaints.management.commands.run_intake import IntakeWorker
+
+def die(**_):  # the case, its deadline and audit event are written; the process dies before the notice and commit
+    os.kill(os.getpid(), signal.SIGKILL)
+
+_registration.tell_complainant = die
+IntakeWorker(worker_id="doomed", batch=5, interval=0).run_once()
+"""
+
+
+@pytest.mark.postgres_only
+def test_an_intake_worker_killed_mid_registration_leaves_the_receipt_to_be_registered_once(
+    transactional_db: None, seeded_calendar: None, desk: Desk
+) -> None:
+    import os
+    import subprocess
+    import sys
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.support.processes import PROJECT, database_url
+
+    # given an acknowledged complaint
+    reference = post(login(desk.supervisor), body(desk), key="kill-9").json()["reference"]
+    before = written()
+
+    # when a real intake worker process is killed with -9 in the middle of registering it
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_REGISTRATION],
+        check=False,
+        cwd=PROJECT,
+        env={**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "xiaobao.config.settings"},
+        capture_output=True,
+        timeout=120,
+    )
+    assert killed.returncode == -9, killed.stderr.decode()[-2000:]
+
+    # then nothing of the half-done registration was kept, and the receipt is still owed
+    assert written() == before
+    assert Receipt.objects.get().state == ReceiptState.CLAIMED
+
+    # and when the lease runs out and a worker runs again, it is registered once, with one notice
+    assert actions.receipts_sweep(now=timezone.now() + timedelta(seconds=61)).requeued == 1
+    assert worker().drain() == 1
+    complaint = Complaint.objects.get()
+    assert Notification.objects.filter(purpose="complaint_received", about_id=str(complaint.pk)).count() == 1
+    assert login(desk.supervisor).get(f"/api/v1/receipts/{reference}").json()["complaint_id"] == complaint.pk
+
+
+def test_healthz_shows_what_is_owed_and_since_when(desk: Desk, clock: SettableClock) -> None:
+    assert "intake" not in Client().get("/healthz").json()
+    post(login(desk.supervisor), body(desk))
+    clock.advance(seconds=30)
+    assert Client().get("/healthz").json()["intake"] == {
+        "waiting": 1,
+        "claimed": 0,
+        "failed": 0,
+        "oldest_seconds": 30.0,
+    }
+    worker().drain()
+    assert "intake" not in Client().get("/healthz").json()
