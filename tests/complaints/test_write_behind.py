@@ -418,3 +418,26 @@ def test_healthz_shows_what_is_owed_and_since_when(desk: Desk, clock: SettableCl
     }
     worker().drain()
     assert "intake" not in Client().get("/healthz").json()
+
+
+def test_a_worker_that_stops_hands_back_what_it_claimed_and_did_not_register(desk: Desk) -> None:
+    # given three receipts, and a worker told to stop after its first registration
+    api = login(desk.supervisor)
+    for n in range(3):
+        post(api, body(desk, description=f"第 {n} 件。"))
+    stopping = worker()
+    original = actions.receipt_register
+
+    def register_then_stop(**kwargs: Any) -> object:
+        stopping.stopping.set()
+        return original(**kwargs)
+
+    # when it runs (its batch of three claimed) and stops
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(actions, "receipt_register", register_then_stop)
+        stopping.run()
+
+    # then one is registered and the two others wait for any worker, without waiting for the lease
+    assert Complaint.objects.count() == 1
+    assert sorted(Receipt.objects.values_list("state", flat=True)) == ["done", "pending", "pending"]
+    assert worker().drain() == 2

@@ -62,6 +62,7 @@ from xiaobao.complaints.actions._receipts import (
     receipt_failed_attempt,
     receipt_register,
     receipts_claim,
+    receipts_release,
     receipts_sweep,
 )
 from xiaobao.complaints.actions._registration import (
@@ -138,6 +139,7 @@ __all__ = [
     "receipt_failed_attempt",
     "receipt_register",
     "receipts_claim",
+    "receipts_release",
     "receipts_sweep",
     "saved_view_delete",
     "saved_view_save",

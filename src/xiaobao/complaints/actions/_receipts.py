@@ -208,6 +208,14 @@ def receipt_failed_attempt(*, receipt_id: int, error: str) -> None:
         receipt.save(update_fields=["state", "error"])
 
 
+def receipts_release(*, worker_id: str) -> int:
+    """An intake worker stopping (or back from a database outage) hands back the receipts it claimed and has
+    not registered, rather than leave them for the sweep; none of them is in a registration at that moment."""
+    return Receipt.objects.filter(state=ReceiptState.CLAIMED.value, claimed_by=worker_id).update(
+        state=ReceiptState.PENDING.value
+    )
+
+
 @dataclass(frozen=True)
 class ReceiptSweep:
     requeued: int

@@ -9,6 +9,7 @@ does (ADR 0009). SIGTERM and SIGINT finish the receipt in hand and stop.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
@@ -64,22 +65,30 @@ class IntakeWorker:
             pass
         return self.registered
 
+    def release(self) -> None:
+        actions.receipts_release(worker_id=self.worker_id)
+        actions.receipts_sweep()
+
     def run(self, *, max_receipts: int | None = None) -> None:
         until_database_answers(actions.receipts_sweep)
-        while not self.stopping.is_set():
-            try:
-                claimed = self.run_once()
-            except CONNECTION_ERRORS as error:
-                logger.warning("intake worker %s lost the database (%s); it waits", self.worker_id, error)
-                close_all_connections()
-                until_database_answers(actions.receipts_sweep)
-                continue
-            finally:
-                close_old_connections()
-            if max_receipts is not None and self.registered >= max_receipts:
-                return
-            if not claimed:
-                self.stopping.wait(self.interval)
+        try:
+            while not self.stopping.is_set():
+                try:
+                    claimed = self.run_once()
+                except CONNECTION_ERRORS as error:
+                    logger.warning("intake worker %s lost the database (%s); it waits", self.worker_id, error)
+                    close_all_connections()
+                    until_database_answers(self.release)  # its claims back at once, not after the lease
+                    continue
+                finally:
+                    close_old_connections()
+                if max_receipts is not None and self.registered >= max_receipts:
+                    return
+                if not claimed:
+                    self.stopping.wait(self.interval)
+        finally:
+            with contextlib.suppress(Exception):  # a worker that cannot reach the database leaves them to the sweep
+                actions.receipts_release(worker_id=self.worker_id)
 
 
 class Command(BaseCommand):
