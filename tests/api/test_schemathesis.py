@@ -88,6 +88,7 @@ def _rows(desk: Desk) -> dict[str, Any]:
         "extension_id": extension.pk,
         "forward_id": forward.pk,
         "branch_id": desk.world.ours.city.pk,
+        "reference": "LN-2026-W000001",  # a write-behind receipt's (ADR 0023): another caller's, or none
     }
 
 
