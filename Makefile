@@ -21,6 +21,8 @@ $(VENV)/.installed-test: requirements-test.lock $(VENV)/.installed
 	test -x /usr/sbin/dovecot || scripts/apt-install.sh dovecot-imapd
 	command -v espeak-ng >/dev/null || scripts/apt-install.sh espeak-ng
 	fc-list -q "Noto Sans Mongolian" && fc-list -q "Noto Sans CJK KR" || scripts/apt-install.sh fonts-noto-core fonts-noto-cjk
+	test -x /usr/bin/redis-server || scripts/apt-install.sh redis-server
+	test -x /usr/sbin/nginx || scripts/apt-install.sh nginx
 	touch $@
 
 # axe-core for the browser tests, from the npm registry, exactly as locked.
