@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test fast install install-test lint check pytest pytest-sqlite pytest-postgres bench messages clean
+.PHONY: run cluster test fast install install-test lint check pytest pytest-sqlite pytest-postgres bench messages clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,8 @@ $(VENV)/.installed-test: requirements-test.lock $(VENV)/.installed
 	test -x /usr/sbin/dovecot || scripts/apt-install.sh dovecot-imapd
 	command -v espeak-ng >/dev/null || scripts/apt-install.sh espeak-ng
 	fc-list -q "Noto Sans Mongolian" && fc-list -q "Noto Sans CJK KR" || scripts/apt-install.sh fonts-noto-core fonts-noto-cjk
+	test -x /usr/bin/redis-server || scripts/apt-install.sh redis-server
+	test -x /usr/sbin/nginx || scripts/apt-install.sh nginx
 	touch $@
 
 # axe-core for the browser tests, from the npm registry, exactly as locked.
@@ -40,6 +42,11 @@ run: install
 	@echo "xiaobao is starting on http://127.0.0.1:$(PORT)/  (health: http://127.0.0.1:$(PORT)/healthz)"
 	@echo "Press Ctrl-C once to stop the web server and the worker."
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho --no-colour -f Procfile start
+
+## A local multi-process deployment: PostgreSQL, Redis, 2 gunicorn processes behind nginx, 2 task workers
+## (scripts/cluster.sh; CLUSTER_PORT, CLUSTER_WEB, CLUSTER_WORKERS). Ctrl-C stops them all.
+cluster: install
+	VENV_BIN=$(abspath $(BIN)) scripts/cluster.sh
 
 ## Install what the tests need and run the whole suite: lint, types, architecture, pytest on SQLite and PostgreSQL.
 test: install-test lint pytest

@@ -223,8 +223,20 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from here once collectstatic ran
 
 # Background work: django-tasks with the database backend, so a task is
-# enqueued in the same transaction as the change it reports.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# enqueued in the same transaction as the change it reports. XIAOBAO_TASK_QUEUE=redis puts the tasks on Redis
+# instead (django-tasks-rq, ADR 0022): workers on several hosts share the queue, each job is pushed only when
+# its transaction commits, and PostgreSQL stays the one source of truth (the outbox's sweep enqueues again the
+# notices a Redis restart lost). REDIS_URL says where Redis is.
+XIAOBAO_TASK_QUEUE = ENV.get("XIAOBAO_TASK_QUEUE", "database")
+if XIAOBAO_TASK_QUEUE not in {"database", "redis"}:
+    raise ConfigurationError(f"XIAOBAO_TASK_QUEUE is database or redis, not {XIAOBAO_TASK_QUEUE!r}")
+REDIS_URL = ENV.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+if XIAOBAO_TASK_QUEUE == "redis":
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "xiaobao.ops.task_queue.OnCommitRQBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Notifications. Email goes through Django's email backend; SMS through a
 # gateway interface. The recording gateway keeps what it would have sent.
@@ -354,6 +366,11 @@ XIAOBAO_PERIODIC_TASKS = {
         "every_seconds": int(ENV.get("XIAOBAO_INTAKE_SWEEP_SECONDS", "15")),
     },
 }
+if XIAOBAO_TASK_QUEUE == "redis":  # the database queue loses no job: the notices are in the same database
+    XIAOBAO_PERIODIC_TASKS["notifications.resend_lost_notifications"] = {
+        "task": "xiaobao.notifications.tasks.resend_lost_notifications",
+        "every_seconds": int(ENV.get("XIAOBAO_RESEND_LOST_SECONDS", "60")),
+    }
 # Cooling-off (issue #16 item 5): the days an insurer has to refund a policy cancelled in its cooling-off period,
 # counted from the request. Unverified: the demo contract promises only "无息退还"; 30 days is a default, set your own.
 XIAOBAO_COOLING_OFF_REFUND_DAYS = int(ENV.get("XIAOBAO_COOLING_OFF_REFUND_DAYS", "30"))

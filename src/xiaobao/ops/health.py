@@ -1,4 +1,4 @@
-"""What /healthz reports: the database and the background worker."""
+"""What /healthz reports: the database, the background worker and, on the Redis queue, Redis."""
 
 from __future__ import annotations
 
@@ -38,9 +38,17 @@ def health() -> tuple[dict[str, Any], bool]:
     stale_after = timedelta(seconds=settings.XIAOBAO_WORKER_STALE_SECONDS)
     latest = WorkerHeartbeat.objects.order_by("-last_seen").first()
     alive = WorkerHeartbeat.objects.filter(last_seen__gte=now - stale_after).count()
-    ready_tasks = DBTaskResult.objects.ready().count()
-    running, stuck = running_and_orphaned(now)
-    tasks = {"queued": ready_tasks, "running": running, "stuck": stuck}
+    redis = None
+    if settings.XIAOBAO_TASK_QUEUE == "redis":
+        from xiaobao.ops.task_queue import queue_report  # RQ is loaded only where it is used
+
+        redis = queue_report()
+    if redis is None:
+        running, stuck = running_and_orphaned(now)
+        tasks = {"queued": DBTaskResult.objects.ready().count(), "running": running, "stuck": stuck}
+    else:  # RQ takes back the jobs of dead workers itself (ops.task_queue)
+        stuck = 0
+        tasks = {key: redis[key] for key in ("queued", "running") if key in redis}
     if latest is None:
         worker = {"status": "absent", "alive": 0, **tasks}
     else:
@@ -50,11 +58,14 @@ def health() -> tuple[dict[str, Any], bool]:
             "last_seen_seconds_ago": round((now - latest.last_seen).total_seconds(), 1),
             **tasks,
         }
+    redis_ok = redis is None or redis["status"] == "ok"
     report: dict[str, Any] = {
-        "status": "ok" if alive and not stuck else "degraded",
+        "status": "ok" if alive and not stuck and redis_ok else "degraded",
         "database": {"status": "ok", "vendor": connection.vendor},
         "worker": worker,
     }
+    if redis is not None:
+        report["redis"] = redis
     for name, part in PARTS.items():
         shown = part()
         if shown is not None:

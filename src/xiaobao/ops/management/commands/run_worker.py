@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import Error, InterfaceError, OperationalError, close_old_connections, connection, connections
 from django.db.models.functions import Now
@@ -131,6 +132,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         worker_id = new_worker_id()
+        uses_redis = settings.XIAOBAO_TASK_QUEUE == "redis"
         started_at = timezone.now()
         stop = threading.Event()
 
@@ -138,7 +140,8 @@ class Command(BaseCommand):
             while not stop.is_set():
                 try:
                     beat(worker_id, started_at)
-                    tasks_lease.recover_orphaned_tasks()
+                    if not uses_redis:  # RQ takes back its own abandoned jobs (with retries)
+                        tasks_lease.recover_orphaned_tasks()
                     tasks_lease.forget_dead_workers()
                     enqueue_due_periodic_tasks()
                 except Exception as error:  # the worker keeps working while the database blips
@@ -151,6 +154,16 @@ class Command(BaseCommand):
         until_database_answers(lambda: beat(worker_id, started_at))
         thread = threading.Thread(target=heartbeat_loop, name="heartbeat", daemon=True)
         thread.start()
+        if uses_redis:
+            from xiaobao.ops.task_queue import run_rq_worker  # RQ is loaded only where it is used
+
+            try:
+                run_rq_worker(worker_id, max_jobs=options["max_tasks"])
+            finally:
+                stop.set()
+                with contextlib.suppress(Error):
+                    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+            return
         worker = LeasedWorker(
             queue_names=[DEFAULT_TASK_QUEUE_NAME],
             interval=options["interval"],
