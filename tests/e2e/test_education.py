@@ -101,6 +101,16 @@ def test_a_visitor_switches_to_english_finds_an_article_and_a_captioned_video(br
     assert_accessible(page)
 
 
+def test_the_library_reads_in_traditional_chinese_too(browse: Any, library: Library) -> None:
+    """The third language of the issue's browser tests: the library and an article page, axe-clean."""
+    page = browse("zh-TW")
+    page.goto("/learn/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
+    assert_accessible(page)
+    page.goto(f"/learn/{library.video.pk}/")
+    assert_accessible(page)
+
+
 def _sign_in(page: Page, username: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("User name").fill(username)

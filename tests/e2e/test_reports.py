@@ -123,9 +123,12 @@ def test_compliance_reads_the_dashboard_and_exports_a_table_as_xlsx(
     page.context.close()
 
 
-def test_the_regulator_sees_both_insurers_and_no_case(browser: Browser, live_server: Any, counted: Counted) -> None:
+@pytest.mark.parametrize("locale", ["zh-CN", "zh-TW", "en-US"])
+def test_the_regulator_sees_both_insurers_and_no_case(
+    browser: Browser, live_server: Any, counted: Counted, locale: str
+) -> None:
     # given the regulator signed in (password only: not staff of an insurer)
-    page = _signed_in(browser, live_server.url, "zh-CN", "regulator")
+    page = _signed_in(browser, live_server.url, locale, "regulator")
     # then they land on the statistics of every insurer
     assert page.url.endswith("/regulator/")
     page.goto("/regulator/?granularity=quarter&period=2026-Q3")
