@@ -422,8 +422,8 @@ def report(figures: Figures, tally: Tally, workers: list[Worker], worker_alive: 
     )
     states = ", ".join(f"{state} {n}" for state, n in sorted(figures.receipts.items())) or "none"
     print(
-        f"receipts         {states}; taken back from a killed intake worker and registered then: "
-        f"{figures.receipts_taken_back}"
+        f"receipts         {states}; claimed more than once (handed back after an intake worker was killed or "
+        f"lost the database): {figures.receipts_taken_back}"
     )
     exited = [code for worker in workers for code in worker.exited_by_itself]
     for worker in workers:
