@@ -5,7 +5,8 @@ with CLUSTER_WEB_CONCURRENCY workers), the task workers on Redis, on the Postgre
 complaints through nginx (``/api/v1/complaints``, each with its own description and Idempotency-Key) for
 ``--seconds``; then the run waits until the workers have sent every notice about them. Printed per worker
 count: requests per second and p50/p99 as wrk saw them; the complaints created; the notices, sent and how
-often each was attempted (every case and notice counted once); and the end-to-end rate (complaints whose
+often each was attempted (every case and notice counted once, including the requests still in flight when
+wrk stopped); and the end-to-end rate (complaints whose
 notice was sent, per second from the first request to the last notice). The machine's cores are printed:
 with two cores, web processes, workers, nginx and PostgreSQL share them, and more workers cannot add cores.
 
@@ -65,19 +66,21 @@ def stop_cluster(process: subprocess.Popen[bytes]) -> None:
 
 
 def wait_for_notices(first_new: int, seconds: float) -> float:
-    """Seconds until every complaint from ``first_new`` on has its notices and all are sent (or ``seconds``
-    passed: NaN)."""
+    """Seconds until every complaint from ``first_new`` on has its notices and all are sent, and no complaint
+    came in for a second (requests wrk had sent when it stopped still land), or NaN after ``seconds``."""
     from xiaobao.complaints.models import Complaint
     from xiaobao.notifications.models import Notification, Status
 
     started = time.monotonic()
+    previous: list[str] | None = None
     while time.monotonic() - started < seconds:
         ids = [str(pk) for pk in Complaint.objects.filter(pk__gte=first_new).values_list("pk", flat=True)]
         notices = Notification.objects.filter(about_type="complaints.complaint", about_id__in=ids)
         told = set(notices.values_list("about_id", flat=True))
-        if len(told) == len(ids) and not notices.exclude(status=Status.SENT).exists():
-            return time.monotonic() - started
-        time.sleep(0.2)
+        if ids == previous and len(told) == len(ids) and not notices.exclude(status=Status.SENT).exists():
+            return time.monotonic() - started - 1.0
+        previous = ids
+        time.sleep(1.0)
     return float("nan")
 
 
