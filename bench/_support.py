@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import secrets
@@ -200,3 +201,75 @@ def print_comparison(
         f"[{args.connections} connections, gunicorn {args.workers} {args.worker_class} workers"
         f"{f' x {args.threads} threads' if args.worker_class == 'gthread' else ''}, PostgreSQL]"
     )
+
+
+@dataclass
+class Cluster:
+    """A throw-away PostgreSQL cluster with durability on, as scripts/with-postgres.sh makes one (but safe)."""
+
+    bin: Path
+    work: Path
+    port: int
+    run_as: list[str]
+
+    @property
+    def url(self) -> str:
+        return f"postgres://xiaobao@127.0.0.1:{self.port}/postgres"
+
+    def pg_ctl(self, *args: str) -> None:
+        subprocess.run(
+            [
+                *self.run_as,
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.work / "data"),
+                "-l",
+                str(self.work / "server.log"),
+                *args,
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            cwd=self.work,
+        )
+
+    def restart(self, mode: str) -> None:
+        self.pg_ctl("-m", mode, "-w", "-t", "60", "restart")
+
+
+@contextlib.contextmanager
+def durable_postgres() -> Iterator[Cluster]:
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+    if not versions:
+        subprocess.run([str(PROJECT / "scripts" / "apt-install.sh"), "postgresql"], check=True)
+        versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+    work = Path(tempfile.mkdtemp(prefix="xiaobao-drill-pg-"))
+    run_as: list[str] = []
+    if os.getuid() == 0:  # PostgreSQL refuses to run as root: the cluster belongs to the postgres user
+        os.chown(work, *_postgres_ids())
+        run_as = ["runuser", "-u", "postgres", "--"]
+    cluster = Cluster(bin=versions[-1], work=work, port=free_port(), run_as=run_as)
+    initdb = [str(cluster.bin / "initdb"), "-D", str(work / "data"), "-U", "xiaobao", "--auth=trust"]
+    subprocess.run(
+        [*run_as, *initdb, "-E", "UTF8", "--locale=C.UTF-8"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        cwd=work,
+    )
+    options = (
+        f"-c listen_addresses=127.0.0.1 -p {cluster.port} -k {work} -c max_connections=200 "
+        "-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+    )
+    cluster.pg_ctl("-w", "start", "-o", options)
+    try:
+        yield cluster
+    finally:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            cluster.pg_ctl("-m", "immediate", "stop")
+        subprocess.run(["rm", "-rf", str(work)], check=False)
+
+
+def _postgres_ids() -> tuple[int, int]:
+    import pwd
+
+    entry = pwd.getpwnam("postgres")
+    return entry.pw_uid, entry.pw_gid

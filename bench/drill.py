@@ -1,8 +1,9 @@
-"""A fault drill: complaints through the API while PostgreSQL restarts and the worker is killed with -9.
+"""A fault drill: complaints through the API while PostgreSQL restarts and the workers are killed with -9.
 
 It starts its own PostgreSQL cluster with durability on (fsync, synchronous_commit, full-page
-writes — the figures are about safety), gunicorn as deployed and ``manage.py run_worker`` as a
-supervised process. Retrying clients register complaints (``POST /api/v1/complaints`` with an
+writes — the figures are about safety), gunicorn as deployed, ``manage.py run_worker`` and (write-behind
+intake, ADR 0023) ``--intake-workers`` ``manage.py run_intake`` as supervised processes; the intake
+workers are killed too, between a complaint's receipt and its registration. Retrying clients register complaints (``POST /api/v1/complaints`` with an
 Idempotency-Key, the same key until a 2xx acknowledges it; any connection error or 5xx is
 retried). Meanwhile PostgreSQL is restarted (``pg_ctl restart -m fast``, and ``-m immediate``,
 a crash) and the worker killed with ``kill -9`` and started again a second later, as systemd
@@ -10,9 +11,10 @@ or honcho would. The worker is never restarted for any other reason: if it exits
 that is counted. At the end the queue is drained and everything is counted from the database.
 
     .venv/bin/python bench/drill.py [--seconds 60] [--clients 4] [--pg-restarts 4] [--worker-kills 4]
+                                    [--intake-workers 2] [--intake-kills 4]
 
-Goals: 0 lost, 0 duplicated, every notice delivered exactly once, 0 tasks stuck, the worker
-still running (and never exited by itself). The exit status is 1 when any goal fails.
+Goals: 0 lost, 0 duplicated, every notice delivered exactly once, 0 tasks stuck, every receipt
+registered, the workers still running (and never exited by themselves). The exit status is 1 when any goal fails.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ import _support  # first: it moves bench/ to the end of sys.path (bench/queue.py
 
 # isort: on
 import argparse
-import contextlib
 import http.client
 import json
 import os
@@ -34,90 +35,19 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 
-@dataclass
-class Cluster:
-    """A throw-away PostgreSQL cluster with durability on, as scripts/with-postgres.sh makes one (but safe)."""
-
-    bin: Path
-    work: Path
-    port: int
-    run_as: list[str]
-
-    @property
-    def url(self) -> str:
-        return f"postgres://xiaobao@127.0.0.1:{self.port}/postgres"
-
-    def pg_ctl(self, *args: str) -> None:
-        subprocess.run(
-            [
-                *self.run_as,
-                str(self.bin / "pg_ctl"),
-                "-D",
-                str(self.work / "data"),
-                "-l",
-                str(self.work / "server.log"),
-                *args,
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            cwd=self.work,
-        )
-
-    def restart(self, mode: str) -> None:
-        self.pg_ctl("-m", mode, "-w", "-t", "60", "restart")
-
-
-@contextlib.contextmanager
-def durable_postgres() -> Iterator[Cluster]:
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    if not versions:
-        subprocess.run([str(_support.PROJECT / "scripts" / "apt-install.sh"), "postgresql"], check=True)
-        versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    work = Path(tempfile.mkdtemp(prefix="xiaobao-drill-pg-"))
-    run_as: list[str] = []
-    if os.getuid() == 0:  # PostgreSQL refuses to run as root: the cluster belongs to the postgres user
-        os.chown(work, *_postgres_ids())
-        run_as = ["runuser", "-u", "postgres", "--"]
-    cluster = Cluster(bin=versions[-1], work=work, port=_support.free_port(), run_as=run_as)
-    initdb = [str(cluster.bin / "initdb"), "-D", str(work / "data"), "-U", "xiaobao", "--auth=trust"]
-    subprocess.run(
-        [*run_as, *initdb, "-E", "UTF8", "--locale=C.UTF-8"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        cwd=work,
-    )
-    options = (
-        f"-c listen_addresses=127.0.0.1 -p {cluster.port} -k {work} -c max_connections=200 "
-        "-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
-    )
-    cluster.pg_ctl("-w", "start", "-o", options)
-    try:
-        yield cluster
-    finally:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            cluster.pg_ctl("-m", "immediate", "stop")
-        subprocess.run(["rm", "-rf", str(work)], check=False)
-
-
-def _postgres_ids() -> tuple[int, int]:
-    import pwd
-
-    entry = pwd.getpwnam("postgres")
-    return entry.pw_uid, entry.pw_gid
-
-
 class Worker:
-    """``manage.py run_worker`` as a service manager runs it: started again only after the drill kills it."""
+    """``manage.py run_worker`` (or ``run_intake``) as a service manager runs it: started again only after the
+    drill kills it."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, command: str = "run_worker") -> None:
         self.env = env
         self.log = log
+        self.command = command
         self.lock = threading.Lock()
         self.exited_by_itself: list[int] = []
         self.killed = 0
@@ -129,7 +59,7 @@ class Worker:
     def _start(self) -> subprocess.Popen[bytes]:
         with self.log.open("ab") as log:
             return subprocess.Popen(
-                [sys.executable, "manage.py", "run_worker"],
+                [sys.executable, "manage.py", self.command],
                 cwd=_support.PROJECT,
                 env=self.env,
                 stdout=log,
@@ -240,14 +170,24 @@ def client_loop(
             time.sleep(pause)
 
 
-def chaos(cluster: Cluster, worker: Worker, args: argparse.Namespace, log: list[str], started: float) -> None:
-    """PostgreSQL restarts (fast, and immediate — a crash — every other time) interleaved with worker kills."""
+def chaos(
+    cluster: _support.Cluster,
+    worker: Worker,
+    intake: list[Worker],
+    args: argparse.Namespace,
+    log: list[str],
+    started: float,
+) -> None:
+    """PostgreSQL restarts (fast, and immediate — a crash — every other time) interleaved with worker kills and
+    kills of the intake workers (write-behind: between the receipt and its registration)."""
     events: list[str] = []
-    for n in range(max(args.pg_restarts, args.worker_kills)):
+    for n in range(max(args.pg_restarts, args.worker_kills, args.intake_kills)):
         if n < args.pg_restarts:
             events.append("pg-immediate" if n % 2 else "pg-fast")
         if n < args.worker_kills:
             events.append("worker-kill")
+        if n < args.intake_kills and intake:
+            events.append(f"intake-kill-{n % len(intake)}")
     gap = args.seconds / (len(events) + 1)
     for number, event in enumerate(events, start=1):
         time.sleep(max(0.0, started + number * gap - time.monotonic()))
@@ -255,6 +195,10 @@ def chaos(cluster: Cluster, worker: Worker, args: argparse.Namespace, log: list[
         if event == "worker-kill":
             worker.kill_and_restart()
             log.append(f"{at:6.1f} s  worker killed with -9, started again 1 s later")
+        elif event.startswith("intake-kill-"):
+            which = int(event.removeprefix("intake-kill-"))
+            intake[which].kill_and_restart()
+            log.append(f"{at:6.1f} s  intake worker {which + 1} killed with -9, started again 1 s later")
         else:
             mode = event.removeprefix("pg-")
             begun = time.monotonic()
@@ -269,11 +213,15 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=0.02, help="seconds a client waits between complaints")
     parser.add_argument("--pg-restarts", type=int, default=4, help="PostgreSQL restarts (every other one -m immediate)")
     parser.add_argument("--worker-kills", type=int, default=4, help="kill -9 of the worker")
+    parser.add_argument(
+        "--intake-workers", type=int, default=2, help="run_intake processes (write-behind); 0: register in the request"
+    )
+    parser.add_argument("--intake-kills", type=int, default=4, help="kill -9 of an intake worker")
     parser.add_argument("--drain-seconds", type=float, default=150, help="how long to wait for the queue to drain")
     _support.server_arguments(parser)
     args = parser.parse_args()
 
-    with durable_postgres() as cluster:
+    with _support.durable_postgres() as cluster:
         os.environ["DATABASE_URL"] = cluster.url
         print(f"PostgreSQL on 127.0.0.1:{cluster.port}: fsync=on synchronous_commit=on full_page_writes=on")
         _support.prepare_database()
@@ -297,12 +245,21 @@ def main() -> None:
         connections.close_all()  # the drill's own connection would not survive the restarts
 
         run = uuid.uuid4().hex[:6]
-        env = {**os.environ, "DATABASE_URL": cluster.url, "DEBUG": "false"}
+        # Write-behind (ADR 0023) unless --intake-workers 0; a dead intake worker's receipts are handed back after
+        # a 10 s lease by a sweep every 5 s (production: 60 s and 15 s), so the drill drains in its time.
+        immediate = "0" if args.intake_workers else "1"
+        write_behind = {
+            "XIAOBAO_INTAKE_IMMEDIATE": immediate,
+            "XIAOBAO_INTAKE_LEASE_SECONDS": "10",
+            "XIAOBAO_INTAKE_SWEEP_SECONDS": "5",
+        }
+        env = {**os.environ, "DATABASE_URL": cluster.url, "DEBUG": "false", **write_behind}
         worker_log = cluster.work / "worker.log"
         tally, events = Tally(), list[str]()
-        web_env = {"DATABASE_URL": cluster.url, "DEBUG": "false"}
+        web_env = {"DATABASE_URL": cluster.url, "DEBUG": "false", **write_behind}
         with _support.gunicorn(web_env, args, quiet=True) as url:  # its 503s during the restarts are expected
             worker = Worker(env, worker_log)
+            intake = [Worker(env, worker_log, "run_intake") for _ in range(args.intake_workers)]
             stop = threading.Event()
             clients = [
                 threading.Thread(target=client_loop, args=(n, url, token, body_of, run, stop, tally, args.pause))
@@ -311,16 +268,18 @@ def main() -> None:
             started = time.monotonic()
             for thread in clients:
                 thread.start()
-            chaos(cluster, worker, args, events, started)
+            chaos(cluster, worker, intake, args, events, started)
             time.sleep(max(0.0, started + args.seconds - time.monotonic()))
             stop.set()
             for thread in clients:
                 thread.join()
             load_seconds = time.monotonic() - started
             drained, drain_seconds = wait_for_drain(args.drain_seconds)
-            worker_alive = worker.alive()
+            worker_alive = worker.alive() and all(each.alive() for each in intake)
             figures = count(tally, run)
             worker.shut_down()
+            for each in intake:
+                each.shut_down()
 
         print(
             f"load: {load_seconds:.0f} s, {args.clients} retrying clients, gunicorn {args.workers} {args.worker_class} workers"
@@ -331,7 +290,13 @@ def main() -> None:
         print(f"answers seen by the clients: {answers}; retries {tally.retries}")
         print(f"queue drained: {'yes' if drained else 'NO'} ({drain_seconds:.0f} s after the load)")
         print()
-        goals = report(figures, tally, worker, worker_alive)
+        mode = (
+            f"write-behind, {args.intake_workers} intake workers"
+            if args.intake_workers
+            else "registered in the request"
+        )
+        print(f"intake: {mode}")
+        goals = report(figures, tally, [worker, *intake], worker_alive)
         log = worker_log.read_text(errors="replace")
         print(
             f"worker log: {log.count('recovered: its worker')} tasks taken back from killed workers, "
@@ -350,16 +315,21 @@ def main() -> None:
 
 
 def wait_for_drain(seconds: float) -> tuple[bool, float]:
-    """Until no task is READY or RUNNING and no notice is pending (failures to connect are waited out)."""
+    """Until no receipt waits to be registered, no task is READY or RUNNING and no notice is pending (failures to
+    connect are waited out)."""
     from django.db import DatabaseError, connections
     from django_tasks_db.models import DBTaskResult
 
+    from xiaobao.complaints.models import Receipt
     from xiaobao.notifications.models import Notification, Status
 
     started = time.monotonic()
     while time.monotonic() - started < seconds:
         try:
-            busy = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists()
+            busy = (
+                DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists()
+                or Receipt.objects.filter(state__in=["pending", "claimed"]).exists()
+            )
             pending = Notification.objects.filter(status=Status.PENDING).exists()
         except DatabaseError:
             connections.close_all()
@@ -383,13 +353,15 @@ class Figures:
     recorded_but_pending: int
     tasks_left: Counter[str]
     tasks_failed: int
+    receipts: Counter[str]
+    receipts_taken_back: int
 
 
 def count(tally: Tally, run: str) -> Figures:
     from django.db import connections
     from django_tasks_db.models import DBTaskResult
 
-    from xiaobao.complaints.models import Complaint
+    from xiaobao.complaints.models import Complaint, Receipt
     from xiaobao.notifications.models import Notification, RecordedSms, Status
 
     connections.close_all()
@@ -425,11 +397,14 @@ def count(tally: Tally, run: str) -> Figures:
             DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).values_list("status", flat=True)
         ),
         tasks_failed=DBTaskResult.objects.filter(status="FAILED").count(),
+        receipts=Counter(Receipt.objects.values_list("state", flat=True)),
+        receipts_taken_back=Receipt.objects.filter(attempts__gt=1).count(),
     )
 
 
-def report(figures: Figures, tally: Tally, worker: Worker, worker_alive: bool) -> dict[str, bool]:
+def report(figures: Figures, tally: Tally, workers: list[Worker], worker_alive: bool) -> dict[str, bool]:
     stuck = sum(figures.tasks_left.values())
+    receipts_open = figures.receipts["pending"] + figures.receipts["claimed"]
     print(f"submitted        {len(tally.submitted)}")
     print(f"acknowledged     {len(tally.acknowledged)}   (refused with 4xx: {len(tally.refused)})")
     print(f"stored           {figures.stored}")
@@ -445,11 +420,19 @@ def report(figures: Figures, tally: Tally, worker: Worker, worker_alive: bool) -
         f"tasks stuck      {stuck}   (READY {figures.tasks_left['READY']}, RUNNING {figures.tasks_left['RUNNING']}); "
         f"failed tasks: {figures.tasks_failed}"
     )
+    states = ", ".join(f"{state} {n}" for state, n in sorted(figures.receipts.items())) or "none"
     print(
-        f"worker           {'running' if worker_alive else 'NOT RUNNING'} at the end; killed by the drill {worker.killed} "
-        f"times; exited by itself {len(worker.exited_by_itself)} times"
-        + (f" (exit codes {worker.exited_by_itself})" if worker.exited_by_itself else "")
+        f"receipts         {states}; taken back from a killed intake worker and registered then: "
+        f"{figures.receipts_taken_back}"
     )
+    exited = [code for worker in workers for code in worker.exited_by_itself]
+    for worker in workers:
+        print(
+            f"{worker.command:<16} killed by the drill {worker.killed} times; exited by itself "
+            f"{len(worker.exited_by_itself)} times"
+            + (f" (exit codes {worker.exited_by_itself})" if worker.exited_by_itself else "")
+        )
+    print(f"workers          {'all running' if worker_alive else 'NOT ALL RUNNING'} at the end")
     if tally.refused:
         print(f"first refusal: {next(iter(tally.refused.values()))}")
     if figures.lost:
@@ -463,7 +446,10 @@ def report(figures: Figures, tally: Tally, worker: Worker, worker_alive: bool) -
         and figures.not_sent == 0
         and figures.complaints_without_notice == 0,
         "0 tasks stuck": stuck == 0 and figures.tasks_failed == 0,
-        "worker still running, never exited by itself": worker_alive and not worker.exited_by_itself,
+        "0 receipts left unregistered or failed": receipts_open == 0
+        and figures.receipts["failed"] == 0
+        and figures.receipts["refused"] == 0,
+        "workers still running, never exited by themselves": worker_alive and not exited,
     }
 
 

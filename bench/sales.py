@@ -8,7 +8,9 @@ Deliberate retries, as a client that lost the answers would make them:
 - every session's first event batch is sent twice (each event must be stored once: idempotent by client event id);
 - every session's second chunk is sent twice (stored once: same offset, same bytes);
 - every 5th session's start is sent twice with the same Idempotency-Key (one sale);
-- every session asks the upload where it stands before finishing (as a client resuming would).
+- every session asks the upload where it stands before finishing (as a client resuming would);
+- every 4th session sends its whole recording again through a second upload (a client that started again instead
+  of resuming): the second upload finishes on the recording already kept, stored once.
 
 At the end it counts: sales, events (50 per sale, each client event id once), recordings (one per sale, each
 whole: its SHA-256 computed again through the encrypted storage), upload chunks left (none) and files on disk
@@ -121,7 +123,15 @@ def main() -> None:
     from xiaobao.ops import clock
     from xiaobao.sales.actions import product_save, recording_verify
     from xiaobao.sales.domain.suitability import Answers, Need, PremiumMode, Proposal
-    from xiaobao.sales.models import Product, RecordingChunk, Sale, SaleEvent, SaleRecording, Salesperson
+    from xiaobao.sales.models import (
+        Product,
+        RecordingChunk,
+        RecordingUpload,
+        Sale,
+        SaleEvent,
+        SaleRecording,
+        Salesperson,
+    )
     from xiaobao.sales.suitability.actions import Questionnaire, sale_assess_suitability
 
     run = uuid.uuid4().hex[:8]
@@ -210,32 +220,58 @@ def main() -> None:
         status, upload = client.json(
             "POST",
             f"/api/v1/sales/{sale_id}/recordings",
-            {"media_type": "video/mp4", "duration_seconds": 900, "recorded_at": "2026-06-01T10:30:00+08:00"},
+            {
+                "media_type": "video/mp4",
+                "duration_seconds": 900,
+                "recorded_at": "2026-06-01T10:30:00+08:00",
+                "size_bytes": RECORDING_BYTES,
+            },
         )
         if status != 201:
             errors.append(f"upload {number}: {status} {upload}")
             return None
-        path = f"/api/v1/sales/recording-uploads/{upload['token']}"
-        octets = {"Content-Type": "application/octet-stream"}
-        for index, offset in enumerate(range(0, RECORDING_BYTES, CHUNK_BYTES)):
-            chunk = mine[offset : offset + CHUNK_BYTES]
-            for _ in range(2 if index == 1 else 1):  # the second chunk twice
-                status, state = client.send("PUT", f"{path}?offset={offset}", chunk, octets)
-                if status != 200:
-                    errors.append(f"chunk {number}@{offset}: {status} {state}")
-        count("chunks sent twice")
-        status, state = client.send("GET", path, b"", {})
-        if state.get("received_bytes") != RECORDING_BYTES:
-            errors.append(f"upload {number} stands at {state.get('received_bytes')}")
-        status, kept = client.json("POST", f"{path}/finish", {"sha256": hashlib.sha256(mine).hexdigest()})
-        if status != 200:
-            errors.append(f"finish {number}: {status} {kept}")
+        kept = upload_whole(client, number, upload["token"], mine, twice=1)
+        if number % 4 == 0:  # the whole recording again, through a second upload: kept once, both linked
+            status, again = client.json(
+                "POST",
+                f"/api/v1/sales/{sale_id}/recordings",
+                {
+                    "media_type": "video/mp4",
+                    "duration_seconds": 900,
+                    "recorded_at": "2026-06-01T10:30:00+08:00",
+                    "size_bytes": RECORDING_BYTES,
+                },
+            )
+            second = upload_whole(client, number, again["token"], mine) if status == 201 else {}
+            if second.get("id") != kept.get("id"):
+                errors.append(f"second upload {number}: {status} {second}")
+            count("recordings sent again through a second upload")
         # the insurer's counter staff assess the buyer's suitability (SAL-2): a sale completes only then
         sale_assess_suitability(actor=counter, sale_id=int(str(sale_id)), questionnaire=suitable)
         status, done = client.json("POST", f"/api/v1/sales/{sale_id}/complete", {})
         if status != 200:
             errors.append(f"complete {number}: {status} {done}")
         return int(str(sale_id))
+
+    def upload_whole(client: Client, number: int, token: str, mine: bytes, twice: int = -1) -> dict[str, object]:
+        """Send the chunks in order (chunk ``twice`` sent twice), ask where the upload stands, finish it."""
+        path = f"/api/v1/sales/recording-uploads/{token}"
+        octets = {"Content-Type": "application/octet-stream"}
+        for index, offset in enumerate(range(0, RECORDING_BYTES, CHUNK_BYTES)):
+            chunk = mine[offset : offset + CHUNK_BYTES]
+            for _ in range(2 if index == twice else 1):  # the second chunk twice
+                status, state = client.send("PUT", f"{path}?offset={offset}", chunk, octets)
+                if status != 200:
+                    errors.append(f"chunk {number}@{offset}: {status} {state}")
+        if twice >= 0:
+            count("chunks sent twice")
+        status, state = client.send("GET", path, b"", {})
+        if state.get("received_bytes") != RECORDING_BYTES:
+            errors.append(f"upload {number} stands at {state.get('received_bytes')}")
+        status, kept = client.json("POST", f"{path}/finish", {"sha256": hashlib.sha256(mine).hexdigest()})
+        if status != 200:
+            errors.append(f"finish {number}: {status} {kept}")
+        return dict(kept) if isinstance(kept, dict) else {}
 
     env = {"DATABASE_URL": os.environ["DATABASE_URL"], "DEBUG": "false", "XIAOBAO_MEDIA_ROOT": media}
     with _support.gunicorn(env, args) as url:
@@ -254,6 +290,8 @@ def main() -> None:
     on_disk = {str(p.relative_to(media)) for p in Path(media).rglob("*") if p.is_file()}
     recording_files = {name for name in on_disk if name.startswith("sales/recordings/")}
     chunk_files = {name for name in on_disk if name.startswith("sales/uploads/")}
+    expected_uploads = args.sessions + args.sessions // 4
+    finished_uploads = RecordingUpload.objects.filter(sale__in=sales, recording__in=recordings).count()
     per_minute = len(made) / elapsed * 60
     megabytes = len(made) * RECORDING_BYTES / 1024 / 1024
     print(
@@ -272,7 +310,8 @@ def main() -> None:
     print(
         f"recordings: {len(recordings)} rows (expected {args.sessions}), {whole} whole (SHA-256 checked again "
         f"through the encrypted storage); {len(recording_files)} recording files on disk, "
-        f"{RecordingChunk.objects.filter(upload__sale__in=sales).count()} chunk rows and {len(chunk_files)} chunk files left"
+        f"{RecordingChunk.objects.filter(upload__sale__in=sales).count()} chunk rows and {len(chunk_files)} chunk files left; "
+        f"{finished_uploads} finished uploads linked to them (expected {expected_uploads})"
     )
     print(f"errors: {len(errors)}" + (f" — first: {errors[0]}" if errors else ""))
     once = (
@@ -284,6 +323,7 @@ def main() -> None:
         and len(recordings) == args.sessions
         and whole == args.sessions
         and len(recording_files) == args.sessions
+        and finished_uploads == expected_uploads
         and not chunk_files
         and not errors
     )

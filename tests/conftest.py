@@ -54,6 +54,13 @@ def _force_login_passes_both_steps(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _intake_registers_at_once(settings: Any) -> None:
+    """The API registers a complaint in the request (201 and the case), as before write-behind intake (ADR 0023);
+    tests/complaints/test_write_behind.py turns it off to test the receipt and the worker."""
+    settings.XIAOBAO_INTAKE_IMMEDIATE = True
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_files(settings: Any) -> None:
     """Pages render without running collectstatic first (the manifest storage needs its manifest)."""
     settings.STORAGES = {

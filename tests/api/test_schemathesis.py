@@ -72,7 +72,12 @@ def _rows(desk: Desk) -> dict[str, Any]:
     shop = make_shop(desk.world.ours)
     sale = start_sale(shop, buyer_age=70)
     upload = sale_actions.recording_upload_open(
-        actor=shop.agent, sale_id=sale.pk, media_type="video/mp4", duration_seconds=5, recorded_at=sale.started_at
+        actor=shop.agent,
+        sale_id=sale.pk,
+        media_type="video/mp4",
+        duration_seconds=5,
+        recorded_at=sale.started_at,
+        size_bytes=1024,
     )
     return {
         "sale_id": sale.pk,
@@ -83,6 +88,7 @@ def _rows(desk: Desk) -> dict[str, Any]:
         "extension_id": extension.pk,
         "forward_id": forward.pk,
         "branch_id": desk.world.ours.city.pk,
+        "reference": "LN-2026-W000001",  # a write-behind receipt's (ADR 0023): another caller's, or none
     }
 
 

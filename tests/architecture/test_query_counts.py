@@ -30,7 +30,8 @@ QUEUE_PAGE = 14  # 10, the counts beside Inbox and Approvals, the total for pagi
 CASE_PAGE = 23  # 15, the kept messages, the nav's counts (less one: recusal in one query), the complainant, the files,
 # the pauses behind the clock's explanation, what was sent to the complainant, the sales it names (issue #16),
 # every pause listed beside the clock (issue #17: the clock shows the stop for mediation and the restart)
-TRACKING_PAGE_DRAWN = 8  # 7, and the texts its read-aloud players speak, all in one statement (INC-E2)
+TRACKING_PAGE_DRAWN = 9  # 7, and the texts its read-aloud players speak, all in one statement (INC-E2), and the
+# complainant's consent to the open data set (#18 item 4: the control that gives or withdraws it)
 TRACKING_PAGE_KEPT = 2
 INTAKE_THROUGH_THE_API = 42  # 41, and the insurer's hotline at the foot of the notice (issue #15)
 

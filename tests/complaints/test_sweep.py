@@ -103,7 +103,9 @@ def test_the_scheduler_enqueues_the_sweep_once_per_interval(clock: SettableClock
         "insights.group_complaints",  # root causes, remediation reminders, the monthly fairness report (#18)
         "insights.sweep_remediation",
         "insights.report_fairness",
+        "disclosure.publish_open_data",  # the open complaint data set, from the consents standing (#18)
         "sales.sweep_refund_deadlines",
+        "complaints.sweep_receipts",  # write-behind intake's dead workers' receipts handed back (#20)
     ]
     assert enqueue_due_periodic_tasks() == []
     clock.advance(minutes=11)

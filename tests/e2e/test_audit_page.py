@@ -1,7 +1,7 @@
 """The auditor's page in a real browser (issue #18 item 5): an auditor signs in (with the authenticator's code),
 finds the page from the workbench menu, verifies a complaint's chain by its reference and reads "intact" with the
-chain's newest hash, then downloads the verified timeline as CSV and as PDF. Axe-clean, in Simplified Chinese
-and in English."""
+chain's newest hash, then downloads the verified timeline as CSV and as PDF. Axe-clean, in Simplified Chinese,
+Traditional Chinese and English."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ pytestmark = pytest.mark.browser
 
 WORDS = {
     "zh-CN": {"user": "用户名", "password": "密码", "sign_in": "登录", "lang": "zh-Hans"},
+    "zh-TW": {"user": "使用者名稱", "password": "密碼", "sign_in": "登入", "lang": "zh-Hant"},
     "en-US": {"user": "User name", "password": "Password", "sign_in": "Sign in", "lang": "en"},
 }
 
@@ -78,7 +79,7 @@ def _signed_in(browser: Browser, base_url: str, locale: str, username: str) -> A
     return page
 
 
-@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+@pytest.mark.parametrize("locale", ["zh-CN", "zh-TW", "en-US"])
 def test_an_auditor_verifies_a_chain_and_exports_its_timeline(
     browser: Browser, live_server: Any, audited: Audited, locale: str, tmp_path: Path
 ) -> None:
@@ -106,12 +107,12 @@ def test_an_auditor_verifies_a_chain_and_exports_its_timeline(
 
     # and the verified timeline downloads as CSV and as PDF
     with page.expect_download() as csv_download:
-        page.locator("a[href*='format=csv']").click()
+        page.locator("form.exports button[value='csv']").click()
     csv_text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
     assert audited.head_hash in csv_text
     assert "李桂兰" not in csv_text
     with page.expect_download() as pdf_download:
-        page.locator("a[href*='format=pdf']").click()
+        page.locator("form.exports button[value='pdf']").press("Enter")  # the keyboard works it too
     assert Path(pdf_download.value.path()).read_bytes().startswith(b"%PDF")
     assert AuditEvent.objects.filter(event_type="audit.timeline_exported").count() == 2
     page.context.close()

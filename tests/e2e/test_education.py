@@ -187,3 +187,25 @@ def test_every_education_page_is_axe_clean_and_a_question_is_asked_in_elder_mode
     keeper.get_by_role("button", name="Save the answer").click()
     expect(keeper.get_by_role("status")).to_contain_text("Answer saved")
     assert_accessible(keeper)
+
+    # the keeper who answered puts it in the library as a draft: the page says another keeper publishes it
+    keeper.get_by_label("The question as published").fill("When does the cooling-off period start?")
+    keeper.get_by_role("button", name="Save the draft for publication").click()
+    expect(keeper.get_by_role("status")).to_contain_text("Saved as a draft")
+    assert_accessible(keeper)
+    item = LibraryItem.objects.get(kind="question")
+    assert item.state == "draft"
+    keeper.goto(f"/workbench/education/library/{item.pk}/")
+    expect(keeper.get_by_role("button", name="Publish the item")).to_have_count(0)
+
+    # a second keeper, who neither answered nor drafted it, publishes it with the keyboard; the public reads it
+    publisher = browse()
+    _sign_in(publisher, library.username(library.publisher))
+    publisher.goto(f"/workbench/education/library/{item.pk}/")
+    publisher.get_by_role("button", name="Publish the item").focus()
+    publisher.keyboard.press("Enter")
+    expect(publisher.get_by_role("status")).to_contain_text("Published")
+    item.refresh_from_db()
+    assert (item.state, item.published_by_id) == ("published", library.publisher.staff_id)
+    asked.refresh_from_db()
+    assert asked.state == "published"

@@ -1,7 +1,9 @@
-"""What `make run` starts: gunicorn and the worker from the Procfile, healthy, stopped by one Ctrl-C.
+"""What `make run` starts: gunicorn, the worker and the intake worker from the Procfile, healthy, stopped by one
+Ctrl-C.
 
 A real start on a fresh SQLite file under a temporary var/ directory; the
-worker really delivers a queued notice.
+worker really delivers a queued notice, and a complaint posted to the API is a case moments later (write-behind
+intake, ADR 0023: the `intake:` process registers it).
 """
 
 from __future__ import annotations
@@ -109,6 +111,7 @@ def test_make_run_serves_healthz_ok_and_stops_on_one_interrupt(tmp_path: Path) -
             delivered = probe.stdout.strip() == "sent"
             time.sleep(0.5)
         assert delivered, "the worker did not deliver the queued notice"
+        assert _complaint_registered_moments_after_posting(port, manage, env)
 
         os.killpg(server.pid, signal.SIGINT)  # what one Ctrl-C in the terminal sends
         server.wait(timeout=20)
@@ -124,3 +127,49 @@ def test_make_run_serves_healthz_ok_and_stops_on_one_interrupt(tmp_path: Path) -
     output = server.stdout.read().decode() if server.stdout else ""
     assert "web.1" in output
     assert "worker.1" in output
+    assert "intake.1" in output
+
+
+def _complaint_registered_moments_after_posting(port: int, manage: list[str], env: dict[str, str]) -> bool:
+    token = subprocess.run(
+        [
+            *manage,
+            "shell",
+            "--no-imports",
+            "-c",
+            "from xiaobao.identity.actions import staff_key_issue\n"
+            "from xiaobao.identity.actors import actor_for_user\n"
+            "from xiaobao.identity.models import Branch, Staff\n"
+            "staff = Staff.objects.get(user__username='anhe.handler')\n"
+            "print(staff_key_issue(actor=actor_for_user(staff.user), label='serve')[1])\n"
+            "print(Branch.objects.get(insurer=staff.insurer, code='LN-SY').pk)",
+        ],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    headers = {"Authorization": f"Bearer {token[0]}", "Content-Type": "application/json"}
+    complaint = {
+        "handling_branch_id": int(token[1]),
+        "channel": "web",
+        "product_line": "medical",
+        "reason": "claims",
+        "description": "住院医疗费用理赔被拒。",
+        "complainant": {"name": "赵敏", "phone": "13800138005"},
+    }
+    posted = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/complaints", json.dumps(complaint).encode(), headers, method="POST"
+    )
+    with urllib.request.urlopen(posted, timeout=10) as response:
+        assert response.status == 202
+        location = json.load(response)["location"]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        asked = urllib.request.Request(f"http://127.0.0.1:{port}{location}", headers=headers)
+        with urllib.request.urlopen(asked, timeout=10) as response:
+            if json.load(response)["complaint_reference"]:
+                return True
+        time.sleep(0.3)
+    return False

@@ -77,10 +77,13 @@ def test_an_event_outside_its_plans_period_is_refused() -> None:
         audiences.check_event_day(held_on=date(2027, 1, 1), start=date(2026, 1, 1), end=date(2026, 12, 31))
 
 
-def test_the_writer_may_not_publish_their_own_item() -> None:
+def test_no_editor_may_publish_the_item() -> None:
+    for editor in (7, 9):
+        with pytest.raises(library.SelfPublication):
+            library.check_publisher(editors=frozenset({7, 9, None}), publisher=editor)
     with pytest.raises(library.SelfPublication):
-        library.check_publisher(written_by=7, publisher=7)
-    library.check_publisher(written_by=7, publisher=8)
+        library.check_publisher(editors=frozenset({7}), publisher=None)
+    library.check_publisher(editors=frozenset({7, 9, None}), publisher=8)
 
 
 def test_a_withdrawn_item_is_never_published_again() -> None:

@@ -51,15 +51,21 @@ def test_staff_without_the_permission_get_not_found(client: Client, world: World
     _staff, actor = world.ours.staff(*roles)
     signed_in(client, actor)
     assert client.get(DASHBOARD).status_code == 404
-    assert client.get("/workbench/reports/export/?period=2026-Q3&table=reason&format=csv").status_code == 404
+    assert (
+        client.post("/workbench/reports/export/", {"period": "2026-Q3", "table": "reason", "format": "csv"}).status_code
+        == 404
+    )
     assert exports() == 0
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client: Client, db: None) -> None:
-    for address in (DASHBOARD, REGULATOR, "/regulator/export/?period=2026-Q3&table=insurer&format=csv"):
+    for address in (DASHBOARD, REGULATOR):
         answer = client.get(address)
         assert answer.status_code == 302
         assert answer["Location"].startswith("/accounts/login/")
+    answer = client.post("/regulator/export/", {"period": "2026-Q3", "table": "insurer", "format": "csv"})
+    assert answer.status_code == 302
+    assert answer["Location"].startswith("/accounts/login/")
     assert exports() == 0
 
 
@@ -79,7 +85,9 @@ def test_staff_cannot_open_the_regulators_page(client: Client, world: World) -> 
     _staff, compliance = world.ours.staff(Role.COMPLIANCE_OFFICER)
     signed_in(client, compliance)
     assert client.get(REGULATOR).status_code == 404
-    assert client.get("/regulator/export/?period=2026-Q3&table=insurer&format=csv").status_code == 404
+    assert (
+        client.post("/regulator/export/", {"period": "2026-Q3", "table": "insurer", "format": "csv"}).status_code == 404
+    )
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
@@ -87,8 +95,9 @@ def test_each_export_is_recorded_once_in_the_audit_log(
     client: Client, world: World, generated: Generated, file_format: str
 ) -> None:
     _staff, compliance = world.ours.staff(Role.COMPLIANCE_OFFICER)
-    answer = signed_in(client, compliance).get(
-        f"/workbench/reports/export/?granularity=quarter&period=2026-Q3&table=product_line&format={file_format}"
+    answer = signed_in(client, compliance).post(
+        "/workbench/reports/export/",
+        {"granularity": "quarter", "period": "2026-Q3", "table": "product_line", "format": f"{file_format}"},
     )
     assert answer.status_code == 200
     assert answer["Content-Disposition"].endswith(f'2026-Q3-product_line.{file_format}"')
@@ -100,8 +109,9 @@ def test_each_export_is_recorded_once_in_the_audit_log(
 
 def test_the_xlsx_export_holds_the_tables_figures(client: Client, world: World, generated: Generated) -> None:
     _staff, compliance = world.ours.staff(Role.COMPLIANCE_OFFICER)
-    answer = signed_in(client, compliance).get(
-        "/workbench/reports/export/?granularity=quarter&period=2026-Q3&table=insurer&format=xlsx"
+    answer = signed_in(client, compliance).post(
+        "/workbench/reports/export/",
+        {"granularity": "quarter", "period": "2026-Q3", "table": "insurer", "format": "xlsx"},
     )
     sheet = load_workbook(io.BytesIO(answer.content)).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
@@ -117,8 +127,14 @@ def test_the_xlsx_export_holds_the_tables_figures(client: Client, world: World, 
 def test_an_unknown_table_or_format_exports_nothing(client: Client, world: World, generated: Generated) -> None:
     _staff, compliance = world.ours.staff(Role.COMPLIANCE_OFFICER)
     signed_in(client, compliance)
-    assert client.get("/workbench/reports/export/?period=2026-Q3&table=names&format=csv").status_code == 302
-    assert client.get("/workbench/reports/export/?period=2026-Q3&table=reason&format=pdf").status_code == 302
+    assert (
+        client.post("/workbench/reports/export/", {"period": "2026-Q3", "table": "names", "format": "csv"}).status_code
+        == 302
+    )
+    assert (
+        client.post("/workbench/reports/export/", {"period": "2026-Q3", "table": "reason", "format": "pdf"}).status_code
+        == 302
+    )
     assert exports() == 0
 
 
@@ -185,7 +201,9 @@ def test_no_personal_data_appears_on_the_regulators_page_or_exports(
         "claims",
         "callbacks",
     ):
-        answer = client.get(f"/regulator/export/?granularity=quarter&period=2026-Q3&table={table}&format=csv")
+        answer = client.post(
+            "/regulator/export/", {"granularity": "quarter", "period": "2026-Q3", "table": f"{table}", "format": "csv"}
+        )
         assert answer.status_code == 200
         shown.append(answer.content.decode("utf-8-sig"))
     text = "\n".join(shown)

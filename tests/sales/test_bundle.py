@@ -191,3 +191,23 @@ def test_the_bundle_holds_the_signed_declaration_and_a_changed_one_is_refused(
     tampered = rewritten(bundle, lambda name, data: data + b" " if name == "declaration.txt" else data)
     assert main([str(tampered), "--public-key", str(key)]) == 1
     assert "declaration.txt" in capsys.readouterr().out
+
+
+def test_a_bundle_with_a_second_entry_of_the_same_name_is_refused(exported: tuple[Path, Path], capsys: Any) -> None:
+    """A ZIP may hold two members of one name: Python reads the last, other tools show the first. A tampered
+    bundle puts a forged page first and keeps the genuine one last, so every SHA-256 still matches."""
+    import warnings
+
+    bundle, key = exported
+    out = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name: the very thing being made
+        with zipfile.ZipFile(bundle) as source, zipfile.ZipFile(out, "w") as target:
+            target.writestr("pages/000001.txt", "<p>销售人员已提示全部风险。</p>")
+            for name in source.namelist():
+                target.writestr(name, source.read(name))
+    tampered = bundle.with_name("doubled.zip")
+    tampered.write_bytes(out.getvalue())
+    assert main([str(tampered), "--public-key", str(key)]) == 1
+    printed = capsys.readouterr().out
+    assert "NOT INTACT: pages/000001.txt: more than one entry of this name" in printed

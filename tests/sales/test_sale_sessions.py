@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,10 @@ from xiaobao.audit.models import AuditEvent
 from xiaobao.kernel.actors import Role
 from xiaobao.kernel.errors import InvalidInput, NotFound
 from xiaobao.sales import actions
-from xiaobao.sales.actions import ChunkOutOfPlace, EventIdReused, RecordingMissing
+from xiaobao.sales.actions import ChunkBeyondDeclaredSize, ChunkOutOfPlace, EventIdReused, RecordingMissing
 from xiaobao.sales.domain.grades import SellerGradeTooLow
-from xiaobao.sales.models import RecordingChunk, Sale, SaleEvent, SaleRecording
+from xiaobao.sales.domain.session import SaleAlreadyCompleted
+from xiaobao.sales.models import RecordingChunk, RecordingUpload, Sale, SaleEvent, SaleRecording
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +191,12 @@ def test_a_repeated_chunk_is_stored_once_and_a_chunk_out_of_place_is_refused(wor
     shop = make_shop(world.ours)
     sale = start_sale(shop, buyer_age=70)
     upload = actions.recording_upload_open(
-        actor=shop.agent, sale_id=sale.pk, media_type="video/mp4", duration_seconds=5, recorded_at=sale.started_at
+        actor=shop.agent,
+        sale_id=sale.pk,
+        media_type="video/mp4",
+        duration_seconds=5,
+        recorded_at=sale.started_at,
+        size_bytes=len(VIDEO),
     )
     actions.recording_chunk_put(actor=shop.agent, token=upload.token, offset=0, content=VIDEO[:100])
     actions.recording_chunk_put(actor=shop.agent, token=upload.token, offset=0, content=VIDEO[:100])
@@ -204,7 +211,12 @@ def test_an_upload_finished_with_the_wrong_sha256_stores_no_recording(world: Wor
     shop = make_shop(world.ours)
     sale = start_sale(shop, buyer_age=70)
     upload = actions.recording_upload_open(
-        actor=shop.agent, sale_id=sale.pk, media_type="video/mp4", duration_seconds=5, recorded_at=sale.started_at
+        actor=shop.agent,
+        sale_id=sale.pk,
+        media_type="video/mp4",
+        duration_seconds=5,
+        recorded_at=sale.started_at,
+        size_bytes=len(VIDEO),
     )
     actions.recording_chunk_put(actor=shop.agent, token=upload.token, offset=0, content=VIDEO)
     with pytest.raises(actions.ChecksumMismatch):
@@ -217,7 +229,7 @@ def test_finishing_twice_returns_the_same_recording(world: World, media: Path) -
     shop = make_shop(world.ours)
     sale = start_sale(shop, buyer_age=70)
     kept = record(shop, sale)
-    token = kept.upload.token
+    token = kept.uploads.get().token
     again = actions.recording_upload_finish(actor=shop.agent, token=token, sha256=kept.sha256)
     assert again.pk == kept.pk
     assert SaleRecording.objects.count() == 1
@@ -284,7 +296,7 @@ def test_material_shown_names_an_approved_material_and_keeps_its_sha256(world: W
     shown = actions.SaleEventIn(
         client_event_id="m",
         kind="material_shown",
-        occurred_at=sale.started_at,
+        occurred_at=material.approved_at,
         content=material.text,
         details={"material": str(material.pk)},
     )
@@ -311,3 +323,161 @@ def test_withdrawn_material_cannot_be_shown_and_nothing_is_stored(world: World) 
     with pytest.raises(MaterialNotUsable):
         actions.sale_events_append(actor=shop.agent, sale_id=sale.pk, batch=[shown])
     assert not SaleEvent.objects.exists()
+
+
+def _material_shown_at(material: Any, occurred_at: datetime) -> actions.SaleEventIn:
+    return actions.SaleEventIn(
+        client_event_id="m",
+        kind="material_shown",
+        occurred_at=occurred_at,
+        content=material.text,
+        details={"material": material.pk},
+    )
+
+
+def test_material_approved_only_after_the_event_occurred_is_refused_and_nothing_stored(world: World) -> None:
+    """SAL-1: usable now is not enough; it must have been usable when the buyer was shown it."""
+    from xiaobao.sales.domain.materials import MaterialNotUsable
+
+    shop = make_shop(world.ours)
+    sale = start_sale(shop)
+    material = _approved_material(shop)
+    before_approval = material.approved_at - timedelta(minutes=1)
+    with pytest.raises(MaterialNotUsable) as refused:
+        actions.sale_events_append(
+            actor=shop.agent, sale_id=sale.pk, batch=[_material_shown_at(material, before_approval)]
+        )
+    assert refused.value.code == "material_not_usable"
+    assert not SaleEvent.objects.exists()
+    assert "sales.sale_events_appended" not in audit_of(sale)
+
+
+def test_material_withdrawn_before_the_event_occurred_is_refused_and_nothing_stored(world: World) -> None:
+    from tests.support.clock import SettableClock
+    from xiaobao.ops import clock
+    from xiaobao.sales.domain.materials import MaterialNotUsable
+
+    shop = make_shop(world.ours)
+    sale = start_sale(shop)
+    settable = SettableClock(datetime(2026, 5, 1, 9, 0, tzinfo=UTC))
+    with clock.using(settable):
+        material = _approved_material(shop)
+        settable.advance(days=10)
+        actions.material_withdraw(
+            actor=shop.tenant.staff(Role.COMPLIANCE_OFFICER)[1], material_id=material.pk, reason="out of date"
+        )
+    after_withdrawal = datetime(2026, 5, 20, 9, 0, tzinfo=UTC)
+    with pytest.raises(MaterialNotUsable):
+        actions.sale_events_append(
+            actor=shop.agent, sale_id=sale.pk, batch=[_material_shown_at(material, after_withdrawal)]
+        )
+    assert not SaleEvent.objects.exists()
+
+
+def _no_recording_needed_sale(shop: Any) -> Sale:
+    return assess(shop, start_sale(shop, buyer_age=45))
+
+
+def _open_upload(shop: Any, sale: Sale, size: int = len(VIDEO)) -> Any:
+    return actions.recording_upload_open(
+        actor=shop.agent,
+        sale_id=sale.pk,
+        media_type="video/mp4",
+        duration_seconds=5,
+        recorded_at=sale.started_at,
+        size_bytes=size,
+    )
+
+
+def test_an_upload_cannot_be_opened_once_the_sale_is_completed(world: World, media: Path) -> None:
+    shop = make_shop(world.ours)
+    sale = _no_recording_needed_sale(shop)
+    actions.sale_complete(actor=shop.agent, sale_id=sale.pk)
+    with pytest.raises(SaleAlreadyCompleted):
+        _open_upload(shop, sale)
+    assert not RecordingUpload.objects.exists()
+
+
+def test_a_chunk_sent_after_the_sale_is_completed_is_refused_and_nothing_stored(world: World, media: Path) -> None:
+    shop = make_shop(world.ours)
+    sale = _no_recording_needed_sale(shop)
+    upload = _open_upload(shop, sale)
+    actions.recording_chunk_put(actor=shop.agent, token=upload.token, offset=0, content=VIDEO[:100])
+    actions.sale_complete(actor=shop.agent, sale_id=sale.pk)
+    with pytest.raises(SaleAlreadyCompleted):
+        actions.recording_chunk_put(actor=shop.agent, token=upload.token, offset=100, content=VIDEO[100:])
+    assert RecordingChunk.objects.filter(upload=upload).count() == 1
+    assert RecordingUpload.objects.get(pk=upload.pk).received_bytes == 100
+
+
+def test_an_upload_finished_after_the_sale_is_completed_is_refused_and_no_recording_kept(
+    world: World, media: Path
+) -> None:
+    shop = make_shop(world.ours)
+    sale = _no_recording_needed_sale(shop)
+    upload = _open_upload(shop, sale)
+    actions.recording_chunk_put(actor=shop.agent, token=upload.token, offset=0, content=VIDEO)
+    actions.sale_complete(actor=shop.agent, sale_id=sale.pk)
+    with pytest.raises(SaleAlreadyCompleted):
+        actions.recording_upload_finish(actor=shop.agent, token=upload.token, sha256=hashlib.sha256(VIDEO).hexdigest())
+    assert not SaleRecording.objects.exists()
+    assert "sales.recording_received" not in audit_of(sale)
+
+
+def test_finishing_again_after_completion_still_answers_with_the_recording(world: World, media: Path) -> None:
+    shop = make_shop(world.ours)
+    sale = recorded_sale(shop)
+    kept = SaleRecording.objects.get(sale=sale)
+    (upload,) = kept.uploads.all()
+    again = actions.recording_upload_finish(actor=shop.agent, token=upload.token, sha256=kept.sha256)
+    assert again.pk == kept.pk
+
+
+def test_the_same_recording_through_a_second_upload_is_kept_once_and_linked_to_both(world: World, media: Path) -> None:
+    shop = make_shop(world.ours)
+    sale = start_sale(shop, buyer_age=70)
+    first = record(shop, sale)
+    second = record(shop, sale)
+    assert second.pk == first.pk
+    assert SaleRecording.objects.count() == 1
+    assert sorted(first.uploads.values_list("state", flat=True)) == ["finished", "finished"]
+    assert RecordingUpload.objects.filter(recording=first).count() == 2
+    assert not RecordingChunk.objects.exists()
+    assert len([p for p in (media / "sales" / "recordings").rglob("*") if p.is_file()]) == 1
+    assert audit_of(sale).count("sales.recording_received") == 2
+
+
+def test_a_chunk_beyond_the_declared_size_is_refused_and_nothing_stored(world: World, media: Path) -> None:
+    shop = make_shop(world.ours)
+    sale = start_sale(shop, buyer_age=70)
+    upload = _open_upload(shop, sale, size=100)
+    with pytest.raises(ChunkBeyondDeclaredSize) as refused:
+        actions.recording_chunk_put(actor=shop.agent, token=upload.token, offset=0, content=VIDEO[:101])
+    assert refused.value.code == "chunk_beyond_declared_size"
+    actions.recording_chunk_put(actor=shop.agent, token=upload.token, offset=0, content=VIDEO[:100])
+    with pytest.raises(ChunkBeyondDeclaredSize):
+        actions.recording_chunk_put(actor=shop.agent, token=upload.token, offset=100, content=VIDEO[100:101])
+    assert RecordingUpload.objects.get(pk=upload.pk).received_bytes == 100
+    assert RecordingChunk.objects.filter(upload=upload).count() == 1
+
+
+def test_an_upload_short_of_its_declared_size_is_not_finished(world: World, media: Path) -> None:
+    shop = make_shop(world.ours)
+    sale = start_sale(shop, buyer_age=70)
+    upload = _open_upload(shop, sale, size=200)
+    actions.recording_chunk_put(actor=shop.agent, token=upload.token, offset=0, content=VIDEO[:100])
+    with pytest.raises(InvalidInput):
+        actions.recording_upload_finish(
+            actor=shop.agent, token=upload.token, sha256=hashlib.sha256(VIDEO[:100]).hexdigest()
+        )
+    assert not SaleRecording.objects.exists()
+    assert RecordingUpload.objects.get(pk=upload.pk).state == "open"
+
+
+def test_an_upload_must_declare_a_size_within_the_limit(world: World) -> None:
+    shop = make_shop(world.ours)
+    sale = start_sale(shop, buyer_age=70)
+    for size in (0, actions.MAX_RECORDING_BYTES + 1):
+        with pytest.raises(InvalidInput):
+            _open_upload(shop, sale, size=size)
+    assert not RecordingUpload.objects.exists()

@@ -86,7 +86,12 @@ def test_a_partner_runs_a_whole_sale_through_the_api(client: Client, world: Worl
     opened = post(
         client,
         f"/api/v1/sales/{sale_id}/recordings",
-        {"media_type": "video/mp4", "duration_seconds": 600, "recorded_at": STARTED.isoformat()},
+        {
+            "media_type": "video/mp4",
+            "duration_seconds": 600,
+            "recorded_at": STARTED.isoformat(),
+            "size_bytes": len(VIDEO),
+        },
         shop.token,
     )
     assert opened.status_code == 201
@@ -141,7 +146,12 @@ def test_a_duplicated_chunk_is_stored_once_and_resuming_asks_where_to_start(
     shop = make_shop(world.ours)
     sale = start_sale(shop, buyer_age=70)
     upload = actions.recording_upload_open(
-        actor=shop.agent, sale_id=sale.pk, media_type="video/mp4", duration_seconds=5, recorded_at=STARTED
+        actor=shop.agent,
+        sale_id=sale.pk,
+        media_type="video/mp4",
+        duration_seconds=5,
+        recorded_at=STARTED,
+        size_bytes=len(VIDEO),
     ).token
     put_chunk(client, shop.token, upload, 0, VIDEO[:1000])
     assert put_chunk(client, shop.token, upload, 0, VIDEO[:1000]).json()["received_bytes"] == 1000
@@ -165,7 +175,12 @@ def test_a_finish_with_another_sha256_is_refused_and_the_upload_stays_open(
     shop = make_shop(world.ours)
     sale = start_sale(shop, buyer_age=70)
     upload = actions.recording_upload_open(
-        actor=shop.agent, sale_id=sale.pk, media_type="video/mp4", duration_seconds=5, recorded_at=STARTED
+        actor=shop.agent,
+        sale_id=sale.pk,
+        media_type="video/mp4",
+        duration_seconds=5,
+        recorded_at=STARTED,
+        size_bytes=len(VIDEO),
     ).token
     put_chunk(client, shop.token, upload, 0, VIDEO)
     refused = post(client, f"/api/v1/sales/recording-uploads/{upload}/finish", {"sha256": "a" * 64}, shop.token)
@@ -208,8 +223,13 @@ def _our_compliance(world: World) -> str:
     return staff_key_issue(actor=actor, label="t")[1]
 
 
+def _other_agent_of_our_insurer(world: World) -> str:
+    return make_shop(world.ours, code="sibling").token
+
+
 CALLERS: dict[str, Callable[[World], str | None]] = {
     "anonymous": lambda world: None,
+    "another agent of the same insurer": _other_agent_of_our_insurer,
     "partner of another insurer": _other_partner,
     "staff of another insurer": _other_staff,
 }
@@ -224,7 +244,12 @@ def _requests(client: Client, sale: Sale, upload: str, token: str | None) -> dic
         "open upload": lambda: post(
             client,
             f"/api/v1/sales/{sale.pk}/recordings",
-            {"media_type": "video/mp4", "duration_seconds": 5, "recorded_at": STARTED.isoformat()},
+            {
+                "media_type": "video/mp4",
+                "duration_seconds": 5,
+                "recorded_at": STARTED.isoformat(),
+                "size_bytes": len(VIDEO),
+            },
             token,
         ),
         "upload state": lambda: client.get(f"/api/v1/sales/recording-uploads/{upload}", **auth),
@@ -244,7 +269,12 @@ def test_no_one_outside_the_sale_reaches_it_and_nothing_changes(
     shop = make_shop(world.ours)
     sale = start_sale(shop, buyer_age=30)
     upload = actions.recording_upload_open(
-        actor=shop.agent, sale_id=sale.pk, media_type="video/mp4", duration_seconds=5, recorded_at=STARTED
+        actor=shop.agent,
+        sale_id=sale.pk,
+        media_type="video/mp4",
+        duration_seconds=5,
+        recorded_at=STARTED,
+        size_bytes=len(VIDEO),
     ).token
     token = CALLERS[caller](world)
     audit_before = AuditEvent.objects.count()
@@ -269,7 +299,12 @@ def test_compliance_of_the_same_insurer_reads_but_never_writes_into_a_session(
     shop = make_shop(world.ours)
     sale = start_sale(shop, buyer_age=30)
     upload = actions.recording_upload_open(
-        actor=shop.agent, sale_id=sale.pk, media_type="video/mp4", duration_seconds=5, recorded_at=STARTED
+        actor=shop.agent,
+        sale_id=sale.pk,
+        media_type="video/mp4",
+        duration_seconds=5,
+        recorded_at=STARTED,
+        size_bytes=len(VIDEO),
     ).token
     token = _our_compliance(world)
     assert client.get(f"/api/v1/sales/{sale.pk}", **bearer(token)).status_code == 200
@@ -283,3 +318,50 @@ def test_a_buyer_who_is_not_the_insurers_consumer_is_refused_and_no_sale_made(cl
     refused = post(client, "/api/v1/sales", sale_body(shop, buyer_id=stranger.pk), shop.token)
     assert refused.status_code == 404
     assert not Sale.objects.exists()
+
+
+@pytest.mark.parametrize("caller", ["another agent of the same insurer", "partner of another insurer"])
+def test_another_agents_key_cannot_reach_a_finished_upload_or_its_recording(
+    client: Client, world: World, media: Path, caller: str
+) -> None:
+    """Finishing again answers the recording to its own partner; another agent's key learns nothing of it."""
+    from tests.support.sale_sessions import record
+    from xiaobao.identity.actors import actor_for_api_key
+    from xiaobao.kernel.errors import NotFound
+    from xiaobao.sales import access
+
+    shop = make_shop(world.ours)
+    sale = start_sale(shop, buyer_age=70)
+    kept = record(shop, sale)
+    upload = kept.uploads.get().token
+    token = CALLERS[caller](world)
+    assert token is not None
+    audit_before = AuditEvent.objects.count()
+    finish = post(client, f"/api/v1/sales/recording-uploads/{upload}/finish", {"sha256": kept.sha256}, token)
+    state = client.get(f"/api/v1/sales/recording-uploads/{upload}", **bearer(token))
+    assert (finish.status_code, state.status_code) == (404, 404)
+    assert kept.sha256 not in finish.content.decode() + state.content.decode()
+    other = actor_for_api_key(token)
+    assert other is not None
+    with pytest.raises(NotFound):
+        access.recording_for(other, kept.pk)
+    assert AuditEvent.objects.count() == audit_before
+    own = post(client, f"/api/v1/sales/recording-uploads/{upload}/finish", {"sha256": kept.sha256}, shop.token)
+    assert (own.status_code, own.json()["id"]) == (200, kept.pk)
+
+
+def test_an_upload_declares_its_size_and_a_chunk_beyond_it_is_refused(
+    client: Client, world: World, media: Path
+) -> None:
+    shop = make_shop(world.ours)
+    sale = start_sale(shop, buyer_age=70)
+    body = {"media_type": "video/mp4", "duration_seconds": 5, "recorded_at": STARTED.isoformat()}
+    undeclared = post(client, f"/api/v1/sales/{sale.pk}/recordings", body, shop.token)
+    assert undeclared.status_code == 422
+    opened = post(client, f"/api/v1/sales/{sale.pk}/recordings", {**body, "size_bytes": 1000}, shop.token)
+    assert (opened.status_code, opened.json()["size_bytes"]) == (201, 1000)
+    upload = opened.json()["token"]
+    beyond = put_chunk(client, shop.token, upload, 0, VIDEO[:1001])
+    assert (beyond.status_code, beyond.json()["code"]) == (422, "chunk_beyond_declared_size")
+    assert not RecordingChunk.objects.exists()
+    assert put_chunk(client, shop.token, upload, 0, VIDEO[:1000]).json()["received_bytes"] == 1000

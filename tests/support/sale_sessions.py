@@ -100,7 +100,12 @@ def assess(shop: Shop, sale: Sale) -> Sale:
 
 def record(shop: Shop, sale: Sale, content: bytes = VIDEO, *, chunk: int = 1000) -> SaleRecording:
     upload = actions.recording_upload_open(
-        actor=shop.agent, sale_id=sale.pk, media_type="video/mp4", duration_seconds=620, recorded_at=STARTED
+        actor=shop.agent,
+        sale_id=sale.pk,
+        media_type="video/mp4",
+        duration_seconds=620,
+        recorded_at=STARTED,
+        size_bytes=len(content),
     )
     for offset in range(0, len(content), chunk):
         actions.recording_chunk_put(

@@ -100,7 +100,7 @@ def test_another_insurers_auditor_gets_the_same_refusal(client: Client, desk: De
     before = AuditEvent.objects.count()
 
     refused = client.post("/workbench/audit/verify/", {"reference": complaint.reference, "token": "t4"})
-    export = client.get("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "csv"})
+    export = client.post("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "csv"})
 
     assert refused.status_code == 404
     assert export.status_code == 404
@@ -135,7 +135,7 @@ def test_staff_without_the_permission_get_404_everywhere_and_nothing_changes(
         client.get(f"/workbench/audit/verifications/{verified.pk}/").status_code,
         client.post("/workbench/audit/verify/", {"reference": complaint.reference}).status_code,
         client.post("/workbench/audit/verify-all/").status_code,
-        client.get("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "pdf"}).status_code,
+        client.post("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "pdf"}).status_code,
     ]
 
     assert answers == [404, 404, 404, 404, 404]
@@ -154,7 +154,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_nothing_changes(client: Clie
         client.get(f"/workbench/audit/verifications/{verified.pk}/"),
         client.post("/workbench/audit/verify/", {"reference": complaint.reference}),
         client.post("/workbench/audit/verify-all/"),
-        client.get("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "csv"}),
+        client.post("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "csv"}),
     ]
 
     assert all(a.status_code == 302 and "login" in a["Location"] for a in answers)
@@ -177,7 +177,7 @@ def test_a_consumer_signed_in_on_the_portal_is_refused(client: Client, desk: Des
         client.get(f"/workbench/audit/verifications/{verified.pk}/").status_code,
         client.post("/workbench/audit/verify/", {"reference": complaint.reference}).status_code,
         client.post("/workbench/audit/verify-all/").status_code,
-        client.get("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "json"}).status_code,
+        client.post("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "json"}).status_code,
     ]
 
     assert all(status in (302, 404) for status in answers)
@@ -210,7 +210,7 @@ def test_the_csv_timeline_lists_every_event_with_its_hashes(client: Client, desk
     auditor = auditor_of(desk, client)
     events = chain_of(complaint)
 
-    response = client.get("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "csv"})
+    response = client.post("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "csv"})
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
@@ -226,7 +226,7 @@ def test_the_json_timeline_lets_anyone_recompute_each_hash(client: Client, desk:
     complaint = desk.in_state("assigned")
     auditor_of(desk, client)
 
-    document = client.get("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "json"}).json()
+    document = client.post("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "json"}).json()
 
     assert document["verification"]["intact"] is True
     assert document["events"]
@@ -240,7 +240,7 @@ def test_exports_name_no_person(client: Client, desk: Desk) -> None:
     person = complaint.complainant
 
     for file_format in ("csv", "json"):
-        body = client.get(
+        body = client.post(
             "/workbench/audit/timeline/", {"reference": complaint.reference, "format": file_format}
         ).content.decode("utf-8-sig")
         assert person.name not in body
@@ -256,7 +256,7 @@ def test_the_pdf_timeline_is_a_pdf_with_its_font_embedded(client: Client, desk: 
     auditor_of(desk, client)
     last = chain_of(complaint)[-1]
 
-    response = client.get("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "pdf"})
+    response = client.post("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "pdf"})
 
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -269,7 +269,7 @@ def test_an_unknown_format_exports_nothing(client: Client, desk: Desk) -> None:
     auditor_of(desk, client)
     before = AuditEvent.objects.count()
 
-    response = client.get("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "xlsx"})
+    response = client.post("/workbench/audit/timeline/", {"reference": complaint.reference, "format": "xlsx"})
 
     assert response.status_code == 302
     assert AuditEvent.objects.count() == before

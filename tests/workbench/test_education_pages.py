@@ -163,13 +163,13 @@ def test_only_keepers_of_our_insurer_withdraw(setting: Setting) -> None:
     assert_matrix(setting.cast, withdraw, ONLY_WITH_THE_ROLE, given=lambda: write_article(setting.writer))
 
 
-def test_only_keepers_of_our_insurer_answer_and_publish_a_question(setting: Setting) -> None:
+def test_only_keepers_of_our_insurer_answer_and_draft_a_question(setting: Setting) -> None:
     url = f"{EDU}/questions/{setting.question.pk}/"
     answer = {"step": "answer", "answer-answer": "犹豫期一般为十五天。"}
     assert_matrix(setting.cast, post_changes(setting, url, answer), ONLY_WITH_THE_ROLE)
 
     def publish(actor: Actor, question: PublicQuestion) -> bool:
-        data = {"step": "publish", "publish-title": "犹豫期是多少天？", "publish-body": "十五天。"}
+        data = {"step": "draft", "publish-title": "犹豫期是多少天？", "publish-body": "十五天。"}
         return post_changes(setting, f"{EDU}/questions/{question.pk}/", data)(actor)
 
     def answered() -> PublicQuestion:

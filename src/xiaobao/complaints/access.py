@@ -18,7 +18,16 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from xiaobao.audit.models import ChainHead
-from xiaobao.complaints.models import Complaint, Conflict, Deadline, Extension, PartnerForward, SavedQueueView
+from xiaobao.complaints.domain.receipts import parse_receipt_reference
+from xiaobao.complaints.models import (
+    Complaint,
+    Conflict,
+    Deadline,
+    Extension,
+    PartnerForward,
+    Receipt,
+    SavedQueueView,
+)
 from xiaobao.identity.access import one, tenant_scoped
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.kernel.actors import Actor, ActorKind, Role
@@ -172,3 +181,26 @@ def _tracking_key(reference: str) -> TrackingKey | None:
         cursor.execute(sql, [complaint.label_lower, reference])
         row = cursor.fetchone()
     return TrackingKey(*row) if row else None
+
+
+def receipt_for(actor: Actor, reference: str) -> Receipt:
+    """A write-behind receipt (ADR 0023), for the caller that posted it only: anyone else, staff of the same
+    insurer included, gets the answer of a reference that does not exist."""
+    parsed = parse_receipt_reference(reference)
+    if parsed is None or actor.kind is ActorKind.ANONYMOUS:
+        raise NotFound()
+    _, receipt_id = parsed
+    receipt = Receipt.objects.select_related("complaint").filter(pk=receipt_id, caller=actor.audit_id).first()
+    if receipt is None or receipt.reference != reference.strip():
+        raise NotFound()
+    return receipt
+
+
+def receipt_of_caller(caller: str, idempotency_key: str) -> Receipt | None:
+    """The receipt a caller's earlier request with this Idempotency-Key left."""
+    return Receipt.objects.filter(caller=caller, idempotency_key=idempotency_key).first()
+
+
+def receipt_to_register(receipt_id: int) -> Receipt | None:
+    """The intake worker's receipt, locked for its registration (the worker is the system: no tenant filter)."""
+    return Receipt.objects.select_for_update().filter(pk=receipt_id).first()

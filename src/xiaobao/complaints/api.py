@@ -12,23 +12,27 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from xiaobao.complaints import actions, selectors
-from xiaobao.complaints.actions import NewComplaint
 from xiaobao.complaints.domain.classification import GROUP_COMPLAINT_THRESHOLD, Channel, ProductLine, Reason
 from xiaobao.complaints.domain.decisions import Decision, Outcome
 from xiaobao.complaints.domain.lifecycle import State
 from xiaobao.complaints.domain.queue import MAX_LIMIT, MAX_OFFSET, MAX_PAGE, MAX_SEARCH_LENGTH, SortKey
-from xiaobao.complaints.models import Complaint
+from xiaobao.complaints.domain.receipts import CallerView, ReceiptState, caller_view
+from xiaobao.complaints.models import Complaint, Receipt
 from xiaobao.deadlines.clock import state_on
-from xiaobao.identity.actions import ConsumerDetails
 from xiaobao.identity.actors import api_actor
 from xiaobao.identity.schemas import ConsumerIn
 from xiaobao.kernel.actors import Actor, ActorKind
+from xiaobao.kernel.errors import DomainError
 from xiaobao.ops import clock
+from xiaobao.ops.i18n import message_of
 from xiaobao.ops.schemas import Id, IdempotencyKey, Moment, Strict
 from xiaobao.privacy.actions import partner_reads_record as record_partner_reads
 from xiaobao.privacy.domain.identifiers import mask_name, mask_phone
@@ -43,7 +47,9 @@ Short = Annotated[str, Field(max_length=500)]
 class ComplaintIn(Strict):
     handling_branch_id: Id
     channel: Channel
-    received_at: Moment
+    received_at: Moment | None = Field(
+        None, description="When the complaint reached the insurer; left out, the moment this request is received"
+    )
     product_line: ProductLine
     reason: Reason
     description: Text
@@ -181,35 +187,102 @@ def _case_out(view: selectors.CaseView, actor: Actor) -> dict[str, object]:
     }
 
 
-@router.post("/complaints", response={201: ComplaintOut}, summary="Register a complaint")
+class ReceiptErrorOut(Schema):
+    code: str
+    message: str
+
+
+class ReceiptOut(Schema):
+    """A complaint received and acknowledged (write-behind intake, ADR 0023): ``received`` while it is being
+    registered, then ``registered`` with the case's reference, or ``refused`` with the reason."""
+
+    reference: str = Field(description="The receipt's reference, LN-<year>-W<number>")
+    state: Literal["received", "registered", "refused"]
+    status: str = Field(description="The state in words, in the caller's language")
+    received_at: datetime = Field(description="The moment of receipt")
+    location: str = Field(description="Where to ask after it: GET this path")
+    complaint_id: int | None = None
+    complaint_reference: str | None = None
+    error: ReceiptErrorOut | None = None
+
+
+STATUS_TEXT = {
+    CallerView.RECEIVED: gettext_lazy("Received, being registered."),
+    CallerView.REGISTERED: gettext_lazy("Registered."),
+    CallerView.REFUSED: gettext_lazy("Not registered: see the reason, correct it and send the complaint again."),
+}
+
+
+def _receipt_out(receipt: Receipt) -> dict[str, object]:
+    view = caller_view(ReceiptState(receipt.state))
+    error = None
+    if view is CallerView.REFUSED:
+        refusal = DomainError(receipt.error.get("message") or None, **receipt.error.get("params", {}))
+        refusal.code = receipt.error.get("code", DomainError.code)  # type: ignore[misc]
+        error = {"code": refusal.code, "message": message_of(refusal)}
+    complaint = receipt.complaint if view is CallerView.REGISTERED else None
+    return {
+        "reference": receipt.reference,
+        "state": view.value,
+        "status": str(STATUS_TEXT[view]),
+        "received_at": receipt.received_at,
+        "location": reverse("api:complaint_receipt", args=[receipt.reference]),
+        "complaint_id": complaint.pk if complaint else None,
+        "complaint_reference": complaint.reference if complaint else None,
+        "error": error,
+    }
+
+
+def _registered_out(complaint: Complaint) -> dict[str, object]:
+    deadline = selectors.active_deadline(complaint)
+    assert deadline is not None  # registration opens the clock
+    clock_state, days_left = state_on(deadline.due, clock.today())
+    return _out(
+        complaint,
+        DeadlineOut(
+            rule_id=deadline.rule_id,
+            start=deadline.start,
+            due=deadline.due,
+            paused_days=deadline.paused_days,
+            days_left=days_left,
+            clock_state=clock_state.value,
+        ),
+    )
+
+
+@router.post(
+    "/complaints",
+    response={201: ComplaintOut, 202: ReceiptOut},
+    summary="Register a complaint",
+    description=(
+        "Write-behind (ADR 0023): the complaint is checked, kept and acknowledged with 202 and a receipt; it is "
+        "registered moments later, and `GET /api/v1/receipts/{reference}` tells when, with the case's reference. "
+        "A deployment with XIAOBAO_INTAKE_IMMEDIATE registers in the request and answers 201 with the case."
+    ),
+)
 def register(
     request: HttpRequest,
     payload: ComplaintIn,
     idempotency_key: IdempotencyKey = None,
 ) -> Status[dict[str, object]]:
-    data = payload.model_dump()
-    complainant = data.pop("complainant")
-    data["involved_staff_ids"] = tuple(data["involved_staff_ids"])
-    data["involved_partner_ids"] = tuple(data["involved_partner_ids"])
-    new = NewComplaint(**data, complainant=ConsumerDetails(**complainant) if complainant else None)
-    complaint = actions.complaint_register(actor=api_actor(request), data=new, idempotency_key=idempotency_key)
-    deadline = selectors.active_deadline(complaint)
-    assert deadline is not None  # registration opens the clock
-    clock_state, days_left = state_on(deadline.due, clock.today())
-    return Status(
-        201,
-        _out(
-            complaint,
-            DeadlineOut(
-                rule_id=deadline.rule_id,
-                start=deadline.start,
-                due=deadline.due,
-                paused_days=deadline.paused_days,
-                days_left=days_left,
-                clock_state=clock_state.value,
-            ),
-        ),
+    received = actions.complaint_receive(
+        actor=api_actor(request),
+        data=payload.model_dump(mode="json"),
+        idempotency_key=idempotency_key,
     )
+    if received.registration is not None and settings.XIAOBAO_INTAKE_IMMEDIATE:
+        return Status(201, _registered_out(received.registration.complaint))
+    return Status(202, _receipt_out(received.receipt))
+
+
+@router.get(
+    "/receipts/{reference}",
+    response=ReceiptOut,
+    url_name="complaint_receipt",
+    summary="A complaint received: being registered, registered (with the case), or refused",
+)
+def receipt(request: HttpRequest, reference: Annotated[str, Path(max_length=40)]) -> dict[str, object]:
+    return _receipt_out(selectors.receipt(api_actor(request), reference))
 
 
 SORTS = tuple(f"{way}{key.value}" for key in SortKey for way in ("", "-"))

@@ -8,7 +8,7 @@ REGISTERED = event_type(
     "complaint.registered",
     _("complaint received"),
     visible_to_consumer=True,
-    fields=("channel", "due", "received_on", "reference"),
+    fields=("channel", "due", "receipt", "received_on", "reference"),
 )
 ACCEPTED = event_type("complaint.accepted", _("complaint accepted"), visible_to_consumer=True, fields=("state",))
 DECLINED = event_type(
@@ -103,7 +103,7 @@ DEADLINE_CONFIRMED = event_type(
     fields=("due", "provisional", "rule"),
 )
 DUPLICATE_LINKED = event_type(
-    "complaint.duplicate_linked", _("the same complaint came again and was linked"), fields=("channel",)
+    "complaint.duplicate_linked", _("the same complaint came again and was linked"), fields=("channel", "receipt")
 )
 ATTACHED = event_type("complaint.attached", _("files received"), visible_to_consumer=True, fields=("files",))
 MEDIATION_WANTED = event_type(

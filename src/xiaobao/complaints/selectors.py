@@ -25,7 +25,7 @@ from xiaobao.complaints.domain.queue import (
     parse_queue_filters,
 )
 from xiaobao.complaints.domain.steps import steps_for
-from xiaobao.complaints.models import Attachment, Complaint, Deadline, PartnerForward, SavedQueueView
+from xiaobao.complaints.models import Attachment, Complaint, Deadline, PartnerForward, Receipt, SavedQueueView
 from xiaobao.deadlines.clock import ClockState, Pause, Said, compute, state_on
 from xiaobao.deadlines.rules import DEFAULT as RULES
 from xiaobao.identity.access import one
@@ -468,3 +468,27 @@ def partner_forwards(actor: Actor, forward_id: int | None = None) -> PartnerForw
         rows=[partner_view(forward, granted) for forward in chosen],
         reads=[PartnerRead(consumer_id=f.complaint.complainant_id, record=f.complaint.reference or "") for f in chosen],
     )
+
+
+def receipt(actor: Actor, reference: str) -> Receipt:
+    """A write-behind receipt, for the caller that posted it (ADR 0023)."""
+    return access.receipt_for(actor, reference)
+
+
+def receipts_health() -> dict[str, object] | None:
+    """For /healthz: complaints acknowledged and not yet registered (write-behind intake, ADR 0023) — waiting,
+    claimed by a worker, failed — and the age of the oldest waiting; None when none is owed."""
+    from django.db.models import Count, Min
+
+    owed = ("pending", "claimed", "failed")
+    rows = Receipt.objects.filter(state__in=owed).values("state").annotate(n=Count("pk"), oldest=Min("received_at"))
+    by_state = {row["state"]: row for row in rows}
+    if not by_state:
+        return None
+    oldest = min(row["oldest"] for row in by_state.values())
+    return {
+        "waiting": by_state.get("pending", {}).get("n", 0),
+        "claimed": by_state.get("claimed", {}).get("n", 0),
+        "failed": by_state.get("failed", {}).get("n", 0),
+        "oldest_seconds": round((clock.now() - oldest).total_seconds(), 1),
+    }

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "xiaobao.breaches",
     "xiaobao.disputes",
     "xiaobao.reports",
+    "xiaobao.disclosure",
     "xiaobao.insights",
     "xiaobao.notifications",
     "xiaobao.ops",
@@ -287,6 +288,21 @@ XIAOBAO_MAIL_POLL_SECONDS = int(ENV.get("XIAOBAO_MAIL_POLL_SECONDS", "60"))
 # decision within 60 days and a review asked and decided within 30 + 30 more (CMP-T3, CMP-N2) with room.
 XIAOBAO_REPORT_REFRESH_MONTHS = int(ENV.get("XIAOBAO_REPORT_REFRESH_MONTHS", "6"))
 XIAOBAO_REPORT_REFRESH_SECONDS = int(ENV.get("XIAOBAO_REPORT_REFRESH_SECONDS", "600"))
+# The regulator's aggregates show a count below this as "<5" and round every other to a multiple of it, so no
+# small group of complainants can be picked out (ADR 0019, addendum). Unverified: a common statistical-disclosure
+# threshold, not a number of the law.
+XIAOBAO_REPORT_MIN_CELL = max(1, int(ENV.get("XIAOBAO_REPORT_MIN_CELL", "5")))
+# Public disclosure (issue #18 item 4): counts from 1 to this less one are withheld from every public figure and
+# the others rounded to a multiple of it (reports.domain.disclosure); the open data set is published anew every so many seconds.
+# Both *unverified* defaults (not in RULES.md): set your own.
+XIAOBAO_DISCLOSURE_MIN_COUNT = int(ENV.get("XIAOBAO_DISCLOSURE_MIN_COUNT", "5"))
+XIAOBAO_OPEN_DATA_SECONDS = int(ENV.get("XIAOBAO_OPEN_DATA_SECONDS", "86400"))
+
+# Write-behind intake (issue #20, ADR 0023): the API's POST /complaints keeps a receipt and answers 202; the
+# `intake:` process (manage.py run_intake) registers it. XIAOBAO_INTAKE_IMMEDIATE=1 registers in the request
+# instead (201, as before). A receipt claimed longer than the lease by a worker that died is handed back.
+XIAOBAO_INTAKE_IMMEDIATE = env_flag(ENV, "XIAOBAO_INTAKE_IMMEDIATE", default=False)
+XIAOBAO_INTAKE_LEASE_SECONDS = int(ENV.get("XIAOBAO_INTAKE_LEASE_SECONDS", "60"))
 
 XIAOBAO_PERIODIC_TASKS = {
     "reports.refresh_figures": {
@@ -337,9 +353,17 @@ XIAOBAO_PERIODIC_TASKS = {
         "task": "xiaobao.insights.tasks.report_fairness",
         "every_seconds": 86400,
     },
+    "disclosure.publish_open_data": {
+        "task": "xiaobao.disclosure.tasks.publish_open_data",
+        "every_seconds": XIAOBAO_OPEN_DATA_SECONDS,
+    },
     "sales.sweep_refund_deadlines": {
         "task": "xiaobao.sales.policies.tasks.sweep_refund_deadlines",
         "every_seconds": int(ENV.get("XIAOBAO_SWEEP_SECONDS", "600")),
+    },
+    "complaints.sweep_receipts": {
+        "task": "xiaobao.complaints.tasks.sweep_receipts",
+        "every_seconds": int(ENV.get("XIAOBAO_INTAKE_SWEEP_SECONDS", "15")),
     },
 }
 if XIAOBAO_TASK_QUEUE == "redis":  # the database queue loses no job: the notices are in the same database

@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/password/reset/<uidb64>/<token>/", accounts.password_reset_confirm, name="password_reset_confirm"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("xiaobao.reports.urls")),
+    path("", include("xiaobao.disclosure.urls")),
     path("workbench/", include("xiaobao.workbench.urls")),
     path("mediation/", include("xiaobao.workbench.mediator_urls")),
     path("admin/", admin.site.urls),

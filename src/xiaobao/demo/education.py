@@ -120,7 +120,10 @@ def load_education() -> None:
     )
     answer = "犹豫期后退保，保险公司退还保单的现金价值，可能低于已交保费。具体金额见保单的现金价值表，也可以拨打客服电话查询。"
     actions.question_answer(actor=writer, question_id=asked.pk, answer=answer)
-    actions.question_publish(actor=publisher, question_id=asked.pk, title="过了犹豫期退保，能拿回多少钱？", body=answer)
+    drafted = actions.question_draft(
+        actor=writer, question_id=asked.pk, title="过了犹豫期退保，能拿回多少钱？", body=answer
+    )
+    actions.item_publish(actor=publisher, item_id=drafted.pk)
     actions.question_ask(
         actor=ANONYMOUS,
         insurer_id=writer.insurer_id or 0,

@@ -41,6 +41,21 @@ def texts_of(item: LibraryItem) -> QuerySet[LibraryText]:
     return LibraryText.objects.filter(item=item)
 
 
+def editors_of(item: LibraryItem) -> frozenset[int | None]:
+    """Who had a hand in an item the caller already fetched (EDU-2, four eyes): its writer, whoever wrote the words
+    of each language as they stand, and whoever answered the public question it publishes."""
+    editors: set[int | None] = {item.written_by_id}
+    editors.update(LibraryText.objects.filter(item=item).values_list("saved_by_id", flat=True))
+    editors.update(PublicQuestion.objects.filter(published_item=item).values_list("answered_by_id", flat=True))
+    return frozenset(editors)
+
+
+def question_of(item: LibraryItem, *, for_update: bool = False) -> PublicQuestion | None:
+    """The public question an item the caller already fetched publishes, if any."""
+    rows = PublicQuestion.objects.filter(published_item=item, insurer_id=item.insurer_id)
+    return (rows.select_for_update() if for_update else rows).first()
+
+
 def questions_for(actor: Actor) -> QuerySet[PublicQuestion]:
     return tenant_scoped(PublicQuestion.objects.all(), actor, Permission.MANAGE_EDUCATION)
 

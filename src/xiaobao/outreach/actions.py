@@ -5,7 +5,8 @@
   than the writer (four eyes), withdrawn; a video is stored encrypted under its content address, and every text
   of a video has checked WebVTT captions and a transcript;
 - questions from the public: asked (idempotent, rate-limited per client address, no personal data asked for),
-  answered, and published as a library item in words the staff member scrubbed.
+  answered, and drafted as a library item in words the staff member scrubbed — published, like any item, by a
+  second keeper who neither answered, drafted nor corrected it (four eyes).
 """
 
 from __future__ import annotations
@@ -250,7 +251,7 @@ def item_write(
         address = stored_files.address_of(item.video, digest)
         stored_files.store_once(item.video, f"outreach/insurer-{insurer_id}/video-{address}", video, digest)
     item.save()
-    words.item = item
+    words.item, words.saved_by_id = item, staff_id
     words.save()
     if idempotency_key is not None:
         idempotency.remember("outreach_item_write", actor.audit_id, idempotency_key, hashed, item.pk)
@@ -291,6 +292,7 @@ def text_save(*, actor: Actor, item_id: int, text: TextDraft) -> LibraryText:
     library.check_editable(item.state)
     words = access.texts_of(item).filter(language=text.language).first() or LibraryText(item=item)
     _fill(words, item.kind, text)
+    words.saved_by_id = actor.staff_id
     words.save()
     record(
         event_type=events.TEXT_SAVED,
@@ -309,14 +311,29 @@ def text_save(*, actor: Actor, item_id: int, text: TextDraft) -> LibraryText:
 
 @transaction.atomic
 def item_publish(*, actor: Actor, item_id: int) -> LibraryItem:
-    """EDU-2, four eyes: someone other than the writer, who also keeps education, publishes the item; from now
-    on anyone may read it in the portal, in each language it has."""
+    """EDU-2, EDU-3, four eyes: a keeper of education who is none of the item's editors (its writer, whoever
+    wrote the words of a language as they stand, whoever answered the question it publishes) publishes it; from
+    now on anyone may read it in the portal, in each language it has. A published question says so too."""
     _keeper(actor)
     item = access.item_for(actor, item_id, for_update=True)
     library.check_step(item.state, ItemState.PUBLISHED)
-    library.check_publisher(written_by=item.written_by_id, publisher=actor.staff_id)
+    library.check_publisher(editors=access.editors_of(item), publisher=actor.staff_id)
     item.state, item.published_by_id, item.published_at = ItemState.PUBLISHED, actor.staff_id, clock.now()
     item.save(update_fields=["state", "published_by", "published_at"])
+    asked = access.question_of(item, for_update=True)
+    if asked is not None:
+        before = asked.state
+        asked.state = QuestionState.PUBLISHED
+        asked.save(update_fields=["state"])
+        first_text = access.texts_of(item).order_by("pk").first()
+        record(
+            event_type=events.QUESTION_PUBLISHED,
+            actor=actor,
+            subject=asked,
+            insurer_id=asked.insurer_id,
+            old={"state": before},
+            new={"state": asked.state, "item": item.pk, "title": first_text.title if first_text else ""},
+        )
     record(
         event_type=events.ITEM_PUBLISHED,
         actor=actor,
@@ -334,7 +351,8 @@ def item_publish(*, actor: Actor, item_id: int) -> LibraryItem:
 
 @transaction.atomic
 def item_withdraw(*, actor: Actor, item_id: int, reason: str) -> LibraryItem:
-    """EDU-2: stop showing an item (out of date, wrong); from this moment the portal shows it no more."""
+    """EDU-2: stop showing an item (out of date, wrong); from this moment the portal shows it no more. A question's
+    draft withdrawn before it was published sends the question back to be drafted again (EDU-3)."""
     _keeper(actor)
     item = access.item_for(actor, item_id, for_update=True)
     before = item.state
@@ -350,6 +368,18 @@ def item_withdraw(*, actor: Actor, item_id: int, reason: str) -> LibraryItem:
         old={"state": before},
         new={"state": item.state, "reason": reason},
     )
+    asked = access.question_of(item, for_update=True) if before == ItemState.DRAFT else None
+    if asked is not None:
+        asked.state, asked.published_item = QuestionState.ANSWERED, None
+        asked.save(update_fields=["state", "published_item"])
+        record(
+            event_type=events.QUESTION_DRAFT_WITHDRAWN,
+            actor=actor,
+            subject=asked,
+            insurer_id=asked.insurer_id,
+            old={"state": QuestionState.DRAFTED.value, "item": item.pk},
+            new={"state": asked.state, "reason": reason},
+        )
     return item
 
 
@@ -417,7 +447,7 @@ def question_answer(*, actor: Actor, question_id: int, answer: str) -> PublicQue
     """EDU-3: staff who keep education answer a question (kept with it; published only by ``question_publish``)."""
     _keeper(actor)
     asked = access.question_for(actor, question_id, for_update=True)
-    if asked.state == QuestionState.PUBLISHED:
+    if asked.state in {QuestionState.DRAFTED, QuestionState.PUBLISHED} or asked.published_item_id is not None:
         raise library.ItemNotEditable()
     answer = answer.strip()
     if len(answer) < 4 or len(answer) > library.MAX_BODY:
@@ -438,35 +468,47 @@ def question_answer(*, actor: Actor, question_id: int, answer: str) -> PublicQue
 
 
 @transaction.atomic
-def question_publish(*, actor: Actor, question_id: int, title: str, body: str) -> LibraryItem:
-    """EDU-3: publish an answered question in the library, in the question's language, as the staff member
-    rewrote it: ``title`` is the question scrubbed of anything personal, ``body`` the answer as published.
-    The visitor's own words and name are never published."""
+def question_draft(*, actor: Actor, question_id: int, title: str, body: str) -> LibraryItem:
+    """EDU-3: an answered question becomes a draft of the library, in the question's language, as the staff
+    member rewrote it: ``title`` is the question scrubbed of anything personal, ``body`` the answer to publish.
+    The visitor's own words and name are never published. Another keeper, who neither answered nor drafted it,
+    publishes it with ``item_publish`` (four eyes); until then the public sees nothing."""
     insurer_id, staff_id = _keeper(actor)
     asked = access.question_for(actor, question_id, for_update=True)
-    if asked.state != QuestionState.ANSWERED:
-        raise InvalidInput(_("Answer the question first; a question is published once."))
-    now = clock.now()
-    item = LibraryItem.objects.create(
-        insurer_id=insurer_id,
-        kind=ItemKind.QUESTION,
-        state=ItemState.PUBLISHED,
-        written_by_id=asked.answered_by_id or staff_id,
-        written_at=now,
-        published_by_id=actor.staff_id,
-        published_at=now,
-    )
-    words = LibraryText(item=item)
+    if asked.state != QuestionState.ANSWERED or asked.published_item_id is not None:
+        raise InvalidInput(_("Answer the question first; a question is put in the library once."))
+    item = LibraryItem(insurer_id=insurer_id, kind=ItemKind.QUESTION, written_by_id=staff_id, written_at=clock.now())
+    words = LibraryText(saved_by_id=staff_id)
     _fill(words, ItemKind.QUESTION, TextDraft(language=asked.language, title=title, body=body))
+    item.save()
+    words.item = item
     words.save()
-    asked.state, asked.published_item = QuestionState.PUBLISHED, item
+    asked.state, asked.published_item = QuestionState.DRAFTED, item
     asked.save(update_fields=["state", "published_item"])
     record(
-        event_type=events.QUESTION_PUBLISHED,
+        event_type=events.QUESTION_DRAFTED,
         actor=actor,
         subject=asked,
         insurer_id=insurer_id,
         old={"state": QuestionState.ANSWERED.value},
         new={"state": asked.state, "item": item.pk, "title": words.title},
+    )
+    record(
+        event_type=events.ITEM_WRITTEN,
+        actor=actor,
+        subject=item,
+        insurer_id=insurer_id,
+        first=True,
+        new={"kind": item.kind, "language": words.language, "title": words.title},
+    )
+    tell_staff(
+        actor=actor,
+        staff=[k for k in _keepers(insurer_id, but=staff_id) if k.pk != asked.answered_by_id],
+        reference=f"EDU-{item.pk}",
+        purpose="outreach.item_to_publish",
+        body=gettext("The education item “%(title)s” waits for someone other than its writer to publish it.")
+        % {"title": words.title},
+        insurer_id=insurer_id,
+        about=item,
     )
     return item

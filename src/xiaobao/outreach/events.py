@@ -1,5 +1,5 @@
 """Audit event types of education (MISSION EDU-1..3): plans and events kept, library items written, published and
-withdrawn, questions asked, answered and published."""
+withdrawn, questions asked, answered, drafted for the library and published."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +32,14 @@ ITEM_WITHDRAWN = event_type("outreach.item_withdrawn", _("education item withdra
 QUESTION_ASKED = event_type("outreach.question_asked", _("question asked by the public"), fields=("language",))
 QUESTION_ANSWERED = event_type(
     "outreach.question_answered", _("public question answered"), fields=("state", "answer_sha256")
+)
+QUESTION_DRAFTED = event_type(
+    "outreach.question_drafted", _("public question drafted for the library"), fields=("state", "item", "title")
+)
+QUESTION_DRAFT_WITHDRAWN = event_type(
+    "outreach.question_draft_withdrawn",
+    _("draft of a public question withdrawn"),
+    fields=("state", "item", "reason"),
 )
 QUESTION_PUBLISHED = event_type(
     "outreach.question_published", _("public question published"), fields=("state", "item", "title")

@@ -88,7 +88,7 @@ class LibraryItem(models.Model):
 class LibraryText(models.Model):
     """An item's words in one language (EDU-2, EDU-3): title and text; for a video its captions (WebVTT,
     checked when uploaded) and transcript. ``search_text`` is the normalised title, text and transcript that
-    the portal's search reads (``outreach.domain.search``)."""
+    the portal's search reads (``outreach.domain.search``); ``saved_by`` who wrote them last."""
 
     item = models.ForeignKey(LibraryItem, on_delete=models.CASCADE, related_name="texts")
     language = models.CharField(_("language"), max_length=8, choices=list(translated_labels(LANGUAGES).items()))
@@ -98,6 +98,8 @@ class LibraryText(models.Model):
     captions = models.TextField(blank=True)
     captions_sha256 = models.CharField(max_length=64, blank=True)
     search_text = models.TextField()
+    saved_by = models.ForeignKey("identity.Staff", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    """Who wrote these words last: an editor of the item, who may not publish it (four eyes, EDU-2)."""
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "language"], name="library_text_once_per_language")]

@@ -48,12 +48,14 @@ def items_list(actor: Actor) -> list[tuple[LibraryItem, list[LibraryText]]]:
 
 
 def items_awaiting_publication(actor: Actor) -> list[tuple[LibraryItem, LibraryText | None]]:
-    """EDU-2, four eyes: drafts of the actor's insurer that someone else wrote, oldest first, each with its first
-    text (for the approvals page)."""
+    """EDU-2, four eyes: drafts of the actor's insurer the actor may publish — written, corrected and answered by
+    others — oldest first, each with its first text (for the approvals page)."""
     items = list(
         access.items_for(actor)
         .filter(state=ItemState.DRAFT)
         .exclude(written_by_id=actor.staff_id)
+        .exclude(texts__saved_by_id=actor.staff_id)
+        .exclude(question__answered_by_id=actor.staff_id)
         .select_related("written_by")
         .order_by("written_at", "pk")[:100]
     )
@@ -61,6 +63,11 @@ def items_awaiting_publication(actor: Actor) -> list[tuple[LibraryItem, LibraryT
     for text in LibraryText.objects.filter(item__in=items).order_by("-language"):
         texts[text.item_id] = text
     return [(item, texts.get(item.pk)) for item in items]
+
+
+def may_publish(actor: Actor, item: LibraryItem) -> bool:
+    """EDU-2, four eyes: the item is a draft and the actor none of its editors (``outreach.access.editors_of``)."""
+    return item.state == ItemState.DRAFT and actor.staff_id not in access.editors_of(item)
 
 
 def questions_list(actor: Actor) -> QuerySet[PublicQuestion]:

@@ -33,6 +33,7 @@ from xiaobao.complaints.letters import decision_letter_name, decision_letter_pdf
 from xiaobao.complaints.models import Complaint, Deadline
 from xiaobao.complaints.remedies import NEXT_STEPS_ANCHOR
 from xiaobao.deadlines.clock import state_on
+from xiaobao.disclosure import selectors as disclosure_selectors
 from xiaobao.identity import access as identity_access
 from xiaobao.identity.actions import (
     ConsumerDetails,
@@ -456,6 +457,7 @@ def _tracking_page(request: HttpRequest, complaint: Complaint, extra: dict[str, 
             "can_want_mediation": complaint.state not in {"declined", "withdrawn"}
             and not complaint.mediation_wanted_on,
             "next_steps": options.next_steps(complaint, extra.get("review_form")),
+            "open_data_consented": disclosure_selectors.open_data_consented(complaint.pk),
             **extra,
             "review_form": extra.get("review_form") or ReviewForm(),
             "error": error,

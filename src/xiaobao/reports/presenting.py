@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.writer.excel import save_workbook
 
 from xiaobao.complaints.domain.classification import CHANNEL_TEXT, PRODUCT_LINE_TEXT, REASON_TEXT
+from xiaobao.kernel.spreadsheets import safe_cell
 from xiaobao.reports.domain.charts import Bar, bar_chart, line_chart
 from xiaobao.reports.selectors import Figures, Row, Statistics
 
@@ -29,7 +30,6 @@ GROUP_TEXT = {
 
 COMPLAINT_TABLES = ("insurer", "branch", "region", "product_line", "reason", "channel", "group", "month")
 SERVICE_TABLES = ("claims", "callbacks")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def table_title(name: str) -> str:
@@ -65,29 +65,29 @@ def columns(name: str, stats: Statistics) -> list[Column]:
     """The columns of a table after its first (the row's label)."""
     if name == "claims":
         return [
-            Column(_("Claims received"), lambda r: r.figures.received),
-            Column(_("Decided within the time limit"), lambda r: r.figures.in_time),
-            Column(_("Decided late or overdue"), lambda r: r.figures.late),
-            Column(_("Paid within the time limit"), lambda r: r.figures.paid_in_time),
-            Column(_("Paid late or overdue"), lambda r: r.figures.paid_late),
+            Column(_("Claims received"), lambda r: r.figures.text("received")),
+            Column(_("Decided within the time limit"), lambda r: r.figures.text("in_time")),
+            Column(_("Decided late or overdue"), lambda r: r.figures.text("late")),
+            Column(_("Paid within the time limit"), lambda r: r.figures.text("paid_in_time")),
+            Column(_("Paid late or overdue"), lambda r: r.figures.text("paid_late")),
         ]
     if name == "callbacks":
         return [
-            Column(_("Call-backs asked for"), lambda r: r.figures.received),
-            Column(_("Called in time"), lambda r: r.figures.in_time),
-            Column(_("Called late or overdue"), lambda r: r.figures.late),
+            Column(_("Call-backs asked for"), lambda r: r.figures.text("received")),
+            Column(_("Called in time"), lambda r: r.figures.text("in_time")),
+            Column(_("Called late or overdue"), lambda r: r.figures.text("late")),
         ]
     shown = [
-        Column(_("Received"), lambda r: r.figures.received),
-        Column(_("Accepted"), lambda r: r.figures.accepted),
-        Column(_("Decided"), lambda r: r.figures.decided),
+        Column(_("Received"), lambda r: r.figures.text("received")),
+        Column(_("Accepted"), lambda r: r.figures.text("accepted")),
+        Column(_("Decided"), lambda r: r.figures.text("decided")),
         Column(_("Upheld rate"), lambda r: _rate(r.figures.upheld_rate)),
-        Column(_("Decided within 15 days"), lambda r: r.figures.within_15),
-        Column(_("Within 30 days (extended)"), lambda r: r.figures.within_30),
-        Column(_("Within 60 days (further extended)"), lambda r: r.figures.within_60),
-        Column(_("Late"), lambda r: r.figures.late),
-        Column(_("Reviews asked for"), lambda r: r.figures.reviews),
-        Column(_("Mediation asked for"), lambda r: r.figures.mediations),
+        Column(_("Decided within 15 days"), lambda r: r.figures.text("within_15")),
+        Column(_("Within 30 days (extended)"), lambda r: r.figures.text("within_30")),
+        Column(_("Within 60 days (further extended)"), lambda r: r.figures.text("within_60")),
+        Column(_("Late"), lambda r: r.figures.text("late")),
+        Column(_("Reviews asked for"), lambda r: r.figures.text("reviews")),
+        Column(_("Mediation asked for"), lambda r: r.figures.text("mediations")),
     ]
     if name == "insurer":
         shown += [
@@ -153,7 +153,7 @@ def table(name: str, stats: Statistics) -> Table:
         else (_("Claims received") if name == "claims" else _("Complaints received"))
     )
     bars = [
-        Bar(label=label, value=float(row.figures.received), shown=str(row.figures.received))
+        Bar(label=label, value=float(row.figures.received), shown=str(row.figures.text("received")))
         for (label, _v), row in zip(lines, rows, strict=True)
     ]
     description = "; ".join(f"{bar.label}: {bar.shown}" for bar in bars) or _("No figures for this period.")
@@ -166,13 +166,22 @@ def table(name: str, stats: Statistics) -> Table:
     return Table(name, title, _label_heading(name), [c.heading for c in shown], lines, chart)
 
 
+def small_cells_note(min_cell: int) -> str:
+    """How the regulator's counts are published (ADR 0019, addendum)."""
+    return _(
+        "Counts from 1 to %(below)s are shown as <%(min)s and every other count is rounded to a multiple of "
+        "%(min)s, so that no small group of complainants can be picked out. Rates are worked out from the counts "
+        "shown."
+    ) % {"below": min_cell - 1, "min": min_cell}
+
+
 def timeliness_chart(total: Figures) -> str:
     """How the period's decisions ended against their clocks (CMP-T1..T3)."""
     bars = [
-        Bar(_("within 15 days"), total.within_15, str(total.within_15)),
-        Bar(_("within 30 days (extended)"), total.within_30, str(total.within_30)),
-        Bar(_("within 60 days (further extended)"), total.within_60, str(total.within_60)),
-        Bar(_("late"), total.late, str(total.late)),
+        Bar(_("within 15 days"), total.within_15, str(total.text("within_15"))),
+        Bar(_("within 30 days (extended)"), total.within_30, str(total.text("within_30"))),
+        Bar(_("within 60 days (further extended)"), total.within_60, str(total.text("within_60"))),
+        Bar(_("late"), total.late, str(total.text("late"))),
     ]
     title = _("Decisions against their time limits")
     return bar_chart(
@@ -190,9 +199,8 @@ def tables(stats: Statistics) -> list[Table]:
 
 
 def _cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """Text a spreadsheet program would run as a formula is written as text (``kernel.spreadsheets``)."""
+    return safe_cell(value)
 
 
 def file_rows(shown: Table) -> list[list[object]]:
@@ -218,6 +226,8 @@ def as_xlsx(shown: Table, *, stats: Statistics, made_at: datetime) -> bytes:
     if stats.refreshed_at:
         about.append([_("Figures as of"), stats.refreshed_at.isoformat(timespec="seconds")])
     about.append([_("Counts only: no case and no personal data.")])
+    if stats.min_cell > 1:
+        about.append([small_cells_note(stats.min_cell)])
     out = io.BytesIO()
     save_workbook(book, out)
     return out.getvalue()

@@ -21,6 +21,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
 from xiaobao.callbacks import access as callback_access
@@ -35,6 +36,7 @@ from xiaobao.kernel.actors import SYSTEM, Actor
 from xiaobao.kernel.clock import STATUTORY_ZONE
 from xiaobao.ops import clock
 from xiaobao.reports import access
+from xiaobao.reports.domain import disclosure
 from xiaobao.reports.domain.periods import Granularity, Period
 from xiaobao.reports.domain.rates import per_10k_policies, per_100m_premium, percentage
 
@@ -61,15 +63,41 @@ class Figures:
     in_time: int = 0
     paid_in_time: int = 0
     paid_late: int = 0
+    hidden: frozenset[str] = field(default=frozenset(), compare=False)
+    """The counts hidden as too small to publish (``published``): each holds 0 and is written "<k"."""
+    min_cell: int = field(default=0, compare=False)
 
     def add(self, other: Figures | dict[str, Any]) -> None:
         for name in COUNTS:
             value = getattr(other, name) if isinstance(other, Figures) else other.get(name) or 0
             setattr(self, name, getattr(self, name) + int(value))
 
+    def published(self, min_cell: int) -> Figures:
+        """The counts as the regulator may read them (``reports.domain.disclosure``): small ones hidden, the
+        others rounded to a multiple of ``min_cell``."""
+        out, hidden = Figures(min_cell=min_cell), set()
+        for name in COUNTS:
+            shown = disclosure.shown_count(getattr(self, name), min_cell)
+            if shown is None:
+                hidden.add(name)
+            setattr(out, name, shown or 0)
+        out.hidden = frozenset(hidden)
+        return out
+
+    def text(self, name: str) -> int | str:
+        """A count as written in a table: the number, or "<5" when hidden."""
+        return disclosure.shown_text(None, self.min_cell) if name in self.hidden else int(getattr(self, name))
+
+    @property
+    def shown(self) -> dict[str, int | str]:
+        """Every count as written (``text``), for the templates."""
+        return {name: self.text(name) for name in COUNTS}
+
     @property
     def upheld_rate(self) -> Decimal | None:
-        """Upheld or partly upheld, of the complaints decided (per cent)."""
+        """Upheld or partly upheld, of the complaints decided (per cent); none over a hidden count."""
+        if self.hidden & {"upheld", "decided"}:
+            return None
         return percentage(self.upheld, self.decided)
 
     @property
@@ -78,10 +106,12 @@ class Figures:
 
     @property
     def in_time_rate(self) -> Decimal | None:
+        if self.hidden & {"within_15", "within_30", "within_60", "late"}:
+            return None
         return percentage(self.within_15 + self.within_30 + self.within_60, self.clocked)
 
 
-COUNTS = tuple(f.name for f in fields(Figures))
+COUNTS = tuple(f.name for f in fields(Figures) if f.name not in {"hidden", "min_cell"})
 
 
 # ----------------------------------------------------------------------------------------------- the aggregates
@@ -233,6 +263,8 @@ class Statistics:
     insurer_names: dict[int, str] = field(default_factory=dict)
     branch_names: dict[int, str] = field(default_factory=dict)
     refreshed_at: datetime | None = None
+    min_cell: int = 0
+    """The regulator's threshold when the counts are published rounded (``Figures.published``); 0: exact."""
 
     @property
     def received(self) -> int:
@@ -282,7 +314,7 @@ def _with_rates(stats: Statistics) -> None:
     denominators = {d.insurer_id: d for d in access.denominators_for(stats.scope).filter(period=stats.period.key())}
     for row in stats.tables.get("insurer", []):
         denominator = denominators.get(int(row.key))
-        if denominator is not None:
+        if denominator is not None and "received" not in row.figures.hidden:
             row.per_10k = per_10k_policies(row.figures.received, denominator.policies_in_force)
             row.per_100m = per_100m_premium(row.figures.received, denominator.premium_yuan)
 
@@ -297,8 +329,20 @@ def statistics(actor: Actor, period: Period, *, insurer_id: int | None = None) -
     stats = _fold(period, scope, rows, insurer_id=insurer_id)
     stats.refreshed_at = figures.aggregate(at=Max("refreshed_at"))["at"]
     stats.tables["month"] = _trend(scope, period, insurer_id)
+    if scope.regulator:
+        _published(stats, settings.XIAOBAO_REPORT_MIN_CELL)
     _with_rates(stats)
     return stats
+
+
+def _published(stats: Statistics, min_cell: int) -> None:
+    """The regulator reads every insurer's counts with small groups hidden and the rest rounded (ADR 0019,
+    addendum): each row and the total, so that no total minus the rows beside it gives back a hidden count."""
+    stats.min_cell = min_cell
+    stats.total = stats.total.published(min_cell)
+    for rows in stats.tables.values():
+        for row in rows:
+            row.figures = row.figures.published(min_cell)
 
 
 def _trend(scope: access.Scope, period: Period, insurer_id: int | None) -> list[Row]:

@@ -1,6 +1,9 @@
 """The statistics pages (CMP-S2): ``/workbench/reports/`` for compliance and senior managers, ``/regulator/``
 for the regulator (every insurer side by side). Thin: parse the GET filters, call one selector or action,
-render. Anyone else gets the 404 of a page that is not there (anonymous visitors: the sign-in page)."""
+render. Anyone else gets the 404 of a page that is not there (anonymous visitors: the sign-in page).
+
+An export reveals data, so it is a POST form carrying the CSRF token (a GET — a followed link, another site's
+image tag, a prefetch — answers 405 and exports nothing)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -45,30 +48,40 @@ class DenominatorForm(forms.Form):
     )
 
 
-def _actor(request: HttpRequest, kind: ActorKind) -> Actor | HttpResponseBase:
+def _actor(request: HttpRequest, kind: ActorKind, *, back: str = "") -> Actor | HttpResponseBase:
     actor = actor_for_request(request)
     if actor.kind is kind:
         return actor
     if request.user.is_authenticated:
         raise Http404
-    return redirect_to_login(request.get_full_path())
+    return redirect_to_login(back or request.get_full_path())
 
 
-def _filters(request: HttpRequest) -> tuple[Granularity, str, int | None]:
+def _filters(params: QueryDict) -> tuple[Granularity, str, int | None, str]:
+    """The period asked for (the latest of its kind when it is missing or of another kind), the regulator's
+    insurer, and what to tell the reader when the period given is not one (else ""). Unknown filters are
+    ignored; anything longer than a period or an insurer's number can be is not parsed at all."""
     today = clock.today()
     try:
-        granularity = Granularity(request.GET.get("granularity", Granularity.QUARTER.value))
+        granularity = Granularity(params.get("granularity", Granularity.QUARTER.value)[:16])
     except ValueError:
         granularity = Granularity.QUARTER
-    period = parse_period(request.GET.get("period", ""))
+    given = params.get("period", "")
+    period = parse_period(given)
+    refused = ""
     if period is None or period.granularity is not granularity:
         period = period_of(granularity, today)
-    insurer = request.GET.get("insurer", "")
-    return granularity, period.key(), int(insurer) if insurer.isdigit() else None
+        if given and parse_period(given) is None:
+            refused = _("“%(given)s” is not a period: give it as 2026-Q3, 2026-07 or 2026. Showing %(shown)s.") % {
+                "given": given[:20] + ("…" if len(given) > 20 else ""),
+                "shown": period.key(),
+            }
+    insurer = params.get("insurer", "")[:12]
+    return granularity, period.key(), int(insurer) if insurer.isascii() and insurer.isdigit() else None, refused
 
 
 def _page(request: HttpRequest, actor: Actor, *, regulator: bool, form: DenominatorForm | None = None) -> HttpResponse:
-    granularity, period_key, insurer_id = _filters(request)
+    granularity, period_key, insurer_id, refused = _filters(request.GET)
     period = parse_period(period_key)
     assert period is not None
     try:
@@ -80,6 +93,7 @@ def _page(request: HttpRequest, actor: Actor, *, regulator: bool, form: Denomina
     if regulator and insurer_id is not None:
         query["insurer"] = str(insurer_id)
     export_url = reverse("reports:regulator_export" if regulator else "reports:export")
+    export_fields = list(query.items())
     return render(
         request,
         "reports/dashboard.html",
@@ -87,11 +101,11 @@ def _page(request: HttpRequest, actor: Actor, *, regulator: bool, form: Denomina
             "actor": actor,
             "regulator": regulator,
             "stats": stats,
-            "tables": [
-                (table, mark_safe(table.chart), f"{export_url}?{urlencode({**query, 'table': table.name})}")  # noqa: S308  (escaped in charts)
-                for table in shown
-            ],
+            "tables": [(table, mark_safe(table.chart)) for table in shown],  # noqa: S308  (escaped in charts)
+            "export_url": export_url,
+            "export_fields": export_fields,
             "timeliness_chart": mark_safe(presenting.timeliness_chart(stats.total)),  # noqa: S308  (escaped in charts)
+            "small_cells_note": presenting.small_cells_note(stats.min_cell) if stats.min_cell > 1 else "",
             "granularities": [(g.value, GRANULARITY_TEXT[g]) for g in Granularity],
             "granularity": granularity.value,
             "periods": [p.key() for p in recent_periods(granularity, clock.today(), PERIODS_OFFERED[granularity])],
@@ -100,8 +114,9 @@ def _page(request: HttpRequest, actor: Actor, *, regulator: bool, form: Denomina
             "insurer_id": insurer_id,
             "may_record": staff_may(actor, Permission.RECORD_REPORT_DENOMINATORS),
             "form": form or DenominatorForm(initial={"period": period.key()}),
+            "refused": refused,
         },
-        status=400 if form is not None else 200,
+        status=400 if form is not None or refused else 200,
     )
 
 
@@ -120,8 +135,12 @@ def regulator_dashboard(request: HttpRequest) -> HttpResponseBase:
 
 
 def _export(request: HttpRequest, actor: Actor, *, regulator: bool) -> HttpResponseBase:
-    granularity, period_key, insurer_id = _filters(request)
-    name, file_format = request.GET.get("table", "")[:20], request.GET.get("format", "")[:8]
+    granularity, period_key, insurer_id, refused = _filters(request.POST)
+    name, file_format = request.POST.get("table", "")[:20], request.POST.get("format", "")[:8]
+    back = reverse("reports:regulator" if regulator else "reports:dashboard")
+    if refused:  # nothing exported for a period that is not one (not the latest one in its place)
+        messages.error(request, refused)
+        return HttpResponseRedirect(f"{back}?{urlencode({'granularity': granularity.value, 'period': period_key})}")
     try:
         exported = actions.statistics_export(
             actor=actor,
@@ -132,9 +151,8 @@ def _export(request: HttpRequest, actor: Actor, *, regulator: bool) -> HttpRespo
         )
     except NotFound:
         raise Http404 from None
-    except DomainError as refused:
-        messages.error(request, message_of(refused))
-        back = reverse("reports:regulator" if regulator else "reports:dashboard")
+    except DomainError as problem:
+        messages.error(request, message_of(problem))
         return HttpResponseRedirect(f"{back}?{urlencode({'granularity': granularity.value, 'period': period_key})}")
     shown = presenting.table(name, exported.statistics)
     made_at = clock.now()
@@ -152,15 +170,17 @@ def _export(request: HttpRequest, actor: Actor, *, regulator: bool) -> HttpRespo
     return response
 
 
+@require_POST
 def export(request: HttpRequest) -> HttpResponseBase:
-    actor = _actor(request, ActorKind.STAFF)
+    actor = _actor(request, ActorKind.STAFF, back=reverse("reports:dashboard"))
     if not isinstance(actor, Actor):
         return actor
     return _export(request, actor, regulator=False)
 
 
+@require_POST
 def regulator_export(request: HttpRequest) -> HttpResponseBase:
-    actor = _actor(request, ActorKind.REGULATOR)
+    actor = _actor(request, ActorKind.REGULATOR, back=reverse("reports:regulator"))
     if not isinstance(actor, Actor):
         return actor
     return _export(request, actor, regulator=True)

@@ -207,10 +207,38 @@ def draws_for(actor: Actor) -> QuerySet[SampleDraw]:
     return tenant_scoped(SampleDraw.objects.all(), actor, Permission.CHECK_SALES)
 
 
-def dispute_for(actor: Actor, dispute_id: Any, *, for_update: bool = False) -> SaleDispute:
-    return one(
-        SaleDispute.objects.filter(sale__in=sales_for(actor)).select_related("sale"), dispute_id, for_update=for_update
-    )
+def may_record_sale_disputes(actor: Actor) -> bool:
+    """Whether the actor records and ends disputes about sales (SAL-R3): the insurer's staff who read its sales
+    (``VIEW_SALES``) — never the buyer, nor the agent or seller whose sale it is, though they read it."""
+    return actor.kind is ActorKind.SYSTEM or (actor.kind is ActorKind.STAFF and staff_may(actor, Permission.VIEW_SALES))
+
+
+def sales_for_disputes(actor: Actor) -> QuerySet[Sale]:
+    """The sales the actor may record a dispute about, or end one of (SAL-R3: a dispute holds the sale's records
+    until two years after it ends, so ending one is as guarded as opening it)."""
+    if not may_record_sale_disputes(actor):
+        return Sale.objects.none()
+    if actor.kind is ActorKind.SYSTEM:
+        return Sale.objects.all()
+    return Sale.objects.filter(insurer_id=actor.insurer_id or 0)
+
+
+def sale_for_dispute(actor: Actor, sale_id: Any, *, for_update: bool = False) -> Sale:
+    sales = sales_for_disputes(actor)
+    if for_update:
+        sales = sales.select_for_update(of=("self",))
+    return one(sales.select_related("product", "seller", "insurer"), sale_id)
+
+
+def dispute_for(actor: Actor, dispute_id: Any, *, sale_id: Any = None, for_update: bool = False) -> SaleDispute:
+    """A dispute about one of the sales the actor records disputes for (and of the sale ``sale_id``, when
+    given: a dispute reached through another sale's address is not found)."""
+    disputes = SaleDispute.objects.filter(sale__in=sales_for_disputes(actor))
+    if sale_id is not None:
+        disputes = disputes.filter(sale_id=sale_id)
+    if for_update:
+        disputes = disputes.select_for_update(of=("self",))
+    return one(disputes.select_related("sale", "complaint"), dispute_id)
 
 
 def buyer_of_insurer(insurer_id: int, consumer_id: int) -> bool:

@@ -51,7 +51,7 @@ from xiaobao.sales.models import (
     Salesperson,
     SampleDraw,
 )
-from xiaobao.sales.selectors import material_for_sale, seller_for_sale
+from xiaobao.sales.selectors import dispute_held_by_complaint, material_for_sale, seller_for_sale
 from xiaobao.sales.suitability.selectors import require_ready_to_complete
 
 # --- products (SAL-1, SAL-S1) ---
@@ -402,6 +402,21 @@ class ChunkOutOfPlace(TransitionNotAllowed):
     default_message = _("The upload expects its next chunk at byte %(expected)s: send from there.")
 
 
+class ChunkBeyondDeclaredSize(InvalidInput):
+    code = "chunk_beyond_declared_size"
+    default_message = _(
+        "This chunk would take the upload past the %(declared)s bytes it declared: send only the bytes declared, "
+        "or open a new upload with the right size."
+    )
+
+
+class DisputeComplaintStillOpen(TransitionNotAllowed):
+    code = "dispute_complaint_open"
+    default_message = _(
+        "This dispute is the complaint %(reference)s, which is still open: it ends when the complaint is closed."
+    )
+
+
 class NothingToDraw(InvalidInput):
     code = "nothing_to_draw"
     default_message = _("No recorded sale completed in this period is left to check.")
@@ -454,12 +469,13 @@ def recording_required(sale: Sale) -> bool:
 
 def _material_details(sale: Sale, new: SaleEventIn, actor: Actor) -> dict[str, Any]:
     """A material_shown event names, by id (``details["material"]``), one of the insurer's materials for the
-    sale's product that may be used now (SAL-1: approved, not withdrawn: ``MaterialNotUsable`` otherwise); the
-    event keeps the material's id and its SHA-256 (its file's, or its text's when it has no file)."""
+    sale's product that may be used now and could be used when the event occurred (SAL-1: approved before it,
+    not withdrawn by it: ``MaterialNotUsable`` otherwise); the event keeps the material's id and its SHA-256
+    (its file's, or its text's when it has no file)."""
     named = str(new.details.get("material", "")).strip()
     if not named:
         raise InvalidInput(_("Name the sales material shown (details.material)."))
-    material = material_for_sale(actor, sale.insurer_id, named)
+    material = material_for_sale(actor, sale.insurer_id, named, shown_at=new.occurred_at)
     if material.product_id != sale.product_id:
         raise NotFound()
     return {**new.details, "material": material.pk, "material_sha256": material.sha256 or material.text_sha256}
@@ -668,11 +684,14 @@ def recording_upload_open(
     media_type: str,
     duration_seconds: int,
     recorded_at: datetime,
+    size_bytes: int,
     idempotency_key: str | None = None,
 ) -> RecordingUpload:
-    """Start a resumable upload of a recording of the sale (SAL-R1); the seller of the sale recorded it."""
+    """Start a resumable upload of a recording of the sale (SAL-R1); the seller of the sale recorded it. The
+    upload declares the recording's whole size: no chunk may go past it (ADR 0018). A completed sale takes no
+    new upload (SAL-3)."""
     caller = actor.audit_id
-    hashed = idempotency.request_hash(sale_id, media_type, duration_seconds, _utc_text(recorded_at))
+    hashed = idempotency.request_hash(sale_id, media_type, duration_seconds, _utc_text(recorded_at), size_bytes)
     if idempotency_key is not None:
         previous = idempotency.previous_result("sales.recording_upload", caller, idempotency_key, hashed)
         if previous is not None:
@@ -684,11 +703,14 @@ def recording_upload_open(
         raise InvalidInput(
             _("A recording is audio or video: %(types)s."), types=", ".join(sorted(RECORDING_MEDIA_TYPES))
         )
+    if not 0 < size_bytes <= MAX_RECORDING_BYTES:
+        raise InvalidInput(_("A recording may be at most %(limit)s bytes."), limit=MAX_RECORDING_BYTES)
     upload = RecordingUpload.objects.create(
         sale=sale,
         token=secrets.token_hex(16),
         media_type=media_type,
         duration_seconds=duration_seconds,
+        size_bytes=size_bytes,
         recorded_by=sale.seller,
         recorded_at=recorded_at,
         opened_by=caller,
@@ -701,7 +723,7 @@ def recording_upload_open(
         actor=actor,
         subject=sale,
         insurer_id=sale.insurer_id,
-        new={"upload": upload.pk, "media_type": media_type, "duration": duration_seconds},
+        new={"upload": upload.pk, "media_type": media_type, "duration": duration_seconds, "size": size_bytes},
     )
     return upload
 
@@ -712,10 +734,14 @@ def recording_chunk_put(*, actor: Actor, token: str, offset: int, content: bytes
 
     The next chunk starts where the last ended (``received_bytes``). A chunk sent again — same offset, same
     bytes — is kept once and answers with where the upload stands; a chunk elsewhere is refused with the
-    offset expected, so a client that lost track asks and resumes from there. Chunks are transport, not
-    events of the sale: the upload's opening and its finishing are what the audit log records.
+    offset expected, so a client that lost track asks and resumes from there; a chunk that would go past the
+    size the upload declared is refused (``ChunkBeyondDeclaredSize``), and so is any chunk once the sale is
+    completed (SAL-3: a completed sale is closed). Chunks are transport, not events of the sale: the upload's
+    opening and its finishing are what the audit log records.
     """
     upload = access.upload_for(actor, token, for_update=True)
+    if upload.state == RecordingUpload.State.OPEN and upload.sale.completed_at is not None:
+        raise SaleAlreadyCompleted()
     digest = hashlib.sha256(content).hexdigest()
     repeated = RecordingChunk.objects.filter(upload=upload, offset=offset).first()
     if repeated is not None and repeated.sha256 == digest:
@@ -726,8 +752,8 @@ def recording_chunk_put(*, actor: Actor, token: str, offset: int, content: bytes
         raise ChunkOutOfPlace(expected=upload.received_bytes)
     if not 0 < len(content) <= MAX_CHUNK_BYTES:
         raise InvalidInput(_("A chunk is 1 byte to %(limit)s bytes."), limit=MAX_CHUNK_BYTES)
-    if upload.received_bytes + len(content) > MAX_RECORDING_BYTES:
-        raise InvalidInput(_("A recording may be at most %(limit)s bytes."), limit=MAX_RECORDING_BYTES)
+    if upload.received_bytes + len(content) > upload.size_bytes:
+        raise ChunkBeyondDeclaredSize(declared=upload.size_bytes)
     chunk = RecordingChunk(upload=upload, offset=offset, size=len(content), sha256=digest)
     stored_files.store_once(chunk.file, f"sales/uploads/{upload.token}/{offset:015d}", content, digest)
     chunk.save(force_insert=True)
@@ -750,17 +776,28 @@ def _joined(upload: RecordingUpload, spool: IO[bytes]) -> str:
 
 @stored_files.atomic
 def recording_upload_finish(*, actor: Actor, token: str, sha256: str) -> SaleRecording:
-    """The last chunk is in: the whole recording must have the SHA-256 given; it is then stored encrypted once
-    (ADR 0012) and the chunks removed. Finishing again returns the same recording."""
+    """The last chunk is in: the upload has all the bytes it declared and the whole recording the SHA-256
+    given; it is then stored encrypted once (ADR 0012) and the chunks removed. Finishing again returns the same
+    recording. The same bytes already kept for the sale (sent again through a second upload) are not stored
+    again: this upload is linked to the recording kept. A completed sale takes no new recording (SAL-3)."""
     upload = access.upload_for(actor, token, for_update=True)
     sha256 = sha256.strip().lower()
     if upload.recording is not None:
         if upload.recording.sha256 != sha256:
             raise ChecksumMismatch()
         return upload.recording
-    sale = upload.sale
+    # The sale's row lock: completion, and another upload of the same bytes finishing, wait for this one.
+    sale = access.sale_to_submit(actor, upload.sale_id)
+    if sale.completed_at is not None:
+        raise SaleAlreadyCompleted()
     if upload.received_bytes == 0:
         raise InvalidInput(_("Nothing was uploaded yet."))
+    if upload.received_bytes != upload.size_bytes:
+        raise InvalidInput(
+            _("The upload has %(received)s of the %(declared)s bytes it declared: send the rest first."),
+            received=upload.received_bytes,
+            declared=upload.size_bytes,
+        )
     with tempfile.TemporaryFile() as spool:
         whole = _joined(upload, spool)
         if whole != sha256:
@@ -798,6 +835,8 @@ def recording_upload_finish(*, actor: Actor, token: str, sha256: str) -> SaleRec
         insurer_id=sale.insurer_id,
         new={
             "recording": kept.pk,
+            "upload": upload.pk,
+            "already_kept": already is not None,
             "sha256": kept.sha256,
             "size": kept.size,
             "duration": kept.duration_seconds,
@@ -821,7 +860,12 @@ def recording_upload_file(
     """A whole recording sent at once (the workbench form): the resumable upload of ADR 0018 opened, fed in
     chunks and finished in one transaction, so the recording is checked and kept exactly as an API upload is."""
     upload = recording_upload_open(
-        actor=actor, sale_id=sale_id, media_type=media_type, duration_seconds=duration_seconds, recorded_at=recorded_at
+        actor=actor,
+        sale_id=sale_id,
+        media_type=media_type,
+        duration_seconds=duration_seconds,
+        recorded_at=recorded_at,
+        size_bytes=content.size or 0,
     )
     digest = hashlib.sha256()
     offset = 0
@@ -989,8 +1033,9 @@ def sale_dispute_open(
 ) -> SaleDispute:
     """A dispute about the sale: its records are kept until 2 years after it ends (SAL-R3). A complaint is
     linked by its handler (they can open it through the complaints' gate); the same complaint linked again
-    returns the link already made."""
-    sale = access.sale_for(actor, sale_id, for_update=True)
+    returns the link already made. Only the insurer's staff who read its sales record one
+    (``access.sales_for_disputes``): not the buyer, nor the agent whose sale it is."""
+    sale = access.sale_for_dispute(actor, sale_id, for_update=True)
     if kind not in SaleDispute.Kind.values:
         raise InvalidInput(_("Choose a kind of dispute of the list."))
     if complaint_id is not None:
@@ -1024,11 +1069,15 @@ def sale_dispute_open(
 
 
 @transaction.atomic
-def sale_dispute_end(*, actor: Actor, dispute_id: int, ended_on: date) -> SaleDispute:
-    """The dispute ended (decided, settled, withdrawn): the two years of SAL-R3 run from ``ended_on``."""
-    dispute = access.dispute_for(actor, dispute_id, for_update=True)
+def sale_dispute_end(*, actor: Actor, dispute_id: int, ended_on: date, sale_id: int | None = None) -> SaleDispute:
+    """The dispute ended (decided, settled, withdrawn): the two years of SAL-R3 run from ``ended_on``. A dispute
+    that is a complaint ends when the complaint is closed, not by hand while it is open
+    (``DisputeComplaintStillOpen``): otherwise the records could go before the complaint is answered."""
+    dispute = access.dispute_for(actor, dispute_id, sale_id=sale_id, for_update=True)
     if dispute.ended_on is not None:
         raise TransitionNotAllowed(_("This dispute has already ended."))
+    if dispute_held_by_complaint(dispute):
+        raise DisputeComplaintStillOpen(reference=dispute.complaint.reference if dispute.complaint else "")
     if ended_on < dispute.opened_on:
         raise InvalidInput(_("A dispute cannot end before it was opened."))
     dispute.ended_on = ended_on

@@ -2,9 +2,10 @@
 
 A partner (an agent, key ``xbp_…``) submits the sales of its own salespeople; a staff seller (``xbs_…``) their
 own. Starting a sale takes an ``Idempotency-Key``; events are idempotent by their client event id (a retried
-batch stores each event once); recordings arrive by resumable upload (ADR 0018): open, ``PUT`` chunks at their
-byte offsets (a repeated chunk is kept once; ``GET`` the upload to learn where to resume), finish with the
-SHA-256 of the whole.
+batch stores each event once); recordings arrive by resumable upload (ADR 0018): open it declaring the whole size, ``PUT`` chunks at
+their byte offsets (a repeated chunk is kept once; a chunk past the declared size is refused; ``GET`` the upload
+to learn where to resume), finish with the SHA-256 of the whole (the same bytes sent again through another upload
+answer with the recording already kept). A completed sale takes no more chunks, uploads or recordings.
 """
 
 from __future__ import annotations
@@ -82,10 +83,13 @@ class UploadIn(Strict):
     media_type: Literal[tuple(sorted(RECORDING_MEDIA_TYPES))]  # type: ignore[valid-type]
     duration_seconds: Annotated[int, Field(ge=1, le=24 * 3600)]
     recorded_at: Moment
+    size_bytes: Annotated[int, Field(ge=1, le=actions.MAX_RECORDING_BYTES)]
+    """The whole recording's size: a chunk past it is refused (``chunk_beyond_declared_size``)."""
 
 
 class UploadOut(Schema):
     token: str
+    size_bytes: int
     received_bytes: int
     state: str
     max_chunk_bytes: int
@@ -124,6 +128,7 @@ def _sale(request: HttpRequest, sale_id: int) -> dict[str, object]:
 def _upload(upload: RecordingUpload) -> dict[str, object]:
     return {
         "token": upload.token,
+        "size_bytes": upload.size_bytes,
         "received_bytes": upload.received_bytes,
         "state": upload.state,
         "max_chunk_bytes": MAX_CHUNK_BYTES,

@@ -84,12 +84,12 @@ SALE_EVENTS_APPENDED = event_type(
     "sales.sale_events_appended", _("sale events received"), fields=("count", "first", "last", "head")
 )
 RECORDING_UPLOAD_OPENED = event_type(
-    "sales.recording_upload_opened", _("recording upload started"), fields=("upload", "media_type", "duration")
+    "sales.recording_upload_opened", _("recording upload started"), fields=("upload", "media_type", "duration", "size")
 )
 RECORDING_RECEIVED = event_type(
     "sales.recording_received",
     _("recording received"),
-    fields=("recording", "sha256", "size", "duration", "media_type", "recorded_by"),
+    fields=("recording", "upload", "already_kept", "sha256", "size", "duration", "media_type", "recorded_by"),
 )
 SALE_COMPLETED = event_type("sales.sale_completed", _("sale completed"), fields=("events", "head", "recordings"))
 SAMPLE_DRAWN = event_type(

@@ -329,7 +329,9 @@ class SaleEvent(models.Model):
 
 
 class RecordingUpload(models.Model):
-    """A recording on its way in, in chunks (ADR 0018): each chunk stored encrypted once, at its offset."""
+    """A recording on its way in, in chunks (ADR 0018): each chunk stored encrypted once, at its offset, up to
+    the size the upload declared (``size_bytes``). Two uploads of the same bytes for one sale (a client that
+    started again instead of resuming) finish on the one ``SaleRecording``, kept once: ``recording.uploads``."""
 
     class State(models.TextChoices):
         OPEN = "open", _("receiving")
@@ -341,12 +343,14 @@ class RecordingUpload(models.Model):
     duration_seconds = models.PositiveIntegerField()
     recorded_by = models.ForeignKey(Salesperson, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
+    size_bytes = models.PositiveBigIntegerField()
+    """The whole recording's size, declared when the upload opens: no chunk may go past it."""
     received_bytes = models.PositiveBigIntegerField(default=0)
     state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
     opened_by = models.CharField(max_length=64)
     opened_at = models.DateTimeField()
-    recording = models.OneToOneField(
-        "SaleRecording", on_delete=models.PROTECT, null=True, blank=True, related_name="upload"
+    recording = models.ForeignKey(
+        "SaleRecording", on_delete=models.PROTECT, null=True, blank=True, related_name="uploads"
     )
 
 

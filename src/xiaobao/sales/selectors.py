@@ -22,7 +22,14 @@ from xiaobao.sales import access
 from xiaobao.sales.domain import policies as policy_dates
 from xiaobao.sales.domain import retention as retention_rules
 from xiaobao.sales.domain.grades import HIGHEST_TIER_BY_GRADE, SellerNotActive, check_may_sell, may_sell
-from xiaobao.sales.domain.materials import STATE_TEXT, MaterialState, check_usable, usable, usable_on
+from xiaobao.sales.domain.materials import (
+    STATE_TEXT,
+    MaterialState,
+    check_usable,
+    check_usable_at,
+    usable,
+    usable_on,
+)
 from xiaobao.sales.models import (
     BuyerDeclaration,
     Policy,
@@ -65,14 +72,20 @@ def material_usable(material: SalesMaterial, on: date | datetime | None = None) 
     return usable_on(approved_at=approved_at, withdrawn_at=withdrawn_at, on=on)
 
 
-def material_for_sale(actor: Actor, insurer_id: int, material_id: object) -> SalesMaterial:
-    """SAL-1: the material a seller is about to show a buyer, if it may be used: approved and not withdrawn.
+def material_for_sale(
+    actor: Actor, insurer_id: int, material_id: object, *, shown_at: datetime | None = None
+) -> SalesMaterial:
+    """SAL-1: the material a seller is about to show (or, ``shown_at``, says they showed) a buyer, if it may be
+    used: approved and not withdrawn now, and — with ``shown_at`` — approved before that moment and not
+    withdrawn by it.
 
     Raises ``NotFound`` when it is not this insurer's material (or the actor is not the system, nor staff or a
     partner of that insurer), and ``MaterialNotUsable`` (code ``material_not_usable``) when it is still
-    awaiting approval, rejected or withdrawn."""
+    awaiting approval, rejected or withdrawn, or could not be used at ``shown_at``."""
     material = access.material_of_insurer(actor, insurer_id, material_id)
     check_usable(material.state, str(translated_labels(STATE_TEXT)[material.state]))
+    if shown_at is not None:
+        check_usable_at(approved_at=material.approved_at, withdrawn_at=material.withdrawn_at, shown_at=shown_at)
     return material
 
 
@@ -178,6 +191,8 @@ class Replay:
     retention: retention_rules.Retention
     declaration: BuyerDeclaration | None = None
     """The buyer's signed declaration that the product is their own choice (SAL-S3, SAL-S4), if any."""
+    held_by_complaint: frozenset[int] = frozenset()
+    """The open disputes that are complaints still open: they end with the complaint, not by hand."""
 
 
 def _shown(event: SaleEvent) -> ShownEvent:
@@ -221,6 +236,13 @@ def retention_of(sale: Sale) -> retention_rules.Retention:
     )
 
 
+def dispute_held_by_complaint(dispute: SaleDispute) -> bool:
+    """The dispute is a complaint still open (SAL-R3): it ends when the complaint is closed, not by hand."""
+    from xiaobao.complaints.domain.lifecycle import State as ComplaintState
+
+    return dispute.complaint is not None and dispute.complaint.state != ComplaintState.CLOSED
+
+
 def has_open_dispute(sale: Sale) -> bool:
     return any(period.ended_on is None for period in dispute_periods(sale))
 
@@ -229,6 +251,7 @@ def replay(actor: Actor, sale_id: int) -> Replay:
     from xiaobao.sales.actions import chain_break, recording_required
 
     sale = access.sale_for(actor, sale_id)
+    disputes = list(access.disputes_of(sale))
     return Replay(
         sale=sale,
         events=[_shown(event) for event in access.events_of(sale)],
@@ -236,9 +259,10 @@ def replay(actor: Actor, sale_id: int) -> Replay:
         recordings=list(access.recordings_of(sale)),
         recording_required=recording_required(sale),
         check=QualityCheck.objects.filter(sale=sale).select_related("checked_by").first(),
-        disputes=list(access.disputes_of(sale)),
+        disputes=disputes,
         retention=retention_of(sale),
         declaration=access.declaration_of_sale(sale),
+        held_by_complaint=frozenset(d.pk for d in disputes if d.ended_on is None and dispute_held_by_complaint(d)),
     )
 
 

@@ -6,7 +6,9 @@ intact, 1 naming each thing that is wrong:
 - the manifest's Ed25519 signature, with the public key given (the one the insurer publishes at
   ``/sales/bundle-key.pem``) or, without one, the copy inside the bundle — which proves only that the bundle is
   consistent, not who made it (said so in the output);
-- every file's SHA-256 against the manifest, and no file missing or added;
+- every file's SHA-256 against the manifest, no file missing or added, and no name twice (a ZIP may hold two
+  members of one name, and readers differ in which they show: a tampered bundle could show a forged page while
+  the checked copy stays genuine);
 - the events' hash chain (``SHA-256(previous hash ‖ canonical JSON of the event)``, as the audit log) and its
   head against the manifest;
 - each replayable page against the SHA-256 its event kept, each recording against its SHA-256, the buyer's
@@ -20,6 +22,7 @@ import hashlib
 import json
 import sys
 import zipfile
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -57,7 +60,11 @@ def problems_of(path: Path, public_key_pem: bytes | None = None) -> tuple[list[s
     except (OSError, zipfile.BadZipFile) as error:
         return [f"not a readable ZIP file: {error}"], notes
     with bundle:
-        names = set(bundle.namelist())
+        listed_names = bundle.namelist()
+        doubled = sorted(name for name, count in Counter(listed_names).items() if count > 1)
+        if doubled:
+            return [f"{name}: more than one entry of this name" for name in doubled], notes
+        names = set(listed_names)
         missing = sorted(UNLISTED - names)
         if missing:
             return [f"missing {', '.join(missing)}"], notes

@@ -125,14 +125,16 @@ def audit_verification(request: HttpRequest, actor: Actor, verification_id: int)
     )
 
 
+@require_POST
 @staff_only
 def audit_timeline_export(request: HttpRequest, actor: Actor) -> HttpResponseBase:
-    """``?reference=…&format=csv|pdf|json``: the case's chain verified now and every event of it; logged."""
+    """POST ``reference``, ``format=csv|pdf|json`` (a form with the CSRF token: an export reveals data, so no GET
+    link makes one): the case's chain verified now and every event of it; logged."""
     _auditor(actor)
-    file_format = request.GET.get("format", "")
+    file_format = request.POST.get("format", "")[:8]
     try:
         exported = actions.timeline_export(
-            actor=actor, reference=request.GET.get("reference", "")[:REFERENCE_MAX], file_format=file_format
+            actor=actor, reference=request.POST.get("reference", "")[:REFERENCE_MAX], file_format=file_format
         )
     except NotFound:
         raise Http404 from None

@@ -28,7 +28,7 @@ from xiaobao.audit.actions import TimelineExport
 from xiaobao.audit.models import Verification
 from xiaobao.audit.selectors import TimelineRow, timeline_rows
 from xiaobao.casework.letters import letter_font
-from xiaobao.workbench.exports import FORMULA_START
+from xiaobao.kernel.spreadsheets import safe_cell
 
 HASH_RECIPE = (
     "hash = SHA-256(prev_hash + '\\n' + content), content being the event's 'content' as JSON with sorted keys, "
@@ -175,7 +175,7 @@ def _local(moment: datetime | None) -> str:
 
 def _safe(value: object) -> object:
     """A cell a spreadsheet would read as a formula is written with a quote first (as the queue export does)."""
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+    return safe_cell(value)
 
 
 def _about(exported: TimelineExport) -> list[tuple[str, str]]:

@@ -197,8 +197,8 @@ def item(
     context = {
         "item": shown,
         "texts": texts,
-        "publishable": draft and shown.written_by_id != actor.staff_id,
-        "own": shown.written_by_id == actor.staff_id,
+        "publishable": selectors.may_publish(actor, shown),
+        "own": draft and actor.staff_id in access.editors_of(shown),
         "text_form": (text_form or f.TextForm(prefix="text")) if draft else None,
         "withdraw_form": (withdraw or f.ReasonForm(prefix="withdraw")) if shown.state != ItemState.WITHDRAWN else None,
         "error": error,
@@ -255,7 +255,8 @@ def questions(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @education_page
 def question(request: HttpRequest, actor: Actor, question_id: int) -> HttpResponse:
-    """A question, its answer, and publishing it (the question rewritten without anything personal)."""
+    """A question, its answer, and its draft for the library (the question rewritten without anything personal),
+    which another keeper publishes from the item's page (four eyes)."""
     asked = access.question_for(actor, question_id)
     answer_form = f.AnswerForm(
         request.POST if request.POST.get("step") == "answer" else None,
@@ -263,7 +264,7 @@ def question(request: HttpRequest, actor: Actor, question_id: int) -> HttpRespon
         initial={"answer": asked.answer},
     )
     publish_form = f.PublishQuestionForm(
-        request.POST if request.POST.get("step") == "publish" else None,
+        request.POST if request.POST.get("step") == "draft" else None,
         prefix="publish",
         initial={"body": asked.answer},
     )
@@ -273,12 +274,17 @@ def question(request: HttpRequest, actor: Actor, question_id: int) -> HttpRespon
             lambda data: actions.question_answer(actor=actor, question_id=question_id, answer=data["answer"]),
         ):
             return _done(request, _("Answer saved."), "workbench:education_question", question_id)
-        if request.POST.get("step") == "publish" and _attempt(
+        if request.POST.get("step") == "draft" and _attempt(
             publish_form,
-            lambda data: actions.question_publish(
+            lambda data: actions.question_draft(
                 actor=actor, question_id=question_id, title=data["title"], body=data["body"]
             ),
         ):
-            return _done(request, _("Published in the library."), "workbench:education_question", question_id)
+            return _done(
+                request,
+                _("Saved as a draft of the library. Another keeper, who did not answer it, publishes it."),
+                "workbench:education_question",
+                question_id,
+            )
     context = {"asked": asked, "answer_form": answer_form, "publish_form": publish_form}
     return _page(request, actor, "question.html", context, rejected=bool(answer_form.errors or publish_form.errors))

@@ -15,19 +15,14 @@ from openpyxl.writer.excel import save_workbook
 from xiaobao.complaints.actions import EXPORT_CAP, QueueExport
 from xiaobao.complaints.domain.classification import CHANNEL_TEXT, Channel
 from xiaobao.complaints.labels import STATE_TEXT
+from xiaobao.kernel.spreadsheets import safe_cell
 from xiaobao.ops.i18n import translated_labels
 from xiaobao.privacy.domain.identifiers import mask_name, mask_phone
 from xiaobao.workbench.labels import CLOCK_TEXT, FLAG_TEXT
 from xiaobao.workbench.presenting import flags_of
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""A cell starting so is read as a formula by spreadsheet programs: such text is written with a quote first."""
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+_cell = safe_cell
+"""Text a spreadsheet program would run as a formula is written with an apostrophe first (``kernel.spreadsheets``)."""
 
 
 def headings() -> list[str]:

@@ -172,6 +172,13 @@ class MonthForm(forms.Form):
         required=False,
     )
 
+    def clean_month(self) -> date | None:
+        """A month the figures can hold: from 2000 to this month (a month far off is an error, not a crash)."""
+        month: date | None = self.cleaned_data.get("month")
+        if month is not None and not date(2000, 1, 1) <= month <= clock.today():
+            raise forms.ValidationError(gettext("Choose a month from January 2000 to this month."))
+        return month
+
 
 @never_cache
 @staff_only

@@ -20,7 +20,7 @@ from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import DomainError, NotFound
 from xiaobao.ops import clock
 from xiaobao.ops.i18n import message_of
-from xiaobao.sales import actions, selectors
+from xiaobao.sales import access, actions, selectors
 from xiaobao.sales.bundle import bundle_name
 from xiaobao.sales.models import QualityCheck, SaleDispute
 from xiaobao.web.sandboxed import sandboxed_html
@@ -56,7 +56,7 @@ def _replay_page(
             "sale": replayed.sale,
             "may_check": may_check,
             "may_export": staff_may(actor, Permission.VIEW_SALES),
-            "may_dispute": staff_may(actor, Permission.VIEW_SALES),
+            "may_dispute": access.may_record_sale_disputes(actor),
             "dispute_kinds": SaleDispute.Kind.choices,
             "today": clock.today(),
             "findings": [
@@ -242,7 +242,7 @@ def dispute_end(request: HttpRequest, actor: Actor, sale_id: int, dispute_id: in
     except ValueError:
         return _replay_page(request, actor, sale_id, error=gettext("Give the day the dispute ended."), typed=typed)
     try:
-        actions.sale_dispute_end(actor=actor, dispute_id=dispute_id, ended_on=ended_on)
+        actions.sale_dispute_end(actor=actor, dispute_id=dispute_id, ended_on=ended_on, sale_id=sale_id)
     except NotFound:
         raise Http404 from None
     except DomainError as refused:

@@ -55,6 +55,16 @@ from xiaobao.complaints.actions._queue import (
     saved_view_delete,
     saved_view_save,
 )
+from xiaobao.complaints.actions._receipts import (
+    ReceiptSweep,
+    Received,
+    complaint_receive,
+    receipt_failed_attempt,
+    receipt_register,
+    receipts_claim,
+    receipts_release,
+    receipts_sweep,
+)
 from xiaobao.complaints.actions._registration import (
     NewComplaint,
     Registration,
@@ -84,6 +94,8 @@ __all__ = [
     "IdempotencyKeyReused",
     "NewComplaint",
     "QueueExport",
+    "ReceiptSweep",
+    "Received",
     "Registration",
     "ReviewWindowClosed",
     "SweepResult",
@@ -109,6 +121,7 @@ __all__ = [
     "complaint_new_facts",
     "complaint_pause",
     "complaint_queue_export",
+    "complaint_receive",
     "complaint_register",
     "complaint_registration",
     "complaint_request_extension",
@@ -123,6 +136,11 @@ __all__ = [
     "interest_facts",
     "partner_forward_answer",
     "policy_number_index",
+    "receipt_failed_attempt",
+    "receipt_register",
+    "receipts_claim",
+    "receipts_release",
+    "receipts_sweep",
     "saved_view_delete",
     "saved_view_save",
 ]

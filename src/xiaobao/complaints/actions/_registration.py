@@ -105,7 +105,10 @@ def complaint_registration(
 
 
 @transaction.atomic
-def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idempotency_key: str | None) -> Registration:
+def _register(
+    *, actor: Actor, data: NewComplaint, insurer_id: int | None, idempotency_key: str | None, receipt: str = ""
+) -> Registration:
+    """``receipt``: the reference of the write-behind receipt this registers (ADR 0023), kept in the audit event."""
     insurer_id = _intake_insurer(actor, insurer_id)
     hashed = idempotency.request_hash(data)
     if idempotency_key:
@@ -137,7 +140,7 @@ def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idemp
             actor=actor,
             subject=duplicate,
             insurer_id=insurer_id,
-            new={"channel": Channel(data.channel).value},
+            new={"channel": Channel(data.channel).value, **({"receipt": receipt} if receipt else {})},
         )
         return Registration(duplicate, linked_duplicate=True)
 
@@ -185,6 +188,7 @@ def _register(*, actor: Actor, data: NewComplaint, insurer_id: int | None, idemp
             "channel": complaint.channel,
             "received_on": received_on.isoformat(),
             "due": deadline.due.isoformat(),
+            **({"receipt": receipt} if receipt else {}),
         },
         first=True,
     )

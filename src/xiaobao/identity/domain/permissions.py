@@ -51,6 +51,8 @@ class Permission(StrEnum):
     VIEW_INSIGHTS = "insights.view"
     REMEDIATE = "insights.remediate"
     MANAGE_EDUCATION = "outreach.manage_education"
+    PREPARE_DISCLOSURE = "disclosure.prepare"
+    APPROVE_DISCLOSURE = "disclosure.approve"
 
 
 _EVERY_STAFF_ROLE = frozenset(Role)
@@ -131,6 +133,11 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # Education (EDU-1..3): outreach plans and their events, the public library (written by one, published by
     # another holding this permission: four eyes), and the public's questions — compliance and senior managers.
     Permission.MANAGE_EDUCATION: frozenset({Role.COMPLIANCE_OFFICER, Role.SENIOR_MANAGER}),
+    # Public disclosure (issue #18 item 4): compliance prepares the insurer's yearly complaint-handling report;
+    # another person — compliance or a senior manager, never the one who prepared it — approves it before it is
+    # public (``disclosure.domain.reports``).
+    Permission.PREPARE_DISCLOSURE: frozenset({Role.COMPLIANCE_OFFICER}),
+    Permission.APPROVE_DISCLOSURE: frozenset({Role.COMPLIANCE_OFFICER, Role.SENIOR_MANAGER}),
 }
 
 

@@ -46,6 +46,7 @@ class ItemState(StrEnum):
 class QuestionState(StrEnum):
     ASKED = "asked"
     ANSWERED = "answered"
+    DRAFTED = "drafted"
     PUBLISHED = "published"
 
 
@@ -66,6 +67,7 @@ STATE_TEXT: dict[str, str] = {
 QUESTION_STATE_TEXT: dict[str, str] = {
     QuestionState.ASKED: _("waiting for an answer"),
     QuestionState.ANSWERED: _("answered, not published"),
+    QuestionState.DRAFTED: _("in the library as a draft, waiting for another keeper to publish it"),
     QuestionState.PUBLISHED: _("published"),
 }
 
@@ -88,7 +90,10 @@ _NEXT: dict[ItemState, frozenset[ItemState]] = {
 
 class SelfPublication(DomainError):
     code = "education_self_publication"
-    default_message = _("You wrote this item: someone else who keeps the education library must publish it.")
+    default_message = _(
+        "You wrote or corrected this item, or answered its question: someone else who keeps the education library "
+        "must publish it."
+    )
 
 
 class ItemNotEditable(DomainError):
@@ -117,9 +122,10 @@ def check_step(current: str, wanted: ItemState) -> None:
         raise TransitionNotAllowed()
 
 
-def check_publisher(*, written_by: int | None, publisher: int | None) -> None:
-    """EDU-2, four eyes: the person who publishes an item is not the person who wrote it."""
-    if publisher is None or written_by == publisher:
+def check_publisher(*, editors: frozenset[int | None], publisher: int | None) -> None:
+    """EDU-2, EDU-3, four eyes: the person who publishes an item is none of its editors — whoever wrote it,
+    wrote the words of any of its languages as they stand, or answered the public question it publishes."""
+    if publisher is None or publisher in editors:
         raise SelfPublication()
 
 

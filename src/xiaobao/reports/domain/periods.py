@@ -19,10 +19,12 @@ class Granularity(StrEnum):
 
 _MONTHS_IN = {Granularity.MONTH: 1, Granularity.QUARTER: 3, Granularity.YEAR: 12}
 _PATTERNS = (
-    (Granularity.QUARTER, re.compile(r"^(\d{4})-Q([1-4])$")),
-    (Granularity.MONTH, re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")),
-    (Granularity.YEAR, re.compile(r"^(\d{4})$")),
+    (Granularity.QUARTER, re.compile(r"([0-9]{4})-Q([1-4])", re.ASCII)),
+    (Granularity.MONTH, re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])", re.ASCII)),
+    (Granularity.YEAR, re.compile(r"([0-9]{4})", re.ASCII)),
 )
+MAX_PERIOD_TEXT = 16
+"""Longer than any period is written: not parsed at all."""
 
 
 @dataclass(frozen=True, order=True)
@@ -83,9 +85,12 @@ def period_of(granularity: Granularity, day: date) -> Period:
 
 
 def parse_period(text: str) -> Period | None:
-    """``2026-Q3`` / ``2026-07`` / ``2026`` → the period; anything else (or a year out of range) → None."""
+    """``2026-Q3`` / ``2026-07`` / ``2026`` → the period; anything else (other digits than ASCII, a year out of
+    range, text longer than a period) → None."""
+    if len(text) > MAX_PERIOD_TEXT:
+        return None
     for granularity, pattern in _PATTERNS:
-        match = pattern.match(text.strip())
+        match = pattern.fullmatch(text.strip())
         if match:
             year = int(match.group(1))
             if not 2000 <= year <= 2100:

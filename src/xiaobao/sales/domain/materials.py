@@ -66,6 +66,15 @@ class MaterialNotUsable(DomainError):
     )
 
 
+class MaterialNotUsableThen(MaterialNotUsable):
+    """SAL-1: the material may be used now, but could not be when the event says the buyer was shown it."""
+
+    default_message = _(
+        "This sales material could not be used at the moment the event says it was shown: it was approved only "
+        "after that moment, or withdrawn before it. Send the moment it was really shown."
+    )
+
+
 class MaterialEmpty(InvalidInput):
     code = "material_empty"
     default_message = _("Give the material's text, or attach its file (or both).")
@@ -120,3 +129,9 @@ def usable_on(*, approved_at: datetime | None, withdrawn_at: datetime | None, on
 def check_usable(state: str, state_text: str) -> None:
     if not usable(state):
         raise MaterialNotUsable(state=state_text)
+
+
+def check_usable_at(*, approved_at: datetime | None, withdrawn_at: datetime | None, shown_at: datetime) -> None:
+    """SAL-1: material shown at ``shown_at`` was approved before it and not withdrawn by it."""
+    if not usable_on(approved_at=approved_at, withdrawn_at=withdrawn_at, on=shown_at):
+        raise MaterialNotUsableThen()

@@ -44,4 +44,7 @@ def waiting_for(actor: Any) -> dict[str, int]:
         "sale_quality": int(staff_may(actor, Permission.CHECK_SALES)),
         "mediation": int(staff_may(actor, Permission.VIEW_PARTNERS)),
         "education": int(staff_may(actor, Permission.MANAGE_EDUCATION)),
+        "disclosure": int(
+            staff_may(actor, Permission.PREPARE_DISCLOSURE) or staff_may(actor, Permission.APPROVE_DISCLOSURE)
+        ),
     }

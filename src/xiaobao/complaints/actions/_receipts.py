@@ -1,0 +1,238 @@
+"""Write-behind intake (issue #20, ADR 0023): the request keeps a receipt, a worker registers from it.
+
+The first half (``complaint_receive``) checks what can be checked without the database, writes one row in
+autocommit and answers; the second (``receipt_register``, run by ``manage.py run_intake``) registers the
+complaint through ``complaint_registration`` — routing, duplicate linking, the deadline, the audit event, the
+notice rendered and queued — and marks the receipt done in the same transaction. A worker killed between the
+halves leaves a claimed receipt that ``receipts_sweep`` hands back; the receipt's row lock and state make a
+second registration of it impossible.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+
+from xiaobao.complaints import access
+from xiaobao.complaints.actions._registration import NewComplaint, Registration, _intake_insurer, _register
+from xiaobao.complaints.domain import receipts
+from xiaobao.complaints.domain.intake import check_intake
+from xiaobao.complaints.domain.receipts import ReceiptState
+from xiaobao.complaints.models import Receipt
+from xiaobao.identity.actions import ConsumerDetails
+from xiaobao.kernel.actors import Actor
+from xiaobao.kernel.errors import DomainError
+from xiaobao.ops import clock, idempotency
+
+logger = logging.getLogger("xiaobao.complaints.intake")
+
+
+@dataclass(frozen=True)
+class Received:
+    """What the request half answers with: the receipt, and the complaint when it is registered already (the
+    immediate mode, or a retry of a request whose receipt a worker has registered since)."""
+
+    receipt: Receipt
+    registration: Registration | None = None
+
+
+def complaint_receive(
+    *,
+    actor: Actor,
+    data: dict[str, Any],
+    idempotency_key: str | None = None,
+    immediate: bool | None = None,
+) -> Received:
+    """Acknowledge a complaint (the API's ``POST /complaints``): refuse what is wrong on its face, keep one receipt.
+
+    ``data`` is the request as validated (``ComplaintIn``, JSON types); a missing ``received_at`` is the moment
+    of receipt, which starts the statutory clock (CMP-T1). The same ``idempotency_key`` from the same caller
+    gives the first receipt back, whatever happened to it since; with a different request it is refused.
+    ``immediate`` (``XIAOBAO_INTAKE_IMMEDIATE`` by default) registers in the request as well, in the receipt's
+    transaction: a refusal then leaves nothing behind, as before write-behind.
+    """
+    if immediate is None:
+        immediate = settings.XIAOBAO_INTAKE_IMMEDIATE
+    if idempotency_key is not None:
+        idempotency.check_key(idempotency_key)
+    now = clock.now()
+    insurer_id = _intake_insurer(actor, None)  # permission to register, without a query for staff
+    data = {**data, "received_at": data.get("received_at") or now.isoformat()}
+    check_intake(
+        received_at=datetime.fromisoformat(data["received_at"]),
+        now=now,
+        description=data["description"],
+        requested_outcome=data.get("requested_outcome", ""),
+        group_size=data.get("group_size", 1),
+    )
+    hashed = receipts.request_hash(data)
+    receipt = Receipt(
+        insurer_id=insurer_id,
+        caller=actor.audit_id,
+        idempotency_key=idempotency_key,
+        request_hash=hashed,
+        payload=receipts.seal(actor=actor, data=data),
+        received_at=now,
+    )
+    if immediate:
+        return _receive_and_register(receipt)
+    try:
+        # One INSERT in autocommit: the acknowledgement is durable when it is given. Inside a caller's
+        # transaction (the tests), a savepoint keeps a refused twin from spoiling it.
+        with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
+            receipt.save(force_insert=True)
+    except IntegrityError:
+        if idempotency_key is None:
+            raise
+        return _earlier(actor, idempotency_key, hashed)
+    return Received(receipt)
+
+
+def _earlier(actor: Actor, idempotency_key: str, hashed: str) -> Received:
+    earlier = access.receipt_of_caller(actor.audit_id, idempotency_key)
+    if earlier is None:  # pragma: no cover  (the twin that won the race is committed before we lose it)
+        raise IntegrityError("receipt vanished")
+    if earlier.request_hash != hashed:
+        raise idempotency.IdempotencyKeyReused()
+    if earlier.state == ReceiptState.DONE and earlier.complaint is not None:
+        return Received(earlier, Registration(earlier.complaint))
+    return Received(earlier)
+
+
+def _receive_and_register(receipt: Receipt) -> Received:
+    actor, data = receipts.unseal(receipt.payload)
+    if receipt.idempotency_key is not None:
+        earlier = access.receipt_of_caller(receipt.caller, receipt.idempotency_key)
+        if earlier is not None:
+            return _earlier(actor, receipt.idempotency_key, receipt.request_hash)
+    try:
+        with transaction.atomic():
+            receipt.save(force_insert=True)
+            registration = _register(
+                actor=actor, data=new_complaint(data), insurer_id=receipt.insurer_id, idempotency_key=None
+            )
+            _mark_done(receipt, registration)
+    except IntegrityError:
+        if receipt.idempotency_key is None:
+            raise
+        return _earlier(actor, receipt.idempotency_key, receipt.request_hash)
+    return Received(receipt, registration)
+
+
+def new_complaint(data: dict[str, Any]) -> NewComplaint:
+    """The sealed request's fields as the registration takes them."""
+    values = dict(data)
+    complainant = values.pop("complainant", None)
+    values["received_at"] = datetime.fromisoformat(values["received_at"])
+    values["involved_staff_ids"] = tuple(values.get("involved_staff_ids", ()))
+    values["involved_partner_ids"] = tuple(values.get("involved_partner_ids", ()))
+    return NewComplaint(**values, complainant=ConsumerDetails(**complainant) if complainant else None)
+
+
+def _mark_done(receipt: Receipt, registration: Registration) -> None:
+    receipt.state = ReceiptState.DONE.value
+    receipt.complaint = registration.complaint
+    receipt.done_at = clock.now()
+    receipt.error = {}
+    receipt.save(update_fields=["state", "complaint", "done_at", "error"])
+
+
+def receipts_claim(*, worker_id: str, limit: int) -> list[int]:
+    """Up to ``limit`` pending receipts, oldest first, for this worker: ``FOR UPDATE SKIP LOCKED`` lets any
+    number of workers claim side by side, each receipt by one."""
+    with transaction.atomic():
+        ids = list(
+            Receipt.objects.select_for_update(skip_locked=True)
+            .filter(state=ReceiptState.PENDING.value)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Receipt.objects.filter(pk__in=ids).update(
+                state=ReceiptState.CLAIMED.value,
+                claimed_by=worker_id,
+                claimed_at=clock.now(),
+                attempts=F("attempts") + 1,
+            )
+    return ids
+
+
+def receipt_register(*, receipt_id: int) -> Receipt | None:
+    """Register the complaint of one receipt and mark it done, in one transaction; a receipt already done or
+    refused is left as it is (a worker that claimed it after a sweep finds the work done). A domain refusal
+    (a branch of another insurer, a complainant not found) marks it refused with the reason, for its caller."""
+    with transaction.atomic():
+        receipt = access.receipt_to_register(receipt_id)
+        if receipt is None or receipt.state in receipts.FINAL_STATES:
+            return receipt
+        actor, data = receipts.unseal(receipt.payload)
+        try:
+            registration = _register(
+                actor=actor,
+                data=new_complaint(data),
+                insurer_id=receipt.insurer_id,
+                idempotency_key=None,
+                receipt=receipt.reference,
+            )
+        except DomainError as error:
+            receipt.state = ReceiptState.REFUSED.value
+            receipt.done_at = clock.now()
+            receipt.error = {"code": error.code, "message": str(error.message), "params": _plain(error.params)}
+            receipt.save(update_fields=["state", "done_at", "error"])
+            logger.info("receipt %s refused: %s", receipt.reference, error.code)
+            return receipt
+        _mark_done(receipt, registration)
+        return receipt
+
+
+def _plain(params: Any) -> dict[str, object]:
+    return {name: list(value) if isinstance(value, tuple) else value for name, value in dict(params).items()}
+
+
+def receipt_failed_attempt(*, receipt_id: int, error: str) -> None:
+    """A registration that failed for a reason other than a refusal (a defect): the receipt goes back to pending
+    for another try, or is failed after ``MAX_ATTEMPTS`` claims."""
+    with transaction.atomic():
+        receipt = access.receipt_to_register(receipt_id)
+        if receipt is None or receipt.state != ReceiptState.CLAIMED.value:
+            return
+        receipt.state = receipts.after_stale_claim(receipt.attempts).value
+        receipt.error = {"failure": error[:1000]}
+        receipt.save(update_fields=["state", "error"])
+
+
+def receipts_release(*, worker_id: str) -> int:
+    """An intake worker stopping (or back from a database outage) hands back the receipts it claimed and has
+    not registered, rather than leave them for the sweep; none of them is in a registration at that moment."""
+    return Receipt.objects.filter(state=ReceiptState.CLAIMED.value, claimed_by=worker_id).update(
+        state=ReceiptState.PENDING.value
+    )
+
+
+@dataclass(frozen=True)
+class ReceiptSweep:
+    requeued: int
+    failed: int
+
+
+def receipts_sweep(*, now: datetime | None = None) -> ReceiptSweep:
+    """Hand back receipts whose worker died between the two halves (claimed longer than the lease,
+    ``XIAOBAO_INTAKE_LEASE_SECONDS``); fail those claimed ``MAX_ATTEMPTS`` times. Run every few seconds by the
+    periodic task ``complaints.sweep_receipts`` and by each intake worker when it starts."""
+    now = now or clock.now()
+    cutoff = now - timedelta(seconds=settings.XIAOBAO_INTAKE_LEASE_SECONDS)
+    with transaction.atomic():
+        # A receipt being registered is locked by its worker: the UPDATE waits, then finds it done and leaves it.
+        stale = Receipt.objects.filter(state=ReceiptState.CLAIMED.value, claimed_at__lt=cutoff)
+        failed = stale.filter(attempts__gte=receipts.MAX_ATTEMPTS).update(state=ReceiptState.FAILED.value)
+        requeued = stale.filter(attempts__lt=receipts.MAX_ATTEMPTS).update(state=ReceiptState.PENDING.value)
+    if requeued or failed:
+        logger.warning("receipts taken back from dead intake workers: %s re-queued, %s failed", requeued, failed)
+    return ReceiptSweep(requeued=requeued, failed=failed)
