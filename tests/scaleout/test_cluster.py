@@ -119,12 +119,12 @@ def _post(url: str, body: dict[str, Any], token: str) -> tuple[int, Any]:
 def test_a_complaint_through_the_proxy_is_registered_and_its_notice_sent_once(
     cluster: Cluster, seeded_calendar: None, world: World
 ) -> None:
-    from xiaobao.complaints.models import Complaint
+    from xiaobao.complaints.models import Complaint, Receipt
     from xiaobao.identity.actions import staff_key_issue
     from xiaobao.identity.models import Role
     from xiaobao.notifications.models import Notification, Status
 
-    # given the cluster is up: two live workers on Redis behind the proxy
+    # given the cluster is up: two live task workers on Redis (and two intake workers) behind the proxy
     # (the tables were emptied after the test before: each worker writes its heartbeat again within 5 s)
     until(lambda: _get(f"{cluster.url}/healthz")["status"] == "ok", 15)
     health = _get(f"{cluster.url}/healthz")
@@ -135,7 +135,7 @@ def test_a_complaint_through_the_proxy_is_registered_and_its_notice_sent_once(
     _, handler = world.ours.staff(Role.HANDLER)
     _, token = staff_key_issue(actor=handler, label="cluster")
 
-    # when complaints are registered through nginx
+    # when complaints are sent through nginx (acknowledged with a receipt: write-behind intake, ADR 0023)
     references = []
     for n in range(4):
         status, created = _post(
@@ -151,12 +151,19 @@ def test_a_complaint_through_the_proxy_is_registered_and_its_notice_sent_once(
             },
             token,
         )
-        assert status == 201, created
-        references.append(created["id"])
+        assert status == 202, created
+        references.append(created["reference"])
 
-    # then each is registered once, and every notice about them is sent by a worker, once
-    assert Complaint.objects.filter(pk__in=references).count() == 4
-    notices = Notification.objects.filter(about_type="complaints.complaint", about_id__in=[str(r) for r in references])
+    # then the intake workers register each once, and the task workers send every notice about them, once
+    receipts = Receipt.objects.all()  # this test's own: the tables were emptied before it
+    assert sorted(receipt.reference for receipt in receipts) == sorted(references)
+    assert until(lambda: receipts.filter(state="done").count() == 4, 30), list(receipts.values_list("state", "error"))
+    complaint_ids = set(receipts.values_list("complaint_id", flat=True))
+    assert len(complaint_ids) == 4
+    assert Complaint.objects.filter(pk__in=complaint_ids).count() == 4
+    notices = Notification.objects.filter(
+        about_type="complaints.complaint", about_id__in=[str(i) for i in complaint_ids]
+    )
     assert until(lambda: notices.exists() and not notices.exclude(status=Status.SENT).exists(), 30), list(
         notices.values_list("status", "attempts")
     )
