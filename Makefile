@@ -43,7 +43,7 @@ run: install
 	@echo "Press Ctrl-C once to stop the web server and the worker."
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho --no-colour -f Procfile start
 
-## A local multi-process deployment: PostgreSQL, Redis, 2 gunicorn processes behind nginx, 2 task workers
+## A local multi-process deployment: PostgreSQL, Redis, 2 gunicorn processes behind nginx, 2 intake and 2 task workers
 ## (scripts/cluster.sh; CLUSTER_PORT, CLUSTER_WEB, CLUSTER_WORKERS). Ctrl-C stops them all.
 cluster: install
 	VENV_BIN=$(abspath $(BIN)) scripts/cluster.sh

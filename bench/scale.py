@@ -1,11 +1,13 @@
-"""Intake through the proxy of `make cluster` with 2 and then 4 task workers, in one run (issue #20 item 3).
+"""Intake through the proxy of `make cluster` with 2 and then 4 workers of each kind, in one run (issue #20 item 3).
 
 For each worker count, scripts/cluster.sh starts nginx in front of gunicorn processes (CLUSTER_WEB, each
-with CLUSTER_WEB_CONCURRENCY workers), the task workers on Redis, on the PostgreSQL of this run. wrk registers
+with CLUSTER_WEB_CONCURRENCY workers), that many intake workers (they register the complaints the requests
+acknowledged, ADR 0023) and task workers on Redis (they send the notices), on the PostgreSQL of this run. wrk registers
 complaints through nginx (``/api/v1/complaints``, each with its own description and Idempotency-Key) for
 ``--seconds``; then the run waits until the workers have sent every notice about them. Printed per worker
 count: requests per second and p50/p99 as wrk saw them; the complaints created; the notices, sent and how
-often each was attempted (every case and notice counted once); and the end-to-end rate (complaints whose
+often each was attempted (every case and notice counted once, including the requests still in flight when
+wrk stopped); and the end-to-end rate (complaints whose
 notice was sent, per second from the first request to the last notice). The machine's cores are printed:
 with two cores, web processes, workers, nginx and PostgreSQL share them, and more workers cannot add cores.
 
@@ -38,6 +40,7 @@ def start_cluster(
             **os.environ,
             "CLUSTER_PORT": str(port),
             "CLUSTER_WORKERS": str(workers),
+            "CLUSTER_INTAKE_WORKERS": str(workers),
             "CLUSTER_WEB": str(args.web),
             "CLUSTER_WEB_CONCURRENCY": str(args.web_concurrency),
             "CLUSTER_DEMO": "1" if demo else "0",
@@ -64,32 +67,43 @@ def stop_cluster(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def wait_for_notices(first_new: int, seconds: float) -> float:
-    """Seconds until every complaint from ``first_new`` on has its notices and all are sent (or ``seconds``
-    passed: NaN)."""
-    from xiaobao.complaints.models import Complaint
+def _new_complaint_ids(first_receipt: int) -> tuple[list[str], int]:
+    """(complaints registered from receipts ``first_receipt`` on, receipts not yet done) — write-behind intake
+    (ADR 0023): the request keeps a receipt, an intake worker registers the complaint."""
+    from xiaobao.complaints.models import Receipt
+
+    receipts = Receipt.objects.filter(pk__gte=first_receipt)
+    ids = [str(pk) for pk in receipts.filter(state="done").values_list("complaint_id", flat=True)]
+    return ids, receipts.exclude(state="done").count()
+
+
+def wait_for_notices(first_receipt: int, seconds: float) -> float:
+    """Seconds until every receipt from ``first_receipt`` on is registered, every notice about its complaint is
+    sent, and no receipt came in for a second (requests wrk had sent when it stopped still land), or NaN."""
     from xiaobao.notifications.models import Notification, Status
 
     started = time.monotonic()
+    previous: list[str] | None = None
     while time.monotonic() - started < seconds:
-        ids = [str(pk) for pk in Complaint.objects.filter(pk__gte=first_new).values_list("pk", flat=True)]
+        ids, owed = _new_complaint_ids(first_receipt)
         notices = Notification.objects.filter(about_type="complaints.complaint", about_id__in=ids)
         told = set(notices.values_list("about_id", flat=True))
-        if len(told) == len(ids) and not notices.exclude(status=Status.SENT).exists():
-            return time.monotonic() - started
-        time.sleep(0.2)
+        if not owed and ids == previous and told == set(ids) and not notices.exclude(status=Status.SENT).exists():
+            return time.monotonic() - started - 1.0
+        previous = ids
+        time.sleep(1.0)
     return float("nan")
 
 
-def count(first_new: int) -> dict[str, int]:
+def count(first_receipt: int) -> dict[str, int]:
     from django.db.models import Count, Max
 
     from xiaobao.audit.models import AuditEvent
-    from xiaobao.complaints.models import Complaint
+    from xiaobao.complaints.models import Receipt
     from xiaobao.notifications.models import Notification, Status
 
-    complaints = Complaint.objects.filter(pk__gte=first_new)
-    ids = [str(pk) for pk in complaints.values_list("pk", flat=True)]
+    receipts = Receipt.objects.filter(pk__gte=first_receipt)
+    ids, _ = _new_complaint_ids(first_receipt)
     notices = Notification.objects.filter(about_type="complaints.complaint", about_id__in=ids)
     sent_events = (
         AuditEvent.objects.filter(
@@ -100,7 +114,8 @@ def count(first_new: int) -> dict[str, int]:
         .aggregate(most=Max("n"))
     )
     return {
-        "complaints": len(ids),
+        "receipts": receipts.count(),
+        "complaints": len(set(ids)),
         "notices": notices.count(),
         "sent": notices.filter(status=Status.SENT).count(),
         "attempted more than once": notices.filter(attempts__gt=1).count(),
@@ -129,7 +144,7 @@ def main() -> None:
             if index == 0:
                 setup_django()
                 token, body = prepare_request()
-            from xiaobao.complaints.models import Complaint
+            from xiaobao.complaints.models import Receipt
 
             wrk(
                 url,
@@ -141,7 +156,7 @@ def main() -> None:
                 prefix="warm",
             )
             wait_for_notices(0, 60)
-            first_new = (Complaint.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+            first_new = (Receipt.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
             started = time.monotonic()
             load = wrk(
                 url,
@@ -152,8 +167,9 @@ def main() -> None:
                 seconds=args.seconds,
                 prefix=f"scale-{workers}",
             )
+            loaded = time.monotonic() - started
             drained_after = wait_for_notices(first_new, 300)
-            total = time.monotonic() - started
+            total = loaded + drained_after  # the last second of quiet the wait asked for is not counted
             health = json.load(urllib.request.urlopen(f"{url}/healthz", timeout=5))
             assert health["worker"]["alive"] == workers, health
             results[workers] = (load, count(first_new), drained_after, total)
@@ -206,7 +222,7 @@ def report(results: dict[int, tuple[Load, dict[str, int], float, float]], args: 
             f"(the issue's aim >= 1.7x needs the cores for it: this machine has {os.cpu_count()})"
         )
     exact = all(
-        c["complaints"] == c["notices"] == c["sent"]
+        c["receipts"] == c["complaints"] == c["notices"] == c["sent"]
         and c["attempted more than once"] == 0
         and c["most sent events for one notice"] == 1
         for _, c, _, _ in results.values()

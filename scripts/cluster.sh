@@ -2,6 +2,8 @@
 # `make cluster`: xiaobao as a small multi-process deployment on this machine (issue #20 item 3, ADR 0022).
 #
 #   PostgreSQL (the one source of truth) ─┬─ CLUSTER_WEB gunicorn processes ── nginx on CLUSTER_PORT
+#                                         ├─ CLUSTER_INTAKE_WORKERS intake workers (manage.py run_intake: they
+#                                         │  register the complaints the web processes received, ADR 0023)
 #   Redis (the task queue, no persistence)┴─ CLUSTER_WORKERS task workers (manage.py run_worker, RQ)
 #
 # Uses $DATABASE_URL when it is a postgres:// URL whose server answers; otherwise a throw-away PostgreSQL
@@ -23,6 +25,7 @@ fi
 CLUSTER_PORT="${CLUSTER_PORT:-8080}"
 CLUSTER_WEB="${CLUSTER_WEB:-2}"
 CLUSTER_WORKERS="${CLUSTER_WORKERS:-2}"
+CLUSTER_INTAKE_WORKERS="${CLUSTER_INTAKE_WORKERS:-$CLUSTER_WORKERS}"
 CLUSTER_WEB_CONCURRENCY="${CLUSTER_WEB_CONCURRENCY:-1}"
 CLUSTER_DEMO="${CLUSTER_DEMO:-1}"
 VENV_BIN="${VENV_BIN:-$ROOT/.venv/bin}"
@@ -76,6 +79,10 @@ for i in $(seq 1 "$CLUSTER_WORKERS"); do
   "$PYTHON" manage.py run_worker 2>>"$WORK/worker-$i.log" &
   PIDS+=($!)
 done
+for i in $(seq 1 "$CLUSTER_INTAKE_WORKERS"); do
+  "$PYTHON" manage.py run_intake 2>>"$WORK/intake-$i.log" &
+  PIDS+=($!)
+done
 
 mkdir -p "$WORK/nginx-temp"
 chmod 0777 "$WORK/nginx-temp"  # nginx's workers run as another user when it is started as root
@@ -119,7 +126,7 @@ sys.exit(0 if body["worker"]["alive"] >= int(sys.argv[2]) and body["redis"]["sta
 PY
   sleep 0.2
 done
-echo "cluster ready: http://127.0.0.1:$CLUSTER_PORT/ (nginx → $CLUSTER_WEB web processes; $CLUSTER_WORKERS workers on Redis $REDIS_URL; PostgreSQL $DATABASE_URL; logs in $WORK)"
+echo "cluster ready: http://127.0.0.1:$CLUSTER_PORT/ (nginx → $CLUSTER_WEB web processes; $CLUSTER_INTAKE_WORKERS intake workers; $CLUSTER_WORKERS workers on Redis $REDIS_URL; PostgreSQL $DATABASE_URL; logs in $WORK)"
 echo "Press Ctrl-C to stop them all."
 wait -n "${PIDS[@]}" || true
 echo "cluster: a process ended; stopping the rest" >&2

@@ -1,17 +1,21 @@
 """`make cluster` (scripts/cluster.sh, issue #20 item 3): nginx in front of two gunicorn processes, two RQ
-workers on Redis, all on the test's PostgreSQL. A complaint registered through the proxy is answered by a web
-process and its notice is sent by a worker, once."""
+workers on Redis, all on the test's PostgreSQL. The two workers, started together, enqueue each periodic task
+once; a complaint registered through the proxy is answered by a web process and its notice is sent by a
+worker, once."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +28,24 @@ from tests.support.processes import PROJECT, database_url, until
 pytestmark = [pytest.mark.postgres_only]
 
 
-@pytest.fixture
-def cluster(seeded_calendar: None, tmp_path: Path) -> Iterator[str]:
-    """scripts/cluster.sh on the test database (no demo data), its address once it says it is ready."""
+@dataclass
+class Cluster:
+    url: str
+    redis_url: str
+
+
+@pytest.fixture(scope="module")
+def cluster(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Cluster]:
+    """scripts/cluster.sh on the test database (no demo data), once it says it is ready; for the module."""
+    from xiaobao.ops.models import PeriodicRun
+
+    with django_db_blocker.unblock():
+        PeriodicRun.objects.all().delete()  # every periodic task is due when the two workers start
+    folder = tmp_path_factory.mktemp("cluster")
     port = free_port()
-    log = tmp_path / "cluster.log"
+    log = folder / "cluster.log"
     process = subprocess.Popen(
         ["scripts/cluster.sh"],
         cwd=PROJECT,
@@ -38,7 +55,7 @@ def cluster(seeded_calendar: None, tmp_path: Path) -> Iterator[str]:
             "CLUSTER_PORT": str(port),
             "CLUSTER_DEMO": "0",
             "VENV_BIN": str(Path(sys.executable).parent),
-            "XIAOBAO_MAILDIR": str(tmp_path / "mail"),
+            "XIAOBAO_MAILDIR": str(folder / "mail"),
         },
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
@@ -46,9 +63,10 @@ def cluster(seeded_calendar: None, tmp_path: Path) -> Iterator[str]:
     )
     try:
         until(lambda: b"cluster ready" in log.read_bytes() or process.poll() is not None, 90)
-        assert b"cluster ready" in log.read_bytes(), log.read_text(errors="replace")[-3000:]
+        ready = re.search(rb"cluster ready: (\S+)/ .* on Redis (\S+);", log.read_bytes())
+        assert ready, log.read_text(errors="replace")[-3000:]
         assert process.poll() is None
-        yield f"http://127.0.0.1:{port}"
+        yield Cluster(ready[1].decode(), ready[2].decode())
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -56,6 +74,29 @@ def cluster(seeded_calendar: None, tmp_path: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+@pytest.mark.django_db(transaction=True)  # runs before the other test here, whose end empties the tables
+def test_the_two_workers_enqueue_each_periodic_task_once(cluster: Cluster) -> None:
+    import redis
+    from django.conf import settings
+    from rq.job import Job
+
+    # given two workers on the Redis queue, started together, each of which has beaten (the cluster is ready
+    # when /healthz counts both alive) and so reached every periodic task's turn
+    expected = {spec["task"] for spec in settings.XIAOBAO_PERIODIC_TASKS.values()}
+    expected.add("xiaobao.notifications.tasks.resend_lost_notifications")  # registered on the Redis queue
+    connection = redis.Redis.from_url(cluster.redis_url)
+
+    # when the jobs in Redis are counted by task (a retried job keeps its id: it counts once)
+    ids = [key.decode().removeprefix("rq:job:") for key in connection.scan_iter("rq:job:*")]
+    runs = Counter(job.func_name for job in Job.fetch_many(ids, connection=connection) if job is not None)
+
+    # then each periodic task was enqueued exactly once, whichever worker did it
+    assert {path: runs[path] for path in expected} == dict.fromkeys(expected, 1)
+    from xiaobao.ops.models import PeriodicRun
+
+    assert PeriodicRun.objects.filter(last_enqueued_at__isnull=False).count() == len(expected)
 
 
 def _get(url: str) -> Any:
@@ -74,14 +115,19 @@ def _post(url: str, body: dict[str, Any], token: str) -> tuple[int, Any]:
         return response.status, json.load(response)
 
 
-def test_a_complaint_through_the_proxy_is_registered_and_its_notice_sent_once(cluster: str, world: World) -> None:
-    from xiaobao.complaints.models import Complaint
+@pytest.mark.django_db(transaction=True)
+def test_a_complaint_through_the_proxy_is_registered_and_its_notice_sent_once(
+    cluster: Cluster, seeded_calendar: None, world: World
+) -> None:
+    from xiaobao.complaints.models import Complaint, Receipt
     from xiaobao.identity.actions import staff_key_issue
     from xiaobao.identity.models import Role
     from xiaobao.notifications.models import Notification, Status
 
-    # given the cluster is up: two live workers on Redis behind the proxy
-    health = _get(f"{cluster}/healthz")
+    # given the cluster is up: two live task workers on Redis (and two intake workers) behind the proxy
+    # (the tables were emptied after the test before: each worker writes its heartbeat again within 5 s)
+    until(lambda: _get(f"{cluster.url}/healthz")["status"] == "ok", 15)
+    health = _get(f"{cluster.url}/healthz")
     assert health["status"] == "ok", health
     assert health["database"]["vendor"] == "postgresql"
     assert health["worker"]["alive"] == 2
@@ -89,11 +135,11 @@ def test_a_complaint_through_the_proxy_is_registered_and_its_notice_sent_once(cl
     _, handler = world.ours.staff(Role.HANDLER)
     _, token = staff_key_issue(actor=handler, label="cluster")
 
-    # when complaints are registered through nginx
+    # when complaints are sent through nginx (acknowledged with a receipt: write-behind intake, ADR 0023)
     references = []
     for n in range(4):
         status, created = _post(
-            f"{cluster}/api/v1/complaints",
+            f"{cluster.url}/api/v1/complaints",
             {
                 "handling_branch_id": world.ours.city.pk,
                 "channel": "hotline",
@@ -105,15 +151,22 @@ def test_a_complaint_through_the_proxy_is_registered_and_its_notice_sent_once(cl
             },
             token,
         )
-        assert status == 201, created
-        references.append(created["id"])
+        assert status == 202, created
+        references.append(created["reference"])
 
-    # then each is registered once, and every notice about them is sent by a worker, once
-    assert Complaint.objects.filter(pk__in=references).count() == 4
-    notices = Notification.objects.filter(about_type="complaints.complaint", about_id__in=[str(r) for r in references])
+    # then the intake workers register each once, and the task workers send every notice about them, once
+    receipts = Receipt.objects.all()  # this test's own: the tables were emptied before it
+    assert sorted(receipt.reference for receipt in receipts) == sorted(references)
+    assert until(lambda: receipts.filter(state="done").count() == 4, 30), list(receipts.values_list("state", "error"))
+    complaint_ids = set(receipts.values_list("complaint_id", flat=True))
+    assert len(complaint_ids) == 4
+    assert Complaint.objects.filter(pk__in=complaint_ids).count() == 4
+    notices = Notification.objects.filter(
+        about_type="complaints.complaint", about_id__in=[str(i) for i in complaint_ids]
+    )
     assert until(lambda: notices.exists() and not notices.exclude(status=Status.SENT).exists(), 30), list(
         notices.values_list("status", "attempts")
     )
     assert set(notices.values_list("attempts", flat=True)) == {1}
     time.sleep(0.5)
-    assert _get(f"{cluster}/healthz")["redis"]["failed"] == 0
+    assert _get(f"{cluster.url}/healthz")["redis"]["failed"] == 0

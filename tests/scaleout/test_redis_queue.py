@@ -154,3 +154,36 @@ def test_healthz_says_when_redis_is_down(redis_queue: RedisServer, client: Any) 
     assert response.status_code == 200
     assert response.json()["status"] == "degraded"
     assert response.json()["redis"]["status"] == "down"
+
+
+def test_a_job_whose_worker_died_runs_again_and_its_notice_is_sent_once(
+    redis_queue: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import django_rq
+    from django_tasks_rq.backend import Job
+    from rq.registry import StartedJobRegistry
+
+    from xiaobao.notifications.models import Notification, Status
+    from xiaobao.ops import task_queue
+
+    monkeypatch.setattr(task_queue, "RETRY_INTERVALS", [0, 0, 0])  # retried at once rather than in 5 s
+    # given a notice whose job a worker took and then died with (its entry in the started registry expired)
+    notice = _queue_notice()
+    queue = django_rq.get_queue("default", job_class=Job)
+    job = Job.fetch(queue.pop_job_id(), connection=queue.connection)
+    dead = task_queue.DjangoWorker([queue], name="dead-worker", connection=queue.connection, job_class=Job)
+    dead.prepare_execution(job)  # in the started registry, as RQ's worker does before a job
+    dead.prepare_job_execution(job)  # marked started
+    registry = StartedJobRegistry(queue=queue)
+    for member in queue.connection.zrange(registry.key, 0, -1):
+        queue.connection.zadd(registry.key, {member: 1})  # long expired
+    assert _queued_jobs() == 0
+
+    # when a live worker cleans the registries and works the queue
+    _work_until_empty()
+
+    # then the job ran again, and the notice is sent once
+    notice = Notification.objects.get(pk=notice.pk)
+    assert notice.status == Status.SENT
+    assert notice.attempts == 1
+    assert _sent_events(notice.pk) == 1

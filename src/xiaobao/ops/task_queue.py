@@ -147,7 +147,9 @@ class DjangoWorker(SimpleWorker):
 
 
 MAINTENANCE_SECONDS = 30
-"""How often a worker cleans RQ's registries: a job whose worker died is taken up again within about this."""
+"""How often a worker cleans RQ's registries. A job whose worker died stays in the started registry until its
+timeout (``RQ_QUEUES`` ``DEFAULT_TIMEOUT``, 600 s) and a minute have passed; the next cleaning then hands it to
+its retries."""
 
 
 def run_rq_worker(worker_id: str, *, max_jobs: int | None = None, burst: bool = False) -> None:
