@@ -177,6 +177,28 @@ def test_a_receipt_that_keeps_killing_its_workers_is_failed_not_handed_on_for_ev
     receipt = Receipt.objects.get()
     assert receipt.state == ReceiptState.FAILED
     assert login(desk.supervisor).get(f"/api/v1/receipts/{receipt.reference}").json()["state"] == "received"
+    # and the acknowledged complaint left unregistered is in the audit log (review finding: it was not)
+    failed = AuditEvent.objects.get(event_type="complaint.receipt_failed")
+    assert (failed.subject_type, failed.subject_id) == ("complaints.receipt", str(receipt.pk))
+    assert failed.new_values["receipt"] == receipt.reference
+    assert failed.new_values["attempts"] == MAX_ATTEMPTS
+
+
+def test_a_failing_registration_keeps_only_the_kind_of_failure_and_is_audited_when_given_up(desk: Desk) -> None:
+    """The receipt's columns are not encrypted: an exception's message (which could quote the complaint) is not
+    kept, only its class; the receipt given up after ``MAX_ATTEMPTS`` is an audit event."""
+    api = login(desk.supervisor)
+    post(api, body(desk, description="张三的手机13800138000被拒赔。"))
+    receipt = Receipt.objects.get()
+    for _ in range(MAX_ATTEMPTS):
+        assert actions.receipts_claim(worker_id="w", limit=1)
+        actions.receipt_failed_attempt(receipt_id=receipt.pk, error="ValueError")
+    receipt.refresh_from_db()
+    assert receipt.state == ReceiptState.FAILED
+    assert receipt.error == {"failure": "ValueError"}
+    event = AuditEvent.objects.get(event_type="complaint.receipt_failed")
+    assert event.new_values["failure"] == "ValueError"
+    assert "13800138000" not in str(event.new_values)
 
 
 def test_the_same_idempotency_key_gives_the_same_receipt_and_one_case(desk: Desk) -> None:
@@ -254,6 +276,14 @@ def test_what_only_the_registration_can_check_refuses_the_receipt_with_the_reaso
     assert shown["error"]["code"] == "not_found"
     assert Complaint.objects.count() == 0
     assert Receipt.objects.get().state == ReceiptState.REFUSED
+    # and the refusal of an acknowledged complaint is in the audit log, by the caller (review finding: it was not)
+    refused = AuditEvent.objects.get(event_type="complaint.receipt_refused")
+    assert refused.new_values == {
+        "receipt": reference,
+        "code": "not_found",
+        "received_at": Receipt.objects.get().received_at.isoformat(),
+    }
+    assert refused.actor_id == desk.supervisor.audit_id
 
 
 @pytest.mark.parametrize("who", ["anonymous", "consumer", "other insurer", "same insurer, other staff"])

@@ -172,3 +172,31 @@ def test_the_publication_is_a_periodic_task() -> None:
     assert settings.XIAOBAO_PERIODIC_TASKS["disclosure.publish_open_data"]["task"] == (
         "xiaobao.disclosure.tasks.publish_open_data"
     )
+
+
+def test_the_order_of_the_rows_gives_away_nothing_the_columns_do_not() -> None:
+    """Review finding: rows came out in the order of the day received (the day is not published). The set is now
+    the same whatever order the cases come in — so it cannot follow the day, nor which case was first."""
+    from datetime import date
+
+    from xiaobao.disclosure.domain.anonymising import open_data_rows
+
+    def case(day: int, line: str, reason: str) -> dict[str, object]:
+        return {
+            "insurer": "安和人寿",
+            "received_on": date(2026, 3, day),
+            "channel": "web",
+            "product_line": line,
+            "reason": reason,
+            "state": "closed",
+            "outcome": "upheld",
+            "review_asked": False,
+            "mediation_asked": day == 15,
+        }
+
+    by_day = [case(2, "motor", "sales"), case(15, "life", "claims"), case(28, "health", "service")]
+    published = open_data_rows(by_day)
+    assert open_data_rows(reversed(by_day)) == published
+    assert open_data_rows([by_day[1], by_day[2], by_day[0]]) == published
+    assert [row["product_line"] for row in published] == ["health", "life", "motor"]
+    assert [row["row"] for row in published] == [1, 2, 3]

@@ -4,6 +4,7 @@ refuses other insurers and other roles; small counts are withheld; the PDF embed
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import translation
 from tests.conftest import World
 from tests.disclosure.conftest import AFTER_THE_YEAR
 from tests.reports.generated import Generated
+from tests.support.clock import SettableClock
 from tests.support.matrix import Cast, assert_matrix
 from tests.support.pdf import pdf_fonts, pdf_text, squeezed
 from xiaobao.audit.models import AuditEvent
@@ -199,7 +201,35 @@ def test_compliance_prepares_and_a_manager_approves_through_the_pages(
     report = DisclosureReport.objects.get()
     manager = signed_in(Client(), approver)
     assert manager.post("/workbench/disclosure/prepare/", {"year": "2026"}).status_code == 404  # not compliance
-    assert manager.post(f"/workbench/disclosure/{report.pk}/approve/").status_code == 302
+    page = manager.get(f"/workbench/disclosure/{report.pk}/").content.decode()
+    seen = re.search(r'name="prepared_at" value="([^"]+)"', page)
+    assert seen is not None
+    assert manager.post(f"/workbench/disclosure/{report.pk}/approve/", {"prepared_at": seen[1]}).status_code == 302
+    assert DisclosureReport.objects.get().state == "approved"
+
+
+def test_a_report_prepared_again_after_the_approver_opened_it_is_not_approved(
+    client: Client, world: World, generated: Generated, disclosure_clock: SettableClock
+) -> None:
+    """Review finding: the approval was not tied to what the approver saw — the preparer could prepare again
+    between the approver opening the report and pressing approve, and the new figures went public."""
+    _one, preparer = world.ours.staff(Role.COMPLIANCE_OFFICER)
+    _two, approver = world.ours.staff(Role.SENIOR_MANAGER)
+    report = actions.report_prepare(actor=preparer, year=2026)
+    manager = signed_in(Client(), approver)
+    page = manager.get(f"/workbench/disclosure/{report.pk}/").content.decode()
+    seen = re.search(r'name="prepared_at" value="([^"]+)"', page)
+    assert seen is not None
+    disclosure_clock.advance(minutes=5)
+    actions.report_prepare(actor=preparer, year=2026)  # prepared again meanwhile
+    assert manager.post(f"/workbench/disclosure/{report.pk}/approve/", {"prepared_at": seen[1]}).status_code == 302
+    assert DisclosureReport.objects.get().state == "prepared"
+    assert manager.post(f"/workbench/disclosure/{report.pk}/approve/", {}).status_code == 302  # nothing seen
+    assert DisclosureReport.objects.get().state == "prepared"
+    page = manager.get(f"/workbench/disclosure/{report.pk}/").content.decode()
+    seen = re.search(r'name="prepared_at" value="([^"]+)"', page)
+    assert seen is not None
+    manager.post(f"/workbench/disclosure/{report.pk}/approve/", {"prepared_at": seen[1]})
     assert DisclosureReport.objects.get().state == "approved"
 
 

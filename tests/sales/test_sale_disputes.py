@@ -3,7 +3,7 @@ tied to a complaint ends with the complaint, not by hand while the complaint is 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +17,11 @@ from tests.support.matrix import Cast
 from tests.support.sale_sessions import make_shop, recorded_sale
 from xiaobao.audit.models import AuditEvent
 from xiaobao.kernel.actors import Actor, Role
-from xiaobao.kernel.errors import NotFound
+from xiaobao.kernel.errors import InvalidInput, NotFound
 from xiaobao.ops import clock
 from xiaobao.sales import access, actions, selectors
 from xiaobao.sales.actions import DisputeComplaintStillOpen
-from xiaobao.sales.models import Sale, SaleDispute
+from xiaobao.sales.models import Sale, SaleDispute, Salesperson
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +160,48 @@ def test_the_replay_page_offers_no_end_for_a_dispute_held_by_an_open_complaint(d
     assert f"/disputes/{held.pk}/end/" not in body
     assert "ends when the complaint is closed" in body
     assert f"/disputes/{mediation.pk}/end/" in body
+
+
+def test_the_staff_member_who_sold_it_neither_records_nor_ends_a_dispute_about_the_sale(
+    world: World, media: Path
+) -> None:
+    """A handler reads sales (and so records disputes), but not about a sale of their own: ending it early would let
+    its records go sooner (review finding; before, the seller ended the hold dated back to the day it opened)."""
+    shop = make_shop(world.ours)
+    sale = recorded_sale(shop)
+    staff, seller = world.ours.staff(Role.HANDLER)
+    own = Salesperson.objects.create(
+        insurer=world.ours.insurer, staff=staff, name="王销售", practice_number="PN-S", grade=3
+    )
+    Sale.objects.filter(pk=sale.pk).update(seller=own)
+    _, compliance = world.ours.staff(Role.COMPLIANCE_OFFICER)
+    dispute = actions.sale_dispute_open(
+        actor=compliance, sale_id=sale.pk, kind="lawsuit", opened_on=date(2026, 7, 1), reference="(2026)辽01民初9号"
+    )
+    with pytest.raises(NotFound):
+        actions.sale_dispute_end(actor=seller, dispute_id=dispute.pk, ended_on=date(2026, 7, 1))
+    with pytest.raises(NotFound):
+        actions.sale_dispute_open(
+            actor=seller, sale_id=sale.pk, kind="mediation", opened_on=date(2026, 7, 2), reference="M"
+        )
+    assert not access.may_record_disputes_about(seller, Sale.objects.select_related("seller").get(pk=sale.pk))
+    dispute.refresh_from_db()
+    assert dispute.ended_on is None
+    assert SaleDispute.objects.count() == 1
+
+
+def test_a_dispute_cannot_end_on_a_day_still_to_come(world: World, media: Path) -> None:
+    shop = make_shop(world.ours)
+    sale = recorded_sale(shop)
+    _, compliance = world.ours.staff(Role.COMPLIANCE_OFFICER)
+    dispute = actions.sale_dispute_open(
+        actor=compliance, sale_id=sale.pk, kind="mediation", opened_on=clock.today(), reference="M-2"
+    )
+    with pytest.raises(InvalidInput):
+        actions.sale_dispute_end(actor=compliance, dispute_id=dispute.pk, ended_on=clock.today() + timedelta(days=1))
+    dispute.refresh_from_db()
+    assert dispute.ended_on is None
+    assert (
+        actions.sale_dispute_end(actor=compliance, dispute_id=dispute.pk, ended_on=clock.today()).ended_on
+        == clock.today()
+    )

@@ -10,6 +10,16 @@ REGISTERED = event_type(
     visible_to_consumer=True,
     fields=("channel", "due", "receipt", "received_on", "reference"),
 )
+RECEIPT_REFUSED = event_type(
+    "complaint.receipt_refused",
+    _("complaint acknowledged but not registered: refused"),
+    fields=("code", "receipt", "received_at"),
+)
+RECEIPT_FAILED = event_type(
+    "complaint.receipt_failed",
+    _("complaint acknowledged but not registered: failed"),
+    fields=("attempts", "failure", "receipt", "received_at"),
+)
 ACCEPTED = event_type("complaint.accepted", _("complaint accepted"), visible_to_consumer=True, fields=("state",))
 DECLINED = event_type(
     "complaint.declined",

@@ -295,7 +295,7 @@ XIAOBAO_REPORT_MIN_CELL = max(1, int(ENV.get("XIAOBAO_REPORT_MIN_CELL", "5")))
 # Public disclosure (issue #18 item 4): counts from 1 to this less one are withheld from every public figure and
 # the others rounded to a multiple of it (reports.domain.disclosure); the open data set is published anew every so many seconds.
 # Both *unverified* defaults (not in RULES.md): set your own.
-XIAOBAO_DISCLOSURE_MIN_COUNT = int(ENV.get("XIAOBAO_DISCLOSURE_MIN_COUNT", "5"))
+XIAOBAO_DISCLOSURE_MIN_COUNT = max(1, int(ENV.get("XIAOBAO_DISCLOSURE_MIN_COUNT", "5")))
 XIAOBAO_OPEN_DATA_SECONDS = int(ENV.get("XIAOBAO_OPEN_DATA_SECONDS", "86400"))
 
 # Write-behind intake (issue #20, ADR 0023): the API's POST /complaints keeps a receipt and answers 202; the

@@ -10,6 +10,7 @@ import io
 import json
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from xiaobao.audit.recorder import record
 from xiaobao.complaints import access as complaint_access
@@ -20,7 +21,7 @@ from xiaobao.disclosure.models import DisclosureReport, OpenDataConsent, OpenDat
 from xiaobao.identity import access as identity_access
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind
-from xiaobao.kernel.errors import PermissionDenied
+from xiaobao.kernel.errors import PermissionDenied, TransitionNotAllowed
 from xiaobao.ops import clock
 from xiaobao.reports import actions as report_actions
 from xiaobao.reports.domain.periods import Granularity, Period
@@ -58,13 +59,20 @@ def report_prepare(*, actor: Actor, year: int) -> DisclosureReport:
 
 
 @transaction.atomic
-def report_approve(*, actor: Actor, report_id: int) -> DisclosureReport:
-    """Another person than the one who prepared it approves the report; from then on it is public."""
+def report_approve(*, actor: Actor, report_id: int, seen_prepared_at: str | None = None) -> DisclosureReport:
+    """Another person than the one who prepared it approves the report; from then on it is public.
+
+    The approval page sends back the moment of the preparation it showed (``seen_prepared_at``): a report prepared
+    again since then is refused, so what is published is exactly what the approver looked at."""
     identity_access.require(actor, Permission.APPROVE_DISCLOSURE)
     report = access.report_for(actor, report_id, for_update=True)
     rules.check_approve(
         rules.ReportState(report.state), prepared_by=report.prepared_by_id, approver=actor.staff_id or 0
     )
+    if seen_prepared_at is not None and seen_prepared_at != report.prepared_at.isoformat():
+        raise TransitionNotAllowed(
+            _("The report was prepared again after you opened it. Check its figures again before approving.")
+        )
     report.state = rules.ReportState.APPROVED.value
     report.approved_by_id, report.approved_at = actor.staff_id, clock.now()
     report.save(update_fields=["state", "approved_by", "approved_at"])

@@ -199,7 +199,9 @@ def workbench_approve(request: HttpRequest, report_id: int) -> HttpResponseBase:
     if not isinstance(actor, Actor):
         return actor
     try:
-        approved = actions.report_approve(actor=actor, report_id=report_id)
+        approved = actions.report_approve(
+            actor=actor, report_id=report_id, seen_prepared_at=request.POST.get("prepared_at", "")
+        )
     except NotFound:
         raise Http404 from None
     except DomainError as refused:

@@ -220,7 +220,19 @@ def sales_for_disputes(actor: Actor) -> QuerySet[Sale]:
         return Sale.objects.none()
     if actor.kind is ActorKind.SYSTEM:
         return Sale.objects.all()
-    return Sale.objects.filter(insurer_id=actor.insurer_id or 0)
+    # Never the seller whose sale it is: ending the dispute would let its records go sooner.
+    return Sale.objects.filter(insurer_id=actor.insurer_id or 0).exclude(seller__staff_id=actor.staff_id or 0)
+
+
+def may_record_disputes_about(actor: Actor, sale: Sale) -> bool:
+    """``sales_for_disputes`` asked of one sale already read (the replay page offers the dispute forms by it)."""
+    if not may_record_sale_disputes(actor):
+        return False
+    if actor.kind is ActorKind.SYSTEM:
+        return True
+    return sale.insurer_id == actor.insurer_id and (
+        sale.seller.staff_id is None or sale.seller.staff_id != actor.staff_id
+    )
 
 
 def sale_for_dispute(actor: Actor, sale_id: Any, *, for_update: bool = False) -> Sale:

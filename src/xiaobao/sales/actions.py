@@ -1080,6 +1080,8 @@ def sale_dispute_end(*, actor: Actor, dispute_id: int, ended_on: date, sale_id: 
         raise DisputeComplaintStillOpen(reference=dispute.complaint.reference if dispute.complaint else "")
     if ended_on < dispute.opened_on:
         raise InvalidInput(_("A dispute cannot end before it was opened."))
+    if ended_on > clock.today():
+        raise InvalidInput(_("A dispute cannot end on a day still to come."))
     dispute.ended_on = ended_on
     dispute.save(update_fields=["ended_on"])
     record(

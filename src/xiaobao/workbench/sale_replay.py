@@ -56,7 +56,7 @@ def _replay_page(
             "sale": replayed.sale,
             "may_check": may_check,
             "may_export": staff_may(actor, Permission.VIEW_SALES),
-            "may_dispute": access.may_record_sale_disputes(actor),
+            "may_dispute": access.may_record_disputes_about(actor, replayed.sale),
             "dispute_kinds": SaleDispute.Kind.choices,
             "today": clock.today(),
             "findings": [

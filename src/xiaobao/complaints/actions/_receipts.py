@@ -20,14 +20,15 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
-from xiaobao.complaints import access
+from xiaobao.audit.recorder import record
+from xiaobao.complaints import access, events
 from xiaobao.complaints.actions._registration import NewComplaint, Registration, _intake_insurer, _register
 from xiaobao.complaints.domain import receipts
 from xiaobao.complaints.domain.intake import check_intake
 from xiaobao.complaints.domain.receipts import ReceiptState
 from xiaobao.complaints.models import Receipt
 from xiaobao.identity.actions import ConsumerDetails
-from xiaobao.kernel.actors import Actor
+from xiaobao.kernel.actors import SYSTEM, Actor
 from xiaobao.kernel.errors import DomainError
 from xiaobao.ops import clock, idempotency
 
@@ -186,6 +187,14 @@ def receipt_register(*, receipt_id: int) -> Receipt | None:
             receipt.done_at = clock.now()
             receipt.error = {"code": error.code, "message": str(error.message), "params": _plain(error.params)}
             receipt.save(update_fields=["state", "done_at", "error"])
+            record(
+                event_type=events.RECEIPT_REFUSED,
+                actor=actor,
+                subject=receipt,
+                insurer_id=receipt.insurer_id,
+                new={"receipt": receipt.reference, "code": error.code, "received_at": receipt.received_at.isoformat()},
+                first=True,
+            )
             logger.info("receipt %s refused: %s", receipt.reference, error.code)
             return receipt
         _mark_done(receipt, registration)
@@ -198,14 +207,35 @@ def _plain(params: Any) -> dict[str, object]:
 
 def receipt_failed_attempt(*, receipt_id: int, error: str) -> None:
     """A registration that failed for a reason other than a refusal (a defect): the receipt goes back to pending
-    for another try, or is failed after ``MAX_ATTEMPTS`` claims."""
+    for another try, or is failed after ``MAX_ATTEMPTS`` claims. ``error`` names the kind of failure only (an
+    exception's class): its message could quote the complaint, and the receipt's columns are not encrypted."""
     with transaction.atomic():
         receipt = access.receipt_to_register(receipt_id)
         if receipt is None or receipt.state != ReceiptState.CLAIMED.value:
             return
         receipt.state = receipts.after_stale_claim(receipt.attempts).value
-        receipt.error = {"failure": error[:1000]}
+        receipt.error = {"failure": error[:100]}
         receipt.save(update_fields=["state", "error"])
+        if receipt.state == ReceiptState.FAILED.value:
+            _record_failed(receipt)
+
+
+def _record_failed(receipt: Receipt) -> None:
+    """The acknowledged complaint could not be registered: an event on the receipt's own chain, for the audit log
+    and the operators (``/healthz`` counts failed receipts)."""
+    record(
+        event_type=events.RECEIPT_FAILED,
+        actor=SYSTEM,
+        subject=receipt,
+        insurer_id=receipt.insurer_id,
+        new={
+            "receipt": receipt.reference,
+            "attempts": receipt.attempts,
+            "failure": str((receipt.error or {}).get("failure", "abandoned by its workers")),
+            "received_at": receipt.received_at.isoformat(),
+        },
+        first=True,
+    )
 
 
 def receipts_release(*, worker_id: str) -> int:
@@ -231,7 +261,12 @@ def receipts_sweep(*, now: datetime | None = None) -> ReceiptSweep:
     with transaction.atomic():
         # A receipt being registered is locked by its worker: the UPDATE waits, then finds it done and leaves it.
         stale = Receipt.objects.filter(state=ReceiptState.CLAIMED.value, claimed_at__lt=cutoff)
-        failed = stale.filter(attempts__gte=receipts.MAX_ATTEMPTS).update(state=ReceiptState.FAILED.value)
+        abandoned = list(stale.filter(attempts__gte=receipts.MAX_ATTEMPTS).select_for_update(skip_locked=True))
+        for receipt in abandoned:
+            receipt.state = ReceiptState.FAILED.value
+            receipt.save(update_fields=["state"])
+            _record_failed(receipt)
+        failed = len(abandoned)
         requeued = stale.filter(attempts__lt=receipts.MAX_ATTEMPTS).update(state=ReceiptState.PENDING.value)
     if requeued or failed:
         logger.warning("receipts taken back from dead intake workers: %s re-queued, %s failed", requeued, failed)

@@ -19,7 +19,6 @@ next (a withdrawn consent leaves no trace that a row went away).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
 from typing import Any
 
 FIELDS = (
@@ -48,24 +47,23 @@ def decided_text(rule_met: str | None, missed: bool) -> str:
 
 
 def open_data_rows(cases: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The published rows: each case's categorical values under ``FIELDS``, numbered 1… in the order given
-    (the caller orders by month and category, never by anything that identifies a case)."""
-    rows = []
-    for n, case in enumerate(cases, start=1):
-        received: date = case["received_on"]
-        rows.append(
-            {
-                "row": n,
-                "insurer": str(case["insurer"]),
-                "received_month": f"{received.year:04d}-{received.month:02d}",
-                "channel": str(case["channel"]),
-                "product_line": str(case["product_line"]),
-                "reason": str(case["reason"]),
-                "state": str(case["state"]),
-                "outcome": str(case["outcome"] or ""),
-                "decided": decided_text(case.get("rule_met"), bool(case.get("missed"))),
-                "review_asked": bool(case["review_asked"]),
-                "mediation_asked": bool(case["mediation_asked"]),
-            }
-        )
-    return rows
+    """The published rows: each case's categorical values under ``FIELDS``, sorted by those values and numbered
+    1… — so the order tells nothing the columns do not (not the day received, nor which case came first); rows
+    alike in every column are interchangeable."""
+    rows = [
+        {
+            "insurer": str(case["insurer"]),
+            "received_month": f"{case['received_on'].year:04d}-{case['received_on'].month:02d}",
+            "channel": str(case["channel"]),
+            "product_line": str(case["product_line"]),
+            "reason": str(case["reason"]),
+            "state": str(case["state"]),
+            "outcome": str(case["outcome"] or ""),
+            "decided": decided_text(case.get("rule_met"), bool(case.get("missed"))),
+            "review_asked": bool(case["review_asked"]),
+            "mediation_asked": bool(case["mediation_asked"]),
+        }
+        for case in cases
+    ]
+    rows.sort(key=lambda row: tuple(str(row[name]) for name in FIELDS[1:]))
+    return [{"row": n, **row} for n, row in enumerate(rows, start=1)]
