@@ -4,7 +4,7 @@ and replay, the seller's own sales, the buyer's own purchases, the complaint's l
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from tests.conftest import World
+from tests.support.clock import SHANGHAI, SettableClock
 from tests.support.desk import Desk
 from tests.support.matrix import Cast, assert_matrix
 from tests.support.sale_sessions import PAGE, VIDEO, make_shop, recorded_sale, start_sale
@@ -126,7 +127,8 @@ def test_retention_runs_ten_years_from_the_end_and_an_open_dispute_holds_it(worl
         actor=compliance, sale_id=sale.pk, kind="mediation", opened_on=date(2026, 7, 1), reference="MED-1"
     )
     assert selectors.retention_of(sale).because is KeptBecause.DISPUTE_OPEN
-    actions.sale_dispute_end(actor=compliance, dispute_id=dispute.pk, ended_on=date(2045, 3, 1))
+    with clock.using(SettableClock(datetime(2045, 3, 2, 10, 0, tzinfo=SHANGHAI))):  # ended, recorded the next day
+        actions.sale_dispute_end(actor=compliance, dispute_id=dispute.pk, ended_on=date(2045, 3, 1))
     extended = selectors.retention_of(sale)
     assert (extended.keep_until, extended.because) == (date(2047, 3, 1), KeptBecause.DISPUTE_ENDED)
 
