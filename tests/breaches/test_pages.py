@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
@@ -18,8 +17,7 @@ from django.utils.translation import gettext
 from tests.breaches.conftest import END, START, open_incident
 from tests.conftest import World
 from tests.support.clock import SettableClock
-from tests.support.matrix import row_counts
-from tests.support.world import make_consumer
+from tests.support.matrix import consumer_with_account, row_counts
 from xiaobao.breaches.actions import incident_assess, incident_notify, incident_report
 from xiaobao.breaches.domain.incidents import SourceKind
 from xiaobao.breaches.models import AffectedConsumer, Incident
@@ -65,11 +63,7 @@ def browser(world: World, who: str) -> Client:
     if who == "anonymous":
         return client
     if who == "consumer":
-        consumer = make_consumer(insurer_ids=[world.ours.insurer.pk], name="李四")
-        user = get_user_model().objects.create_user(username=f"consumer-{consumer.pk}", password="x" * 12)
-        consumer.user = user
-        consumer.save(update_fields=["user"])
-        client.force_login(user)
+        client.force_login(consumer_with_account(world.ours.insurer.pk))
         return client
     tenant, roles = {
         "other_insurer_compliance": (world.theirs, (Role.COMPLIANCE_OFFICER,)),

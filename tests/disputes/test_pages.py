@@ -13,8 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from tests.disputes.conftest import Mediation
-from tests.support.matrix import row_counts
-from tests.support.world import make_consumer
+from tests.support.matrix import consumer_with_account, row_counts
 from xiaobao.disputes import actions
 from xiaobao.disputes.models import Consent, Referral
 from xiaobao.identity.models import Mediator
@@ -31,11 +30,7 @@ def _client_for(mediation: Mediation, who: str) -> Client:
     if who == "anonymous":
         return client
     if who == "consumer":
-        consumer = make_consumer(insurer_ids=[world.ours.insurer.pk], name="李四")
-        user = get_user_model().objects.create_user(username=f"consumer-{consumer.pk}", password="x" * 12)
-        consumer.user = user
-        consumer.save(update_fields=["user"])
-        client.force_login(user)
+        client.force_login(consumer_with_account(world.ours.insurer.pk))
         return client
     if who == "complainant":
         consumer = mediation.desk.complainant

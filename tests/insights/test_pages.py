@@ -8,14 +8,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from tests.conftest import World
 from tests.insights.conftest import SURRENDER, WAITING, complaint
 from tests.support.clock import SettableClock
-from tests.support.matrix import row_counts
-from tests.support.world import make_consumer
+from tests.support.matrix import consumer_with_account, row_counts
 from xiaobao.insights.actions import action_record, complaints_group
 from xiaobao.insights.models import RemediationAction, RootCauseGroup
 from xiaobao.kernel.actors import SYSTEM, Role
@@ -58,11 +56,7 @@ def browser(world: World, who: str) -> Client:
     if who == "anonymous":
         return client
     if who == "consumer":
-        consumer = make_consumer(insurer_ids=[world.ours.insurer.pk], name="李四")
-        user = get_user_model().objects.create_user(username=f"consumer-{consumer.pk}", password="x" * 12)
-        consumer.user = user
-        consumer.save(update_fields=["user"])
-        client.force_login(user)
+        client.force_login(consumer_with_account(world.ours.insurer.pk))
         return client
     tenant, roles = {
         "other_insurer_compliance": (world.theirs, (Role.COMPLIANCE_OFFICER,)),

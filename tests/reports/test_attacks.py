@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.test import Client
 
@@ -18,8 +17,7 @@ from tests.conftest import World
 from tests.insights.conftest import SURRENDER, WAITING, complaint
 from tests.support.clock import SettableClock
 from tests.support.education import write_article, write_video
-from tests.support.matrix import row_counts
-from tests.support.world import make_consumer
+from tests.support.matrix import consumer_with_account, row_counts
 from xiaobao.audit import actions as audit_actions
 from xiaobao.identity import actions as identity_actions
 from xiaobao.insights.actions import action_record, complaints_group
@@ -161,11 +159,7 @@ def _client(world: World, who: str) -> Client:
     if who == "anonymous":
         return client
     if who == "consumer":
-        consumer = make_consumer(insurer_ids=[world.ours.insurer.pk], name="李四")
-        user = get_user_model().objects.create_user(username=f"consumer-{consumer.pk}", password="x" * 12)
-        consumer.user = user
-        consumer.save(update_fields=["user"])
-        client.force_login(user)
+        client.force_login(consumer_with_account(world.ours.insurer.pk))
         return client
     if who == "regulator":
         made = identity_actions.regulator_create(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from xiaobao.identity.actors import actor_for_user
 from xiaobao.kernel.actors import ANONYMOUS, Actor, Role
@@ -32,15 +33,9 @@ class Cast:
 
     @classmethod
     def build(cls, world: object, *roles: Role) -> Cast:
-        from django.contrib.auth import get_user_model
-
-        from tests.support.world import make_consumer
 
         ours, theirs = world.ours, world.theirs  # type: ignore[attr-defined]
-        consumer = make_consumer(insurer_ids=[ours.insurer.pk], name="李四")
-        user = get_user_model().objects.create_user(username=f"consumer-{consumer.pk}", password="x" * 12)
-        consumer.user = user
-        consumer.save(update_fields=["user"])
+        user = consumer_with_account(ours.insurer.pk)
         return cls(
             anonymous=ANONYMOUS,
             consumer=actor_for_user(user),
@@ -99,3 +94,16 @@ def assert_matrix(
     expected = {name: ("allowed" if name in allowed else "refused") for name in ACTOR_KINDS}
     actual = {name: outcome(attempt, actor, given) for name, actor in cast.items()}
     assert actual == expected
+
+
+def consumer_with_account(insurer_id: int, name: str = "李四") -> Any:
+    """A consumer of the insurer who signs in with an account of their own: the user to log in as."""
+    from django.contrib.auth import get_user_model
+
+    from tests.support.world import make_consumer
+
+    consumer = make_consumer(insurer_ids=[insurer_id], name=name)
+    user = get_user_model().objects.create_user(username=f"consumer-{consumer.pk}", password="x" * 12)
+    consumer.user = user
+    consumer.save(update_fields=["user"])
+    return user
