@@ -23,7 +23,7 @@ from tests.support.sale_sessions import (
 )
 from xiaobao.audit.models import AuditEvent
 from xiaobao.kernel.actors import Role
-from xiaobao.kernel.errors import InvalidInput, NotFound
+from xiaobao.kernel.errors import InvalidInput, NotFound, TransitionNotAllowed
 from xiaobao.sales import actions
 from xiaobao.sales.actions import (
     ChunkBeyondDeclaredSize,
@@ -525,3 +525,64 @@ def test_an_event_within_the_clocks_difference_is_kept(world: World) -> None:
     actions.sale_events_append(actor=shop.agent, sale_id=sale.pk, batch=[early, ahead])
 
     assert SaleEvent.objects.filter(sale=sale).count() == 2
+
+
+def _chunk_files(media: Path) -> list[Path]:
+    return [path for path in media.rglob("*") if path.is_file() and "sales/uploads" in path.as_posix()]
+
+
+def test_an_upload_left_open_for_a_week_is_closed_its_chunks_deleted_and_audited(
+    world: World, media: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    from datetime import timedelta
+
+    from tests.support.clock import SettableClock
+    from xiaobao.ops import clock
+
+    shop = make_shop(world.ours)
+    sale = start_sale(shop)
+    settable = SettableClock(datetime(2026, 6, 1, 9, 0, tzinfo=UTC))
+    with clock.using(settable):
+        # given an upload that received one chunk, and another opened a day later
+        abandoned = _open_upload(shop, sale)
+        actions.recording_chunk_put(actor=shop.agent, token=abandoned.token, offset=0, content=VIDEO[:100])
+        settable.advance(days=1)
+        recent = _open_upload(shop, sale)
+        assert len(_chunk_files(media)) == 1
+
+        # when the daily task runs seven days and an hour after the first was opened
+        settable.advance(days=6, hours=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            closed = actions.recording_uploads_expire()
+
+    # then only the first is closed, its chunk deleted (row and file), and its closing is on the sale's record
+    assert closed == 1
+    assert RecordingUpload.objects.get(pk=abandoned.pk).state == RecordingUpload.State.EXPIRED
+    assert RecordingUpload.objects.get(pk=recent.pk).state == RecordingUpload.State.OPEN
+    assert not RecordingChunk.objects.exists()
+    assert _chunk_files(media) == []
+    event = AuditEvent.objects.get(event_type="sales.recording_upload_expired")
+    assert (event.subject_id, event.new_values["upload"], event.new_values["because"]) == (str(sale.pk), abandoned.pk, "abandoned")
+    # and a chunk sent to it afterwards is refused, saying to open a new upload
+    with pytest.raises(TransitionNotAllowed, match="closed unfinished"):
+        actions.recording_chunk_put(actor=shop.agent, token=abandoned.token, offset=100, content=VIDEO[100:])
+    assert timedelta(days=7) < settable.now() - RecordingUpload.objects.get(pk=abandoned.pk).opened_at
+
+
+def test_an_open_upload_of_a_completed_sale_is_closed_at_the_next_run(world: World, media: Path) -> None:
+    shop = make_shop(world.ours)
+    sale = _no_recording_needed_sale(shop)
+    upload = _open_upload(shop, sale)
+    actions.recording_chunk_put(actor=shop.agent, token=upload.token, offset=0, content=VIDEO[:100])
+    finished = _open_upload(shop, sale)
+    actions.recording_chunk_put(actor=shop.agent, token=finished.token, offset=0, content=VIDEO)
+    actions.recording_upload_finish(actor=shop.agent, token=finished.token, sha256=hashlib.sha256(VIDEO).hexdigest())
+    actions.sale_complete(actor=shop.agent, sale_id=sale.pk)
+
+    assert actions.recording_uploads_expire() == 1
+
+    assert RecordingUpload.objects.get(pk=upload.pk).state == RecordingUpload.State.EXPIRED
+    assert RecordingUpload.objects.get(pk=finished.pk).state == RecordingUpload.State.FINISHED
+    assert SaleRecording.objects.filter(sale=sale).count() == 1
+    event = AuditEvent.objects.get(event_type="sales.recording_upload_expired")
+    assert event.new_values["because"] == "sale_completed"

@@ -361,6 +361,10 @@ XIAOBAO_PERIODIC_TASKS = {
         "task": "xiaobao.sales.policies.tasks.sweep_refund_deadlines",
         "every_seconds": int(ENV.get("XIAOBAO_SWEEP_SECONDS", "600")),
     },
+    "sales.expire_recording_uploads": {
+        "task": "xiaobao.sales.tasks.expire_recording_uploads",
+        "every_seconds": 3600,
+    },
     "complaints.sweep_receipts": {
         "task": "xiaobao.complaints.tasks.sweep_receipts",
         "every_seconds": int(ENV.get("XIAOBAO_INTAKE_SWEEP_SECONDS", "15")),
@@ -375,6 +379,8 @@ if XIAOBAO_TASK_QUEUE == "redis":  # the database queue loses no job: it is the 
 XIAOBAO_RQ_HEARTBEAT_SECONDS = float(ENV.get("XIAOBAO_RQ_HEARTBEAT_SECONDS", "10"))
 # Cooling-off (issue #16 item 5): the days an insurer has to refund a policy cancelled in its cooling-off period,
 # counted from the request. Unverified: the demo contract promises only "无息退还"; 30 days is a default, set your own.
+# Days a sale recording's upload may stay open before it is closed and its chunks deleted (ADR 0018 addendum).
+XIAOBAO_SALE_UPLOAD_DAYS = int(ENV.get("XIAOBAO_SALE_UPLOAD_DAYS", "7"))
 XIAOBAO_COOLING_OFF_REFUND_DAYS = int(ENV.get("XIAOBAO_COOLING_OFF_REFUND_DAYS", "30"))
 
 # Data rights (PIPL, issue #19): the days an insurer has to answer a request to correct or delete data, and how

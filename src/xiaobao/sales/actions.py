@@ -8,13 +8,14 @@ import secrets
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext
 
 from xiaobao.audit import chain
@@ -25,7 +26,7 @@ from xiaobao.identity.actions import ConsumerDetails, consumer_register
 from xiaobao.identity.domain.permissions import Permission, staff_may
 from xiaobao.identity.models import Partner, Staff
 from xiaobao.identity.selectors import staff_with
-from xiaobao.kernel.actors import Actor, ActorKind, Role
+from xiaobao.kernel.actors import SYSTEM, Actor, ActorKind, Role
 from xiaobao.kernel.errors import DamagedFile, InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
 from xiaobao.kernel.i18n import _
 from xiaobao.notifications.actions import tell_staff
@@ -750,6 +751,8 @@ def recording_chunk_put(*, actor: Actor, token: str, offset: int, content: bytes
     repeated = RecordingChunk.objects.filter(upload=upload, offset=offset).first()
     if repeated is not None and repeated.sha256 == digest:
         return upload
+    if upload.state == RecordingUpload.State.EXPIRED:
+        raise TransitionNotAllowed(_("This upload was closed unfinished: open a new one and send the recording again."))
     if upload.state != RecordingUpload.State.OPEN:
         raise TransitionNotAllowed(_("This upload is finished."))
     if offset != upload.received_bytes or repeated is not None:
@@ -776,6 +779,58 @@ def _joined(upload: RecordingUpload, spool: IO[bytes]) -> str:
                 spool.write(block)
     spool.seek(0)
     return digest.hexdigest()
+
+
+def _remove_chunks(upload: RecordingUpload) -> int:
+    """Delete an upload's chunks, their files once the transaction commits (a rollback keeps both); how many."""
+    chunks = list(RecordingChunk.objects.filter(upload=upload))
+    names = [chunk.file.name for chunk in chunks]
+    storage = chunks[0].file.storage if chunks else None
+    RecordingChunk.objects.filter(upload=upload).delete()
+    if storage is not None:
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    return len(chunks)
+
+
+def recording_uploads_expire(*, now: datetime | None = None) -> int:
+    """Uploads that can no longer finish are closed and their chunks deleted (ADR 0018 addendum): those of a
+    completed sale (SAL-3: it takes no new recording) and those still open ``XIAOBAO_SALE_UPLOAD_DAYS`` after
+    they were opened (the client gave up; a sale recording is sent within hours). Each is audited on its sale.
+    Run daily by the periodic task ``sales.expire_recording_uploads``; how many were closed."""
+    now = now or clock.now()
+    cutoff = now - timedelta(days=settings.XIAOBAO_SALE_UPLOAD_DAYS)
+    stale = RecordingUpload.objects.filter(state=RecordingUpload.State.OPEN).filter(
+        Q(opened_at__lt=cutoff) | Q(sale__completed_at__isnull=False)
+    )
+    closed = 0
+    for upload_id in list(stale.values_list("pk", flat=True)[:1000]):
+        with transaction.atomic():
+            upload = (
+                RecordingUpload.objects.select_for_update(skip_locked=True)
+                .select_related("sale")
+                .filter(pk=upload_id, state=RecordingUpload.State.OPEN)
+                .first()
+            )
+            if upload is None:  # finished or closed meanwhile, or being written to now
+                continue
+            removed = _remove_chunks(upload)
+            upload.state = RecordingUpload.State.EXPIRED
+            upload.save(update_fields=["state"])
+            record(
+                event_type=events.RECORDING_UPLOAD_EXPIRED,
+                actor=SYSTEM,
+                subject=upload.sale,
+                insurer_id=upload.sale.insurer_id,
+                new={
+                    "upload": upload.pk,
+                    "received": upload.received_bytes,
+                    "size": upload.size_bytes,
+                    "chunks": removed,
+                    "because": "sale_completed" if upload.sale.completed_at is not None else "abandoned",
+                },
+            )
+            closed += 1
+    return closed
 
 
 @stored_files.atomic
@@ -823,15 +878,10 @@ def recording_upload_finish(*, actor: Actor, token: str, sha256: str) -> SaleRec
             address = stored_files.address_of(kept.file, whole)
             stored_files.store_once(kept.file, f"sales/recordings/sale-{sale.pk}/{address}", upload_file, whole)
             kept.save(force_insert=True)
-    chunks = list(RecordingChunk.objects.filter(upload=upload))
-    names = [chunk.file.name for chunk in chunks]
-    storage = chunks[0].file.storage if chunks else None
-    RecordingChunk.objects.filter(upload=upload).delete()
+    _remove_chunks(upload)
     upload.state = RecordingUpload.State.FINISHED
     upload.recording = kept
     upload.save(update_fields=["state", "recording"])
-    if storage is not None:
-        transaction.on_commit(lambda: [storage.delete(name) for name in names])
     record(
         event_type=events.RECORDING_RECEIVED,
         actor=actor,

@@ -86,6 +86,11 @@ SALE_EVENTS_APPENDED = event_type(
 RECORDING_UPLOAD_OPENED = event_type(
     "sales.recording_upload_opened", _("recording upload started"), fields=("upload", "media_type", "duration", "size")
 )
+RECORDING_UPLOAD_EXPIRED = event_type(
+    "sales.recording_upload_expired",
+    _("recording upload closed unfinished"),
+    fields=("upload", "received", "size", "chunks", "because"),
+)
 RECORDING_RECEIVED = event_type(
     "sales.recording_received",
     _("recording received"),

@@ -336,6 +336,7 @@ class RecordingUpload(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("receiving")
         FINISHED = "finished", _("finished")
+        EXPIRED = "expired", _("closed unfinished")
 
     sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="recording_uploads")
     token = models.CharField(max_length=32, unique=True)
