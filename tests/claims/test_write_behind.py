@@ -374,7 +374,7 @@ def test_a_crash_while_attaching_resumes_and_attaches_once_leaving_no_stray_file
     assert not ClaimDocument.objects.exists()
     assert files_in(tmp_path) == stored  # the attempt's copy deleted again; the staged file kept for the retry
     clock.advance(seconds=61)
-    assert actions.claim_receipts_sweep()["claim documents"].requeued == 1
+    assert actions.claim_receipts_sweep()["claim_documents"].requeued == 1
     assert worker().drain() == 1
     assert ClaimDocument.objects.count() == 1
     assert AuditEvent.objects.filter(event_type="claim.document_received").count() == 1

@@ -18,7 +18,7 @@ class ClaimsConfig(AppConfig):
         register_part("claims_intake", receipts_health)
         for name, model, process in (
             ("claims", ClaimReceipt, _register_claim),
-            ("claim documents", DocumentReceipt, _attach_document),
+            ("claim_documents", DocumentReceipt, _attach_document),
         ):
             register_kind(
                 ReceiptKind(
