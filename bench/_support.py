@@ -105,7 +105,7 @@ wrk.method = "%(method)s"
 wrk.headers["Content-Type"] = "application/json"
 %(headers)s
 template = %(body)s
-if template ~= nil and %(crlf)s then template = string.gsub(template, "\n", "\r\n") end  -- Lua reads CRLF as LF
+if template ~= nil and %(crlf)s then template = string.gsub(template, "\\n", "\\r\\n") end  -- Lua reads CRLF as LF
 threads = 0
 setup = function(thread)
   threads = threads + 1

@@ -43,6 +43,8 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from _support import gunicorn, load_arguments, prepare_database, print_comparison, setup_django, wrk
@@ -293,7 +295,13 @@ def run(args: argparse.Namespace, database_url: str) -> None:
         actor=handler,
         insurer_id=staff.insurer_id,
         data=claim_actions.NewClaim(
-            **{**CLAIM, "product_line": "medical", "claim_type": "hospitalisation", "description": "住院。"}  # type: ignore[arg-type]
+            policy_number="P-BENCH-0001",
+            product_line="medical",
+            claim_type="hospitalisation",
+            incident_date=date(2026, 1, 5),
+            incident_region="210102",
+            description="住院。",
+            amount_claimed=Decimal("12800.00"),
         ),
         claimant_id=claimant.pk,
     )
