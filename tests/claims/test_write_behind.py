@@ -473,3 +473,68 @@ def test_a_claimant_sends_a_document_for_their_own_claim_write_behind(desk: Desk
     worker().drain()
     assert ClaimDocument.objects.get().item_code == "id_card"
     assert client.get(answer.json()["location"]).json()["state"] == "registered"
+
+
+# ---- a real intake worker, killed with -9 while attaching a document (PostgreSQL) ----
+
+KILLED_MID_ATTACHING = """
+import os, signal, django
+django.setup()
+from xiaobao.claims.actions import _documents
+from xiaobao.casework.intake import IntakeWorker
+
+def die(**_):  # the document's file is stored and its row written; the process dies before the event and commit
+    os.kill(os.getpid(), signal.SIGKILL)
+
+_documents.record = die
+IntakeWorker(worker_id="doomed", batch=5, interval=0).run_once()
+"""
+
+
+@pytest.mark.postgres_only
+def test_an_intake_worker_killed_while_attaching_leaves_the_document_to_be_attached_once_and_no_stray_file(
+    transactional_db: None, seeded_calendar: None, desk: Desk, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.support.processes import PROJECT, database_url
+
+    # given a document acknowledged
+    claim = report_now(desk)
+    reference = post_document(bearer(desk.handler), claim.pk, "invoice", key="kill-9").json()["reference"]
+
+    # when a real intake worker process is killed with -9 in the middle of attaching it
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_ATTACHING],
+        check=False,
+        cwd=PROJECT,
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "DJANGO_SETTINGS_MODULE": "xiaobao.config.settings",
+            "XIAOBAO_MEDIA_ROOT": str(tmp_path),
+        },
+        capture_output=True,
+        timeout=120,
+    )
+    assert killed.returncode == -9, killed.stderr.decode()[-2000:]
+
+    # then no document row survived, the receipt is still owed, and the killed attempt's copy waits under its
+    # content address beside the staged file
+    assert not ClaimDocument.objects.exists()
+    assert DocumentReceipt.objects.get().state == ReceiptState.CLAIMED
+    assert len(files_in(tmp_path)) == 2
+
+    # and when the lease runs out and a worker runs again, it is attached once: the copy adopted, not written
+    # again, and the staged file deleted
+    assert actions.claim_receipts_sweep(now=timezone.now() + timedelta(seconds=61))["claim_documents"].requeued == 1
+    assert worker().drain() == 1
+    document = ClaimDocument.objects.get()
+    assert files_in(tmp_path) == [tmp_path / document.file.name]
+    assert AuditEvent.objects.filter(event_type="claim.document_received").count() == 1
+    shown = Client().get(f"/api/v1/claim-receipts/{reference}", **bearer(desk.handler)).json()
+    assert (shown["state"], shown["document_id"]) == ("registered", document.pk)
