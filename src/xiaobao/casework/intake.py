@@ -30,9 +30,7 @@ logger = logging.getLogger("xiaobao.intake")
 class IntakeWorker:
     """The loop, apart from the command so tests drive it in process."""
 
-    def __init__(
-        self, *, worker_id: str, batch: int, interval: float, only: Collection[str] | None = None
-    ) -> None:
+    def __init__(self, *, worker_id: str, batch: int, interval: float, only: Collection[str] | None = None) -> None:
         """``only``: the names of the kinds this worker takes (all registered kinds when None)."""
         self.worker_id = worker_id
         self.only = frozenset(only) if only else None
