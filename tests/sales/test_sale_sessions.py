@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import World
 from tests.support.sale_sessions import (
+    STARTED,
     VIDEO,
     assess,
     make_shop,
@@ -24,7 +25,13 @@ from xiaobao.audit.models import AuditEvent
 from xiaobao.kernel.actors import Role
 from xiaobao.kernel.errors import InvalidInput, NotFound
 from xiaobao.sales import actions
-from xiaobao.sales.actions import ChunkBeyondDeclaredSize, ChunkOutOfPlace, EventIdReused, RecordingMissing
+from xiaobao.sales.actions import (
+    ChunkBeyondDeclaredSize,
+    ChunkOutOfPlace,
+    EventIdReused,
+    RecordingMissing,
+    SaleEventIn,
+)
 from xiaobao.sales.domain.grades import SellerGradeTooLow
 from xiaobao.sales.domain.session import SaleAlreadyCompleted
 from xiaobao.sales.models import RecordingChunk, RecordingUpload, Sale, SaleEvent, SaleRecording
@@ -481,3 +488,40 @@ def test_an_upload_must_declare_a_size_within_the_limit(world: World) -> None:
         with pytest.raises(InvalidInput):
             _open_upload(shop, sale, size=size)
     assert not RecordingUpload.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("when", "why"),
+    [
+        (timedelta(hours=2), "dated two hours after it reached us"),
+        (-timedelta(minutes=6), "dated before the sale began, beyond the clocks' difference"),
+    ],
+)
+def test_an_event_dated_outside_its_sale_is_refused_and_nothing_stored(world: World, when: timedelta, why: str) -> None:
+    from xiaobao.ops import clock
+    from xiaobao.sales.domain.session import EventOutOfTime
+
+    shop = make_shop(world.ours)
+    sale = start_sale(shop)
+    moment = clock.now() + when if when > timedelta(0) else STARTED + when
+    late = SaleEventIn(client_event_id="e-odd", kind="trail", occurred_at=moment, details={"clicks": 1})
+
+    with pytest.raises(EventOutOfTime):
+        actions.sale_events_append(actor=shop.agent, sale_id=sale.pk, batch=[page_event(1), late])
+
+    assert not SaleEvent.objects.exists(), why
+
+
+def test_an_event_within_the_clocks_difference_is_kept(world: World) -> None:
+    from xiaobao.ops import clock
+
+    shop = make_shop(world.ours)
+    sale = start_sale(shop)
+    ahead = SaleEventIn(
+        client_event_id="e-ahead", kind="trail", occurred_at=clock.now() + timedelta(minutes=4), details={}
+    )
+    early = SaleEventIn(client_event_id="e-early", kind="trail", occurred_at=STARTED - timedelta(minutes=4), details={})
+
+    actions.sale_events_append(actor=shop.agent, sale_id=sale.pk, batch=[early, ahead])
+
+    assert SaleEvent.objects.filter(sale=sale).count() == 2

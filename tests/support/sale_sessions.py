@@ -17,7 +17,7 @@ from xiaobao.sales import actions
 from xiaobao.sales.actions import SaleEventIn, SaleStart
 from xiaobao.sales.models import Product, Sale, SaleRecording, Salesperson
 
-STARTED = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
+STARTED = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
 VIDEO = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40
 PAGE = "<h1>福寿终身寿险 · 投保须知</h1><p>本产品为保险产品，登记号〔2024〕终身寿险 018 号。</p>"
 

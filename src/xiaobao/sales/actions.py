@@ -617,6 +617,10 @@ def sale_events_append(*, actor: Actor, sale_id: int, batch: Sequence[SaleEventI
     received_at = clock.now().astimezone(UTC)
     added: list[SaleEvent] = []
     for item in fresh:
+        if not session.event_in_time(
+            occurred_at=item.occurred_at, sale_started_at=sale.started_at, received_at=received_at
+        ):
+            raise session.EventOutOfTime()
         details = _checked_details(sale, item, actor)
         sequence += 1
         event = SaleEvent(

@@ -8,10 +8,11 @@ a changed, removed, inserted or reordered event breaks the chain from there on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from xiaobao.kernel.errors import TransitionNotAllowed
+from xiaobao.kernel.errors import InvalidInput, TransitionNotAllowed
 from xiaobao.kernel.i18n import _
 
 GENESIS = "0" * 64
@@ -26,6 +27,27 @@ class SaleAlreadyCompleted(TransitionNotAllowed):
         "This sale is completed: it takes no more events or recordings, and its suitability record can no "
         "longer change."
     )
+
+
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far a selling device's clock may be ahead of ours, or an event before the sale's start: no more."""
+
+
+class EventOutOfTime(InvalidInput):
+    """SAL-3: an event is dated within its sale: not before the sale started, not after it reached us (a few
+    minutes of clock difference allowed). A record dated in the future, or before the sale began, is no record
+    of the sale."""
+
+    code = "event_out_of_time"
+    default_message = _(
+        "An event must be dated between the start of its sale and the moment it is sent (a few minutes of clock "
+        "difference allowed)."
+    )
+
+
+def event_in_time(*, occurred_at: datetime, sale_started_at: datetime, received_at: datetime) -> bool:
+    """Whether an event's time lies in its sale: from its start to its arrival, give or take ``CLOCK_SKEW``."""
+    return sale_started_at - CLOCK_SKEW <= occurred_at <= received_at + CLOCK_SKEW
 
 
 class EventKind(StrEnum):
