@@ -105,6 +105,7 @@ wrk.method = "%(method)s"
 wrk.headers["Content-Type"] = "application/json"
 %(headers)s
 template = %(body)s
+if template ~= nil and %(crlf)s then template = string.gsub(template, "\\n", "\\r\\n") end  -- Lua reads CRLF as LF
 threads = 0
 setup = function(thread)
   threads = threads + 1
@@ -136,7 +137,9 @@ def wrk(
     seconds: int,
     prefix: str,
     method: str = "POST",
+    crlf: bool = False,
 ) -> Load:
+    """``crlf``: the body's line ends are CRLF (a multipart form): put back after Lua's long string reads LF."""
     if shutil.which("wrk") is None:
         subprocess.run([str(PROJECT / "scripts" / "apt-install.sh"), "wrk"], check=True)
     lines = "\n".join(f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items())
@@ -150,6 +153,7 @@ def wrk(
                 "path": path,
                 "prefix": f"{prefix}-{secrets.token_hex(4)}",  # unique across runs and wrk threads
                 "method": method,
+                "crlf": "true" if crlf else "false",
             }
         )
     done = subprocess.run(

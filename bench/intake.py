@@ -1,15 +1,21 @@
-"""Complaint intake through the API on PostgreSQL, beside a bare Django insert, measured in one run (issue #20).
+"""Complaint, claim and document intake through the API on PostgreSQL, beside a bare Django insert, measured in
+one run (issue #20).
 
 Write-behind (ADR 0023): the request checks the complaint, writes one receipt in autocommit and answers 202;
 ``manage.py run_intake`` registers it — routing, duplicate check, deadline, audit event, notice — and the task
-worker delivers the notice. One run prints:
+worker delivers the notice. Claims and their documents go the same way (the addendum): a claim reported is one
+receipt; a document sent (a multipart upload of a small real PDF) is its file stored, encrypted, then one
+receipt naming it. One run prints:
 
-1. the bare one-row insert, the write-behind intake, and the intake registered in the request
-   (``XIAOBAO_INTAKE_IMMEDIATE=1``, as before #20), each driven by wrk with 32 connections against one
-   gunicorn as deployed: req/s, p50, p99, and the ratio to the bare insert (aim ≥ 0.5, p99 < 50 ms);
-2. sustained registrations per second with 1 and with 2 intake workers, from a backlog of receipts;
+1. the bare one-row insert, the write-behind intake, the intake registered in the request
+   (``XIAOBAO_INTAKE_IMMEDIATE=1``, as before #20), a claim reported and a document sent (write-behind), each
+   driven by wrk with 32 connections against one gunicorn as deployed: req/s, p50, p99, and the ratio to the
+   bare insert (aim ≥ 0.5, p99 < 50 ms);
+2. sustained registrations per second with 1 and with 2 intake workers, from a backlog of receipts (complaints;
+   claims and documents with 1 worker);
 3. at a steady rate (``--paced-rate``) with one intake worker and one task worker running: the time from the
-   acknowledgement to the case registered and to the notice sent, p50 and p99.
+   acknowledgement to the case registered and to the notice sent, p50 and p99; and from the acknowledgement to
+   the claim registered and to the document attached.
 
 Each request carries a different description and Idempotency-Key, so every one is a new complaint. Without a
 PostgreSQL ``DATABASE_URL`` it starts its own cluster with fsync, synchronous_commit and full_page_writes on
@@ -37,6 +43,8 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from _support import gunicorn, load_arguments, prepare_database, print_comparison, setup_django, wrk
@@ -48,6 +56,56 @@ BODY = {
     "description": "住院医疗费用理赔被拒，理由不清楚，请重新审核。（{{n}}）",  # each one different
     "requested_outcome": "按合同赔付",
 }
+
+
+CLAIM = {
+    "policy_number": "P-BENCH-0001",
+    "incident_date": "2026-01-05",
+    "incident_region": "210102",
+    "description": "住院治疗肺炎七天，申请报销医疗费用。（{{n}}）",  # each one different
+    "amount_claimed": "12800.00",
+}
+BOUNDARY = "xiaobao-bench-boundary"
+
+
+def small_pdf() -> bytes:
+    """A real one-page PDF (about 600 bytes), its lines ended with CRLF: the Lua script that wrk runs reads its
+    long strings with LF line ends and puts CRLF back (multipart needs it), which gives these very bytes."""
+    text = b"BT /F1 18 Tf 72 760 Td (Claim document) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\r\nstream\r\n%s\r\nendstream" % (len(text), text),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\r\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\r\n" % number + body + b"\r\nendobj\r\n"
+    xref = len(out)
+    out += b"xref\r\n0 %d\r\n0000000000 65535 f\r\n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n\r\n" % offset for offset in offsets)
+    out += b"trailer\r\n<< /Size %d /Root 1 0 R >>\r\nstartxref\r\n%d\r\n%%%%EOF\r\n" % (len(objects) + 1, xref)
+    return out
+
+
+def multipart(item_code: str, pdf: bytes, marker: str) -> bytes:
+    """The form ``POST /claims/{id}/documents`` takes: the item and the file (``marker`` in a comment after the
+    end of the PDF, so each upload is a different file)."""
+    return (
+        (
+            f"--{BOUNDARY}\r\n"
+            f'Content-Disposition: form-data; name="item_code"\r\n\r\n{item_code}\r\n'
+            f"--{BOUNDARY}\r\n"
+            f'Content-Disposition: form-data; name="file"; filename="invoice.pdf"\r\n'
+            f"Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + pdf
+        + f"%{marker}\r\n\r\n--{BOUNDARY}--\r\n".encode()
+    )
 
 
 @contextlib.contextmanager
@@ -88,28 +146,31 @@ def stop(running: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
-def pending() -> int:
+def model_of(kind: str) -> type:
+    from xiaobao.claims.models import ClaimReceipt, DocumentReceipt
     from xiaobao.complaints.models import Receipt
 
-    return Receipt.objects.filter(state__in=["pending", "claimed"]).count()
+    return {"complaints": Receipt, "claims": ClaimReceipt, "claim_documents": DocumentReceipt}[kind]
 
 
-def done() -> int:
-    from xiaobao.complaints.models import Receipt
-
-    return Receipt.objects.filter(state="done").count()
+def pending(kind: str = "complaints") -> int:
+    return int(model_of(kind).objects.filter(state__in=["pending", "claimed"]).count())  # type: ignore[attr-defined]
 
 
-def sustained(workers: int, env: dict[str, str], window: float) -> float:
-    """Registrations per second of ``workers`` intake processes over ``window`` seconds, measured once they all
-    register (a process starting on a busy machine takes seconds)."""
-    running = processes("run_intake", workers, env)
+def done(kind: str = "complaints") -> int:
+    return int(model_of(kind).objects.filter(state__in=["done", "refused"]).count())  # type: ignore[attr-defined]
+
+
+def sustained(workers: int, env: dict[str, str], window: float, kind: str = "complaints") -> float:
+    """Registrations per second of ``workers`` intake processes taking only ``kind`` over ``window`` seconds,
+    measured once they all register (a process starting on a busy machine takes seconds)."""
+    running = processes("run_intake", workers, env, "--kind", kind)
     try:
-        first = done()
-        until(lambda: done() >= first + 20 * workers, 120)  # each has claimed and registered its first batch
-        before, started = done(), time.monotonic()
+        first = done(kind)
+        until(lambda: done(kind) >= first + 20 * workers or not pending(kind), 120)  # a first batch each
+        before, started = done(kind), time.monotonic()
         time.sleep(window)
-        return (done() - before) / (time.monotonic() - started)
+        return (done(kind) - before) / (time.monotonic() - started)
     finally:
         stop(running)
 
@@ -123,8 +184,18 @@ def until(check: object, seconds: float) -> bool:
     return False
 
 
-def paced(url: str, token: str, body: dict[str, object], rate: float, seconds: float) -> list[int]:
-    """Complaints at a steady ``rate`` per second for ``seconds``; the receipt ids acknowledged."""
+def paced(
+    url: str,
+    token: str,
+    body: dict[str, object],
+    rate: float,
+    seconds: float,
+    *,
+    path: str = "/api/v1/complaints",
+    upload: tuple[str, bytes] | None = None,
+) -> list[int]:
+    """Complaints (or claims to ``path``, or documents: ``upload`` = item and PDF) at a steady ``rate`` per
+    second for ``seconds``; the receipt ids acknowledged."""
     host, port = url.removeprefix("http://").split(":")
     acknowledged: list[int] = []
     lock = threading.Lock()
@@ -140,14 +211,20 @@ def paced(url: str, token: str, body: dict[str, object], rate: float, seconds: f
                 break
             time.sleep(max(0.0, at - time.monotonic()))
             key = f"paced-{number}-{sent}-{time.time_ns()}"
-            payload = {**body, "description": str(body["description"]).replace("{{n}}", key)}
-            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Idempotency-Key": key}
-            connection.request("POST", "/api/v1/complaints", json.dumps(payload, ensure_ascii=False).encode(), headers)
+            headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": key}
+            if upload is None:
+                payload = {**body, "description": str(body["description"]).replace("{{n}}", key)}
+                content = json.dumps(payload, ensure_ascii=False).encode()
+                headers["Content-Type"] = "application/json"
+            else:
+                content = multipart(upload[0], upload[1], key)
+                headers["Content-Type"] = f"multipart/form-data; boundary={BOUNDARY}"
+            connection.request("POST", path, content, headers)
             response = connection.getresponse()
             answer = json.loads(response.read())
             if response.status == 202:
                 with lock:
-                    acknowledged.append(int(re.sub(r"^LN-\d{4}-W", "", answer["reference"])))
+                    acknowledged.append(int(re.sub(r"^[A-Z]{2}-\d{4}-[A-Z]", "", answer["reference"])))
             sent += 1
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
@@ -158,12 +235,19 @@ def paced(url: str, token: str, body: dict[str, object], rate: float, seconds: f
     return acknowledged
 
 
-def percentiles(values: list[float]) -> str:
+def percentiles(values: list[float], what: str = "complaints") -> str:
     if not values:
         return "none"
     ordered = sorted(values)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    return f"p50 {statistics.median(ordered) * 1000:7.1f} ms  p99 {p99 * 1000:7.1f} ms  ({len(ordered)} complaints)"
+    return f"p50 {statistics.median(ordered) * 1000:7.1f} ms  p99 {p99 * 1000:7.1f} ms  ({len(ordered)} {what})"
+
+
+def acknowledged_to_done(kind: str, ids: list[int]) -> list[float]:
+    """Seconds from each receipt's acknowledgement to its claim registered / document attached."""
+    until(lambda: model_of(kind).objects.filter(pk__in=ids, state__in=["done", "refused"]).count() == len(ids), 120)  # type: ignore[attr-defined]
+    rows = model_of(kind).objects.filter(pk__in=ids, state="done").values_list("received_at", "done_at")  # type: ignore[attr-defined]
+    return [(finished - received).total_seconds() for received, finished in rows]
 
 
 def main() -> None:
@@ -184,6 +268,7 @@ def run(args: argparse.Namespace, database_url: str) -> None:
     setup_django()
     from django.db import connection
 
+    from xiaobao.claims import actions as claim_actions
     from xiaobao.complaints.models import Receipt
     from xiaobao.identity.actions import staff_key_issue
     from xiaobao.identity.actors import actor_for_user
@@ -202,7 +287,28 @@ def run(args: argparse.Namespace, database_url: str) -> None:
     print(f"PostgreSQL: {' '.join(durability)}; {os.cpu_count()} cores shared by gunicorn, workers and PostgreSQL")
 
     staff = Staff.objects.get(user__username="anhe.handler")
-    _, token = staff_key_issue(actor=actor_for_user(staff.user), label="bench")
+    handler = actor_for_user(staff.user)
+    _, token = staff_key_issue(actor=handler, label="bench")
+    claimant = Consumer.objects.get(user__username="consumer.elder")
+    claim_body = {**CLAIM, "product_line": "medical", "claim_type": "hospitalisation", "claimant_id": claimant.pk}
+    claim = claim_actions.claim_report(
+        actor=handler,
+        insurer_id=staff.insurer_id,
+        data=claim_actions.NewClaim(
+            policy_number="P-BENCH-0001",
+            product_line="medical",
+            claim_type="hospitalisation",
+            incident_date=date(2026, 1, 5),
+            incident_region="210102",
+            description="住院。",
+            amount_claimed=Decimal("12800.00"),
+        ),
+        claimant_id=claimant.pk,
+    )
+    documents_path = f"/api/v1/claims/{claim.pk}/documents"
+    pdf = small_pdf()
+    document_body = multipart("invoice", pdf, "{{n}}").decode("latin-1")  # bytes as they are (the PDF is ASCII)
+    document_headers = {"Authorization": f"Bearer {token}", "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
     body_of: dict[str, object] = {
         **BODY,
         "handling_branch_id": Branch.objects.get(insurer=staff.insurer, code="LN-SY").pk,
@@ -213,11 +319,12 @@ def run(args: argparse.Namespace, database_url: str) -> None:
     common = {"DATABASE_URL": database_url, "DEBUG": "false", "XIAOBAO_BENCH_ENDPOINTS": "1"}
     loads = {}
 
-    def measure(name: str, path: str, with_headers: dict[str, str], url: str) -> None:
-        wrk(url, path, body, with_headers, connections=args.connections, seconds=3, prefix=f"warm-{name}")
-        loads[name] = wrk(
-            url, path, body, with_headers, connections=args.connections, seconds=args.seconds, prefix=name[:12]
-        )
+    def measure(name: str, path: str, with_headers: dict[str, str], url: str, sent: str | None = None) -> None:
+        sent = body if sent is None else sent
+        crlf = "\r\n" in sent  # the multipart form
+        options = {"connections": args.connections, "crlf": crlf}
+        wrk(url, path, sent, with_headers, seconds=3, prefix=f"warm-{name[:8]}", **options)  # type: ignore[arg-type]
+        loads[name] = wrk(url, path, sent, with_headers, seconds=args.seconds, prefix=name[:12], **options)  # type: ignore[arg-type]
 
     env = {**os.environ, **common, "XIAOBAO_INTAKE_IMMEDIATE": "0"}
     LOG.write_bytes(b"")
@@ -244,9 +351,15 @@ def run(args: argparse.Namespace, database_url: str) -> None:
         time.sleep(5.0)  # both processes up, the periodic tasks of a first start done
         with gunicorn({**common, "XIAOBAO_INTAKE_IMMEDIATE": "0"}, args) as url:
             ids = paced(url, token, body_of, args.paced_rate, args.paced_seconds)
+            claim_ids = paced(url, token, claim_body, args.paced_rate, args.paced_seconds / 2, path="/api/v1/claims")
+            document_ids = paced(
+                url, token, {}, args.paced_rate, args.paced_seconds / 2, path=documents_path, upload=("invoice", pdf)
+            )
         until(lambda: Receipt.objects.filter(pk__in=ids, state="done").count() == len(ids), 120)
         complaints = dict(Receipt.objects.filter(pk__in=ids).values_list("pk", "complaint_id"))
         until(lambda: len(notices()) == len(ids), 120)
+        to_claim = acknowledged_to_done("claims", claim_ids)
+        to_document = acknowledged_to_done("claim_documents", document_ids)
     finally:
         stop(running)
     receipts = {
@@ -265,17 +378,27 @@ def run(args: argparse.Namespace, database_url: str) -> None:
     print(f"acknowledged → notice sent  {percentiles(to_notice)}")
     if len(to_notice) < len(ids):
         print(f"({len(ids) - len(to_notice)} complaints had no notice sent within 120 s)")
+    half = args.paced_seconds / 2
+    print(f"then claims, then documents, at {args.paced_rate:.0f}/s for {half:.0f} s each:")
+    print(f"acknowledged → claim registered   {percentiles(to_claim, 'claims')}")
+    print(f"acknowledged → document attached  {percentiles(to_document, 'documents')}")
 
     # 2. the request's cost: no worker runs meanwhile, so the figures are the web tier's own
     print()
     with gunicorn({**common, "XIAOBAO_INTAKE_IMMEDIATE": "0"}, args) as url:
         measure("bare insert", "/bench/bare-insert", {}, url)
         measure("write-behind intake", "/api/v1/complaints", headers, url)
+        measure("claim reported (write-behind)", "/api/v1/claims", headers, url, json.dumps(claim_body))
+        measure("document sent (write-behind)", documents_path, document_headers, url, document_body)
     with gunicorn({**common, "XIAOBAO_INTAKE_IMMEDIATE": "1"}, args) as url:
         measure("registered in the request", "/api/v1/complaints", headers, url)
     print_comparison(loads, full="write-behind intake", bare="bare insert", p99_aim_ms=50, args=args)
-    immediate = loads["registered in the request"].rate / loads["bare insert"].rate
-    print(f"registered in the request / bare insert = {immediate:.2f}  (intake before write-behind)")
+    for name, note in (
+        ("registered in the request", "intake before write-behind"),
+        ("claim reported (write-behind)", "one receipt"),
+        ("document sent (write-behind)", f"a {len(pdf)}-byte PDF stored encrypted, then one receipt"),
+    ):
+        print(f"{name} / bare insert = {loads[name].rate / loads['bare insert'].rate:.2f}  ({note})")
 
     # 3. sustained registrations, from the receipts the load left (topped up when too few for two workers)
     print(f"\nreceipts waiting to be registered: {pending()}")
@@ -292,6 +415,10 @@ def run(args: argparse.Namespace, database_url: str) -> None:
         f"2 workers / 1 worker = {rates[2] / rates[1]:.2f}  (on the same {os.cpu_count()} cores as PostgreSQL; "
         "the notices' delivery not running)"
     )
+    for kind, what in (("claims", "claims registered"), ("claim_documents", "documents attached")):
+        print(
+            f"sustained {what}, 1 intake worker: {sustained(1, env, args.window, kind):7.1f}/s  ({pending(kind)} left)"
+        )
     failures = LOG.read_text(errors="replace").count("Traceback")
     print(f"worker log: {LOG} ({failures} tracebacks)")
 

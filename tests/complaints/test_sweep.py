@@ -106,6 +106,7 @@ def test_the_scheduler_enqueues_the_sweep_once_per_interval(clock: SettableClock
         "disclosure.publish_open_data",  # the open complaint data set, from the consents standing (#18)
         "sales.sweep_refund_deadlines",
         "complaints.sweep_receipts",  # write-behind intake's dead workers' receipts handed back (#20)
+        "claims.sweep_receipts",  # and those of claims and their documents
     ]
     assert enqueue_due_periodic_tasks() == []
     clock.advance(minutes=11)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from collections.abc import Collection
 
 from django.db import close_old_connections, connection
 
@@ -29,8 +30,10 @@ logger = logging.getLogger("xiaobao.intake")
 class IntakeWorker:
     """The loop, apart from the command so tests drive it in process."""
 
-    def __init__(self, *, worker_id: str, batch: int, interval: float) -> None:
+    def __init__(self, *, worker_id: str, batch: int, interval: float, only: Collection[str] | None = None) -> None:
+        """``only``: the names of the kinds this worker takes (all registered kinds when None)."""
         self.worker_id = worker_id
+        self.only = frozenset(only) if only else None
         self.batch = batch
         self.interval = interval
         self.stopping = threading.Event()
@@ -39,7 +42,7 @@ class IntakeWorker:
     def run_once(self) -> int:
         """Claim one batch of each kind and process it; how many receipts were claimed."""
         claimed = 0
-        for kind in receipts.kinds():
+        for kind in self.kinds():
             ids = receipts.claim(kind.model, worker_id=self.worker_id, limit=self.batch)
             claimed += len(ids)
             for receipt_id in ids:
@@ -47,6 +50,9 @@ class IntakeWorker:
                     return claimed  # the rest stay claimed until release (or the sweep, after the lease)
                 self._process(kind, receipt_id)
         return claimed
+
+    def kinds(self) -> tuple[ReceiptKind, ...]:
+        return tuple(kind for kind in receipts.kinds() if self.only is None or kind.name in self.only)
 
     def _process(self, kind: ReceiptKind, receipt_id: int) -> None:
         try:
@@ -65,7 +71,7 @@ class IntakeWorker:
         return self.registered
 
     def release_claims(self) -> None:
-        for kind in receipts.kinds():
+        for kind in self.kinds():
             receipts.release(kind.model, worker_id=self.worker_id)
 
     def release(self) -> None:

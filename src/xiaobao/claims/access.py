@@ -7,7 +7,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from xiaobao.claims.models import ChecklistItem, ChecklistItemWording, Claim
+from xiaobao.casework import receipts
+from xiaobao.claims.models import ChecklistItem, ChecklistItemWording, Claim, ClaimReceipt, DocumentReceipt
 from xiaobao.identity.access import one, tenant_scoped
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.kernel.actors import Actor, ActorKind
@@ -87,3 +88,17 @@ def wordings_of(items: list[ChecklistItem], language: str) -> dict[int, Checklis
     """The wording of each item in a language other than Simplified Chinese, where one is kept."""
     found = ChecklistItemWording.objects.filter(item__in=items, language=language)
     return {wording.item_id: wording for wording in found}
+
+
+def receipt_for(actor: Actor, reference: str) -> ClaimReceipt | DocumentReceipt:
+    """A claim's (``CL-2026-W…``) or a document's (``CL-2026-D…``) write-behind receipt (ADR 0023), for the caller
+    that posted it only: anyone else, staff of the same insurer included, gets the answer of a reference that
+    does not exist."""
+    if actor.kind is ActorKind.ANONYMOUS:
+        raise NotFound()
+    found: ClaimReceipt | DocumentReceipt | None = receipts.for_caller(ClaimReceipt, actor, reference, "claim")
+    if found is None:
+        found = receipts.for_caller(DocumentReceipt, actor, reference, "document")
+    if found is None:
+        raise NotFound()
+    return found

@@ -9,21 +9,26 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
+from django.conf import settings
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Status, UploadedFile
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from ninja import File, Form, Path, Query, Router, Status, UploadedFile
 from pydantic import Field
 
 from xiaobao.claims import actions, selectors
 from xiaobao.claims.actions import NewClaim
-from xiaobao.claims.models import Claim, ClaimDocument
+from xiaobao.claims.models import Claim, ClaimDocument, ClaimReceipt, DocumentReceipt
 from xiaobao.identity.actions import ConsumerDetails
 from xiaobao.identity.actors import api_actor
 from xiaobao.identity.schemas import ConsumerIn
 from xiaobao.kernel.actors import ActorKind
-from xiaobao.kernel.errors import InvalidInput
+from xiaobao.kernel.errors import DomainError, InvalidInput
 from xiaobao.kernel.i18n import _
+from xiaobao.kernel.receipts import CallerView, ReceiptState, caller_view
+from xiaobao.ops.i18n import message_of
 from xiaobao.ops.schemas import Day, Id, IdempotencyKey, Strict
 from xiaobao.privacy.domain.identifiers import mask_name
 
@@ -154,13 +159,85 @@ def _case(request: HttpRequest, claim_id: int) -> dict[str, object]:
     }
 
 
-@router.post("/claims", response={201: ClaimCaseOut}, summary="Report a claim")
+class ClaimReceiptErrorOut(Strict):
+    code: str
+    message: str
+
+
+class ClaimReceiptOut(Strict):
+    """A claim or a document received and acknowledged (write-behind intake, ADR 0023): ``received`` while it is
+    being dealt with, then ``registered`` (the claim made, the document attached) or ``refused`` with the reason."""
+
+    reference: str = Field(
+        description="The receipt's reference: CL-<year>-W<number> (a claim), CL-<year>-D<number> (a document)"
+    )
+    kind: Literal["claim", "document"]
+    state: Literal["received", "registered", "refused"]
+    status: str = Field(description="The state in words, in the caller's language")
+    received_at: datetime = Field(description="The moment of receipt: the statutory clocks count from it")
+    location: str = Field(description="Where to ask after it: GET this path")
+    claim_id: int | None = None
+    claim_reference: str | None = None
+    document_id: int | None = None
+    error: ClaimReceiptErrorOut | None = None
+
+
+STATUS_TEXT = {
+    CallerView.RECEIVED: gettext_lazy("Received, being registered."),
+    CallerView.REGISTERED: gettext_lazy("Registered."),
+    CallerView.REFUSED: gettext_lazy("Not registered: see the reason, correct it and send it again."),
+}
+
+
+def _receipt_out(receipt: ClaimReceipt | DocumentReceipt) -> dict[str, object]:
+    view = caller_view(ReceiptState(receipt.state))
+    error = None
+    if view is CallerView.REFUSED:
+        refusal = DomainError(receipt.error.get("message") or None, **receipt.error.get("params", {}))
+        refusal.code = receipt.error.get("code", DomainError.code)  # type: ignore[misc]
+        error = {"code": refusal.code, "message": message_of(refusal)}
+    registered = view is CallerView.REGISTERED
+    if isinstance(receipt, ClaimReceipt):
+        claim = receipt.claim if registered else None
+        document = None
+    else:
+        document = receipt.document if registered else None
+        claim = document.claim if document is not None else None
+    return {
+        "reference": receipt.reference,
+        "kind": "claim" if isinstance(receipt, ClaimReceipt) else "document",
+        "state": view.value,
+        "status": str(STATUS_TEXT[view]),
+        "received_at": receipt.received_at,
+        "location": reverse("api:claim_receipt", args=[receipt.reference]),
+        "claim_id": claim.pk if claim else None,
+        "claim_reference": claim.reference if claim else None,
+        "document_id": document.pk if document else None,
+        "error": error,
+    }
+
+
+@router.post(
+    "/claims",
+    response={201: ClaimCaseOut, 202: ClaimReceiptOut},
+    summary="Report a claim",
+    description=(
+        "Write-behind (ADR 0023): the claim is checked, kept and acknowledged with 202 and a receipt; it is "
+        "registered moments later, and `GET /api/v1/claim-receipts/{reference}` tells when, with the claim. "
+        "A deployment with XIAOBAO_INTAKE_IMMEDIATE registers in the request and answers 201 with the claim."
+    ),
+)
 def report(
     request: HttpRequest,
     payload: ClaimIn,
     idempotency_key: IdempotencyKey = None,
 ) -> Status[dict[str, object]]:
     actor = api_actor(request)
+    if not settings.XIAOBAO_INTAKE_IMMEDIATE:
+        receipt = actions.claim_receive(
+            actor=actor, data=payload.model_dump(mode="json"), idempotency_key=idempotency_key
+        )
+        return Status(202, _receipt_out(receipt))
     data = payload.model_dump(exclude={"insurer_id", "claimant_id", "claimant"})
     insurer_id = actor.insurer_id if actor.kind is ActorKind.STAFF else payload.insurer_id
     if insurer_id is None:
@@ -174,6 +251,16 @@ def report(
         idempotency_key=idempotency_key,
     )
     return Status(201, _case(request, claim.pk))
+
+
+@router.get(
+    "/claim-receipts/{reference}",
+    response=ClaimReceiptOut,
+    url_name="claim_receipt",
+    summary="A claim or document received: being dealt with, registered (with the claim), or refused",
+)
+def claim_receipt(request: HttpRequest, reference: Annotated[str, Path(max_length=40)]) -> dict[str, object]:
+    return _receipt_out(selectors.receipt(api_actor(request), reference))
 
 
 @router.get("/claims", response=list[ClaimOut], summary="Open claims: green channel first, then the earliest date")
@@ -197,10 +284,33 @@ def claim_detail(request: HttpRequest, claim_id: int) -> dict[str, object]:
     return _case(request, claim_id)
 
 
-@router.post("/claims/{claim_id}/documents", response={201: DocumentOut}, summary="Send one document (multipart form)")
+@router.post(
+    "/claims/{claim_id}/documents",
+    response={201: DocumentOut, 202: ClaimReceiptOut},
+    summary="Send one document (multipart form)",
+    description=(
+        "Write-behind (ADR 0023): the file is checked, stored and acknowledged with 202 and a receipt; it is "
+        "attached to the claim moments later (`GET /api/v1/claim-receipts/{reference}`). A deployment with "
+        "XIAOBAO_INTAKE_IMMEDIATE attaches it in the request and answers 201 with the document."
+    ),
+)
 def send_document(
-    request: HttpRequest, claim_id: int, item_code: Form[str], file: File[UploadedFile]
+    request: HttpRequest,
+    claim_id: int,
+    item_code: Form[str],
+    file: File[UploadedFile],
+    idempotency_key: IdempotencyKey = None,
 ) -> Status[dict[str, object]]:
+    if not settings.XIAOBAO_INTAKE_IMMEDIATE:
+        receipt = actions.claim_document_receive(
+            actor=api_actor(request),
+            claim_id=claim_id,
+            item_code=item_code,
+            name=file.name or "file",
+            content=file,
+            idempotency_key=idempotency_key,
+        )
+        return Status(202, _receipt_out(receipt))
     document: ClaimDocument = actions.claim_receive_document(
         actor=api_actor(request),
         claim_id=claim_id,

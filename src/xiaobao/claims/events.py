@@ -3,7 +3,20 @@ from django.utils.translation import gettext_lazy as _
 from xiaobao.audit.registry import event_type
 
 REPORTED = event_type(
-    "claim.reported", _("claim received"), visible_to_consumer=True, fields=("green_channel", "reference")
+    "claim.reported",
+    _("claim received"),
+    visible_to_consumer=True,
+    fields=("green_channel", "receipt", "received_at", "reference"),
+)
+RECEIPT_REFUSED = event_type(
+    "claim.receipt_refused",
+    _("claim or document acknowledged but not registered: refused"),
+    fields=("code", "receipt", "received_at"),
+)
+RECEIPT_FAILED = event_type(
+    "claim.receipt_failed",
+    _("claim or document acknowledged but not registered: failed"),
+    fields=("attempts", "failure", "receipt", "received_at"),
 )
 DOCUMENTS_REQUESTED = event_type(
     "claim.documents_requested",
@@ -12,7 +25,10 @@ DOCUMENTS_REQUESTED = event_type(
     fields=("items", "new_fact", "notice", "request"),
 )
 DOCUMENT_RECEIVED = event_type(
-    "claim.document_received", _("document received"), visible_to_consumer=True, fields=("item", "sha256")
+    "claim.document_received",
+    _("document received"),
+    visible_to_consumer=True,
+    fields=("item", "receipt", "received_at", "sha256"),
 )
 DOCUMENTS_COMPLETE = event_type(
     "claim.documents_complete", _("documents complete"), visible_to_consumer=True, fields=("decision_due", "rule")

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xiaobao.casework.clocks import ReminderSentBase, StatutoryClock
+from xiaobao.casework.receipts import ReceiptBase, receipt_constraints, receipt_indexes
 from xiaobao.claims.domain.lifecycle import ClaimState
 from xiaobao.privacy.fields import EncryptedTextField
 
@@ -165,3 +166,38 @@ class Emergency(models.Model):
     first_day = models.DateField()
     last_day = models.DateField()
     declared_at = models.DateTimeField()
+
+
+class ClaimReceipt(ReceiptBase):
+    """A claim reported through the API and acknowledged, not yet registered: write-behind intake (issue #20,
+    ADR 0023 and its addendum). The request writes this one row and answers with ``CL-2026-W000123``;
+    ``manage.py run_intake`` registers the claim from it through ``claims.actions`` (the clocks CLM-T5/T6 from
+    ``received_at``, the green channel, the audit event, the notice) and marks it done in the same transaction."""
+
+    REFERENCE_PREFIX, REFERENCE_MARK = "CL", "W"
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = receipt_constraints("claim_receipt")
+        indexes = receipt_indexes("claim_receipt")
+
+
+class DocumentReceipt(ReceiptBase):
+    """A claim document sent through the API and acknowledged, not yet attached (``CL-2026-D000123``).
+
+    The request stores the file first, encrypted, under ``claims/incoming/`` (``staged_file``), then writes this
+    one row naming it; the worker attaches it through ``claims.actions.claim_receive_document`` (the checklist,
+    the decision clock from ``received_at`` once nothing is missing, the audit events, the notice), marks the
+    receipt done and deletes the staged copy once that commits. A staged file no owed receipt names (its
+    request died before the row was written, or its receipt is done) is removed by ``upload_orphans --delete``
+    after the grace period."""
+
+    REFERENCE_PREFIX, REFERENCE_MARK = "CL", "D"
+
+    staged_file = models.CharField(max_length=200)
+    document = models.ForeignKey(ClaimDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = receipt_constraints("document_receipt")
+        indexes = receipt_indexes("document_receipt")

@@ -13,7 +13,7 @@ from xiaobao.claims import access
 from xiaobao.claims.actions import described, missing
 from xiaobao.claims.domain.clocks import ClaimClock
 from xiaobao.claims.domain.lifecycle import ClaimState, allowed_claim_steps
-from xiaobao.claims.models import ChecklistItem, Claim, ClaimDeadline, ClaimDocument
+from xiaobao.claims.models import ChecklistItem, Claim, ClaimDeadline, ClaimDocument, ClaimReceipt, DocumentReceipt
 from xiaobao.deadlines.clock import ClockState, state_on
 from xiaobao.identity.domain.permissions import Permission
 from xiaobao.kernel.actors import Actor
@@ -149,8 +149,26 @@ def claims_about(actor: Actor, claim_reference: str, insurer_id: int) -> list[Cl
 
 
 def document_file_names() -> list[str]:
-    """Every stored file a row names, across insurers (system use: the orphan sweep of ops.stored_files)."""
-    return [name for name in ClaimDocument.objects.values_list("file", flat=True) if name]
+    """Every stored file a row names, across insurers (system use: the orphan sweep of ops.stored_files): the
+    documents', and the staged files of document receipts still owed (write-behind, ADR 0023). A staged file no
+    such receipt names — its request died before the receipt was written, or its receipt is done — is an orphan."""
+    owed = ("pending", "claimed", "failed")
+    staged = DocumentReceipt.objects.filter(state__in=owed).values_list("staged_file", flat=True)
+    return [name for name in ClaimDocument.objects.values_list("file", flat=True) if name] + list(staged)
+
+
+def receipt(actor: Actor, reference: str) -> ClaimReceipt | DocumentReceipt:
+    """A claim's or a document's write-behind receipt, for the caller that posted it (ADR 0023)."""
+    return access.receipt_for(actor, reference)
+
+
+def receipts_health() -> dict[str, object] | None:
+    """For /healthz: claims and documents acknowledged and not yet dealt with (write-behind intake)."""
+    from xiaobao.casework.receipts import health
+
+    parts = {"claims": health(ClaimReceipt), "documents": health(DocumentReceipt)}
+    owed: dict[str, object] = {name: part for name, part in parts.items() if part is not None}
+    return owed or None
 
 
 @dataclass(frozen=True)

@@ -298,9 +298,9 @@ XIAOBAO_REPORT_MIN_CELL = max(1, int(ENV.get("XIAOBAO_REPORT_MIN_CELL", "5")))
 XIAOBAO_DISCLOSURE_MIN_COUNT = max(1, int(ENV.get("XIAOBAO_DISCLOSURE_MIN_COUNT", "5")))
 XIAOBAO_OPEN_DATA_SECONDS = int(ENV.get("XIAOBAO_OPEN_DATA_SECONDS", "86400"))
 
-# Write-behind intake (issue #20, ADR 0023): the API's POST /complaints keeps a receipt and answers 202; the
-# `intake:` process (manage.py run_intake) registers it. XIAOBAO_INTAKE_IMMEDIATE=1 registers in the request
-# instead (201, as before). A receipt claimed longer than the lease by a worker that died is handed back.
+# Write-behind intake (issue #20, ADR 0023): the API's POST /complaints, /claims and /claims/{id}/documents keep a
+# receipt and answer 202; the `intake:` process (manage.py run_intake) registers it. XIAOBAO_INTAKE_IMMEDIATE=1
+# registers in the request instead (201, as before). A receipt claimed longer than the lease by a worker that died is handed back.
 XIAOBAO_INTAKE_IMMEDIATE = env_flag(ENV, "XIAOBAO_INTAKE_IMMEDIATE", default=False)
 XIAOBAO_INTAKE_LEASE_SECONDS = int(ENV.get("XIAOBAO_INTAKE_LEASE_SECONDS", "60"))
 
@@ -367,6 +367,10 @@ XIAOBAO_PERIODIC_TASKS = {
     },
     "complaints.sweep_receipts": {
         "task": "xiaobao.complaints.tasks.sweep_receipts",
+        "every_seconds": int(ENV.get("XIAOBAO_INTAKE_SWEEP_SECONDS", "15")),
+    },
+    "claims.sweep_receipts": {
+        "task": "xiaobao.claims.tasks.sweep_receipts",
         "every_seconds": int(ENV.get("XIAOBAO_INTAKE_SWEEP_SECONDS", "15")),
     },
 }

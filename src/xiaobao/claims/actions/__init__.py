@@ -24,6 +24,13 @@ from xiaobao.claims.actions._deciding import (
     claim_resume,
 )
 from xiaobao.claims.actions._documents import claim_receive_document, claim_request_documents
+from xiaobao.claims.actions._receipts import (
+    claim_document_receive,
+    claim_receipt_register,
+    claim_receipts_sweep,
+    claim_receive,
+    document_receipt_attach,
+)
 from xiaobao.claims.actions._reporting import NewClaim, access_code_hash, claim_report, emergency_declare
 from xiaobao.claims.actions._shared import HELD_BY_INSURER, checklist, described, explained, missing
 from xiaobao.claims.actions._sweep import ClaimSweepResult, claims_sweep
@@ -43,8 +50,12 @@ __all__ = [
     "claim_agree_amount",
     "claim_assess",
     "claim_book_home_visit",
+    "claim_document_receive",
     "claim_pause",
     "claim_pay",
+    "claim_receipt_register",
+    "claim_receipts_sweep",
+    "claim_receive",
     "claim_receive_document",
     "claim_refuse",
     "claim_report",
@@ -52,6 +63,7 @@ __all__ = [
     "claim_resume",
     "claims_sweep",
     "described",
+    "document_receipt_attach",
     "emergency_declare",
     "explained",
     "missing",

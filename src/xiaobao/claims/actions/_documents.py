@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.files.base import File
 from django.db import transaction
 
@@ -82,6 +84,8 @@ def claim_receive_document(
     item_code: str,
     name: str,
     content: bytes | File,  # type: ignore[type-arg]
+    received_at: datetime | None = None,
+    receipt: str = "",
 ) -> ClaimDocument:
     """A document arrives (portal, API, counter); once nothing is missing the decision clock starts (CLM-T2/T6).
 
@@ -97,7 +101,11 @@ def claim_receive_document(
     without a row. A worker killed
     outright between writing and committing leaves the file under the same address, and the client's retry
     adopts it (its bytes are checked) instead of writing a second copy: no duplicate copy either.
+
+    ``received_at``/``receipt``: the moment and reference of the write-behind receipt this attaches (ADR 0023):
+    the document arrived then, and the decision clock counts from that day once nothing is missing (CLM-T2/T6).
     """
+    received_at = received_at or clock.now()
     claim = _for_claimant_or_staff(actor, claim_id)
     if ClaimState(claim.state) not in {ClaimState.REPORTED, ClaimState.DOCUMENTS_REQUESTED, ClaimState.ASSESSING}:
         raise InvalidInput(_("This claim no longer takes documents."))
@@ -116,7 +124,7 @@ def claim_receive_document(
         content_type=content_type,
         size=size,
         sha256=digest,
-        received_at=clock.now(),
+        received_at=received_at,
     )
     address = stored_files.address_of(document.file, digest)
     stored_files.store_once(document.file, f"claims/claim-{claim.pk}/{item_code}-{address}", content, digest)
@@ -126,10 +134,14 @@ def claim_receive_document(
         actor=actor,
         subject=claim,
         insurer_id=claim.insurer_id,
-        new={"item": item_code, "sha256": digest},
+        new={
+            "item": item_code,
+            "sha256": digest,
+            **({"receipt": receipt, "received_at": received_at.isoformat()} if receipt else {}),
+        },
     )
     if claim.state != ClaimState.ASSESSING and not missing(claim):
-        claim.documents_complete_on = clock.today()
+        claim.documents_complete_on = clock.statutory_date_of(received_at)
         _step(claim, ClaimStep.COMPLETE_DOCUMENTS, "documents_complete_on")
         _close_clock(claim, clocks.ClaimClock.DOCUMENTS_NOTICE)  # nothing left to ask for
         rule_id = clocks.decision_rule(claim.product_line, simple=claim.simple)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -81,7 +81,11 @@ def _report(
     claimant_id: int | None,
     details: ConsumerDetails | None,
     idempotency_key: str | None,
+    received_at: datetime | None = None,
+    receipt: str = "",
 ) -> Claim:
+    """``received_at``/``receipt``: the moment and reference of the write-behind receipt this registers (ADR 0023):
+    the claim is received then, however late the intake worker runs (CLM-T5/T6 count from it)."""
     if actor.kind is ActorKind.STAFF:
         identity_access.require_for_insurer(actor, Permission.HANDLE_CLAIMS, insurer_id)
     elif actor.kind not in {ActorKind.CONSUMER, ActorKind.SYSTEM}:
@@ -97,7 +101,7 @@ def _report(
     _check(data)
     claimant = _claimant(actor, insurer_id, claimant_id, details)
     branch = identity_access.intake_branch(insurer.pk)
-    now = clock.now()
+    now = received_at or clock.now()
     claim = Claim.objects.create(
         insurer=insurer,
         handling_branch=branch,
@@ -111,7 +115,7 @@ def _report(
         description=data.description,
         amount_claimed=data.amount_claimed,
         reported_at=now,
-        received_on=clock.today(),
+        received_on=clock.statutory_date_of(now),
         simple=data.simple,
         contract_decision_days=data.contract_decision_days,
         home_visit_requested=data.home_visit_requested,
@@ -130,7 +134,11 @@ def _report(
         subject=claim,
         insurer_id=insurer.pk,
         first=True,
-        new={"reference": claim.reference, "green_channel": claim.green_channel},
+        new={
+            "reference": claim.reference,
+            "green_channel": claim.green_channel,
+            **({"receipt": receipt, "received_at": now.isoformat()} if receipt else {}),
+        },
     )
     consumer_relate(actor=SYSTEM, consumer=claimant, insurer_id=insurer.pk)
     _tell(

@@ -34,9 +34,17 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=0.1, help="seconds between polls when idle")
         parser.add_argument("--max-receipts", type=int, default=None, help="stop after this many")
         parser.add_argument("--drain", action="store_true", help="register what is pending, then stop")
+        parser.add_argument(
+            "--kind",
+            action="append",
+            choices=sorted(receipts.KINDS),
+            help="only this kind of receipt (repeatable; default: every kind)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        worker = IntakeWorker(worker_id=new_worker_id(), batch=options["batch"], interval=options["interval"])
+        worker = IntakeWorker(
+            worker_id=new_worker_id(), batch=options["batch"], interval=options["interval"], only=options["kind"]
+        )
         if options["drain"]:
             until_database_answers(receipts.sweep_all)
             self.stdout.write(f"registered {worker.drain()}")
