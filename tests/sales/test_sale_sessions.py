@@ -562,7 +562,11 @@ def test_an_upload_left_open_for_a_week_is_closed_its_chunks_deleted_and_audited
     assert not RecordingChunk.objects.exists()
     assert _chunk_files(media) == []
     event = AuditEvent.objects.get(event_type="sales.recording_upload_expired")
-    assert (event.subject_id, event.new_values["upload"], event.new_values["because"]) == (str(sale.pk), abandoned.pk, "abandoned")
+    assert (event.subject_id, event.new_values["upload"], event.new_values["because"]) == (
+        str(sale.pk),
+        abandoned.pk,
+        "abandoned",
+    )
     # and a chunk sent to it afterwards is refused, saying to open a new upload
     with pytest.raises(TransitionNotAllowed, match="closed unfinished"):
         actions.recording_chunk_put(actor=shop.agent, token=abandoned.token, offset=100, content=VIDEO[100:])
