@@ -105,6 +105,7 @@ def test_the_scheduler_enqueues_the_sweep_once_per_interval(clock: SettableClock
         "insights.report_fairness",
         "disclosure.publish_open_data",  # the open complaint data set, from the consents standing (#18)
         "sales.sweep_refund_deadlines",
+        "sales.expire_recording_uploads",  # uploads that can no longer finish closed, their chunks deleted
         "complaints.sweep_receipts",  # write-behind intake's dead workers' receipts handed back (#20)
         "claims.sweep_receipts",  # and those of claims and their documents
     ]
