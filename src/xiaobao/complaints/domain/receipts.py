@@ -80,8 +80,12 @@ def after_stale_claim(attempts: int) -> ReceiptState:
     return ReceiptState.FAILED if attempts >= MAX_ATTEMPTS else ReceiptState.PENDING
 
 
-def seal(*, actor: Actor, data: dict[str, Any]) -> str:
-    """The caller as authenticated and the request as validated, as JSON (kept encrypted in the receipt)."""
+def seal(*, actor: Actor, data: dict[str, Any], access_code: str = "") -> str:
+    """The caller as authenticated and the request as validated, as JSON (kept encrypted in the receipt).
+
+    ``access_code``: the consumer's access code, given in the portal's answer before the case exists; the worker
+    sets its hash on the complaint and sends it in the notice, so the consumer never sees two codes. Apart from
+    the request's fields: a resubmission with the same form is the same request, whatever code it was offered."""
     who = {
         "kind": actor.kind.value,
         "user_id": actor.user_id,
@@ -95,7 +99,10 @@ def seal(*, actor: Actor, data: dict[str, Any]) -> str:
         "mediation_organisation_id": actor.mediation_organisation_id,
         "roles": sorted(role.value for role in actor.roles),
     }
-    return json.dumps({"actor": who, "data": data}, ensure_ascii=False, sort_keys=True)
+    content: dict[str, Any] = {"actor": who, "data": data}
+    if access_code:
+        content["access_code"] = access_code
+    return json.dumps(content, ensure_ascii=False, sort_keys=True)
 
 
 def unseal(sealed: str) -> tuple[Actor, dict[str, Any]]:
@@ -108,6 +115,11 @@ def unseal(sealed: str) -> tuple[Actor, dict[str, Any]]:
         roles=frozenset(Role(role) for role in who["roles"]),
     )
     return actor, dict(content["data"])
+
+
+def sealed_access_code(sealed: str) -> str:
+    """The access code ``seal`` kept, or "" (receipts of the API carry none: the registration makes one)."""
+    return str(json.loads(sealed).get("access_code", ""))
 
 
 def request_hash(data: dict[str, Any]) -> str:
