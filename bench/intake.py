@@ -4,8 +4,9 @@ Write-behind (ADR 0023): the request checks the complaint, writes one receipt in
 ``manage.py run_intake`` registers it — routing, duplicate check, deadline, audit event, notice — and the task
 worker delivers the notice. One run prints:
 
-1. the bare one-row insert, the write-behind intake, and the intake registered in the request
-   (``XIAOBAO_INTAKE_IMMEDIATE=1``, as before #20), each driven by wrk with 32 connections against one
+1. the bare one-row insert, the write-behind intake, the portal's complaint form (write-behind: a consumer's
+   session with a verified phone and a CSRF token, prepared before wrk), and the intake registered in the
+   request (``XIAOBAO_INTAKE_IMMEDIATE=1``, as before #20), each driven by wrk with 32 connections against one
    gunicorn as deployed: req/s, p50, p99, and the ratio to the bare insert (aim ≥ 0.5, p99 < 50 ms);
 2. sustained registrations per second with 1 and with 2 intake workers, from a backlog of receipts;
 3. at a steady rate (``--paced-rate``) with one intake worker and one task worker running: the time from the
@@ -158,6 +159,41 @@ def paced(url: str, token: str, body: dict[str, object], rate: float, seconds: f
     return acknowledged
 
 
+def portal_form(insurer_code: str) -> tuple[str, str, dict[str, str]]:
+    """The portal's complaint details form as a consumer's browser posts it after the phone check: a session
+    with the verified phone (``portal.session``) and a CSRF token, made here before wrk runs. Each request
+    carries its own form token (the receipt's idempotency key: the same token is the same receipt, so wrk's
+    counter goes into it) and its own description."""
+    from urllib.parse import urlencode
+
+    from django.conf import settings
+    from django.middleware.csrf import _get_new_csrf_string  # type: ignore[attr-defined]
+
+    from xiaobao.identity.models import Consumer
+    from xiaobao.ops import clock
+    from xiaobao.ops.sessions import SessionStore
+    from xiaobao.portal.session import VERIFIED, VERIFIED_FOR
+
+    consumer = Consumer.objects.get(user__username="consumer.elder")
+    session = SessionStore()
+    session[VERIFIED] = {"id": consumer.pk, "until": (clock.now() + VERIFIED_FOR).isoformat(), "confirmed": True}
+    session.create()
+    csrf = _get_new_csrf_string()
+    fields = {
+        "csrfmiddlewaretoken": csrf,
+        "token": "NUMBER",
+        "product_line": "medical",
+        "reason": "claims",
+        "description": "住院医疗费用理赔被拒，理由不清楚，请重新审核。（NUMBER）",
+        "requested_outcome": "按合同赔付",
+    }
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}",
+    }
+    return f"/i/{insurer_code}/complain/details/", urlencode(fields).replace("NUMBER", "{{n}}"), headers
+
+
 def percentiles(values: list[float]) -> str:
     if not values:
         return "none"
@@ -213,11 +249,14 @@ def run(args: argparse.Namespace, database_url: str) -> None:
     common = {"DATABASE_URL": database_url, "DEBUG": "false", "XIAOBAO_BENCH_ENDPOINTS": "1"}
     loads = {}
 
-    def measure(name: str, path: str, with_headers: dict[str, str], url: str) -> None:
-        wrk(url, path, body, with_headers, connections=args.connections, seconds=3, prefix=f"warm-{name}")
+    def measure(name: str, path: str, with_headers: dict[str, str], url: str, sent: str | None = None) -> None:
+        sent = body if sent is None else sent
+        wrk(url, path, sent, with_headers, connections=args.connections, seconds=3, prefix=f"warm-{name}")
         loads[name] = wrk(
-            url, path, body, with_headers, connections=args.connections, seconds=args.seconds, prefix=name[:12]
+            url, path, sent, with_headers, connections=args.connections, seconds=args.seconds, prefix=name[:12]
         )
+
+    form_path, form_body, form_headers = portal_form(staff.insurer.code)
 
     env = {**os.environ, **common, "XIAOBAO_INTAKE_IMMEDIATE": "0"}
     LOG.write_bytes(b"")
@@ -271,9 +310,12 @@ def run(args: argparse.Namespace, database_url: str) -> None:
     with gunicorn({**common, "XIAOBAO_INTAKE_IMMEDIATE": "0"}, args) as url:
         measure("bare insert", "/bench/bare-insert", {}, url)
         measure("write-behind intake", "/api/v1/complaints", headers, url)
+        measure("portal form (write-behind)", form_path, form_headers, url, form_body)
     with gunicorn({**common, "XIAOBAO_INTAKE_IMMEDIATE": "1"}, args) as url:
         measure("registered in the request", "/api/v1/complaints", headers, url)
     print_comparison(loads, full="write-behind intake", bare="bare insert", p99_aim_ms=50, args=args)
+    portal = loads["portal form (write-behind)"].rate / loads["bare insert"].rate
+    print(f"portal form (write-behind) / bare insert = {portal:.2f}  (the consumer's form after the phone check)")
     immediate = loads["registered in the request"].rate / loads["bare insert"].rate
     print(f"registered in the request / bare insert = {immediate:.2f}  (intake before write-behind)")
 
