@@ -85,7 +85,7 @@ def test_the_two_workers_enqueue_each_periodic_task_once(cluster: Cluster) -> No
     # given two workers on the Redis queue, started together, each of which has beaten (the cluster is ready
     # when /healthz counts both alive) and so reached every periodic task's turn
     expected = {spec["task"] for spec in settings.XIAOBAO_PERIODIC_TASKS.values()}
-    expected.add("xiaobao.notifications.tasks.resend_lost_notifications")  # registered on the Redis queue
+    expected.add("xiaobao.ops.tasks.push_lost_jobs")  # registered on the Redis queue
     connection = redis.Redis.from_url(cluster.redis_url)
 
     # when the jobs in Redis are counted by task (a retried job keeps its id: it counts once)

@@ -13,7 +13,7 @@ from tests.support.processes import PROJECT
 SHOW = (
     "import django, json; django.setup(); from django.conf import settings; "
     "print(json.dumps([settings.TASKS['default']['BACKEND'], 'django_rq' in settings.INSTALLED_APPS, "
-    "'notifications.resend_lost_notifications' in settings.XIAOBAO_PERIODIC_TASKS]))"
+    "'ops.push_lost_jobs' in settings.XIAOBAO_PERIODIC_TASKS]))"
 )
 
 
@@ -36,7 +36,7 @@ def test_the_database_queue_is_the_default() -> None:
     assert json.loads(started.stdout) == ["django_tasks_db.DatabaseBackend", False, False]
 
 
-def test_the_redis_queue_pushes_on_commit_and_resends_lost_notices() -> None:
+def test_the_redis_queue_pushes_on_commit_and_pushes_lost_jobs_again() -> None:
     started = _start(XIAOBAO_TASK_QUEUE="redis", REDIS_URL="redis://127.0.0.1:6390/0")
 
     assert started.returncode == 0, started.stderr

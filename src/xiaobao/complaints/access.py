@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from xiaobao.audit.models import ChainHead
-from xiaobao.complaints.domain.receipts import parse_receipt_reference
+from xiaobao.casework import receipts
 from xiaobao.complaints.models import (
     Complaint,
     Conflict,
@@ -186,21 +186,17 @@ def _tracking_key(reference: str) -> TrackingKey | None:
 def receipt_for(actor: Actor, reference: str) -> Receipt:
     """A write-behind receipt (ADR 0023), for the caller that posted it only: anyone else, staff of the same
     insurer included, gets the answer of a reference that does not exist."""
-    parsed = parse_receipt_reference(reference)
-    if parsed is None or actor.kind is ActorKind.ANONYMOUS:
-        raise NotFound()
-    _, receipt_id = parsed
-    receipt = Receipt.objects.select_related("complaint").filter(pk=receipt_id, caller=actor.audit_id).first()
-    if receipt is None or receipt.reference != reference.strip():
+    receipt = None if actor.kind is ActorKind.ANONYMOUS else receipts.for_caller(Receipt, actor, reference, "complaint")
+    if receipt is None:
         raise NotFound()
     return receipt
 
 
 def _receipt_by_reference(reference: str) -> Receipt | None:
-    parsed = parse_receipt_reference(reference)
-    if parsed is None:
+    receipt_id = Receipt.parse_reference(reference.strip().upper())
+    if receipt_id is None:
         return None
-    receipt = Receipt.objects.select_related("complaint", "insurer").filter(pk=parsed[1]).first()
+    receipt = Receipt.objects.select_related("complaint", "insurer").filter(pk=receipt_id).first()
     return receipt if receipt is not None and receipt.reference == reference.strip().upper() else None
 
 
@@ -241,9 +237,9 @@ def receipts_owed_to(actor: Actor) -> QuerySet[Receipt]:
 
 def receipt_of_caller(caller: str, idempotency_key: str) -> Receipt | None:
     """The receipt a caller's earlier request with this Idempotency-Key left."""
-    return Receipt.objects.filter(caller=caller, idempotency_key=idempotency_key).first()
+    return receipts.of_caller(Receipt, caller, idempotency_key)
 
 
 def receipt_to_register(receipt_id: int) -> Receipt | None:
     """The intake worker's receipt, locked for its registration (the worker is the system: no tenant filter)."""
-    return Receipt.objects.select_for_update().filter(pk=receipt_id).first()
+    return receipts.locked(Receipt, receipt_id)

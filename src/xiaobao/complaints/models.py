@@ -8,11 +8,13 @@ from __future__ import annotations
 from django.db import models
 
 from xiaobao.casework.clocks import ReminderSentBase, StatutoryClock
+from xiaobao.casework.receipts import ReceiptBase, receipt_constraints, receipt_indexes
 from xiaobao.complaints.domain.classification import Channel, ProductLine, Reason
 from xiaobao.complaints.domain.clocks import Complexity
 from xiaobao.complaints.domain.decisions import Outcome, Remedy
 from xiaobao.complaints.domain.lifecycle import State
-from xiaobao.complaints.domain.receipts import ReceiptState, receipt_reference
+from xiaobao.complaints.domain.receipts import MARK as RECEIPT_MARK
+from xiaobao.complaints.domain.receipts import PREFIX as RECEIPT_PREFIX
 from xiaobao.privacy.fields import EncryptedTextField
 
 
@@ -107,55 +109,24 @@ class Complaint(models.Model):
         return self.reference or f"complaint {self.pk}"
 
 
-class Receipt(models.Model):
+class Receipt(ReceiptBase):
     """A complaint received and acknowledged, not yet registered: write-behind intake (issue #20, ADR 0023).
 
     The API request writes this one row, in autocommit, and answers with its reference (``LN-2026-W000123``);
     ``manage.py run_intake`` registers the complaint from it through ``complaints.actions`` (CMP-A1) and marks it
     done in the same transaction, so each receipt becomes one case exactly once. ``received_at`` is the moment of
     the acknowledgement: the statutory clock starts from it when the caller gave no earlier one (CMP-T1, CMP-T7).
-    The caller as authenticated and the request as validated are kept sealed (encrypted) in ``payload``.
+    The caller as authenticated and the request as validated are kept sealed (encrypted) in ``payload``; the
+    columns every kind of receipt has are ``casework.receipts.ReceiptBase``'s.
     """
 
-    insurer = models.ForeignKey("identity.Insurer", on_delete=models.PROTECT, null=True, related_name="+")
-    caller = models.CharField(max_length=64)
-    """The caller's audit id (``staff:12``): only they read the receipt, and their Idempotency-Keys are theirs."""
-    idempotency_key = models.CharField(max_length=128, null=True, blank=True)  # noqa: DJ001  (none: no retry protection)
-    request_hash = models.CharField(max_length=64)
-    payload = EncryptedTextField()
-    received_at = models.DateTimeField()
-    state = models.CharField(max_length=16, choices=_choices(ReceiptState), default=ReceiptState.PENDING.value)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_by = models.CharField(max_length=64, blank=True, default="")
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    done_at = models.DateTimeField(null=True, blank=True)
+    REFERENCE_PREFIX, REFERENCE_MARK = RECEIPT_PREFIX, RECEIPT_MARK
+
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    error = models.JSONField(default=dict, blank=True)
-    """Why the registration refused it (``code``, ``message`` msgid, ``params``), or the last failure's text."""
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["caller", "idempotency_key"],
-                condition=models.Q(idempotency_key__isnull=False),
-                name="receipt_idempotency_key_once",
-            )
-        ]
-        indexes = [
-            models.Index(fields=["id"], name="receipt_pending", condition=models.Q(state=ReceiptState.PENDING.value)),
-            models.Index(
-                fields=["claimed_at"], name="receipt_claimed", condition=models.Q(state=ReceiptState.CLAIMED.value)
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.reference
-
-    @property
-    def reference(self) -> str:
-        from xiaobao.kernel.clock import statutory_date
-
-        return receipt_reference(self.pk, statutory_date(self.received_at))
+        constraints = receipt_constraints("receipt")
+        indexes = receipt_indexes("receipt")
 
 
 class SavedQueueView(models.Model):

@@ -519,17 +519,6 @@ def receipt_due(receipt: Receipt) -> Due | None:
 def receipts_health() -> dict[str, object] | None:
     """For /healthz: complaints acknowledged and not yet registered (write-behind intake, ADR 0023) — waiting,
     claimed by a worker, failed — and the age of the oldest waiting; None when none is owed."""
-    from django.db.models import Count, Min
+    from xiaobao.casework.receipts import health
 
-    owed = ("pending", "claimed", "failed")
-    rows = Receipt.objects.filter(state__in=owed).values("state").annotate(n=Count("pk"), oldest=Min("received_at"))
-    by_state = {row["state"]: row for row in rows}
-    if not by_state:
-        return None
-    oldest = min(row["oldest"] for row in by_state.values())
-    return {
-        "waiting": by_state.get("pending", {}).get("n", 0),
-        "claimed": by_state.get("claimed", {}).get("n", 0),
-        "failed": by_state.get("failed", {}).get("n", 0),
-        "oldest_seconds": round((clock.now() - oldest).total_seconds(), 1),
-    }
+    return health(Receipt)

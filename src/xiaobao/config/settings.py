@@ -366,11 +366,13 @@ XIAOBAO_PERIODIC_TASKS = {
         "every_seconds": int(ENV.get("XIAOBAO_INTAKE_SWEEP_SECONDS", "15")),
     },
 }
-if XIAOBAO_TASK_QUEUE == "redis":  # the database queue loses no job: the notices are in the same database
-    XIAOBAO_PERIODIC_TASKS["notifications.resend_lost_notifications"] = {
-        "task": "xiaobao.notifications.tasks.resend_lost_notifications",
-        "every_seconds": int(ENV.get("XIAOBAO_RESEND_LOST_SECONDS", "60")),
+if XIAOBAO_TASK_QUEUE == "redis":  # the database queue loses no job: it is the same database
+    XIAOBAO_PERIODIC_TASKS["ops.push_lost_jobs"] = {
+        "task": "xiaobao.ops.tasks.push_lost_jobs",
+        "every_seconds": int(ENV.get("XIAOBAO_PUSH_LOST_SECONDS", "60")),
     }
+# How often an RQ worker shows it is alive while a job runs; a dead worker's job is taken up three beats later.
+XIAOBAO_RQ_HEARTBEAT_SECONDS = float(ENV.get("XIAOBAO_RQ_HEARTBEAT_SECONDS", "10"))
 # Cooling-off (issue #16 item 5): the days an insurer has to refund a policy cancelled in its cooling-off period,
 # counted from the request. Unverified: the demo contract promises only "无息退还"; 30 days is a default, set your own.
 XIAOBAO_COOLING_OFF_REFUND_DAYS = int(ENV.get("XIAOBAO_COOLING_OFF_REFUND_DAYS", "30"))

@@ -44,14 +44,3 @@ def channel_told(about: Any, purpose: str, consumer_id: int) -> str | None:
         .first()
     )
     return str(found) if found is not None else None
-
-
-def pending_notification_ids(*, created_before: Any) -> list[str]:
-    """Every notice still waiting to be sent, created before ``created_before`` (the outbox's sweep, system-wide:
-    it only enqueues delivery again, which reads each notice under its own lock)."""
-    return [
-        str(pk)
-        for pk in Notification.objects.filter(status="pending", created_at__lt=created_before)
-        .order_by("created_at")
-        .values_list("pk", flat=True)
-    ]

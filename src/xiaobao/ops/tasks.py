@@ -26,3 +26,14 @@ def sweep_spooled_uploads() -> int:
     for path in stale:
         path.unlink(missing_ok=True)
     return len(stale)
+
+
+@task()
+def push_lost_jobs() -> int:
+    """On the Redis queue, every job PostgreSQL knows and Redis lost is pushed again (ADR 0022 addendum); on
+    the database queue nothing is ever lost, and this does nothing."""
+    from xiaobao.ops import task_queue  # RQ is loaded only where it is used
+
+    if not task_queue.uses_redis():
+        return 0
+    return task_queue.push_lost_jobs()

@@ -8,6 +8,7 @@ transaction.
 
 from __future__ import annotations
 
+from xiaobao.casework.receipts import ReceiptSweep
 from xiaobao.complaints.actions._complainant import (
     ReviewWindowClosed,
     complaint_attach,
@@ -56,7 +57,6 @@ from xiaobao.complaints.actions._queue import (
     saved_view_save,
 )
 from xiaobao.complaints.actions._receipts import (
-    ReceiptSweep,
     Received,
     complaint_receive,
     receipt_failed_attempt,

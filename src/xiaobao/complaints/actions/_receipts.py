@@ -5,7 +5,7 @@ autocommit and answers; the second (``receipt_register``, run by ``manage.py run
 complaint through ``complaint_registration`` — routing, duplicate linking, the deadline, the audit event, the
 notice rendered and queued — and marks the receipt done in the same transaction. A worker killed between the
 halves leaves a claimed receipt that ``receipts_sweep`` hands back; the receipt's row lock and state make a
-second registration of it impossible.
+second registration of it impossible. What every kind of receipt shares is ``xiaobao.casework.receipts``.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 
-from xiaobao.audit.recorder import record
+from xiaobao.casework import receipts as receipts_kernel
+from xiaobao.casework.receipts import ReceiptSweep
 from xiaobao.complaints import access, events
 from xiaobao.complaints.actions._registration import NewComplaint, Registration, _intake_insurer, _register
 from xiaobao.complaints.domain import receipts
@@ -28,7 +28,7 @@ from xiaobao.complaints.domain.intake import check_intake
 from xiaobao.complaints.domain.receipts import ReceiptState
 from xiaobao.complaints.models import Receipt
 from xiaobao.identity.actions import ConsumerDetails
-from xiaobao.kernel.actors import SYSTEM, Actor
+from xiaobao.kernel.actors import Actor
 from xiaobao.kernel.errors import DomainError
 from xiaobao.ops import clock, idempotency
 
@@ -85,7 +85,7 @@ def complaint_receive(
         caller=actor.audit_id,
         idempotency_key=idempotency_key,
         request_hash=hashed,
-        payload=receipts.seal(actor=actor, data=data, access_code=access_code),
+        payload=receipts.seal_with_access_code(actor=actor, data=data, access_code=access_code),
         received_at=now,
     )
     if immediate:
@@ -148,31 +148,17 @@ def new_complaint(data: dict[str, Any]) -> NewComplaint:
 
 
 def _mark_done(receipt: Receipt, registration: Registration) -> None:
-    receipt.state = ReceiptState.DONE.value
     receipt.complaint = registration.complaint
-    receipt.done_at = clock.now()
-    receipt.error = {}
-    receipt.save(update_fields=["state", "complaint", "done_at", "error"])
+    receipts_kernel.mark_done(receipt, "complaint")
+
+
+def _kind() -> receipts_kernel.ReceiptKind:
+    return receipts_kernel.kind_of(Receipt)
 
 
 def receipts_claim(*, worker_id: str, limit: int) -> list[int]:
-    """Up to ``limit`` pending receipts, oldest first, for this worker: ``FOR UPDATE SKIP LOCKED`` lets any
-    number of workers claim side by side, each receipt by one."""
-    with transaction.atomic():
-        ids = list(
-            Receipt.objects.select_for_update(skip_locked=True)
-            .filter(state=ReceiptState.PENDING.value)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if ids:
-            Receipt.objects.filter(pk__in=ids).update(
-                state=ReceiptState.CLAIMED.value,
-                claimed_by=worker_id,
-                claimed_at=clock.now(),
-                attempts=F("attempts") + 1,
-            )
-    return ids
+    """Up to ``limit`` pending receipts, oldest first, for this worker (``casework.receipts.claim``)."""
+    return receipts_kernel.claim(Receipt, worker_id=worker_id, limit=limit)
 
 
 def receipt_register(*, receipt_id: int) -> Receipt | None:
@@ -194,91 +180,25 @@ def receipt_register(*, receipt_id: int) -> Receipt | None:
                 access_code=receipts.sealed_access_code(receipt.payload),
             )
         except DomainError as error:
-            receipt.state = ReceiptState.REFUSED.value
-            receipt.done_at = clock.now()
-            receipt.error = {"code": error.code, "message": str(error.message), "params": _plain(error.params)}
-            receipt.save(update_fields=["state", "done_at", "error"])
-            record(
-                event_type=events.RECEIPT_REFUSED,
-                actor=actor,
-                subject=receipt,
-                insurer_id=receipt.insurer_id,
-                new={"receipt": receipt.reference, "code": error.code, "received_at": receipt.received_at.isoformat()},
-                first=True,
-            )
-            logger.info("receipt %s refused: %s", receipt.reference, error.code)
+            receipts_kernel.refuse(receipt, actor=actor, error=error, event_type=events.RECEIPT_REFUSED)
             return receipt
         _mark_done(receipt, registration)
         return receipt
 
 
-def _plain(params: Any) -> dict[str, object]:
-    return {name: list(value) if isinstance(value, tuple) else value for name, value in dict(params).items()}
-
-
 def receipt_failed_attempt(*, receipt_id: int, error: str) -> None:
     """A registration that failed for a reason other than a refusal (a defect): the receipt goes back to pending
-    for another try, or is failed after ``MAX_ATTEMPTS`` claims. ``error`` names the kind of failure only (an
-    exception's class): its message could quote the complaint, and the receipt's columns are not encrypted."""
-    with transaction.atomic():
-        receipt = access.receipt_to_register(receipt_id)
-        if receipt is None or receipt.state != ReceiptState.CLAIMED.value:
-            return
-        receipt.state = receipts.after_stale_claim(receipt.attempts).value
-        receipt.error = {"failure": error[:100]}
-        receipt.save(update_fields=["state", "error"])
-        if receipt.state == ReceiptState.FAILED.value:
-            _record_failed(receipt)
-
-
-def _record_failed(receipt: Receipt) -> None:
-    """The acknowledged complaint could not be registered: an event on the receipt's own chain, for the audit log
-    and the operators (``/healthz`` counts failed receipts)."""
-    record(
-        event_type=events.RECEIPT_FAILED,
-        actor=SYSTEM,
-        subject=receipt,
-        insurer_id=receipt.insurer_id,
-        new={
-            "receipt": receipt.reference,
-            "attempts": receipt.attempts,
-            "failure": str((receipt.error or {}).get("failure", "abandoned by its workers")),
-            "received_at": receipt.received_at.isoformat(),
-        },
-        first=True,
-    )
+    for another try, or is failed after ``MAX_ATTEMPTS`` claims (``casework.receipts.failed_attempt``)."""
+    receipts_kernel.failed_attempt(_kind(), receipt_id=receipt_id, error=error)
 
 
 def receipts_release(*, worker_id: str) -> int:
-    """An intake worker stopping (or back from a database outage) hands back the receipts it claimed and has
-    not registered, rather than leave them for the sweep; none of them is in a registration at that moment."""
-    return Receipt.objects.filter(state=ReceiptState.CLAIMED.value, claimed_by=worker_id).update(
-        state=ReceiptState.PENDING.value
-    )
-
-
-@dataclass(frozen=True)
-class ReceiptSweep:
-    requeued: int
-    failed: int
+    """An intake worker stopping hands back the complaint receipts it claimed and has not registered."""
+    return receipts_kernel.release(Receipt, worker_id=worker_id)
 
 
 def receipts_sweep(*, now: datetime | None = None) -> ReceiptSweep:
-    """Hand back receipts whose worker died between the two halves (claimed longer than the lease,
-    ``XIAOBAO_INTAKE_LEASE_SECONDS``); fail those claimed ``MAX_ATTEMPTS`` times. Run every few seconds by the
-    periodic task ``complaints.sweep_receipts`` and by each intake worker when it starts."""
-    now = now or clock.now()
-    cutoff = now - timedelta(seconds=settings.XIAOBAO_INTAKE_LEASE_SECONDS)
-    with transaction.atomic():
-        # A receipt being registered is locked by its worker: the UPDATE waits, then finds it done and leaves it.
-        stale = Receipt.objects.filter(state=ReceiptState.CLAIMED.value, claimed_at__lt=cutoff)
-        abandoned = list(stale.filter(attempts__gte=receipts.MAX_ATTEMPTS).select_for_update(skip_locked=True))
-        for receipt in abandoned:
-            receipt.state = ReceiptState.FAILED.value
-            receipt.save(update_fields=["state"])
-            _record_failed(receipt)
-        failed = len(abandoned)
-        requeued = stale.filter(attempts__lt=receipts.MAX_ATTEMPTS).update(state=ReceiptState.PENDING.value)
-    if requeued or failed:
-        logger.warning("receipts taken back from dead intake workers: %s re-queued, %s failed", requeued, failed)
-    return ReceiptSweep(requeued=requeued, failed=failed)
+    """Hand back complaint receipts whose worker died between the two halves; fail those claimed
+    ``MAX_ATTEMPTS`` times. Run every few seconds by the periodic task ``complaints.sweep_receipts`` and by each
+    intake worker when it starts (``casework.receipts.sweep``)."""
+    return receipts_kernel.sweep(_kind(), now=now)
