@@ -244,3 +244,24 @@ def test_no_one_else_learns_anything_of_a_receipt(filer: Filer, world: Any, who:
     for page in (opened, wrong):
         assert "2026-03-17" not in page.content.decode()
         assert "住院费用理赔被拒" not in page.content.decode()
+
+
+def test_the_consumer_signed_in_with_an_account_follows_their_receipt(filer: Filer) -> None:
+    # given a complaint acknowledged, filed by a consumer who also has an account
+    from django.contrib.auth import get_user_model
+
+    filer.verified()
+    reference, _, due = answered(filer.details())
+    consumer = Receipt.objects.get().caller.split(":")[1]
+    user = get_user_model().objects.create_user("wang-wb", password="wang-password-2026")
+    from xiaobao.identity.models import Consumer
+
+    Consumer.objects.filter(pk=consumer).update(user=user)
+    signed_in = Client()
+    signed_in.force_login(user)
+
+    # then, in another browser signed in, "my complaints" lists it and its page shows it being registered
+    assert reference in signed_in.get("/my/").content.decode()
+    page = signed_in.get(f"/track/{reference}/")
+    assert page.status_code == 200
+    assert shown(page.content.decode(), "due") == due
