@@ -16,6 +16,7 @@ from tests.portal.conftest import Filer
 from tests.support.clock import SettableClock
 from tests.support.matrix import consumer_with_account, row_counts
 from xiaobao.audit.models import AuditEvent
+from xiaobao.complaints import actions
 from xiaobao.complaints.actions import _registration
 from xiaobao.complaints.domain.receipts import ReceiptState
 from xiaobao.complaints.management.commands.run_intake import IntakeWorker
@@ -30,6 +31,7 @@ pytestmark = pytest.mark.django_db
 def _deferred(settings: Any, clock: SettableClock) -> None:
     """Write-behind as deployed (the suite's default registers in the request), on Monday 2 March 2026."""
     settings.XIAOBAO_INTAKE_IMMEDIATE = False
+    settings.XIAOBAO_INTAKE_LEASE_SECONDS = 60
 
 
 def worker() -> IntakeWorker:
@@ -170,8 +172,9 @@ def test_a_crash_between_the_halves_resumes_and_registers_once(
     assert filer.client.get(f"/track/{reference}/").status_code == 200  # still received, being registered
 
     # when its lease runs out and another worker takes it
+    assert worker().drain() == 0  # no other worker takes it while the dead one's lease runs
     clock.advance(seconds=61)
-    worker().release()
+    assert actions.receipts_sweep().requeued == 1
     assert worker().drain() == 1
     assert worker().drain() == 0
 
