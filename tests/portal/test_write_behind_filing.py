@@ -268,3 +268,22 @@ def test_the_consumer_signed_in_with_an_account_follows_their_receipt(filer: Fil
     page = signed_in.get(f"/track/{reference}/")
     assert page.status_code == 200
     assert shown(page.content.decode(), "due") == due
+
+
+def test_a_repeat_from_a_new_form_leads_by_its_own_code_to_the_first_case(filer: Filer) -> None:
+    # given the same complaint sent from two forms (two receipts, two codes), registered by the worker
+    filer.verified()
+    first, first_code, _ = answered(filer.details(token="form-a"))
+    second, second_code, _ = answered(filer.details(token="form-b"))
+    worker().drain()
+
+    # then there is one case (the repeat linked to it, no second notice), and each receipt with its own code
+    # leads another browser to it
+    complaint = Complaint.objects.get()
+    assert Notification.objects.filter(purpose="complaint_received").count() == 1
+    assert AuditEvent.objects.filter(event_type="complaint.duplicate_linked").count() == 1
+    for reference, code in ((first, first_code), (second, second_code)):
+        browser = Client()
+        opened = browser.post("/track/", {"reference": reference, "access_code": code})
+        assert browser.get(opened["Location"])["Location"] == f"/track/{complaint.reference}/"
+        assert browser.get(f"/track/{complaint.reference}/").status_code == 200
