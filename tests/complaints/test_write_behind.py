@@ -4,7 +4,7 @@ exactly once, through the same actions — across crashes between the halves, re
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -471,3 +471,52 @@ def test_a_worker_that_stops_hands_back_what_it_claimed_and_did_not_register(des
     assert Complaint.objects.count() == 1
     assert sorted(Receipt.objects.values_list("state", flat=True)) == ["done", "pending", "pending"]
     assert worker().drain() == 2
+
+
+def test_a_retry_moments_later_is_the_same_request_not_a_reused_key(desk: Desk, clock: SettableClock) -> None:
+    """Before: the request's hash took in the time of receipt it filled in, so a retry a second later (no time
+    given) was refused as a reused key."""
+    api = login(desk.supervisor)
+    first = post(api, body(desk), key="retry-later").json()
+    clock.advance(seconds=3)
+    again = post(api, body(desk), key="retry-later")
+    assert again.status_code == 202, again.json()
+    assert again.json()["reference"] == first["reference"]
+    assert datetime.fromisoformat(again.json()["received_at"]) == datetime.fromisoformat(first["received_at"])
+    assert Receipt.objects.count() == 1
+
+
+def test_the_answer_carries_the_due_date_computed_as_the_registration_will(desk: Desk, clock: SettableClock) -> None:
+    # given a complaint received on Friday 20 March 2026: 15 days later is Sunday 4 April, in the Qingming
+    # holidays (4–6 April 2026), so it rolls to Tuesday 7 April (CMP-T7)
+    clock.set("2026-03-20T10:00:00+08:00")
+    api = login(desk.supervisor)
+    answer = post(api, body(desk), key="due")
+    reference = answer.json()["reference"]
+    receipt = api.get(f"/api/v1/receipts/{reference}").json()
+
+    # when the worker registers it, an hour later
+    clock.advance(hours=1)
+    worker().drain()
+    registered = login(desk.supervisor).get(f"/api/v1/receipts/{reference}").json()
+
+    # then the acknowledgement, the receipt and the case give the same day and rule
+    assert (answer.json()["due"], answer.json()["rule_id"]) == ("2026-04-07", "CMP-T1")
+    assert (receipt["due"], receipt["rule_id"], receipt["state"]) == ("2026-04-07", "CMP-T1", "received")
+    assert Deadline.objects.get().due == date(2026, 4, 7)
+    assert (registered["due"], registered["rule_id"]) == ("2026-04-07", "CMP-T1")
+
+
+def test_the_due_date_runs_from_an_earlier_time_of_receipt_the_caller_gives(desk: Desk) -> None:
+    api = login(desk.supervisor)
+    answer = post(api, body(desk, received_at="2026-02-27T16:00:00+08:00"), key="earlier").json()
+    worker().drain()
+    assert answer["due"] == Deadline.objects.get().due.isoformat() == "2026-03-16"  # 14 March is a Saturday
+
+
+def test_a_refused_receipt_has_no_due_date(desk: Desk) -> None:
+    api = login(desk.supervisor)
+    reference = post(api, body(desk, handling_branch_id=desk.world.theirs.city.pk)).json()["reference"]
+    worker().drain()
+    shown = api.get(f"/api/v1/receipts/{reference}").json()
+    assert (shown["state"], shown["due"], shown["rule_id"]) == ("refused", None, None)

@@ -192,6 +192,49 @@ def receipt_for(actor: Actor, reference: str) -> Receipt:
     return receipt
 
 
+def _receipt_by_reference(reference: str) -> Receipt | None:
+    receipt_id = Receipt.parse_reference(reference.strip().upper())
+    if receipt_id is None:
+        return None
+    receipt = Receipt.objects.select_related("complaint", "insurer").filter(pk=receipt_id).first()
+    return receipt if receipt is not None and receipt.reference == reference.strip().upper() else None
+
+
+def receipt_by_reference_and_code(reference: str, code: str) -> Receipt:
+    """The portal receipt this reference and the access code given with it open (before its case exists, and
+    after: the receipt leads to it); a wrong code looks exactly like an unknown reference (CMP-2)."""
+    import hmac
+
+    from xiaobao.complaints.domain.receipts import sealed_access_code
+
+    receipt = _receipt_by_reference(reference)
+    kept = sealed_access_code(receipt.payload) if receipt is not None else ""
+    if receipt is None or not kept or not hmac.compare_digest(kept, code.strip()):
+        raise NotFound()
+    return receipt
+
+
+def tracked_receipt(reference: str, *, opened: Collection[int], actor: Actor) -> Receipt:
+    """A portal receipt this browser may follow: one it opened with its access code, or the consumer's own —
+    signed in or their phone checked (the receipt's caller); NotFound otherwise, as for an unknown reference.
+    A typed reference alone proves nothing."""
+    receipt = _receipt_by_reference(reference)
+    if receipt is None:
+        raise NotFound()
+    own = actor.kind is ActorKind.CONSUMER and actor.consumer_id is not None and receipt.caller == actor.audit_id
+    if receipt.pk in opened or own:
+        return receipt
+    raise NotFound()
+
+
+def receipts_owed_to(actor: Actor) -> QuerySet[Receipt]:
+    """A consumer's complaints received and not (yet) registered, for their own list: being registered, or
+    refused (they read why)."""
+    if actor.kind is not ActorKind.CONSUMER or actor.consumer_id is None:
+        return Receipt.objects.none()
+    return Receipt.objects.filter(caller=actor.audit_id).exclude(state="done").select_related("insurer")
+
+
 def receipt_of_caller(caller: str, idempotency_key: str) -> Receipt | None:
     """The receipt a caller's earlier request with this Idempotency-Key left."""
     return receipts.of_caller(Receipt, caller, idempotency_key)

@@ -201,6 +201,15 @@ class ReceiptOut(Schema):
     status: str = Field(description="The state in words, in the caller's language")
     received_at: datetime = Field(description="The moment of receipt")
     location: str = Field(description="Where to ask after it: GET this path")
+    due: date | None = Field(
+        None,
+        description="The day the decision is due: 15 days from the day of receipt (CMP-T1, counted as CMP-T7) "
+        "while it is being registered, then the case's own clock; none once refused",
+    )
+    rule_id: str | None = Field(None, description="The statutory rule the due date comes from, e.g. CMP-T1")
+    due_provisional: bool = Field(
+        False, description="The due date falls in a year whose holiday calendar is not published yet: the earliest"
+    )
     complaint_id: int | None = None
     complaint_reference: str | None = None
     error: ReceiptErrorOut | None = None
@@ -221,12 +230,16 @@ def _receipt_out(receipt: Receipt) -> dict[str, object]:
         refusal.code = receipt.error.get("code", DomainError.code)  # type: ignore[misc]
         error = {"code": refusal.code, "message": message_of(refusal)}
     complaint = receipt.complaint if view is CallerView.REGISTERED else None
+    due = selectors.receipt_due(receipt)
     return {
         "reference": receipt.reference,
         "state": view.value,
         "status": str(STATUS_TEXT[view]),
         "received_at": receipt.received_at,
         "location": reverse("api:complaint_receipt", args=[receipt.reference]),
+        "due": due.due if due else None,
+        "rule_id": due.rule_id if due else None,
+        "due_provisional": due.provisional if due else False,
         "complaint_id": complaint.pk if complaint else None,
         "complaint_reference": complaint.reference if complaint else None,
         "error": error,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -473,6 +473,47 @@ def partner_forwards(actor: Actor, forward_id: int | None = None) -> PartnerForw
 def receipt(actor: Actor, reference: str) -> Receipt:
     """A write-behind receipt, for the caller that posted it (ADR 0023)."""
     return access.receipt_for(actor, reference)
+
+
+@dataclass(frozen=True)
+class Due:
+    """When a complaint is due: the rule (CMP-T1 while it is a receipt) and the day; provisional when the day
+    falls in a year whose calendar is not published yet (ADR 0005)."""
+
+    rule_id: str
+    due: date
+    provisional: bool = False
+
+
+def due_of_received(received_at: datetime) -> Due | None:
+    """The due date the registration will open for a complaint received at ``received_at``: 15 days (CMP-T1)
+    counted from the next day, rolled to a working day (CMP-T7), as ``complaints.actions`` computes it. Cheap
+    enough for the acknowledgement: no write, and no query but the per-process cached calendar. None when no
+    calendar year is loaded at all (the registration would then say why)."""
+    from xiaobao.complaints.domain.clocks import RULE_OF, Complexity
+    from xiaobao.deadlines.clock import provisional_due_date
+
+    rule_id = RULE_OF[Complexity.SIMPLE]
+    try:
+        calendar = business_calendar()
+    except CalendarYearNotLoaded:
+        return None
+    due, provisional = provisional_due_date(RULES[rule_id], clock.statutory_date_of(received_at), calendar)
+    return Due(rule_id, due, provisional)
+
+
+def receipt_due(receipt: Receipt) -> Due | None:
+    """A receipt's due date: its case's clock once registered (it may have been extended since), none once
+    refused, else computed from the time of receipt the request sealed (a caller may give an earlier one)."""
+    from xiaobao.complaints.domain.receipts import ReceiptState, unseal
+
+    if receipt.state == ReceiptState.REFUSED.value:
+        return None
+    if receipt.state == ReceiptState.DONE.value and receipt.complaint_id is not None:
+        deadline = Deadline.objects.filter(complaint_id=receipt.complaint_id, active=True).first()
+        return Due(deadline.rule_id, deadline.due, deadline.provisional) if deadline else None
+    _, data = unseal(receipt.payload)
+    return due_of_received(datetime.fromisoformat(data["received_at"]))
 
 
 def receipts_health() -> dict[str, object] | None:

@@ -10,6 +10,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -27,6 +28,7 @@ from xiaobao.complaints.actions import NewComplaint, Upload
 from xiaobao.complaints.domain.classification import PRODUCT_LINE_TEXT, Channel, ProductLine
 from xiaobao.complaints.domain.decisions import REMEDY_TEXT, Remedy
 from xiaobao.complaints.domain.lifecycle import State, Step
+from xiaobao.complaints.domain.receipts import ReceiptState, parse_receipt_reference, sealed_access_code
 from xiaobao.complaints.domain.steps import steps_for
 from xiaobao.complaints.labels import STATE_TEXT
 from xiaobao.complaints.letters import decision_letter_name, decision_letter_pdf
@@ -219,6 +221,9 @@ def file_details(request: HttpRequest, code: str) -> HttpResponse:
     token = request.POST.get("token") or (kept.fields.get("token") if kept else "") or uuid.uuid4().hex
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if not settings.XIAOBAO_INTAKE_IMMEDIATE and not data["attachments"]:
+            return _receive(request, company, actor, form, token=token, kept=kept)
+        # Registered in the request (XIAOBAO_INTAKE_IMMEDIATE, or files sent with it, which the request stores).
         # The time of receipt is the first submission of this form: a resubmission is the same request.
         first_seen = request.session.setdefault("portal_forms", {}).setdefault(token, clock.now().isoformat())
         request.session.modified = True
@@ -248,6 +253,53 @@ def file_details(request: HttpRequest, code: str) -> HttpResponse:
             request.session["portal_duplicate"] = filed_now.linked_duplicate
             return HttpResponseRedirect(reverse("portal:filed", args=[filed_now.complaint.reference]))
     return _details_page(request, company, form, token, restored=kept if request.method == "GET" else None)
+
+
+def _receive(
+    request: HttpRequest, company: Insurer, actor: Actor, form: ComplaintForm, *, token: str, kept: Kept | None
+) -> HttpResponse:
+    """Write-behind (issue #20, ADR 0023): the form checked, one receipt written, and the answer at once — the
+    reference, the access code, the day received and the day the decision is due; the intake worker registers
+    the case from the receipt a moment later, with this same code. The form's token is the receipt's
+    idempotency key: a double submit or a reload of this POST gives the same receipt and code, never a second
+    case. A refusal shows the form again with what was typed, and nothing is kept."""
+    data = form.cleaned_data
+    try:
+        received = actions.complaint_receive(
+            actor=actor,
+            insurer_id=company.pk,
+            idempotency_key=f"portal:{token}",
+            access_code=actions.new_access_code(),
+            data={
+                "handling_branch_id": _handling_branch(company),
+                "channel": Channel.WEB.value,
+                "product_line": data["product_line"],
+                "reason": data["reason"],
+                "description": data["description"],
+                "requested_outcome": data["requested_outcome"],
+                "policy_number": data["policy_number"],
+            },
+        )
+    except DomainError as refused:
+        form.add_error(None, message_of(refused))
+        return _details_page(request, company, form, token)
+    if kept is not None:  # what was kept for later is sent now; without a draft, nothing more is written
+        draft_discard(actor=actor, insurer_id=company.pk, kind="complaint", why="sent")
+    receipt = received.receipt
+    if receipt.state in {ReceiptState.DONE.value, ReceiptState.REFUSED.value}:
+        # A reload after the worker ran: the case itself (or why it was not registered), by the receipt's reference.
+        return HttpResponseRedirect(reverse("portal:tracking", args=[receipt.reference]))
+    return render(
+        request,
+        "portal/received.html",
+        {
+            "receipt": receipt,
+            "access_code": sealed_access_code(receipt.payload),
+            "received_on": clock.statutory_date_of(receipt.received_at),
+            "due": complaint_selectors.receipt_due(receipt),
+            "insurer": company,
+        },
+    )
 
 
 def _details_page(
@@ -322,6 +374,43 @@ def _tracked_key(request: HttpRequest, reference: str) -> access.TrackingKey:
         raise Http404 from None
 
 
+OPENED_RECEIPTS = "portal_opened_receipts"
+
+
+def _receipt_tracking(request: HttpRequest, reference: str) -> HttpResponse:
+    """A receipt's reference (LN-2026-W…): "received, being registered" with the day received and the due date
+    until the worker registers it, then the case itself. Only for the consumer who filed it (their phone checked
+    or signed in) or a browser that opened it with its access code; anyone else sees what an unknown reference
+    shows."""
+    try:
+        receipt = access.tracked_receipt(
+            reference,
+            opened=request.session.get(OPENED_RECEIPTS, []),
+            actor=consumer_actor(request) or ANONYMOUS,
+        )
+    except NotFound:
+        return open_case(request, reference)
+    if receipt.state == ReceiptState.DONE.value and receipt.complaint is not None:
+        if receipt.complaint.pk not in request.session.get(TRACKED, []):
+            _remember(request, receipt.complaint)  # the receipt opened it: so does its case
+        return HttpResponseRedirect(reverse("portal:tracking", args=[receipt.complaint.reference]))
+    refusal = ""
+    if receipt.state == ReceiptState.REFUSED.value:
+        error = DomainError(receipt.error.get("message") or None, **receipt.error.get("params", {}))
+        refusal = message_of(error)
+    return render(
+        request,
+        "portal/receipt_tracking.html",
+        {
+            "receipt": receipt,
+            "insurer": receipt.insurer,
+            "received_on": clock.statutory_date_of(receipt.received_at),
+            "due": complaint_selectors.receipt_due(receipt),
+            "refusal": refusal,
+        },
+    )
+
+
 def _tracked(request: HttpRequest, reference: str) -> Complaint:
     return access.complaint_of_key(_tracked_key(request, reference))
 
@@ -332,10 +421,14 @@ def mine(request: HttpRequest) -> HttpResponse:
     if actor is None:
         return HttpResponseRedirect(sign_in_url(reverse("portal:mine")))
     complaints = access.complaints_for(actor).select_related("insurer").order_by("-registered_at")
+    waiting = access.receipts_owed_to(actor).order_by("-received_at")
     return render(
         request,
         "portal/mine.html",
         {
+            "receipts": [
+                (r, clock.statutory_date_of(r.received_at), r.state == ReceiptState.REFUSED.value) for r in waiting
+            ],
             "rows": [(c, STATE_TEXT.get(c.state, c.state)) for c in complaints],
             "claims": [(c, CLAIM_STATE_TEXT.get(c.state, c.state)) for c in claims_of_claimant(actor)],
             "unconfirmed": identity_unconfirmed(request),
@@ -401,6 +494,10 @@ def _open_with_code(request: HttpRequest, reference: str, code: str) -> str:
         claim = claims_access.claim_by_reference_and_code(reference, code)
         remember_claim(request, claim.pk)
         return reverse("portal:claim", args=[claim.reference])
+    if parse_receipt_reference(reference) is not None:
+        receipt = access.receipt_by_reference_and_code(reference, code)
+        request.session[OPENED_RECEIPTS] = sorted({*request.session.get(OPENED_RECEIPTS, []), receipt.pk})
+        return reverse("portal:tracking", args=[receipt.reference])
     complaint = access.complaint_by_reference_and_code(reference, code)
     _remember(request, complaint)
     return reverse("portal:tracking", args=[complaint.reference])
@@ -409,6 +506,8 @@ def _open_with_code(request: HttpRequest, reference: str, code: str) -> str:
 def tracking(
     request: HttpRequest, reference: str, *, error: str = "", review_form: ReviewForm | None = None
 ) -> HttpResponse:
+    if parse_receipt_reference(reference) is not None:
+        return _receipt_tracking(request, reference)
     if error or review_form is not None:  # a form shown again with what was typed: drawn fresh
         return _tracking_page(request, _tracked(request, reference), {"error": error, "review_form": review_form})
     try:

@@ -72,6 +72,7 @@ from xiaobao.complaints.actions._registration import (
     complaint_file_online,
     complaint_register,
     complaint_registration,
+    new_access_code,
     policy_number_index,
 )
 from xiaobao.complaints.actions._shared import (
@@ -134,6 +135,7 @@ __all__ = [
     "complaints_assign",
     "complaints_sweep",
     "interest_facts",
+    "new_access_code",
     "partner_forward_answer",
     "policy_number_index",
     "receipt_failed_attempt",

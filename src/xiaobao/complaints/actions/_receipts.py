@@ -50,6 +50,8 @@ def complaint_receive(
     data: dict[str, Any],
     idempotency_key: str | None = None,
     immediate: bool | None = None,
+    insurer_id: int | None = None,
+    access_code: str = "",
 ) -> Received:
     """Acknowledge a complaint (the API's ``POST /complaints``): refuse what is wrong on its face, keep one receipt.
 
@@ -58,13 +60,18 @@ def complaint_receive(
     gives the first receipt back, whatever happened to it since; with a different request it is refused.
     ``immediate`` (``XIAOBAO_INTAKE_IMMEDIATE`` by default) registers in the request as well, in the receipt's
     transaction: a refusal then leaves nothing behind, as before write-behind.
+
+    A consumer (the portal's form) names the ``insurer_id`` and brings the ``access_code`` it shows at once:
+    it is sealed with the request, and the worker gives the complaint that code, not a new one.
     """
     if immediate is None:
         immediate = settings.XIAOBAO_INTAKE_IMMEDIATE
     if idempotency_key is not None:
         idempotency.check_key(idempotency_key)
     now = clock.now()
-    insurer_id = _intake_insurer(actor, None)  # permission to register, without a query for staff
+    insurer_id = _intake_insurer(actor, insurer_id)  # permission to register, without a query for staff
+    # The hash is of the request as sent: a retry a moment later is the same request, whatever the clock says.
+    hashed = receipts.request_hash(data)
     data = {**data, "received_at": data.get("received_at") or now.isoformat()}
     check_intake(
         received_at=datetime.fromisoformat(data["received_at"]),
@@ -73,13 +80,12 @@ def complaint_receive(
         requested_outcome=data.get("requested_outcome", ""),
         group_size=data.get("group_size", 1),
     )
-    hashed = receipts.request_hash(data)
     receipt = Receipt(
         insurer_id=insurer_id,
         caller=actor.audit_id,
         idempotency_key=idempotency_key,
         request_hash=hashed,
-        payload=receipts.seal(actor=actor, data=data),
+        payload=receipts.seal_with_access_code(actor=actor, data=data, access_code=access_code),
         received_at=now,
     )
     if immediate:
@@ -117,7 +123,11 @@ def _receive_and_register(receipt: Receipt) -> Received:
         with transaction.atomic():
             receipt.save(force_insert=True)
             registration = _register(
-                actor=actor, data=new_complaint(data), insurer_id=receipt.insurer_id, idempotency_key=None
+                actor=actor,
+                data=new_complaint(data),
+                insurer_id=receipt.insurer_id,
+                idempotency_key=None,
+                access_code=receipts.sealed_access_code(receipt.payload),
             )
             _mark_done(receipt, registration)
     except IntegrityError:
@@ -167,6 +177,7 @@ def receipt_register(*, receipt_id: int) -> Receipt | None:
                 insurer_id=receipt.insurer_id,
                 idempotency_key=None,
                 receipt=receipt.reference,
+                access_code=receipts.sealed_access_code(receipt.payload),
             )
         except DomainError as error:
             receipts_kernel.refuse(receipt, actor=actor, error=error, event_type=events.RECEIPT_REFUSED)

@@ -104,11 +104,24 @@ def complaint_registration(
     raise AssertionError("unreachable")
 
 
+def new_access_code() -> str:
+    """The 8 digits that, with the reference, open a complaint to whoever holds them (CMP-2); only a keyed hash
+    of the pair is kept on the complaint."""
+    return f"{secrets.randbelow(10**8):08d}"
+
+
 @transaction.atomic
 def _register(
-    *, actor: Actor, data: NewComplaint, insurer_id: int | None, idempotency_key: str | None, receipt: str = ""
+    *,
+    actor: Actor,
+    data: NewComplaint,
+    insurer_id: int | None,
+    idempotency_key: str | None,
+    receipt: str = "",
+    access_code: str = "",
 ) -> Registration:
-    """``receipt``: the reference of the write-behind receipt this registers (ADR 0023), kept in the audit event."""
+    """``receipt``: the reference of the write-behind receipt this registers (ADR 0023), kept in the audit event;
+    ``access_code``: the code the consumer was already given with that receipt (the portal), else a new one."""
     insurer_id = _intake_insurer(actor, insurer_id)
     hashed = idempotency.request_hash(data)
     if idempotency_key:
@@ -145,7 +158,7 @@ def _register(
         return Registration(duplicate, linked_duplicate=True)
 
     received_on = clock.statutory_date_of(data.received_at)
-    access_code = f"{secrets.randbelow(10**8):08d}"
+    access_code = access_code or new_access_code()
     complaint = Complaint.objects.create(
         fingerprint=fingerprint,
         insurer_id=insurer_id,
