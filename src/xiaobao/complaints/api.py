@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy
 from ninja import Path, Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from xiaobao.complaints import actions, selectors
 from xiaobao.complaints.domain.classification import GROUP_COMPLAINT_THRESHOLD, Channel, ProductLine, Reason
@@ -188,14 +188,17 @@ def _case_out(view: selectors.CaseView, actor: Actor) -> dict[str, object]:
     }
 
 
-class ReceiptErrorOut(Schema):
+class ReceiptErrorOut(BaseModel):
     code: str
     message: str
 
 
-class ReceiptOut(Schema):
+class ReceiptOut(BaseModel):
     """A complaint received and acknowledged (write-behind intake, ADR 0023): ``received`` while it is being
-    registered, then ``registered`` with the case's reference, or ``refused`` with the reason."""
+    registered, then ``registered`` with the case's reference, or ``refused`` with the reason.
+
+    Built from a dict (``_receipt_out``), so a plain pydantic model: ninja's ``Schema`` would read it through
+    ``DjangoGetter``, which only answers built from model instances need (issue #20)."""
 
     reference: str = Field(description="The receipt's reference, LN-<year>-W<number>")
     state: Literal["received", "registered", "refused"]
