@@ -195,10 +195,10 @@ class ReceiptErrorOut(BaseModel):
 
 class ReceiptOut(BaseModel):
     """A complaint received and acknowledged (write-behind intake, ADR 0023): ``received`` while it is being
-    registered, then ``registered`` with the case's reference, or ``refused`` with the reason.
+    registered, then ``registered`` with the case's reference, or ``refused`` with the reason."""
 
-    Built from a dict (``_receipt_out``), so a plain pydantic model: ninja's ``Schema`` would read it through
-    ``DjangoGetter``, which only answers built from model instances need (issue #20)."""
+    # Built from a dict (``_receipt_out``), so a plain pydantic model: ninja's ``Schema`` would read it through
+    # ``DjangoGetter``, which only answers built from model instances need (issue #20).
 
     reference: str = Field(description="The receipt's reference, LN-<year>-W<number>")
     state: Literal["received", "registered", "refused"]
