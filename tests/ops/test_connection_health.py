@@ -27,12 +27,9 @@ def test_postgres_urls_use_the_backend_with_the_cheap_health_check() -> None:
 
 
 @pytest.fixture
-def kept_connection() -> int:
-    """The connection as a request leaves it (open, autocommit, kept), and its server process id."""
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        return int(cursor.fetchone()[0])
+def kept_connection(transactional_db: None) -> int:
+    """The connection as a request leaves it (open, set up, autocommit, kept), and its server process id."""
+    return _next_request_first_statement()
 
 
 def _statements_sent(run: object) -> list[str]:
