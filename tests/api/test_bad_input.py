@@ -89,6 +89,18 @@ CASES: dict[str, BadInput] = {
         "invalid_input",
         "string_too_long",
     ),
+    "an unknown field": BadInput(
+        lambda c: post_json(c.token, "/api/v1/complaints", {**c.complaint(), "is_staff": True}),
+        422,
+        "invalid_input",
+        "extra_forbidden",
+    ),
+    "an unknown field in a nested object": BadInput(
+        lambda c: post_json(c.token, "/api/v1/complaints", c.complaint(complainant={"name": "赵敏", "admin": 1})),
+        422,
+        "invalid_input",
+        "extra_forbidden",
+    ),
     "NUL in a text field": BadInput(
         lambda c: post_json(c.token, "/api/v1/complaints", c.complaint(description="理赔\u0000被拒")),
         422,

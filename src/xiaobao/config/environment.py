@@ -72,6 +72,8 @@ def database_from_url(url: str, *, variable: str = "DATABASE_URL") -> dict[str, 
         }
     elif "postgresql" not in engine:
         raise ConfigurationError(f"{variable} names an unsupported database {engine!r}: use postgres:// or sqlite://.")
+    else:
+        config["ENGINE"] = "xiaobao.ops.postgresql"  # Django's, with a health check that costs no round trip
     if not config.get("NAME"):
         raise ConfigurationError(f"{variable} is malformed: it names no database.")
     return config

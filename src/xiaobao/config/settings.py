@@ -113,7 +113,7 @@ MIDDLEWARE = [
     "xiaobao.ops.limits.RequestSizeLimitMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "xiaobao.identity.middleware.StaffSessionMiddleware",  # session expiry and the second factor (issue #19)
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "xiaobao.ops.middleware.PageMessageMiddleware",  # Django's messages, for pages only (not under /api/)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "xiaobao.speech.recording.RecordSpokenTexts",  # the texts a page showed with a player, in one write (INC-E2)
 ]

@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
 from typing import Any
 
+from django.contrib.messages.middleware import MessageMiddleware
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
@@ -115,3 +116,16 @@ class ServiceErrorMiddleware:
         if unreachable:
             answer["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return answer
+
+
+class PageMessageMiddleware(MessageMiddleware):
+    """Django's messages — the notes a page shows once, after a redirect — for pages only (issue #20).
+
+    No API endpoint adds or shows one, yet the middleware built a cookie and a session store for every API call
+    and asked both for news on the way out: about a fortieth of the complaint intake's Python work. A subclass,
+    so Django's admin still finds it (admin.E409)."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        if request.path_info.startswith(_API_PREFIX):
+            return self.get_response(request)
+        return super().__call__(request)
