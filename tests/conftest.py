@@ -54,6 +54,19 @@ def _force_login_passes_both_steps(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _authenticator_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """django-otp reads the time of a code from the settable ``AUTHENTICATOR_TIME`` (the real time to begin with):
+    a test that needs a second code moves it on one step instead of sleeping for up to 30 s
+    (tests/support/two_factor.py)."""
+    from django_otp.plugins.otp_totp import models as totp_models
+
+    from tests.support.two_factor import AUTHENTICATOR_TIME
+
+    monkeypatch.setattr(AUTHENTICATOR_TIME, "offset", 0.0)
+    monkeypatch.setattr(totp_models, "time", AUTHENTICATOR_TIME)
+
+
+@pytest.fixture(autouse=True)
 def _intake_registers_at_once(settings: Any) -> None:
     """The API registers a complaint in the request (201 and the case), as before write-behind intake (ADR 0023);
     tests/complaints/test_write_behind.py turns it off to test the receipt and the worker."""
