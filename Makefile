@@ -53,7 +53,7 @@ test: install-test lint pytest
 
 ## The inner loop: every test but the browser ones, on SQLite, no lint (`make test` before you push).
 fast: install-test
-	DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest -n 2 -m "not browser" -q
+	DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest -n 2 --dist loadgroup --no-loadscope-reorder -m "not browser" -q
 
 lint: install-test
 	$(BIN)/ruff check src tests bench
@@ -73,10 +73,10 @@ pytest: pytest-sqlite pytest-postgres
 # Every test runs at least once: the browser tests against PostgreSQL (the production database), `make run`'s
 # own SQLite set-up on the SQLite pass; everything else on both.
 pytest-sqlite: install-test
-	DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest -n 2 -m "not browser"
+	DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/pytest -n 2 --dist loadgroup --no-loadscope-reorder -m "not browser"
 
 pytest-postgres: install-test
-	scripts/with-postgres.sh $(BIN)/pytest -n 2 -m "not sqlite_demo"
+	scripts/with-postgres.sh $(BIN)/pytest -n 2 --dist loadgroup --no-loadscope-reorder -m "not sqlite_demo"
 
 bench: install-test
 	$(BIN)/python bench/deadlines.py

@@ -54,6 +54,19 @@ def _force_login_passes_both_steps(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _authenticator_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """django-otp reads the time of a code from the settable ``AUTHENTICATOR_TIME`` (the real time to begin with):
+    a test that needs a second code moves it on one step instead of sleeping for up to 30 s
+    (tests/support/two_factor.py)."""
+    from django_otp.plugins.otp_totp import models as totp_models
+
+    from tests.support.two_factor import AUTHENTICATOR_TIME
+
+    monkeypatch.setattr(AUTHENTICATOR_TIME, "offset", 0.0)
+    monkeypatch.setattr(totp_models, "time", AUTHENTICATOR_TIME)
+
+
+@pytest.fixture(autouse=True)
 def _intake_registers_at_once(settings: Any) -> None:
     """The API registers a complaint in the request (201 and the case), as before write-behind intake (ADR 0023);
     tests/complaints/test_write_behind.py turns it off to test the receipt and the worker."""
@@ -95,6 +108,25 @@ def world(db: None) -> World:
     return World(ours=make_tenant("ours"), theirs=make_tenant("theirs"))
 
 
+# The longest tests and modules (tens of seconds each: real clusters and servers, many pages in a browser) start
+# first, so that the two xdist workers (`--dist worksteal` in the Makefile) share out the short ones at the end
+# instead of one waiting for the other's last long test. A stable sort: the order within each group is kept.
+SLOW_FIRST = (
+    "tests/scaleout/test_cluster.py",
+    "tests/ops/test_gunicorn_orphans.py",
+    "tests/api/test_schemathesis.py",
+    "tests/api/test_partner_schemathesis.py",
+    "tests/reports/test_attacks.py",
+    "tests/e2e/",
+    "tests/speech/test_player_in_browser.py",
+)
+
+
+def _slow_first(item: pytest.Item) -> int:
+    path = item.nodeid
+    return next((n for n, prefix in enumerate(SLOW_FIRST) if path.startswith(prefix)), len(SLOW_FIRST))
+
+
 @pytest.hookimpl(tryfirst=True)  # before -m deselects
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test under tests/e2e drives the browser: marked so `make fast` can leave them out.
@@ -104,6 +136,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "/tests/e2e/" in str(item.path):
             item.add_marker(pytest.mark.browser)
+    items.sort(key=_slow_first)
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL; runs in the PostgreSQL pass of make test")

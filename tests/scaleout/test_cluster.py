@@ -25,7 +25,8 @@ from tests.conftest import World
 from tests.scaleout.conftest import free_port
 from tests.support.processes import PROJECT, database_url, until
 
-pytestmark = [pytest.mark.postgres_only]
+# both tests on one xdist worker (`--dist loadgroup` in the Makefile): the cluster starts once for the module
+pytestmark = [pytest.mark.postgres_only, pytest.mark.xdist_group("cluster")]
 
 
 @dataclass
