@@ -120,6 +120,21 @@ ALLOWED: dict[str, tuple[str, set[str]]] = {
         OPS_BOOKKEEPING,
         {"write task.save()", "write current.save()", "write WorkerHeartbeat.objects…delete()"},
     ),
+    "ops/task_queue.py": (
+        OPS_BOOKKEEPING + "; on the Redis queue, each job's row, so a job Redis lost is pushed again (ADR 0022)",
+        {"write PushedJob.objects…create()", "write PushedJob.objects…delete()", "write PushedJob.objects…update()"},
+    ),
+    "casework/receipts.py": (
+        "the write-behind kernel (ADR 0023): the one writer of every kind's receipt rows — the request's one "
+        "insert, a worker's claim, done, refused, failed, handed back — called by the kinds' own actions and by "
+        "run_intake, never by a view",
+        {
+            "write receipt.save()",
+            "write objects.filter(pk__in=ids).update()",
+            "write model.objects.filter(state=ReceiptState.CLAIMED.value, claimed_by=worker_id).update()",
+            "write stale.filter(attempts__lt=receipts.MAX_ATTEMPTS).update()",
+        },
+    ),
     "ops/bench_views.py": (
         "the bare-insert baseline of bench/intake.py, mounted only with XIAOBAO_BENCH_ENDPOINTS",
         {"write LoadProbe.objects…create()"},

@@ -325,3 +325,15 @@ def health(model: type[ReceiptBase]) -> dict[str, object] | None:
         "failed": by_state.get("failed", {}).get("n", 0),
         "oldest_seconds": round((clock.now() - oldest).total_seconds(), 1),
     }
+
+
+def refusal_shown(receipt: ReceiptBase) -> dict[str, str] | None:
+    """What a refused receipt tells its caller: the refusal's code and its message in the caller's language;
+    None for a receipt not refused."""
+    from xiaobao.ops.i18n import message_of
+
+    if receipt.state != ReceiptState.REFUSED.value:
+        return None
+    refusal = DomainError(receipt.error.get("message") or None, **receipt.error.get("params", {}))
+    refusal.code = receipt.error.get("code", DomainError.code)  # type: ignore[misc]
+    return {"code": refusal.code, "message": message_of(refusal)}

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from ninja import File, Form, Path, Query, Router, Status, UploadedFile
 from pydantic import Field
 
+from xiaobao.casework import receipts as casework_receipts
 from xiaobao.claims import actions, selectors
 from xiaobao.claims.actions import NewClaim
 from xiaobao.claims.models import Claim, ClaimDocument, ClaimReceipt, DocumentReceipt
@@ -25,10 +26,9 @@ from xiaobao.identity.actions import ConsumerDetails
 from xiaobao.identity.actors import api_actor
 from xiaobao.identity.schemas import ConsumerIn
 from xiaobao.kernel.actors import ActorKind
-from xiaobao.kernel.errors import DomainError, InvalidInput
+from xiaobao.kernel.errors import InvalidInput
 from xiaobao.kernel.i18n import _
 from xiaobao.kernel.receipts import CallerView, ReceiptState, caller_view
-from xiaobao.ops.i18n import message_of
 from xiaobao.ops.schemas import Day, Id, IdempotencyKey, Strict
 from xiaobao.privacy.domain.identifiers import mask_name
 
@@ -191,11 +191,7 @@ STATUS_TEXT = {
 
 def _receipt_out(receipt: ClaimReceipt | DocumentReceipt) -> dict[str, object]:
     view = caller_view(ReceiptState(receipt.state))
-    error = None
-    if view is CallerView.REFUSED:
-        refusal = DomainError(receipt.error.get("message") or None, **receipt.error.get("params", {}))
-        refusal.code = receipt.error.get("code", DomainError.code)  # type: ignore[misc]
-        error = {"code": refusal.code, "message": message_of(refusal)}
+    error = casework_receipts.refusal_shown(receipt)
     registered = view is CallerView.REGISTERED
     if isinstance(receipt, ClaimReceipt):
         claim = receipt.claim if registered else None

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
+from xiaobao.casework import receipts as casework_receipts
 from xiaobao.complaints import actions, selectors
 from xiaobao.complaints.domain.classification import GROUP_COMPLAINT_THRESHOLD, Channel, ProductLine, Reason
 from xiaobao.complaints.domain.decisions import Decision, Outcome
@@ -31,9 +32,7 @@ from xiaobao.deadlines.clock import state_on
 from xiaobao.identity.actors import api_actor
 from xiaobao.identity.schemas import ConsumerIn
 from xiaobao.kernel.actors import Actor, ActorKind
-from xiaobao.kernel.errors import DomainError
 from xiaobao.ops import clock
-from xiaobao.ops.i18n import message_of
 from xiaobao.ops.schemas import Id, IdempotencyKey, Moment, Strict
 from xiaobao.privacy.actions import partner_reads_record as record_partner_reads
 from xiaobao.privacy.domain.identifiers import mask_name, mask_phone
@@ -236,11 +235,7 @@ def _receipt_location(script_prefix: str) -> str:
 
 def _receipt_out(receipt: Receipt) -> dict[str, object]:
     view = caller_view(ReceiptState(receipt.state))
-    error = None
-    if view is CallerView.REFUSED:
-        refusal = DomainError(receipt.error.get("message") or None, **receipt.error.get("params", {}))
-        refusal.code = receipt.error.get("code", DomainError.code)  # type: ignore[misc]
-        error = {"code": refusal.code, "message": message_of(refusal)}
+    error = casework_receipts.refusal_shown(receipt)
     complaint = receipt.complaint if view is CallerView.REGISTERED else None
     due = selectors.receipt_due(receipt)
     return {
