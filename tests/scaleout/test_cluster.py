@@ -5,12 +5,14 @@ worker, once."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections import Counter
@@ -36,8 +38,20 @@ class Cluster:
 
 
 @pytest.fixture(scope="module")
+def one_cluster_at_a_time() -> Iterator[None]:
+    """Whichever xdist worker runs a cluster test, one cluster at a time: two would share the test database's
+    periodic rows and race each other's collectstatic into var/static. Released after the cluster is stopped."""
+    with (Path(tempfile.gettempdir()) / "xiaobao-test-cluster.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+@pytest.fixture(scope="module")
 def cluster(
-    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+    one_cluster_at_a_time: None,
+    django_db_setup: None,
+    django_db_blocker: Any,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Cluster]:
     """scripts/cluster.sh on the test database (no demo data), once it says it is ready; for the module."""
     from xiaobao.ops.models import PeriodicRun
