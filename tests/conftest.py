@@ -35,6 +35,14 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _media_of_this_worker(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Stored files in a folder of this xdist worker's own: the two workers' databases number their rows alike,
+    so in one shared folder each worker's claim 2 would write the same file name (a test that needs a folder of
+    its own still sets one)."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture(autouse=True)
 def _force_login_passes_both_steps(monkeypatch: pytest.MonkeyPatch) -> None:
     """``client.force_login(user)`` stands for a whole sign-in, the password and the authenticator's code
     (issue #19); the tests of the two steps themselves sign in through the pages."""
