@@ -277,3 +277,14 @@ def _postgres_ids() -> tuple[int, int]:
 
     entry = pwd.getpwnam("postgres")
     return entry.pw_uid, entry.pw_gid
+
+
+@contextlib.contextmanager
+def given_or_durable_postgres() -> Iterator[str]:
+    """The PostgreSQL ``DATABASE_URL`` names, or a throw-away durable cluster's (fsync and synchronous_commit on)."""
+    given = os.environ.get("DATABASE_URL", "")
+    if given.startswith("postgres"):
+        yield given
+        return
+    with durable_postgres() as cluster:
+        yield cluster.url

@@ -32,7 +32,6 @@ import _support  # first: it moves bench/ to the end of sys.path (bench/queue.py
 
 # isort: on
 import argparse
-import contextlib
 import http.client
 import json
 import os
@@ -43,7 +42,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -107,16 +105,6 @@ def multipart(item_code: str, pdf: bytes, marker: str) -> bytes:
         + pdf
         + f"%{marker}\r\n\r\n--{BOUNDARY}--\r\n".encode()
     )
-
-
-@contextlib.contextmanager
-def database() -> Iterator[str]:
-    given = os.environ.get("DATABASE_URL", "")
-    if given.startswith("postgres"):
-        yield given
-        return
-    with _support.durable_postgres() as cluster:
-        yield cluster.url
 
 
 LOG = Path(tempfile.gettempdir()) / "xiaobao-bench-intake-workers.log"
@@ -295,7 +283,7 @@ def main() -> None:
     parser.add_argument("--paced-seconds", type=float, default=10)
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    with database() as url:
+    with _support.given_or_durable_postgres() as url:
         os.environ["DATABASE_URL"] = url
         run(args, url)
 

@@ -34,16 +34,6 @@ from intake import BODY
 
 
 @contextlib.contextmanager
-def database() -> Iterator[str]:
-    given = os.environ.get("DATABASE_URL", "")
-    if given.startswith("postgres"):
-        yield given
-        return
-    with _support.durable_postgres() as cluster:
-        yield cluster.url
-
-
-@contextlib.contextmanager
 def sent_to_server() -> Iterator[list[str]]:
     """Every statement psycopg sends, Django's health check and transaction control included (each one a round
     trip): what Django's CaptureQueriesContext shows, and what it does not."""
@@ -80,7 +70,7 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, help="print this many functions of a profile")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    with database() as url:
+    with _support.given_or_durable_postgres() as url:
         os.environ["DATABASE_URL"] = url
         os.environ.update({"DEBUG": "false", "XIAOBAO_BENCH_ENDPOINTS": "1", "XIAOBAO_INTAKE_IMMEDIATE": "0"})
         run(args)
