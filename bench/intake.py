@@ -281,6 +281,11 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=10, help="seconds each sustained-rate measurement lasts")
     parser.add_argument("--paced-rate", type=float, default=10, help="complaints per second for the latencies")
     parser.add_argument("--paced-seconds", type=float, default=10)
+    parser.add_argument(
+        "--request-only",
+        action="store_true",
+        help="only the bare insert beside the write-behind intake (part 2's first pair)",
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     with _support.given_or_durable_postgres() as url:
@@ -355,6 +360,12 @@ def run(args: argparse.Namespace, database_url: str) -> None:
 
     env = {**os.environ, **common, "XIAOBAO_INTAKE_IMMEDIATE": "0"}
     LOG.write_bytes(b"")
+    if args.request_only:
+        with gunicorn({**common, "XIAOBAO_INTAKE_IMMEDIATE": "0"}, args) as url:
+            measure("bare insert", "/bench/bare-insert", {}, url)
+            measure("write-behind intake", "/api/v1/complaints", headers, url)
+        print_comparison(loads, full="write-behind intake", bare="bare insert", p99_aim_ms=50, args=args)
+        return
 
     # 1. acknowledgement → registered → notice sent, at a steady rate, one intake worker and one task worker, on an
     # empty queue (first: afterwards the backlog the loads leave would be in front)
