@@ -68,6 +68,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the best round is reported")
     parser.add_argument("--prepared", action="store_true", help="the database is migrated and loaded already")
     parser.add_argument("--profile", type=int, default=0, help="print this many functions of a profile")
+    parser.add_argument(
+        "--extra-calls",
+        type=int,
+        default=0,
+        help="print this many functions the intake calls more often than the bare insert",
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     with _support.given_or_durable_postgres() as url:
@@ -163,6 +169,7 @@ def run(args: argparse.Namespace) -> None:
             best[name] = min(best.get(name, per), per)
     statements: dict[str, list[str]] = {}
     calls: dict[str, float] = {}
+    profiles: dict[str, pstats.Stats] = {}
     for name, call in endpoints.items():
         call()  # the connection is open: what follows are requests on a kept connection
         with sent_to_server() as sent:
@@ -174,6 +181,7 @@ def run(args: argparse.Namespace) -> None:
             call()
         profile.disable()
         calls[name] = pstats.Stats(profile).total_calls / 50  # type: ignore[attr-defined]
+        profiles[name] = pstats.Stats(profile)
     print(f"{args.requests} requests per endpoint, best of {args.rounds} rounds, one after another in this process")
     for name, (cpu, server, wall) in best.items():
         print(
@@ -189,6 +197,8 @@ def run(args: argparse.Namespace) -> None:
     for name, sqls in statements.items():
         for sql in sqls:
             print(f"  {name}: {sql[:150]}")
+    if args.extra_calls:
+        print_extra_calls(profiles["write-behind intake"], profiles["bare insert"], args.extra_calls)
     if args.profile:
         profile = cProfile.Profile(time.process_time)  # CPU, not the waits for the database
         profile.enable()
@@ -200,6 +210,41 @@ def run(args: argparse.Namespace) -> None:
         stats.sort_stats("cumulative").print_stats(args.profile)
         stats.sort_stats("tottime").print_stats(args.profile)
         print(out.getvalue())
+        print_layers(stats)
+
+
+def print_extra_calls(full: pstats.Stats, bare: pstats.Stats, many: int) -> None:
+    """The functions called more often per request by the intake than by the bare insert (50 requests each)."""
+    counts = {key: row[1] for key, row in bare.stats.items()}  # type: ignore[attr-defined]
+    extra = sorted(
+        ((row[1] - counts.get(key, 0)) / 50, key)
+        for key, row in full.stats.items()  # type: ignore[attr-defined]
+    )[::-1][:many]
+    print("calls per request beyond the bare insert's:")
+    for more, (filename, line, function) in extra:
+        print(f"  {more:6.0f}  {filename.split('site-packages/')[-1].split('src/')[-1]}:{line}({function})")
+
+
+LAYERS = (
+    ("django/db/", "Django ORM and database layer"),
+    ("django/", "Django (handler, middleware, http)"),
+    ("ninja/", "django-ninja"),
+    ("pydantic", "pydantic"),
+    ("psycopg", "psycopg"),
+    ("xiaobao/", "xiaobao"),
+    ("cryptography", "cryptography"),
+)
+
+
+def print_layers(stats: pstats.Stats) -> None:
+    """The profiled CPU by the layer whose code spent it (each function's own time, not its callees')."""
+    spent: dict[str, float] = {}
+    for (filename, _, _), (_, _, own, _, _) in stats.stats.items():  # type: ignore[attr-defined]
+        layer = next((name for part, name in LAYERS if part in filename), "Python and the rest")
+        spent[layer] = spent.get(layer, 0.0) + own
+    total = sum(spent.values())
+    for layer, seconds in sorted(spent.items(), key=lambda item: -item[1]):
+        print(f"  {layer:40} {100 * seconds / total:5.1f} %")
 
 
 if __name__ == "__main__":
