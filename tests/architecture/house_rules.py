@@ -6,7 +6,7 @@
 - **One writer.** ``create``/``update``/``delete``/``bulk_*``/``get_or_create``/``update_or_create`` on a
   model's manager, on a queryset or on a related manager, and ``.save()``/``.delete()`` on anything, happen
   only in ``actions`` modules.
-- **No way around the gate.** Raw SQL (``connection.cursor()``, ``.raw()``, ``.extra()``) only in gates.
+- **No way around the gate.** Raw SQL (``connection.cursor()``, ``connection.prepared_cursor()``, ``.raw()``, ``.extra()``) only in gates.
 
 Names are resolved through import aliases and module-qualified references (``models.Complaint``).
 
@@ -27,7 +27,7 @@ MANAGER_WRITES = frozenset(
 INSTANCE_WRITES = frozenset({"save", "delete"})
 ALWAYS_WRITES = frozenset({"bulk_create", "bulk_update", "get_or_create", "update_or_create"})
 WRITES_WITH_KEYWORDS = frozenset({"create", "update"})  # dict.update(other) has none; queryset.update(x=1) has
-RAW_SQL = frozenset({"cursor", "raw", "extra"})
+RAW_SQL = frozenset({"cursor", "prepared_cursor", "raw", "extra"})
 
 
 @dataclass(frozen=True, order=True)

@@ -71,6 +71,7 @@ ALLOWED: dict[str, tuple[str, set[str]]] = {
             "read Consumer.objects",
             "read PartnerKey.objects",
             "read connection.cursor()",
+            "read connection.prepared_cursor()",
             "write model.objects.filter(pk=pk).update()",
         },
     ),

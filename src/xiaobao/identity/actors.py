@@ -150,8 +150,9 @@ def _staff_key_rows(prefix: str) -> list[tuple[Any, ...]]:
     starts here, and through the ORM building this three-join query cost more than running it."""
     alias = router.db_for_read(StaffKey)
     connection = connections[alias]
-    # on PostgreSQL prepared once per connection: planning the joins cost more than running them
-    with getattr(connection, "prepared_cursor", connection.cursor)() as cursor:
+    # on PostgreSQL prepared once per connection (ops.postgresql): planning the joins cost more than running them
+    postgresql = connection.vendor == "postgresql"
+    with connection.prepared_cursor() if postgresql else connection.cursor() as cursor:  # type: ignore[attr-defined]
         cursor.execute(
             _staff_key_query(alias),
             [connection.ops.adapt_datetimefield_value(timezone.now() - LAST_USE_PRECISION), prefix],
