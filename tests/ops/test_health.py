@@ -91,3 +91,38 @@ def test_a_task_running_on_a_live_worker_is_counted_but_not_stuck(client: Client
 
     assert body["status"] == "ok"
     assert (body["worker"]["running"], body["worker"]["stuck"], body["worker"]["queued"]) == (1, 0, 0)
+
+
+def test_a_caller_off_the_operators_networks_gets_the_status_alone(client: Client) -> None:
+    beat("worker-1", timezone.now())
+
+    # the machine itself (the default network) sees the details
+    assert client.get("/healthz", REMOTE_ADDR="127.0.0.1").json()["worker"]["alive"] == 1
+
+    # anyone else sees whether the service is up, not its workers, queues and receipts across every insurer
+    response = client.get("/healthz", REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_a_forged_forwarded_for_does_not_open_the_details(client: Client, settings: object) -> None:
+    settings.XIAOBAO_PROXY_HOPS = 1  # type: ignore[attr-defined]
+
+    # the client wrote 127.0.0.1 itself; the proxy appended the address it saw
+    response = client.get("/healthz", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="127.0.0.1, 203.0.113.7")
+
+    assert set(response.json()) == {"status"}
+
+
+def test_the_operators_networks_are_configurable(client: Client, settings: object) -> None:
+    from xiaobao.config.environment import ConfigurationError, env_networks
+
+    settings.XIAOBAO_HEALTH_DETAIL_NETWORKS = env_networks(  # type: ignore[attr-defined]
+        {"XIAOBAO_HEALTH_DETAIL_NETWORKS": "10.1.0.0/16, 192.0.2.9"}, "XIAOBAO_HEALTH_DETAIL_NETWORKS", []
+    )
+
+    assert "worker" in client.get("/healthz", REMOTE_ADDR="10.1.4.4").json()
+    assert "worker" in client.get("/healthz", REMOTE_ADDR="192.0.2.9").json()
+    assert "worker" not in client.get("/healthz", REMOTE_ADDR="127.0.0.1").json()
+    with pytest.raises(ConfigurationError, match="XIAOBAO_HEALTH_DETAIL_NETWORKS"):
+        env_networks({"XIAOBAO_HEALTH_DETAIL_NETWORKS": "10.1.0.0/33"}, "XIAOBAO_HEALTH_DETAIL_NETWORKS", [])

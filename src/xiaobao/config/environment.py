@@ -7,6 +7,7 @@ production, what is generated for development) are testable on their own.
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import os
 import secrets
@@ -38,6 +39,17 @@ def env_list(env: Mapping[str, str], name: str, default: list[str]) -> list[str]
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(
+    env: Mapping[str, str], name: str, default: list[str]
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated networks (``10.0.0.0/8``, ``::1/128``, or a single address); a malformed one names the
+    variable."""
+    try:
+        return tuple(ipaddress.ip_network(item) for item in env_list(env, name, default))
+    except ValueError as error:
+        raise ConfigurationError(f"{name} is malformed: {error}.") from error
 
 
 def require(env: Mapping[str, str], name: str, purpose: str) -> str:

@@ -22,6 +22,7 @@ from xiaobao.config.environment import (
     development_secrets,
     env_flag,
     env_list,
+    env_networks,
     parse_keyring,
     require,
 )
@@ -257,6 +258,9 @@ XIAOBAO_NOTIFICATION_MAX_ATTEMPTS = int(ENV.get("XIAOBAO_NOTIFICATION_MAX_ATTEMP
 XIAOBAO_NOTIFICATION_BACKOFF_SECONDS = int(ENV.get("XIAOBAO_NOTIFICATION_BACKOFF_SECONDS", "30"))
 # How many proxies in front of xiaobao append to X-Forwarded-For (0: clients connect directly).
 XIAOBAO_PROXY_HOPS = int(ENV.get("XIAOBAO_PROXY_HOPS", "0"))
+# Who sees /healthz's details (workers, tasks and receipts waiting, across every insurer): comma-separated
+# networks; anyone else gets the status alone. The machine itself by default; add the operators' and probes'.
+XIAOBAO_HEALTH_DETAIL_NETWORKS = env_networks(ENV, "XIAOBAO_HEALTH_DETAIL_NETWORKS", ["127.0.0.0/8", "::1/128"])
 XIAOBAO_WORKER_STALE_SECONDS = int(ENV.get("XIAOBAO_WORKER_STALE_SECONDS", "30"))
 XIAOBAO_BENCH_ENDPOINTS = env_flag(ENV, "XIAOBAO_BENCH_ENDPOINTS", default=False)
 # Complaint deadlines: remind this many days before (CMP-1), escalate when overdue.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -29,6 +30,16 @@ def client_ip(request: HttpRequest) -> str:
     if len(forwarded) < hops:
         return forwarded[0] if forwarded else peer
     return forwarded[-hops]
+
+
+def from_networks(request: HttpRequest, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> bool:
+    """Whether the client (as ``client_ip`` sees it: a forged X-Forwarded-For proves nothing) is in one of
+    ``networks``."""
+    try:
+        address = ipaddress.ip_address(client_ip(request))
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
 
 
 def _warn_once() -> None:
