@@ -29,7 +29,7 @@ class IdempotencyKeyInvalid(InvalidInput):
 
 def check_key(key: str) -> None:
     """A key the table can keep, on every database: not too long, no control characters, no NUL."""
-    if not 0 < len(key) <= MAX_KEY_LENGTH or not all(" " <= c <= "~" for c in key):
+    if not 0 < len(key) <= MAX_KEY_LENGTH or not (key.isascii() and key.isprintable()):  # " " to "~"
         raise IdempotencyKeyInvalid()
 
 
