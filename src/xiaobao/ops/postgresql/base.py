@@ -25,7 +25,7 @@ from __future__ import annotations
 import select
 
 import psycopg
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, operations
 from django.db.backends.utils import CursorWrapper
 
 
@@ -46,7 +46,21 @@ def quiet(connection: psycopg.Connection[object]) -> bool:
     return not poller.poll(0)  # also non-empty on POLLHUP and POLLERR, which are always reported
 
 
+class DatabaseOperations(operations.DatabaseOperations):
+    def last_executed_query(self, cursor: psycopg.Cursor[object], sql: str, params: object) -> str:
+        """A statement of ``prepared_cursor()`` as Django shows a server-bound one (tests' query logs, DEBUG):
+        psycopg keeps no text with the values in for it."""
+        if isinstance(cursor, psycopg.ClientCursor):
+            return super().last_executed_query(cursor, sql, params)
+        try:
+            return self.compose_sql(sql, params)  # type: ignore[no-any-return]
+        except psycopg.errors.DataError:
+            return sql
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def get_connection_params(self) -> dict[str, object]:
         params: dict[str, object] = super().get_connection_params()
         if self.settings_dict["OPTIONS"].get("prepare_threshold", 0) is not None:
