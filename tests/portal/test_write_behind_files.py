@@ -30,7 +30,8 @@ from xiaobao.complaints.domain.files import MAX_BYTES
 from xiaobao.complaints.domain.receipts import ReceiptState, unseal
 from xiaobao.complaints.management.commands.run_intake import IntakeWorker
 from xiaobao.complaints.models import Attachment, Complaint, Receipt
-from xiaobao.identity.models import Branch, Staff
+from xiaobao.identity.models import Branch, Consumer, Staff
+from xiaobao.kernel.actors import Actor, ActorKind
 
 pytestmark = pytest.mark.django_db
 
@@ -382,4 +383,48 @@ def test_in_immediate_mode_the_form_with_files_is_registered_in_the_request(
     assert response["Location"] == f"/filed/{complaint.reference}/"
     assert Attachment.objects.filter(complaint=complaint).count() == 2
     assert not Receipt.objects.exists()
+    assert staged_in(tmp_path) == []
+
+
+def test_complaint_receive_in_immediate_mode_attaches_the_files_in_the_request(
+    filer: Filer, world: Any, tmp_path: Path
+) -> None:
+    # given a consumer, and the receiving action asked to register at once (an API client under the flag)
+    filer.verified()
+    consumer = Actor(kind=ActorKind.CONSUMER, consumer_id=Consumer.objects.get().pk)
+    data = {
+        "handling_branch_id": world.ours.province.pk,
+        "channel": "web",
+        "product_line": "medical",
+        "reason": "claims",
+        "description": "住院费用理赔被拒。",
+        "requested_outcome": "",
+        "policy_number": "",
+    }
+
+    received = actions.complaint_receive(
+        actor=consumer,
+        insurer_id=filer.insurer.pk,
+        data=data,
+        idempotency_key="portal:at-once",
+        immediate=True,
+        uploads=[actions.Upload(name="诊断证明.pdf", content=PDF)],
+    )
+    again = actions.complaint_receive(
+        actor=consumer,
+        insurer_id=filer.insurer.pk,
+        data=data,
+        idempotency_key="portal:at-once",
+        immediate=True,
+        uploads=[actions.Upload(name="诊断证明.pdf", content=PDF)],
+    )
+
+    # then the case is registered with its file in the request, nothing is staged, and a retry adds nothing
+    assert received.registration is not None
+    complaint = received.registration.complaint
+    assert [a.file.read() for a in Attachment.objects.filter(complaint=complaint)] == [PDF]
+    assert received.receipt.state == ReceiptState.DONE
+    assert received.receipt.staged_files == []
+    assert again.receipt.pk == received.receipt.pk
+    assert (Complaint.objects.count(), Attachment.objects.count()) == (1, 1)
     assert staged_in(tmp_path) == []
