@@ -1,7 +1,7 @@
 """Write-behind filing in a real browser (issue #20, ADR 0023 addendum): the consumer files through the portal,
 sees the reference, the access code and the due date at once, follows it as "received, being registered", and
 after the intake worker has run (in process here) sees the case — keyboard only, axe-clean, in Chinese and
-English."""
+English; in English with a file attached, which the worker attaches to the case."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import assert_accessible
-from tests.portal.conftest import latest_code
+from tests.portal.conftest import PDF, latest_code
 from tests.support.world import fresh_resident_id
 from xiaobao.complaints.management.commands.run_intake import IntakeWorker
-from xiaobao.complaints.models import Complaint, Receipt
+from xiaobao.complaints.models import Attachment, Complaint, Receipt
 from xiaobao.complaints.selectors import due_of_received
 
 HEADINGS = {
@@ -33,9 +33,9 @@ def press_until_focused(page: Page, target: Any, limit: int = 40) -> None:
     raise AssertionError("the element cannot be reached with the Tab key")
 
 
-@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(("language", "with_file"), [("zh-hans", False), ("en", True)])
 def test_a_consumer_files_sees_the_receipt_and_then_the_case(
-    browser: Browser, live_server: Any, insurer_code: str, language: str, settings: Any
+    browser: Browser, live_server: Any, insurer_code: str, language: str, with_file: bool, settings: Any
 ) -> None:
     settings.XIAOBAO_INTAKE_IMMEDIATE = False  # as deployed: the intake worker registers
     context = browser.new_context(base_url=live_server.url, locale="zh-CN")
@@ -55,6 +55,10 @@ def test_a_consumer_files_sees_the_receipt_and_then_the_case(
         page.locator("#id_code").press("Enter")
         page.locator("#id_product_line").select_option("medical")
         page.locator("#id_description").fill("住院费用理赔被拒，拒赔通知看不懂。")
+        if with_file:
+            page.locator("#id_attachments").set_input_files(
+                files=[{"name": "诊断证明.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+            )
         assert_accessible(page)
         press_until_focused(page, page.locator("form button.primary[type=submit]"))
 
@@ -68,6 +72,7 @@ def test_a_consumer_files_sees_the_receipt_and_then_the_case(
         assert due is not None
         expect(page.locator("#due time")).to_have_attribute("datetime", due.due.isoformat())
         assert not Complaint.objects.exists()
+        assert len(receipt.staged_files) == (1 if with_file else 0)
         assert_accessible(page)
 
         # tracking: received, being registered
@@ -82,6 +87,8 @@ def test_a_consumer_files_sees_the_receipt_and_then_the_case(
         complaint = Complaint.objects.get()
         expect(page).to_have_url(f"{live_server.url}/track/{complaint.reference}/")
         expect(page.get_by_role("heading", level=1)).to_contain_text(complaint.reference)
+        kept = [a.file.read() for a in Attachment.objects.filter(complaint=complaint)]
+        assert kept == ([PDF] if with_file else [])
         assert_accessible(page)
     finally:
         context.close()

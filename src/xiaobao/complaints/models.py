@@ -118,11 +118,17 @@ class Receipt(ReceiptBase):
     the acknowledgement: the statutory clock starts from it when the caller gave no earlier one (CMP-T1, CMP-T7).
     The caller as authenticated and the request as validated are kept sealed (encrypted) in ``payload``; the
     columns every kind of receipt has are ``casework.receipts.ReceiptBase``'s.
+
+    Files sent with the portal's form are stored first, encrypted, under ``complaints/incoming/``; the receipt
+    names them in ``staged_files`` (random names, nothing of the consumer: ``upload_orphans`` reads them without
+    decrypting the payload, which holds what each file is). The worker attaches them to the case it registers
+    and deletes the staged copies once that commits (or once the receipt is refused).
     """
 
     REFERENCE_PREFIX, REFERENCE_MARK = RECEIPT_PREFIX, RECEIPT_MARK
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    staged_files = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = receipt_constraints("receipt")

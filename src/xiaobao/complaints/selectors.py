@@ -405,8 +405,15 @@ def attachment_for(actor: Actor, complaint_id: int, attachment_id: int) -> tuple
 
 
 def attachment_file_names() -> list[str]:
-    """Every stored file a row names, across insurers (system use: the orphan sweep of ops.stored_files)."""
-    return [name for name in Attachment.objects.values_list("file", flat=True) if name]
+    """Every stored file a row names, across insurers (system use: the orphan sweep of ops.stored_files): the
+    attachments', and the staged files of receipts still owed (the portal's form with files, write-behind, ADR
+    0023). A staged file no such receipt names — its request died before the receipt was written, or its receipt
+    is done or refused and the deletion after commit failed — is an orphan."""
+    owed = ("pending", "claimed", "failed")
+    staged = Receipt.objects.filter(state__in=owed).values_list("staged_files", flat=True)
+    return [name for name in Attachment.objects.values_list("file", flat=True) if name] + [
+        name for names in staged for name in names
+    ]
 
 
 def decided_complaint_for(actor: Actor, complaint_id: Any) -> Complaint:

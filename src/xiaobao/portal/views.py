@@ -221,9 +221,9 @@ def file_details(request: HttpRequest, code: str) -> HttpResponse:
     token = request.POST.get("token") or (kept.fields.get("token") if kept else "") or uuid.uuid4().hex
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if not settings.XIAOBAO_INTAKE_IMMEDIATE and not data["attachments"]:
+        if not settings.XIAOBAO_INTAKE_IMMEDIATE:
             return _receive(request, company, actor, form, token=token, kept=kept)
-        # Registered in the request (XIAOBAO_INTAKE_IMMEDIATE, or files sent with it, which the request stores).
+        # Registered in the request (XIAOBAO_INTAKE_IMMEDIATE).
         # The time of receipt is the first submission of this form: a resubmission is the same request.
         first_seen = request.session.setdefault("portal_forms", {}).setdefault(token, clock.now().isoformat())
         request.session.modified = True
@@ -262,7 +262,9 @@ def _receive(
     reference, the access code, the day received and the day the decision is due; the intake worker registers
     the case from the receipt a moment later, with this same code. The form's token is the receipt's
     idempotency key: a double submit or a reload of this POST gives the same receipt and code, never a second
-    case. A refusal shows the form again with what was typed, and nothing is kept."""
+    case. Files sent with it are checked here, stored (encrypted) before the receipt is written and attached by
+    the worker. A refusal — a file too large or not accepted included — shows the form again with what was
+    typed, and nothing is kept."""
     data = form.cleaned_data
     try:
         received = actions.complaint_receive(
@@ -270,6 +272,7 @@ def _receive(
             insurer_id=company.pk,
             idempotency_key=f"portal:{token}",
             access_code=actions.new_access_code(),
+            uploads=[Upload(name=f.name or "file", content=f) for f in data["attachments"]],  # streamed, not read
             data={
                 "handling_branch_id": _handling_branch(company),
                 "channel": Channel.WEB.value,

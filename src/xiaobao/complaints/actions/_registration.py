@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from xiaobao.complaints.actions._shared import (
     _of_insurer,
     _open_deadline,
     _staff_with,
+    checked_uploads,
 )
 from xiaobao.complaints.domain import clocks
 from xiaobao.complaints.domain.classification import GROUP_COMPLAINT_THRESHOLD, Channel, ProductLine, Reason
@@ -288,16 +290,18 @@ def complaint_file_online(
 ) -> Registration:
     """A consumer's online complaint with its files, all or nothing: a failure leaves no half-written case,
     and no file on disk (``stored_files.atomic`` deletes the files written when the transaction rolls back)."""
-    from xiaobao.complaints.domain.files import MAX_FILES, TooManyFiles, check_file
-
-    if len(uploads) > MAX_FILES:
-        raise TooManyFiles()
-    for upload in uploads:  # refuse a bad file before anything is written (or read, when too large)
-        check_file(upload.name, upload.size, upload.head())
+    checked_uploads(uploads)  # refuse a bad file before anything is written (or read, when too large)
     registration = complaint_registration(
         actor=actor, data=data, insurer_id=insurer_id, idempotency_key=idempotency_key
     )
+    attach_sent(actor=actor, registration=registration, uploads=uploads)
+    return registration
+
+
+def attach_sent(*, actor: Actor, registration: Registration, uploads: Sequence[Upload]) -> None:
+    """The files sent with a complaint kept with the case it became (``complaint_attach``: stored encrypted under
+    the case, the ``complaint.attached`` event), in the request or by the intake worker. A case that has files
+    already (a retry, or a repeat linked to the first case) is left as it is."""
     complaint = registration.complaint
     if uploads and not complaint.attachments.exists():
-        complaint_attach(actor=actor, complaint_id=complaint.pk, uploads=uploads)
-    return registration
+        complaint_attach(actor=actor, complaint_id=complaint.pk, uploads=list(uploads))

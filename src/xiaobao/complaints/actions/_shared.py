@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -148,6 +149,17 @@ class Upload:
         from xiaobao.complaints.domain.files import MAX_BYTES
 
         return b"" if self.size > MAX_BYTES else stored_files.head_of(self.content)
+
+
+def checked_uploads(uploads: Sequence[Upload]) -> list[str]:
+    """The content type of each file sent with a complaint, or the first refusal (too many files, too large,
+    not a photo, PDF or recording): checked before anything is written, and nothing read of a file too large.
+    The in-request filing and the write-behind receipt refuse the same files."""
+    from xiaobao.complaints.domain.files import MAX_FILES, TooManyFiles, check_file
+
+    if len(uploads) > MAX_FILES:
+        raise TooManyFiles()
+    return [check_file(upload.name, upload.size, upload.head()) for upload in uploads]
 
 
 OUTCOME_TEXT = {
