@@ -10,6 +10,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -97,6 +98,19 @@ class Load:
     p50_ms: float
     p99_ms: float
     errors: int
+
+
+def combined(rounds: list[Load]) -> Load:
+    """Loads measured in several rounds as one: the rate over all of them (each round's requests over its time),
+    p50 the rounds' median, p99 the worst round's (percentiles do not add up; the worst is the honest bound)."""
+    seconds = sum(load.requests / load.rate for load in rounds)
+    return Load(
+        requests=sum(load.requests for load in rounds),
+        rate=sum(load.requests for load in rounds) / seconds,
+        p50_ms=statistics.median(load.p50_ms for load in rounds),
+        p99_ms=max(load.p99_ms for load in rounds),
+        errors=sum(load.errors for load in rounds),
+    )
 
 
 WRK_SCRIPT = """
