@@ -129,8 +129,11 @@ def world(db: None) -> World:
 
 
 # The longest tests and modules (tens of seconds each: real clusters and servers, many pages in a browser) start
-# first, so that the two xdist workers (`--dist worksteal` in the Makefile) share out the short ones at the end
-# instead of one waiting for the other's last long test. A stable sort: the order within each group is kept.
+# first, so that the two xdist workers share out the short ones at the end instead of one waiting for the other's
+# last long test (`--dist loadgroup --no-loadscope-reorder` in the Makefile: tests are handed out one at a time
+# in this order, the cluster module's two as one group). A stable sort: the order within each group is kept; and
+# pytest-django sorts after it (database tests, then transactional ones, then the rest, so that no test needing
+# the migrations' seeds follows a flush), so the long ones start first within each of its three kinds.
 SLOW_FIRST = (
     "tests/scaleout/test_cluster.py",
     "tests/ops/test_gunicorn_orphans.py",
@@ -140,6 +143,34 @@ SLOW_FIRST = (
     "tests/e2e/",
     "tests/speech/test_player_in_browser.py",
 )
+
+
+# Modules whose tests must all run on one xdist worker, one after the other: the cluster tests share one cluster
+# (a module-scoped fixture, one at a time by a file lock). Their `xdist_group` mark no longer does it: pytest-xdist
+# 3.8 names the group by appending it to `item._nodeid`, which pytest 9 no longer reads, so under `--dist
+# loadgroup` the two tests went to both workers and the second waited on the lock for the first worker's cluster,
+# then started a second one (~100 s of one worker's time).
+ONE_WORKER_MODULES = ("tests/scaleout/test_cluster.py",)
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's: `-p no:xdist` runs without it
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup` as pytest-xdist schedules it, with the modules of ``ONE_WORKER_MODULES`` as one group
+    each (every other test on its own, handed out in collection order)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class OneWorkerModules(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return one_worker_scope(nodeid) or super()._split_scope(nodeid)
+
+    return OneWorkerModules(config, log)
+
+
+def one_worker_scope(nodeid: str) -> str | None:
+    module = nodeid.split("::", 1)[0]
+    return module if module in ONE_WORKER_MODULES else None
 
 
 def _slow_first(item: pytest.Item) -> int:

@@ -27,7 +27,8 @@ from tests.conftest import World
 from tests.scaleout.conftest import free_port
 from tests.support.processes import PROJECT, database_url, until
 
-# both tests on one xdist worker (`--dist loadgroup` in the Makefile): the cluster starts once for the module
+# both tests on one xdist worker (ONE_WORKER_MODULES in tests/conftest.py; the mark alone no longer does it under
+# pytest 9): the cluster starts once for the module
 pytestmark = [pytest.mark.postgres_only, pytest.mark.xdist_group("cluster")]
 
 
