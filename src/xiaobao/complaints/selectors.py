@@ -409,7 +409,9 @@ def attachment_file_names() -> list[str]:
     attachments', and the staged files of receipts still owed (the portal's form with files, write-behind, ADR
     0023). A staged file no such receipt names — its request died before the receipt was written, or its receipt
     is done or refused and the deletion after commit failed — is an orphan."""
-    owed = ("pending", "claimed", "failed")
+    from xiaobao.complaints.domain.receipts import ReceiptState
+
+    owed = [state.value for state in (ReceiptState.PENDING, ReceiptState.CLAIMED, ReceiptState.FAILED)]
     staged = Receipt.objects.filter(state__in=owed).values_list("staged_files", flat=True)
     return [name for name in Attachment.objects.values_list("file", flat=True) if name] + [
         name for names in staged for name in names

@@ -63,8 +63,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def get_connection_params(self) -> dict[str, object]:
         params: dict[str, object] = super().get_connection_params()
-        if self.settings_dict["OPTIONS"].get("prepare_threshold", 0) is not None:
-            params["prepare_threshold"] = self.settings_dict["OPTIONS"].get("prepare_threshold", 0)
+        params["prepare_threshold"] = self.settings_dict["OPTIONS"].get("prepare_threshold", 0)  # null: none
         return params
 
     def prepared_cursor(self) -> CursorWrapper:
